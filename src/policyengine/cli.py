@@ -1,0 +1,155 @@
+"""The command line. It parses arguments and calls the library; nothing else imports it.
+
+Exit codes: 0 success; 1 a finding the user asked about; 2 bad input or usage; 3 internal error.
+Heavy modules are imported inside the commands so that ``policyengine --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from policyengine import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FINDING = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class PolicyEngineGroup(click.Group):
+    """Maps library exceptions to exit codes, for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from policyengine.errors import InputError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except InputError as exc:
+            click.echo(exc.render(), err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("policyengine: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(
+                f"policyengine: internal error: {type(exc).__name__}: {message} "
+                "(run with --debug for the traceback)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _debug(ctx: click.Context) -> bool:
+    root = ctx.find_root()
+    return bool((root.obj or {}).get("debug")) or os.environ.get("POLICYENGINE_DEBUG") == "1"
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
+    )
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the output."
+)
+output_option = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print, or write the whole text to ``output`` atomically."""
+    if output:
+        from policyengine.fileio import atomic_write_text
+
+        atomic_write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(cls=PolicyEngineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policyengine")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """policyengine: what a policy paper's recommendations mean for the world as it is today.
+
+    Scenario files (scenarios/*.yaml) describe the world; rule packs (rules/*.yaml) encode the
+    paper's passages; `evaluate` derives Japan's suggested actions with their justifications.
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+def validate(files: tuple[str, ...]) -> None:
+    """Check scenario files and rule packs; report every problem with FILE:LINE:COL.
+
+    Exit 0 when all files are valid, 2 otherwise.
+    """
+    from policyengine.errors import InputError
+    from policyengine.inputs import validate_file
+
+    failed = False
+    for path in files:
+        try:
+            summary = validate_file(path)
+        except InputError as exc:
+            failed = True
+            click.echo(exc.render(), err=True)
+            continue
+        click.echo(f"ok: {path}: {summary}")
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["scenario", "rules"]), default="scenario", show_default=True,
+              help="Which file format to describe.")
+@output_option
+def schema(kind: str, output: str | None) -> None:
+    """Print the JSON Schema of scenario files (or of rule packs).
+
+    Point an editor at it with a first line such as
+    `# yaml-language-server: $schema=scenario.schema.json`.
+    """
+    from policyengine.schema import json_schema
+    from policyengine.render.common import to_json
+
+    emit(to_json(json_schema(kind)), output)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@format_option("text", "json", "csv", "markdown", "html")
+@lang_option
+@output_option
+@click.option("--all-kinds", is_flag=True, help="Include alliances, bilateral and multilateral bodies too.")
+def matrix(scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bool) -> None:
+    """The framework x area table, the way the paper prints it (◎ focus, 〇 mentioned, - none)."""
+    from policyengine.matrix import build_matrix
+    from policyengine.render.matrix import render
+    from policyengine.validation.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    kinds = ("alliance", "bilateral", "minilateral", "multilateral") if all_kinds else ("minilateral",)
+    emit(render(build_matrix(loaded.scenario, kinds=kinds), fmt, lang), output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="policyengine")

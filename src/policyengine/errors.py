@@ -1,0 +1,143 @@
+"""Diagnostics: every user-facing problem has a code, a location and a hint.
+
+Errors are collected, not thrown one by one: a loader gathers every problem of a file into
+:class:`InputError`, sorted by location, so that users fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from policyengine.locations import Location
+
+# Stable error codes. Tests and users may rely on them; docs/errors.md lists them all.
+CODES: dict[str, str] = {
+    # reading files
+    "E101": "file not found",
+    "E102": "not a regular file",
+    "E103": "file cannot be read",
+    "E104": "file too large",
+    "E105": "not UTF-8 text",
+    "E106": "binary content",
+    # YAML syntax and shape
+    "E110": "YAML syntax error",
+    "E111": "duplicate key",
+    "E112": "nesting too deep",
+    "E113": "too many alias expansions",
+    "E114": "wrong document shape",
+    "E115": "unsupported YAML feature",
+    "E116": "value out of range",
+    # schema
+    "E201": "unknown key",
+    "E202": "missing key",
+    "E203": "wrong type",
+    "E204": "invalid value",
+    # references between facts and files
+    "E301": "unknown reference",
+    "E302": "duplicate identity",
+    "E303": "unknown area",
+    "E304": "extends cycle",
+    "E305": "extends target cannot be loaded",
+    "E306": "nothing to remove",
+    "E307": "inconsistent fact",
+    # rule packs
+    "E401": "unknown fact kind or field",
+    "E402": "unknown variable",
+    "E403": "invalid condition",
+    "E404": "invalid template",
+    "E405": "negation cycle",
+    "E406": "invalid quote",
+    "E407": "rule too large for the engine",
+    # usage
+    "E501": "invalid argument",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in the user's input."""
+
+    location: Location | None
+    code: str
+    message: str
+    hint: str | None = field(default=None, compare=False)
+
+    def format(self) -> str:
+        """Render as ``FILE:LINE:COL: CODE: message`` plus an indented hint line."""
+        where = f"{self.location}: " if self.location is not None else ""
+        text = f"{where}{self.code}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    loc = d.location
+    if loc is None:
+        return ("", 0, 0, d.code, d.message)
+    return (loc.file, loc.line, loc.column, d.code, d.message)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by file, line, column, then code; drop exact repeats."""
+    unique = {(_sort_key(d), d.hint): d for d in diagnostics}
+    return [unique[k] for k in sorted(unique)]
+
+
+class PolicyEngineError(Exception):
+    """Base class of every error policyengine raises on purpose."""
+
+
+class InputError(PolicyEngineError):
+    """Bad input: one or more located diagnostics. The CLI maps it to exit code 2."""
+
+    #: at most this many diagnostics are shown; the rest are counted
+    MAX_SHOWN = 50
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        shown = self.diagnostics[: self.MAX_SHOWN]
+        lines = [d.format() for d in shown]
+        hidden = len(self.diagnostics) - len(shown)
+        if hidden > 0:
+            lines.append(f"... and {hidden} more error(s)")
+        return "\n".join(lines)
+
+    @property
+    def codes(self) -> list[str]:
+        return [d.code for d in self.diagnostics]
+
+
+class EngineError(PolicyEngineError):
+    """The rule engine failed while evaluating valid input (an internal error, exit code 3)."""
+
+
+def input_error(
+    code: str, message: str, location: Location | None = None, hint: str | None = None
+) -> InputError:
+    """Shorthand for an :class:`InputError` with a single diagnostic."""
+    return InputError([Diagnostic(location, code, message, hint)])
+
+
+class DiagnosticSink:
+    """Collects diagnostics while a stage runs, so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def add(self, code: str, message: str, location: Location | None = None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(location, code, message, hint))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)

@@ -1,0 +1,1 @@
+"""Reading files: bytes -> located YAML trees -> scenario and rule-pack documents (no validation)."""

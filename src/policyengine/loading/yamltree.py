@@ -1,0 +1,391 @@
+"""Safe YAML reading into plain values that remember where they were written.
+
+PyYAML's loaders silently keep the last of duplicate keys, construct arbitrary tags on request
+and expand aliases without bound. This module builds the tree itself from PyYAML's event
+stream (libyaml when available), so that:
+
+* only plain data is produced (mappings, sequences, str, int, float, bool, None, date);
+* duplicate keys, explicit tags, deep nesting and alias bombs are located errors;
+* every mapping and sequence knows the line and column of itself and of each of its entries.
+
+Plain scalars follow the YAML 1.2 core schema (``yes``/``no``/``on``/``off`` stay strings),
+plus ``YYYY-MM-DD`` dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.locations import Location
+
+Mark = tuple[int, int]  # 1-based line and column
+
+
+class YMap(dict[str, Any]):
+    """A mapping read from YAML; ``marks[key]`` locates the key, ``value_marks[key]`` its value."""
+
+    __slots__ = ("file", "mark", "marks", "value_marks")
+
+    def __init__(self, file: str = "", mark: Mark = (0, 0)) -> None:
+        super().__init__()
+        self.file = file
+        self.mark = mark
+        self.marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+    def location(self, key: str | None = None, *, of_value: bool = False) -> Location:
+        """Where this mapping (or one of its keys, or that key's value) was written."""
+        mark = self.mark
+        if key is not None:
+            table = self.value_marks if of_value else self.marks
+            mark = table.get(key, self.mark)
+        return Location(self.file, mark[0], mark[1])
+
+
+class YSeq(list[Any]):
+    """A sequence read from YAML; ``marks[i]`` locates item ``i``."""
+
+    __slots__ = ("file", "mark", "marks")
+
+    def __init__(self, file: str = "", mark: Mark = (0, 0)) -> None:
+        super().__init__()
+        self.file = file
+        self.mark = mark
+        self.marks: list[Mark] = []
+
+    def location(self, index: int | None = None) -> Location:
+        mark = self.mark
+        if index is not None and 0 <= index < len(self.marks):
+            mark = self.marks[index]
+        return Location(self.file, mark[0], mark[1])
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile files from exhausting memory or time."""
+
+    max_bytes: int = 32 * 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 10_000  # nodes reachable through aliases, counted with repeats
+    max_nodes: int = 5_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_OCT_RE = re.compile(r"0o[0-7]+\Z")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN_RE = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+# Characters that may start a non-string plain scalar; anything else is a string at once.
+_SPECIAL_START = frozenset("0123456789-+.~nNtTfF")
+
+_STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve an unquoted scalar per the YAML 1.2 core schema, plus dates.
+
+    Raises ValueError with a readable reason for out-of-range numbers and impossible dates.
+    """
+    if not text:
+        return None
+    if text[0] not in _SPECIAL_START:
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT_RE.match(text):
+        value = int(text)
+    elif _OCT_RE.match(text):
+        value = int(text[2:], 8)
+    elif _HEX_RE.match(text):
+        value = int(text[2:], 16)
+    elif _FLOAT_RE.match(text):
+        return float(text)
+    elif _INF_RE.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    elif _NAN_RE.match(text):
+        return math.nan
+    else:
+        m = _DATE_RE.match(text)
+        if m is None:
+            return text
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a valid date ({exc})") from None
+    if not _INT_MIN <= value <= _INT_MAX:
+        raise ValueError(f"the number {text[:40]}{'...' if len(text) > 40 else ''} does not fit in 64 bits")
+    return value
+
+
+def _mark(event: Any) -> Mark:
+    m = event.start_mark
+    return (m.line + 1, m.column + 1)
+
+
+class _Builder:
+    """Turns PyYAML events into YMap/YSeq trees, enforcing the limits."""
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.alias_nodes = 0
+        self.nodes = 0
+
+    def error(self, code: str, message: str, mark: Mark, hint: str | None = None) -> InputError:
+        return input_error(code, message, Location(self.file, *mark), hint)
+
+    def build(self, events: Iterator[Any]) -> Any:
+        import yaml
+
+        # Each frame: [container, size, pending_key, pending_key_mark, anchor]
+        stack: list[list[Any]] = []
+        root: Any = None
+        have_root = False
+        documents = 0
+
+        def attach(value: Any, size: int, mark: Mark) -> None:
+            nonlocal root, have_root
+            if not stack:
+                root, have_root = value, True
+                return
+            frame = stack[-1]
+            container = frame[0]
+            frame[1] += size
+            if isinstance(container, YSeq):
+                container.append(value)
+                container.marks.append(mark)
+                return
+            key = frame[2]
+            if key is _NO_KEY:
+                if not isinstance(value, str) or isinstance(value, _Node):
+                    raise self.error(
+                        "E114", "mapping keys must be plain text", mark,
+                        "quote the key, e.g. \"2022\": ..., or restructure the mapping",
+                    )
+                if value in container:
+                    first = container.marks[value]
+                    raise self.error(
+                        "E111", f"duplicate key '{value}' (first written at line {first[0]})", mark,
+                        "YAML keeps only one value per key; merge the two entries or rename one",
+                    )
+                frame[2] = value
+                frame[3] = mark
+            else:
+                container[key] = value
+                container.marks[key] = frame[3]
+                container.value_marks[key] = mark
+                frame[2] = _NO_KEY
+
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                mark = _mark(event)
+                self._check_tag(event, mark)
+                if not event.style and event.implicit[0]:
+                    try:
+                        value: Any = resolve_plain(event.value)
+                    except ValueError as exc:
+                        raise self.error("E116", str(exc), mark) from None
+                else:
+                    value = event.value
+                self.nodes += 1
+                if stack and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY:
+                    if not isinstance(value, str):
+                        value = _Node(value)  # non-text key: rejected in attach()
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                attach(value, 1, mark)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = _mark(event)
+                self._check_tag(event, mark)
+                if len(stack) >= self.limits.max_depth:
+                    raise self.error(
+                        "E112", f"nesting deeper than {self.limits.max_depth} levels", mark,
+                        "scenario and rule files need only a few levels; flatten the structure",
+                    )
+                if stack and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY:
+                    raise self.error("E114", "mapping keys must be plain text", mark,
+                                     "complex (mapping or list) keys are not supported")
+                container: Any = YMap(self.file, mark) if kind is yaml.MappingStartEvent else YSeq(self.file, mark)
+                stack.append([container, 1, _NO_KEY, (0, 0), event.anchor])
+                self.nodes += 1
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                container, size, _, _, anchor = stack.pop()
+                if anchor:
+                    self.anchors[anchor] = (container, size)
+                attach(container, size, container.mark)
+            elif kind is yaml.AliasEvent:
+                mark = _mark(event)
+                if event.anchor not in self.anchors:
+                    raise self.error("E110", f"unknown alias '*{event.anchor}'", mark)
+                value, size = self.anchors[event.anchor]
+                self.alias_nodes += size
+                if self.alias_nodes > self.limits.max_alias_nodes:
+                    raise self.error(
+                        "E113",
+                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
+                        mark,
+                        "this looks like an alias bomb; write the data out instead of nesting aliases",
+                    )
+                attach(value, size, mark)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.error("E114", "the file holds more than one YAML document", _mark(event),
+                                     "remove the '---' separator; one file is one document")
+            if self.nodes > self.limits.max_nodes:
+                raise self.error("E104", f"more than {self.limits.max_nodes} YAML nodes", _mark(event))
+        return root if have_root else None
+
+    def _check_tag(self, event: Any, mark: Mark) -> None:
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            return
+        implicit = getattr(event, "implicit", True)
+        if isinstance(implicit, tuple):
+            implicit = implicit[0] or implicit[1]
+        if tag in _STR_TAGS and type(event).__name__ == "ScalarEvent":
+            return
+        if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq") and type(event).__name__ != "ScalarEvent":
+            return
+        if implicit and tag is None:
+            return
+        raise self.error(
+            "E115", f"explicit YAML tag '{tag}' is not supported", mark,
+            "remove the tag: policyengine reads plain data only, never objects",
+        )
+
+
+class _Node:
+    """Wraps a non-text scalar seen where a mapping key belongs, so attach() can reject it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+_NO_KEY = object()
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise input_error("E105", "the file is UTF-16 encoded", Location(file),
+                          "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line = data.count(b"\n", 0, offset) + 1
+        col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        raise input_error("E106", "the file contains NUL bytes: it is binary, not YAML text",
+                          Location(file, line, col), "give a YAML text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        col = len(data[data.rfind(b"\n", 0, offset) + 1 : offset].decode("utf-8", "replace")) + 1
+        raise input_error("E105", f"invalid UTF-8 byte 0x{data[offset]:02x}", Location(file, line, col),
+                          "save the file as UTF-8") from None
+
+
+def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read a file with located errors for the usual ways this goes wrong."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise input_error("E101", "file not found", Location(display), "check the path") from None
+    except OSError as exc:
+        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+    if path.is_dir():
+        raise input_error("E102", "this is a directory, not a file", Location(display),
+                          "name a .yaml file inside it")
+    if not path.is_file():
+        raise input_error("E102", "this is not a regular file", Location(display))
+    if st.st_size > limits.max_bytes:
+        raise input_error(
+            "E104", f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}", Location(display),
+            "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)",
+        )
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+    if len(data) > limits.max_bytes:
+        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display))
+    return data
+
+
+def _syntax_hint(text: str, index: int, problem: str) -> str | None:
+    char = text[index] if 0 <= index < len(text) else ""
+    line_start = text.rfind("\n", 0, max(index, 0)) + 1
+    indent = text[line_start : max(index, line_start)]
+    if char == "\t" or "\t" in indent or "tab" in problem:
+        return "YAML needs spaces, not tabs, for indentation"
+    if char and char in "%@`":
+        return f"a plain value cannot start with '{char}'; put the value in quotes"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted"
+    return None
+
+
+def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`."""
+    import yaml
+
+    if isinstance(text, bytes):
+        text = _decode(text, file)
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(file, limits)
+    try:
+        return builder.build(yaml.parse(text, Loader=loader_cls))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = _syntax_hint(text, mark.index if mark else -1, problem)
+        raise InputError([Diagnostic(loc, "E110", f"YAML syntax error: {problem}", hint)]) from None
+    except yaml.YAMLError as exc:
+        raise input_error("E110", f"YAML syntax error: {exc}", Location(file)) from None
+    except RecursionError:
+        raise input_error("E112", "nesting too deep", Location(file)) from None
+
+
+def read_yaml(path: str | os.PathLike[str], display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Read and parse one YAML file. ``display`` is the name used in messages."""
+    p = Path(path)
+    name = display if display is not None else str(path)
+    return parse_yaml(read_bytes(p, name, limits), name, limits)
+
+
+def plain(value: Any) -> Any:
+    """Strip location wrappers: YMap -> dict, YSeq -> list (deep)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

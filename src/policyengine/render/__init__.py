@@ -1,0 +1,1 @@
+"""Renderers: results -> text, JSON, CSV, Markdown or HTML. They format; they never compute."""

@@ -1,0 +1,73 @@
+"""Helpers shared by the renderers: stable JSON, width-aware text tables, HTML escaping."""
+
+from __future__ import annotations
+
+import html
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+
+def to_json(data: Any) -> str:
+    """Byte-stable JSON: UTF-8 text, two-space indent, a final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def width(text: str) -> int:
+    """Terminal columns taken by ``text`` (East Asian wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, gap: str = "  ") -> str:
+    """A plain aligned table, one line per row, no trailing spaces."""
+    cols = len(headers)
+    widths = [max([width(headers[i])] + [width(r[i]) for r in rows]) for i in range(cols)]
+    lines = [gap.join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
+    lines.append(gap.join("-" * w for w in widths))
+    for r in rows:
+        lines.append(gap.join(pad(c, widths[i]) for i, c in enumerate(r)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    out = ["| " + " | ".join(md_escape(h) for h in headers) + " |"]
+    out.append("|" + "|".join("---" for _ in headers) + "|")
+    for r in rows:
+        out.append("| " + " | ".join(md_escape(c) for c in r) + " |")
+    return "\n".join(out) + "\n"
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+HTML_STYLE = """
+body{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",system-ui,sans-serif;margin:2rem;color:#111;
+line-height:1.5;max-width:72rem}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #999}
+table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #777;padding:.25rem .5rem;vertical-align:top}
+th{background:#eee}td.c{text-align:center}.focus{font-weight:bold}
+blockquote{margin:.5rem 0 .5rem 1rem;padding-left:.75rem;border-left:3px solid #999;color:#333}
+.meta{color:#555;font-size:.9rem}
+@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}th{background:#eee!important;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+"""
+
+
+def html_page(title: str, body: str, *, lang: str = "ja") -> str:
+    """A self-contained HTML page: inline CSS, no scripts, no network."""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{HTML_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )

@@ -1,0 +1,81 @@
+"""Rendering the framework x area table."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from policyengine.matrix import Matrix
+from policyengine.models.vocabulary import LEVEL_SYMBOLS
+from policyengine.render.common import esc, html_page, markdown_table, text_table, to_json
+
+TITLE = {
+    "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
+    "en": "Major minilateral security frameworks in the Indo-Pacific and their cooperation areas",
+}
+LEGEND = {
+    "ja": "◎ 近年特に力を入れている問題　〇 共同声明等で言及された問題　- 言及なし",
+    "en": "◎ a recent focus   〇 mentioned in joint statements   - not covered",
+}
+
+
+def _rows(m: Matrix, lang: str) -> tuple[list[str], list[list[str]]]:
+    li = 0 if lang == "ja" else 1
+    headers = ["" if lang == "ja" else "Area"] + [f.name.get(lang) for f in m.frameworks]
+    rows = [
+        [m.area_names[a][li]] + [LEVEL_SYMBOLS[m.level(f.id, a)] for f in m.frameworks] for a in m.areas
+    ]
+    return headers, rows
+
+
+def render_json(m: Matrix) -> str:
+    return to_json(m.to_dict())
+
+
+def render_text(m: Matrix, lang: str = "ja") -> str:
+    headers, rows = _rows(m, lang)
+    return f"{TITLE[lang]}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+
+
+def render_markdown(m: Matrix, lang: str = "ja") -> str:
+    headers, rows = _rows(m, lang)
+    return f"## {TITLE[lang]}\n\n" + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+
+
+def render_csv(m: Matrix, lang: str = "ja") -> str:
+    """One row per area; cells hold the level ids (focus, mentioned) or are empty."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["area", *[f.id for f in m.frameworks]])
+    for a in m.areas:
+        w.writerow([a, *[m.level(f.id, a) or "" for f in m.frameworks]])
+    return buf.getvalue()
+
+
+def render_html(m: Matrix, lang: str = "ja") -> str:
+    headers, rows = _rows(m, lang)
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body_rows = []
+    for a, row in zip(m.areas, rows, strict=True):
+        cells = [f"<th scope=\"row\">{esc(row[0])}</th>"]
+        for f, sym in zip(m.frameworks, row[1:], strict=True):
+            level = m.level(f.id, a)
+            cls = f"c {level}" if level else "c"
+            title = f' title="{esc(level)}"' if level else ""
+            cells.append(f'<td class="{cls}"{title}>{esc(sym)}</td>')
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    table = f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body_rows) + "\n</tbody>\n</table>\n"
+    body = f"<h1>{esc(TITLE[lang])}</h1>\n{table}<p class=\"meta\">{esc(LEGEND[lang])}</p>\n"
+    return html_page(TITLE[lang], body, lang=lang)
+
+
+def render(m: Matrix, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return render_json(m)
+    if fmt == "csv":
+        return render_csv(m, lang)
+    if fmt == "markdown":
+        return render_markdown(m, lang)
+    if fmt == "html":
+        return render_html(m, lang)
+    return render_text(m, lang)

@@ -1,0 +1,1 @@
+"""Validation: located trees -> pydantic models, with every problem as a located diagnostic."""
