@@ -58,7 +58,12 @@ def _debug(ctx: click.Context) -> bool:
 
 def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
     )
 
 
@@ -66,7 +71,10 @@ lang_option = click.option(
     "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the output."
 )
 output_option = click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
 
@@ -118,8 +126,13 @@ def validate(files: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["scenario", "rules"]), default="scenario", show_default=True,
-              help="Which file format to describe.")
+@click.option(
+    "--kind",
+    type=click.Choice(["scenario", "rules"]),
+    default="scenario",
+    show_default=True,
+    help="Which file format to describe.",
+)
 @output_option
 def schema(kind: str, output: str | None) -> None:
     """Print the JSON Schema of scenario files (or of rule packs).
@@ -127,8 +140,8 @@ def schema(kind: str, output: str | None) -> None:
     Point an editor at it with a first line such as
     `# yaml-language-server: $schema=scenario.schema.json`.
     """
-    from policyengine.schema import json_schema
     from policyengine.render.common import to_json
+    from policyengine.schema import json_schema
 
     emit(to_json(json_schema(kind)), output)
 

@@ -19,7 +19,8 @@ def detect_kind(path: str) -> str:
             return kind
     first = next(iter(doc.tree), "")
     raise input_error(
-        "E114", "not a policyengine file: no top-level 'scenario:' or 'pack:' section",
+        "E114",
+        "not a policyengine file: no top-level 'scenario:' or 'pack:' section",
         doc.tree.location(first) if first else Location(path, 1, 1),
         hint_for(first, MARKERS) or "a scenario starts with 'scenario:', a rule pack with 'pack:'",
     )

@@ -19,5 +19,9 @@ def json_schema(kind: str = "scenario") -> dict[str, Any]:
 
         schema = ScenarioFile.model_json_schema()
         title = "policyengine scenario"
-    return {"$schema": SCHEMA_DIALECT, "$id": f"https://policyengine.invalid/{kind}.schema.json",
-            "title": title, **{k: v for k, v in schema.items() if k != "title"}}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"https://policyengine.invalid/{kind}.schema.json",
+        "title": title,
+        **{k: v for k, v in schema.items() if k != "title"},
+    }

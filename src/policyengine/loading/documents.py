@@ -42,7 +42,9 @@ def read_document(
     if not isinstance(tree, YMap):
         what = "empty" if tree is None else f"a {_shape(tree)}"
         raise input_error(
-            "E114", f"the top level is {what}; it must be a mapping of sections", Location(name, 1, 1),
+            "E114",
+            f"the top level is {what}; it must be a mapping of sections",
+            Location(name, 1, 1),
             "start the file with 'scenario:' (a scenario) or 'pack:' (a rule pack)",
         )
     return Document(name, tree)
@@ -85,9 +87,13 @@ def read_chain(
         name = join_display(current.display, target)
         key = _identity(name)
         if key in seen:
-            cycle = [d.display for d in docs[seen[key]:]] + [name]
-            raise input_error("E304", "extends cycle: " + " -> ".join(cycle), where,
-                              "a scenario cannot extend itself, directly or through others")
+            cycle = [d.display for d in docs[seen[key] :]] + [name]
+            raise input_error(
+                "E304",
+                "extends cycle: " + " -> ".join(cycle),
+                where,
+                "a scenario cannot extend itself, directly or through others",
+            )
         if len(docs) >= MAX_CHAIN:
             raise input_error("E304", f"extends chain longer than {MAX_CHAIN} files", where)
         try:
@@ -100,7 +106,9 @@ def read_chain(
             first = exc.diagnostics[0]
             if first.code in ("E101", "E102", "E103"):
                 raise input_error(
-                    "E305", f"extends '{target}': {first.message} ({name})", where,
+                    "E305",
+                    f"extends '{target}': {first.message} ({name})",
+                    where,
                     "the path is relative to the file that names it",
                 ) from None
             raise

@@ -181,13 +181,17 @@ class _Builder:
             if key is _NO_KEY:
                 if not isinstance(value, str) or isinstance(value, _Node):
                     raise self.error(
-                        "E114", "mapping keys must be plain text", mark,
-                        "quote the key, e.g. \"2022\": ..., or restructure the mapping",
+                        "E114",
+                        "mapping keys must be plain text",
+                        mark,
+                        'quote the key, e.g. "2022": ..., or restructure the mapping',
                     )
                 if value in container:
                     first = container.marks[value]
                     raise self.error(
-                        "E111", f"duplicate key '{value}' (first written at line {first[0]})", mark,
+                        "E111",
+                        f"duplicate key '{value}' (first written at line {first[0]})",
+                        mark,
                         "YAML keeps only one value per key; merge the two entries or rename one",
                     )
                 frame[2] = value
@@ -211,9 +215,9 @@ class _Builder:
                 else:
                     value = event.value
                 self.nodes += 1
-                if stack and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY:
-                    if not isinstance(value, str):
-                        value = _Node(value)  # non-text key: rejected in attach()
+                in_key = bool(stack) and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY
+                if in_key and not isinstance(value, str):
+                    value = _Node(value)  # non-text key: rejected in attach()
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 attach(value, 1, mark)
@@ -222,13 +226,21 @@ class _Builder:
                 self._check_tag(event, mark)
                 if len(stack) >= self.limits.max_depth:
                     raise self.error(
-                        "E112", f"nesting deeper than {self.limits.max_depth} levels", mark,
+                        "E112",
+                        f"nesting deeper than {self.limits.max_depth} levels",
+                        mark,
                         "scenario and rule files need only a few levels; flatten the structure",
                     )
                 if stack and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY:
-                    raise self.error("E114", "mapping keys must be plain text", mark,
-                                     "complex (mapping or list) keys are not supported")
-                container: Any = YMap(self.file, mark) if kind is yaml.MappingStartEvent else YSeq(self.file, mark)
+                    raise self.error(
+                        "E114",
+                        "mapping keys must be plain text",
+                        mark,
+                        "complex (mapping or list) keys are not supported",
+                    )
+                container: Any = (
+                    YMap(self.file, mark) if kind is yaml.MappingStartEvent else YSeq(self.file, mark)
+                )
                 stack.append([container, 1, _NO_KEY, (0, 0), event.anchor])
                 self.nodes += 1
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -253,8 +265,12 @@ class _Builder:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.error("E114", "the file holds more than one YAML document", _mark(event),
-                                     "remove the '---' separator; one file is one document")
+                    raise self.error(
+                        "E114",
+                        "the file holds more than one YAML document",
+                        _mark(event),
+                        "remove the '---' separator; one file is one document",
+                    )
             if self.nodes > self.limits.max_nodes:
                 raise self.error("E104", f"more than {self.limits.max_nodes} YAML nodes", _mark(event))
         return root if have_root else None
@@ -268,12 +284,17 @@ class _Builder:
             implicit = implicit[0] or implicit[1]
         if tag in _STR_TAGS and type(event).__name__ == "ScalarEvent":
             return
-        if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq") and type(event).__name__ != "ScalarEvent":
+        if (
+            tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+            and type(event).__name__ != "ScalarEvent"
+        ):
             return
         if implicit and tag is None:
             return
         raise self.error(
-            "E115", f"explicit YAML tag '{tag}' is not supported", mark,
+            "E115",
+            f"explicit YAML tag '{tag}' is not supported",
+            mark,
             "remove the tag: policyengine reads plain data only, never objects",
         )
 
@@ -292,24 +313,36 @@ _NO_KEY = object()
 
 def _decode(data: bytes, file: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise input_error("E105", "the file is UTF-16 encoded", Location(file),
-                          "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8")
+        raise input_error(
+            "E105",
+            "the file is UTF-16 encoded",
+            Location(file),
+            "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
         col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-        raise input_error("E106", "the file contains NUL bytes: it is binary, not YAML text",
-                          Location(file, line, col), "give a YAML text file")
+        raise input_error(
+            "E106",
+            "the file contains NUL bytes: it is binary, not YAML text",
+            Location(file, line, col),
+            "give a YAML text file",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = exc.start
         line = data.count(b"\n", 0, offset) + 1
         col = len(data[data.rfind(b"\n", 0, offset) + 1 : offset].decode("utf-8", "replace")) + 1
-        raise input_error("E105", f"invalid UTF-8 byte 0x{data[offset]:02x}", Location(file, line, col),
-                          "save the file as UTF-8") from None
+        raise input_error(
+            "E105",
+            f"invalid UTF-8 byte 0x{data[offset]:02x}",
+            Location(file, line, col),
+            "save the file as UTF-8",
+        ) from None
 
 
 def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -321,13 +354,16 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     except OSError as exc:
         raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
     if path.is_dir():
-        raise input_error("E102", "this is a directory, not a file", Location(display),
-                          "name a .yaml file inside it")
+        raise input_error(
+            "E102", "this is a directory, not a file", Location(display), "name a .yaml file inside it"
+        )
     if not path.is_file():
         raise input_error("E102", "this is not a regular file", Location(display))
     if st.st_size > limits.max_bytes:
         raise input_error(
-            "E104", f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}", Location(display),
+            "E104",
+            f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}",
+            Location(display),
             "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)",
         )
     try:
@@ -375,7 +411,9 @@ def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) ->
         raise input_error("E112", "nesting too deep", Location(file)) from None
 
 
-def read_yaml(path: str | os.PathLike[str], display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+def read_yaml(
+    path: str | os.PathLike[str], display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Any:
     """Read and parse one YAML file. ``display`` is the name used in messages."""
     p = Path(path)
     name = display if display is not None else str(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -152,9 +153,16 @@ class AgreementDates(Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> AgreementDates:
-        steps = [(n, d) for n, d in (("negotiation_started", self.negotiation_started),
-                                     ("signed", self.signed), ("in_force", self.in_force)) if d]
-        for (n1, d1), (n2, d2) in zip(steps, steps[1:], strict=False):
+        steps = [
+            (n, d)
+            for n, d in (
+                ("negotiation_started", self.negotiation_started),
+                ("signed", self.signed),
+                ("in_force", self.in_force),
+            )
+            if d
+        ]
+        for (n1, d1), (n2, d2) in itertools.pairwise(steps):
             if d1 > d2:
                 raise ValueError(f"{n2} ({d2}) is before {n1} ({d1})")
         return self

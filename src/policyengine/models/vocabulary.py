@@ -62,10 +62,16 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     # agreement kinds
     "raa": ("円滑化協定（RAA）", "Reciprocal Access Agreement (RAA)"),
     "acsa": ("物品役務相互提供協定（ACSA）", "Acquisition and Cross-Servicing Agreement (ACSA)"),
-    "gsomia": ("軍事情報包括保護協定（GSOMIA）", "General Security of Military Information Agreement (GSOMIA)"),
+    "gsomia": (
+        "軍事情報包括保護協定（GSOMIA）",
+        "General Security of Military Information Agreement (GSOMIA)",
+    ),
     "information-security": ("情報保護協定", "information security agreement"),
     "information-sharing": ("情報共有協定", "information-sharing agreement"),
-    "technology-transfer": ("防衛装備品・技術移転協定", "defence equipment and technology transfer agreement"),
+    "technology-transfer": (
+        "防衛装備品・技術移転協定",
+        "defence equipment and technology transfer agreement",
+    ),
     "joint-declaration": ("共同宣言", "joint declaration"),
     "security-treaty": ("安全保障条約", "security treaty"),
     # framework status and kinds

@@ -22,9 +22,7 @@ LEGEND = {
 def _rows(m: Matrix, lang: str) -> tuple[list[str], list[list[str]]]:
     li = 0 if lang == "ja" else 1
     headers = ["" if lang == "ja" else "Area"] + [f.name.get(lang) for f in m.frameworks]
-    rows = [
-        [m.area_names[a][li]] + [LEVEL_SYMBOLS[m.level(f.id, a)] for f in m.frameworks] for a in m.areas
-    ]
+    rows = [[m.area_names[a][li]] + [LEVEL_SYMBOLS[m.level(f.id, a)] for f in m.frameworks] for a in m.areas]
     return headers, rows
 
 
@@ -57,15 +55,19 @@ def render_html(m: Matrix, lang: str = "ja") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body_rows = []
     for a, row in zip(m.areas, rows, strict=True):
-        cells = [f"<th scope=\"row\">{esc(row[0])}</th>"]
+        cells = [f'<th scope="row">{esc(row[0])}</th>']
         for f, sym in zip(m.frameworks, row[1:], strict=True):
             level = m.level(f.id, a)
             cls = f"c {level}" if level else "c"
             title = f' title="{esc(level)}"' if level else ""
             cells.append(f'<td class="{cls}"{title}>{esc(sym)}</td>')
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body_rows) + "\n</tbody>\n</table>\n"
-    body = f"<h1>{esc(TITLE[lang])}</h1>\n{table}<p class=\"meta\">{esc(LEGEND[lang])}</p>\n"
+    table = (
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(body_rows)
+        + "\n</tbody>\n</table>\n"
+    )
+    body = f'<h1>{esc(TITLE[lang])}</h1>\n{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
     return html_page(TITLE[lang], body, lang=lang)
 
 

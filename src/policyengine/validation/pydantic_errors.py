@@ -140,35 +140,70 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
             location, _ = _locate(tree, loc, key_position=True)
             name = str(loc[-1])
             allowed = _model_fields(parent_tp)
-            out.append(Diagnostic(location, "E201", f"unknown key '{name}' in {_path(loc[:-1])}",
-                                  hint_for(name, allowed, noun="keys")))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E201",
+                    f"unknown key '{name}' in {_path(loc[:-1])}",
+                    hint_for(name, allowed, noun="keys"),
+                )
+            )
             continue
         if etype == "missing":
             location, _ = _locate(tree, loc[:-1], key_position=False)
-            out.append(Diagnostic(location, "E202", f"missing key '{loc[-1]}' in {_path(loc[:-1])}",
-                                  f"add '{loc[-1]}:' to this mapping"))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E202",
+                    f"missing key '{loc[-1]}' in {_path(loc[:-1])}",
+                    f"add '{loc[-1]}:' to this mapping",
+                )
+            )
             continue
         location, value = _locate(tree, loc, key_position=loc[-1:] == ("[key]",))
         if etype == "literal_error":
             choices = _literals(tp)
             shown = value if isinstance(value, str) else _describe(value)
-            out.append(Diagnostic(location, "E204", f"invalid value '{shown}' for '{field}'",
-                                  hint_for(str(value), choices, noun=f"values of '{field}'")))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E204",
+                    f"invalid value '{shown}' for '{field}'",
+                    hint_for(str(value), choices, noun=f"values of '{field}'"),
+                )
+            )
         elif etype == "string_pattern_mismatch":
             pattern = str(err.get("ctx", {}).get("pattern", ""))
             what = "key" if loc[-1:] == ("[key]",) else f"'{field}'"
             shown = loc[-2] if loc[-1:] == ("[key]",) else value
-            out.append(Diagnostic(location, "E204", f"invalid {what}: '{shown}'",
-                                  _PATTERN_HINTS.get(pattern, f"must match {pattern}")))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E204",
+                    f"invalid {what}: '{shown}'",
+                    _PATTERN_HINTS.get(pattern, f"must match {pattern}"),
+                )
+            )
         elif etype in _TYPE_NAMES:
-            out.append(Diagnostic(location, "E203",
-                                  f"'{field or _path(loc)}' must be {_TYPE_NAMES[etype]}, not {_describe(value)}",
-                                  _type_hint(etype, value)))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E203",
+                    f"'{field or _path(loc)}' must be {_TYPE_NAMES[etype]}, not {_describe(value)}",
+                    _type_hint(etype, value),
+                )
+            )
         elif etype in ("too_short", "too_long", "string_too_short", "string_too_long"):
             out.append(Diagnostic(location, "E204", f"'{field}': {err['msg'].lower()}"))
         elif etype in ("finite_number",):
-            out.append(Diagnostic(location, "E204", f"'{field}' must be a finite number",
-                                  "NaN and infinities are not allowed"))
+            out.append(
+                Diagnostic(
+                    location,
+                    "E204",
+                    f"'{field}' must be a finite number",
+                    "NaN and infinities are not allowed",
+                )
+            )
         elif etype == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
             out.append(Diagnostic(location, "E307", f"{_path(loc)}: {msg}"))

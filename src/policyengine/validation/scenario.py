@@ -77,9 +77,13 @@ def _duplicates(doc: Document, sink: DiagnosticSink) -> None:
             if not isinstance(ident, str):
                 continue
             if ident in first:
-                sink.add("E302", f"{section.kind} '{ident}' is listed twice in '{section.key}' "
-                         f"(first at line {items.marks[first[ident]][0]})",
-                         items.location(i), "each fact appears once; merge the two entries")
+                sink.add(
+                    "E302",
+                    f"{section.kind} '{ident}' is listed twice in '{section.key}' "
+                    f"(first at line {items.marks[first[ident]][0]})",
+                    items.location(i),
+                    "each fact appears once; merge the two entries",
+                )
             else:
                 first[ident] = i
 
@@ -113,7 +117,9 @@ def load_scenario(
     return loaded
 
 
-def _merge(docs: list[Document], files: list[ScenarioFile], chain: list[str], sink: DiagnosticSink) -> LoadedScenario:
+def _merge(
+    docs: list[Document], files: list[ScenarioFile], chain: list[str], sink: DiagnosticSink
+) -> LoadedScenario:
     # Apply parents first: the last document is the root of the chain.
     merged: dict[str, dict[str, tuple[Any, FactOrigin]]] = {s.key: {} for s in SECTIONS}
     for depth in range(len(docs) - 1, -1, -1):
@@ -131,11 +137,18 @@ def _merge(docs: list[Document], files: list[ScenarioFile], chain: list[str], si
                     raw_list = raw_remove.get(section.key) if isinstance(raw_remove, YMap) else None
                     loc = raw_list.location(i) if isinstance(raw_list, YSeq) else doc.tree.location("remove")
                     if depth == len(docs) - 1:
-                        hint = "'remove' deletes facts of the scenario this one extends; this one extends none"
+                        hint = (
+                            "'remove' deletes facts of the scenario this one extends; this one extends none"
+                        )
                     else:
                         hint = hint_for(ident, merged[section.key], noun=section.key)
-                    sink.add("E306", f"cannot remove {section.kind} '{ident}': the scenarios this one "
-                             "extends do not have it", loc, hint)
+                    sink.add(
+                        "E306",
+                        f"cannot remove {section.kind} '{ident}': the scenarios this one "
+                        "extends do not have it",
+                        loc,
+                        hint,
+                    )
         raw_doc = doc.tree
         for section in SECTIONS:
             raw_items = raw_doc.get(section.key)
@@ -146,9 +159,7 @@ def _merge(docs: list[Document], files: list[ScenarioFile], chain: list[str], si
     header: ScenarioHeader = files[0].scenario
     values = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
     scenario = Scenario(scenario=header, **values)
-    origins = {
-        f"{s.kind}:{ident}": origin for s in SECTIONS for ident, (_, origin) in merged[s.key].items()
-    }
+    origins = {f"{s.kind}:{ident}": origin for s in SECTIONS for ident, (_, origin) in merged[s.key].items()}
     return LoadedScenario(scenario=scenario, path=chain[0], files=chain, origins=origins)
 
 
@@ -171,12 +182,23 @@ def cross_check(loaded: LoadedScenario, sink: DiagnosticSink) -> None:
                 return seq.location(index).with_via(origin.location.via)
         return origin.field_location(name)
 
-    def check(value: str | None, pool: set[str], noun: str, fact_id: str, name: str, index: int | None = None,
-              code: str = "E301") -> None:
+    def check(
+        value: str | None,
+        pool: set[str],
+        noun: str,
+        fact_id: str,
+        name: str,
+        index: int | None = None,
+        code: str = "E301",
+    ) -> None:
         if value is None or value in pool:
             return
-        sink.add(code, f"unknown {noun} '{value}' in {fact_id.replace(':', ' ', 1)}", where(fact_id, name, index),
-                 hint_for(value, pool, noun=_SECTION_OF[noun]) or f"declare it under '{_SECTION_OF[noun]}'")
+        sink.add(
+            code,
+            f"unknown {noun} '{value}' in {fact_id.replace(':', ' ', 1)}",
+            where(fact_id, name, index),
+            hint_for(value, pool, noun=_SECTION_OF[noun]) or f"declare it under '{_SECTION_OF[noun]}'",
+        )
 
     for f in sc.frameworks:
         fid = f"framework:{f.id}"
@@ -187,8 +209,12 @@ def cross_check(loaded: LoadedScenario, sink: DiagnosticSink) -> None:
         for a in f.areas:
             if a not in areas:
                 loc = raw_areas.location(a) if isinstance(raw_areas, YMap) else where(fid, "areas")
-                sink.add("E303", f"unknown area '{a}' in framework {f.id}", loc,
-                         hint_for(a, areas, noun="areas") or "declare it under 'areas'")
+                sink.add(
+                    "E303",
+                    f"unknown area '{a}' in framework {f.id}",
+                    loc,
+                    hint_for(a, areas, noun="areas") or "declare it under 'areas'",
+                )
     for ag in sc.agreements:
         for i, p in enumerate(ag.parties):
             check(p, countries, "country", f"agreement:{ag.id}", "parties", i)
@@ -196,7 +222,9 @@ def cross_check(loaded: LoadedScenario, sink: DiagnosticSink) -> None:
         fid = f"asset_protection:{ap.partner}"
         check(ap.partner, countries, "country", fid, "partner")
         if ap.partner == "JPN":
-            sink.add("E307", "asset protection covers partners' forces, not Japan's own", where(fid, "partner"))
+            sink.add(
+                "E307", "asset protection covers partners' forces, not Japan's own", where(fid, "partner")
+            )
     for it in sc.interests:
         fid = f"interest:{it.id}"
         for i, c in enumerate(it.countries):
