@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from policyengine.errors import input_error
 from policyengine.loading.documents import read_document
 from policyengine.locations import Location
@@ -27,8 +29,11 @@ def detect_kind(path: str) -> str:
 
 
 def validate_file(path: str) -> str:
-    """Validate one file of any kind; return a one-line summary or raise InputError."""
-    kind = detect_kind(path)
+    """Validate one file of any kind; return a one-line summary or raise InputError.
+
+    A folder is a rule pack made of its ``*.yaml`` files.
+    """
+    kind = "rules" if os.path.isdir(path) else detect_kind(path)
     if kind == "scenario":
         from policyengine.validation.scenario import load_scenario
 
@@ -41,7 +46,12 @@ def validate_file(path: str) -> str:
             f"{len(sc.asset_protection)} asset-protection partners, {len(sc.interests)} interests, "
             f"{len(sc.events)} events, {len(sc.capabilities)} capabilities{via}"
         )
+    from policyengine.compiler import compile_pack
     from policyengine.validation.rulepack import load_rule_pack
 
-    pack = load_rule_pack(path)
-    return f"rule pack '{pack.pack.id}': {len(pack.rules)} rules"
+    compiled = compile_pack(load_rule_pack(path))
+    derived = sorted(k for k, spec in compiled.kinds.specs.items() if spec.derived)
+    return (
+        f"rule pack '{compiled.pack.id}': {len(compiled.rules)} rules in {compiled.strata} strata; "
+        f"derives {', '.join(derived)}"
+    )

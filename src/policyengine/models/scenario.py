@@ -232,6 +232,7 @@ class Event(Fact):
     id: Id
     date: dt.date
     kind: EventKind
+    name: I18nText | None = None
     country: CountryCode | None = None
     countries: list[CountryCode] = Field(default_factory=list)
     framework: Id | None = None

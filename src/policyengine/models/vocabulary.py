@@ -106,3 +106,14 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     "medium": ("中", "medium"),
     "low": ("低", "low"),
 }
+
+#: Display names of the domains of a country's own posture (capabilities).
+CAPABILITY_DOMAINS: dict[str, tuple[str, str]] = {
+    "defense-budget": ("防衛費", "defence budget"),
+    "defense-equipment": ("防衛装備品", "defence equipment"),
+    "joint-operations": ("自衛隊の統合運用", "joint operations"),
+    "security-legislation": ("安全保障法制", "security legislation"),
+    "information-security": ("情報保全・管理", "information security"),
+    "technology-security": ("技術保全・管理", "technology security"),
+    "public-private-rnd": ("官民一体の研究開発", "public-private research and development"),
+}

@@ -1,5 +1,7 @@
 """The command line. It parses arguments and calls the library; nothing else imports it.
 
+The group and shared options are here; each command family has its own module.
+
 Exit codes: 0 success; 1 a finding the user asked about; 2 bad input or usage; 3 internal error.
 Heavy modules are imported inside the commands so that ``policyengine --help`` starts fast.
 """
@@ -7,7 +9,6 @@ Heavy modules are imported inside the commands so that ``policyengine --help`` s
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -79,6 +80,15 @@ output_option = click.option(
 )
 
 
+rules_option = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(),
+    default=None,
+    help="Rule pack: a YAML file or a folder of them (default: the shipped pack).",
+)
+
+
 def emit(text: str, output: str | None) -> None:
     """Print, or write the whole text to ``output`` atomically."""
     if output:
@@ -102,67 +112,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-def validate(files: tuple[str, ...]) -> None:
-    """Check scenario files and rule packs; report every problem with FILE:LINE:COL.
-
-    Exit 0 when all files are valid, 2 otherwise.
-    """
-    from policyengine.errors import InputError
-    from policyengine.inputs import validate_file
-
-    failed = False
-    for path in files:
-        try:
-            summary = validate_file(path)
-        except InputError as exc:
-            failed = True
-            click.echo(exc.render(), err=True)
-            continue
-        click.echo(f"ok: {path}: {summary}")
-    if failed:
-        sys.exit(EXIT_INPUT)
-
-
-@cli.command()
-@click.option(
-    "--kind",
-    type=click.Choice(["scenario", "rules"]),
-    default="scenario",
-    show_default=True,
-    help="Which file format to describe.",
-)
-@output_option
-def schema(kind: str, output: str | None) -> None:
-    """Print the JSON Schema of scenario files (or of rule packs).
-
-    Point an editor at it with a first line such as
-    `# yaml-language-server: $schema=scenario.schema.json`.
-    """
-    from policyengine.render.common import to_json
-    from policyengine.schema import json_schema
-
-    emit(to_json(json_schema(kind)), output)
-
-
-@cli.command()
-@click.argument("scenario", type=click.Path(dir_okay=True))
-@format_option("text", "json", "csv", "markdown", "html")
-@lang_option
-@output_option
-@click.option("--all-kinds", is_flag=True, help="Include alliances, bilateral and multilateral bodies too.")
-def matrix(scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bool) -> None:
-    """The framework x area table, the way the paper prints it (◎ focus, 〇 mentioned, - none)."""
-    from policyengine.matrix import build_matrix
-    from policyengine.render.matrix import render
-    from policyengine.validation.scenario import load_scenario
-
-    loaded = load_scenario(scenario)
-    kinds = ("alliance", "bilateral", "minilateral", "multilateral") if all_kinds else ("minilateral",)
-    emit(render(build_matrix(loaded.scenario, kinds=kinds), fmt, lang), output)
-
-
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="policyengine")
+
+
+# Subcommands live in their own modules; each imports only click at import time.
+from policyengine.cli import core  # noqa: E402,F401

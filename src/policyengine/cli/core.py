@@ -1,0 +1,84 @@
+"""Core commands: validate, schema, matrix, evaluate."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from policyengine.cli import EXIT_INPUT, cli, emit, format_option, lang_option, output_option, rules_option
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+def validate(files: tuple[str, ...]) -> None:
+    """Check scenario files and rule packs; report every problem with FILE:LINE:COL.
+
+    Exit 0 when all files are valid, 2 otherwise.
+    """
+    from policyengine.errors import InputError
+    from policyengine.inputs import validate_file
+
+    failed = False
+    for path in files:
+        try:
+            summary = validate_file(path)
+        except InputError as exc:
+            failed = True
+            click.echo(exc.render(), err=True)
+            continue
+        click.echo(f"ok: {path}: {summary}")
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command()
+@click.option(
+    "--kind",
+    type=click.Choice(["scenario", "rules"]),
+    default="scenario",
+    show_default=True,
+    help="Which file format to describe.",
+)
+@output_option
+def schema(kind: str, output: str | None) -> None:
+    """Print the JSON Schema of scenario files (or of rule packs).
+
+    Point an editor at it with a first line such as
+    `# yaml-language-server: $schema=scenario.schema.json`.
+    """
+    from policyengine.render.common import to_json
+    from policyengine.schema import json_schema
+
+    emit(to_json(json_schema(kind)), output)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@format_option("text", "json", "csv", "markdown", "html")
+@lang_option
+@output_option
+@click.option("--all-kinds", is_flag=True, help="Include alliances, bilateral and multilateral bodies too.")
+def matrix(scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bool) -> None:
+    """The framework x area table, the way the paper prints it (◎ focus, 〇 mentioned, - none)."""
+    from policyengine.matrix import build_matrix
+    from policyengine.render.matrix import render
+    from policyengine.validation.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    kinds = ("alliance", "bilateral", "minilateral", "multilateral") if all_kinds else ("minilateral",)
+    emit(render(build_matrix(loaded.scenario, kinds=kinds), fmt, lang), output)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+def evaluate(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
+    """Derive Japan's suggested actions for a scenario, each with its reasons and sources."""
+    from policyengine.api import evaluate as run
+    from policyengine.render.evaluate import render
+
+    emit(render(run(scenario, rules_path), fmt, lang), output)

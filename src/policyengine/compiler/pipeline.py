@@ -1,0 +1,98 @@
+"""The compiler as a table of named stages, run in order over one compilation context."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from policyengine.compiler.emit import CATCH_ALL, CountSpec, emit_rule, emit_tally
+from policyengine.compiler.ir import Kinds, RuleIR
+from policyengine.compiler.resolve import resolve
+from policyengine.compiler.stratify import stratify
+from policyengine.errors import DiagnosticSink
+from policyengine.factview import BASE_KINDS
+from policyengine.models.rules import PackHeader
+from policyengine.validation.rulepack import LoadedRulePack
+
+
+@dataclass
+class CompiledPack:
+    """A rule pack ready to be registered with durable-rules and evaluated many times."""
+
+    pack: PackHeader
+    source: LoadedRulePack
+    rules: list[RuleIR]
+    kinds: Kinds
+    strata: int
+    definition: dict[str, Any]  # durable-rules ruleset: rule name -> {"all": [...]}, no actions yet
+    counts: list[CountSpec]
+    base_kinds: frozenset[str]  # scenario view kinds the rules mention: only these are asserted
+    fingerprint: str = ""
+
+    def rule(self, rule_id: str) -> RuleIR | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@dataclass
+class CompileContext:
+    pack: LoadedRulePack
+    sink: DiagnosticSink = field(default_factory=DiagnosticSink)
+    rules: list[RuleIR] = field(default_factory=list)
+    kinds: Kinds | None = None
+    strata: int = 0
+    definition: dict[str, Any] = field(default_factory=dict)
+    counts: list[CountSpec] = field(default_factory=list)
+
+
+def _resolve(ctx: CompileContext) -> None:
+    ctx.rules, ctx.kinds = resolve(ctx.pack, ctx.sink)
+
+
+def _stratify(ctx: CompileContext) -> None:
+    ctx.strata = stratify(ctx.rules, ctx.sink)
+
+
+def _emit(ctx: CompileContext) -> None:
+    definition: dict[str, Any] = {}
+    for r in ctx.rules:
+        body, counts = emit_rule(r)
+        definition[f"r{r.index}"] = body
+        for spec in counts:
+            cond = r.conditions[[c.index for c in r.conditions].index(spec.cond_index)]
+            definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)
+        ctx.counts.extend(counts)
+    definition["catch_all"] = CATCH_ALL
+    ctx.definition = definition
+
+
+#: The stages, in order. Each reads and extends the context; errors stop the pipeline.
+STAGES: tuple[tuple[str, Callable[[CompileContext], None]], ...] = (
+    ("resolve", _resolve),
+    ("stratify", _stratify),
+    ("emit", _emit),
+)
+
+
+def compile_pack(pack: LoadedRulePack) -> CompiledPack:
+    """Run every stage; raise InputError with all diagnostics of the first failing stage."""
+    ctx = CompileContext(pack)
+    for _name, stage in STAGES:
+        stage(ctx)
+        ctx.sink.raise_if_any()
+    assert ctx.kinds is not None
+    used = frozenset(c.kind for r in ctx.rules for c in r.conditions if c.kind in BASE_KINDS)
+    text = json.dumps(ctx.definition, sort_keys=True, ensure_ascii=False)
+    return CompiledPack(
+        pack=pack.pack,
+        source=pack,
+        rules=ctx.rules,
+        kinds=ctx.kinds,
+        strata=ctx.strata,
+        definition=ctx.definition,
+        counts=ctx.counts,
+        base_kinds=used,
+        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:12],
+    )

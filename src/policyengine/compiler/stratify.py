@@ -1,0 +1,134 @@
+"""Stage ``stratify``: order rules so that negation and counting see complete sets of facts.
+
+durable-rules fires a rule the moment its conditions match and never takes an action back, so
+"no fact X" must not be tested before every X that will ever exist is in. Rules are placed in
+strata: a rule's stratum is at least that of every kind it matches, and strictly above that of
+every kind it negates or counts. The runtime opens stratum k only after stratum k-1 has
+derived everything it can. A pack whose negations form a cycle has no such order: rejected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from policyengine.compiler.ir import RuleIR
+from policyengine.errors import DiagnosticSink
+
+
+def _edges(rules: list[RuleIR]) -> list[tuple[str, str, bool, RuleIR]]:
+    """(body kind, head kind, negative?, rule) for every rule, condition and produced kind."""
+    out = []
+    for r in rules:
+        for head in sorted(r.produces()):
+            for c in r.conditions:
+                out.append((c.kind, head, c.mode != "match", r))
+    return out
+
+
+def _sccs(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, int]:
+    """Tarjan's strongly connected components, iteratively; node -> component number."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    comp: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    counter = 0
+    ncomp = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on.add(node)
+            children = succ.get(node, [])
+            if i < len(children):
+                work.append((node, i + 1))
+                child = children[i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on:
+                    low[node] = min(low[node], index[child])
+                continue
+            for child in children:
+                if child in on and comp.get(child) is None:
+                    low[node] = min(low[node], low[child])
+            if low[node] == index[node]:
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp[w] = ncomp
+                    if w == node:
+                        break
+                ncomp += 1
+    return comp
+
+
+def _path(succ: dict[str, list[str]], start: str, goal: str, allowed: set[str]) -> list[str]:
+    """Shortest path start -> goal within ``allowed`` (breadth first)."""
+    prev: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        if node == goal:
+            break
+        for nxt in succ.get(node, []):
+            if nxt in allowed and nxt not in prev:
+                prev[nxt] = node
+                queue.append(nxt)
+    path = [goal]
+    while prev.get(path[-1]) is not None:
+        path.append(prev[path[-1]])  # type: ignore[arg-type]
+    return list(reversed(path))
+
+
+def stratify(rules: list[RuleIR], sink: DiagnosticSink) -> int:
+    """Assign ``rule.stratum`` to every rule; return the number of strata (0 for no rules)."""
+    edges = _edges(rules)
+    succ: dict[str, list[str]] = defaultdict(list)
+    nodes: list[str] = []
+    for body, head, _, _ in edges:
+        for n in (body, head):
+            if n not in nodes:
+                nodes.append(n)
+        if head not in succ[body]:
+            succ[body].append(head)
+    comp = _sccs(nodes, succ)
+    reported: set[int] = set()
+    for body, head, negative, rule in edges:
+        if negative and comp[body] == comp[head] and comp[body] not in reported:
+            reported.add(comp[body])
+            members = {n for n in nodes if comp[n] == comp[body]}
+            cycle = [*_path(succ, head, body, members), head]
+            cond = next(c for c in rule.conditions if c.kind == body and c.mode != "match")
+            sink.add(
+                "E405",
+                f"rule '{rule.id}': negation cycle: {' -> '.join(cycle)} (this rule tests the absence or "
+                f"count of '{body}' facts while deriving '{head}', which they depend on)",
+                cond.location or rule.location,
+                "break the cycle: a rule may not depend on the absence of what it helps to derive",
+            )
+    if reported:
+        return 0
+    stratum: dict[str, int] = {}
+    for _ in range(2 * (len(nodes) + len(rules)) + 2):
+        changed = False
+        for r in rules:
+            s = 1
+            for c in r.conditions:
+                base = stratum.get(c.kind, 0)
+                s = max(s, base + 1 if c.mode != "match" else base)
+            if r.stratum != s:
+                r.stratum = s
+                changed = True
+            for head in r.produces():
+                if stratum.get(head, 0) < s:
+                    stratum[head] = s
+                    changed = True
+        if not changed:
+            break
+    return max((r.stratum for r in rules), default=0)

@@ -1,0 +1,142 @@
+"""Display names, in Japanese or English, of the things scenarios and rules talk about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from policyengine.models.scenario import Scenario
+from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
+
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_date(d: dt.date, lang: str) -> str:
+    if lang == "ja":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}"
+
+
+def join(items: list[str], lang: str) -> str:
+    if lang == "ja":
+        return "・".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class Names:
+    """Looks up display names of countries, frameworks, agreements, areas ... in a scenario."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.countries = {c.code: c.name for c in scenario.countries}
+        self.frameworks = {f.id: f.name for f in scenario.frameworks}
+        self.agreements = {a.id: a for a in scenario.agreements}
+        self.events = {e.id: e for e in scenario.events}
+        self.interests = {i.id: i for i in scenario.interests}
+        self.areas = {a: names for a, names in AREA_NAMES.items()}
+        self.areas.update({a.id: (a.name.ja, a.name.en) for a in scenario.areas})
+
+    def country(self, code: str, lang: str) -> str:
+        name = self.countries.get(code)
+        return name.get(lang) if name else code
+
+    def framework(self, fid: str, lang: str) -> str:
+        name = self.frameworks.get(fid)
+        return name.get(lang) if name else fid
+
+    def agreement(self, aid: str, lang: str) -> str:
+        a = self.agreements.get(aid)
+        if a is None:
+            return aid
+        if a.name is not None:
+            return a.name.get(lang)
+        kind = value(a.kind, lang)
+        return f"{join([self.country(p, lang) for p in a.parties], lang)} {kind}"
+
+    def area(self, aid: str, lang: str) -> str:
+        names = self.areas.get(aid)
+        return names[0 if lang == "ja" else 1] if names else aid
+
+    def event(self, eid: str, lang: str) -> str:
+        e = self.events.get(eid)
+        if e is None:
+            return eid
+        if e.name is not None:
+            return e.name.get(lang)
+        return e.description.get(lang) if e.description else eid
+
+    def interest(self, iid: str, lang: str) -> str:
+        i = self.interests.get(iid)
+        if i is None:
+            return iid
+        return i.description.get(lang) if i.description else iid
+
+    def member_key(self, key: str, lang: str) -> str:
+        """``AUS+JPN+KOR`` -> 日本・韓国・豪州 (Japan first, then the paper's order of mention)."""
+        codes = key.split("+")
+        codes.sort(key=lambda c: (c != "JPN", c))
+        return join([self.country(c, lang) for c in codes], lang)
+
+    def entity(self, refers_to: str | None, raw: Any, lang: str) -> str:
+        """Name of ``raw`` when it identifies a ``refers_to`` thing; else a readable value."""
+        if isinstance(raw, list):
+            return join([self.entity(refers_to, v, lang) for v in raw], lang)
+        if raw is None:
+            return "—"
+        if isinstance(raw, str):
+            if refers_to == "country":
+                return self.country(raw, lang)
+            if refers_to == "framework":
+                return self.framework(raw, lang)
+            if refers_to == "agreement":
+                return self.agreement(raw, lang)
+            if refers_to == "area":
+                return self.area(raw, lang)
+            if refers_to == "event":
+                return self.event(raw, lang)
+            if refers_to == "interest":
+                return self.interest(raw, lang)
+            if refers_to == "target":
+                return self.target(raw, lang)
+            if refers_to == "capability-domain" and raw in CAPABILITY_DOMAINS:
+                return CAPABILITY_DOMAINS[raw][0 if lang == "ja" else 1]
+            if "+" in raw and all(len(p) in (2, 3) and p.isupper() for p in raw.split("+")):
+                return self.member_key(raw, lang)
+            return value(raw, lang)
+        return value(raw, lang)
+
+    def target(self, target: str, lang: str) -> str:
+        """Name of a recommendation target: a country, a framework, or a grouping ``A+B+C``."""
+        if target in self.countries:
+            return self.country(target, lang)
+        if target in self.frameworks:
+            return self.framework(target, lang)
+        if "+" in target:
+            return self.member_key(target, lang)
+        return target
+
+
+def value(raw: Any, lang: str) -> str:
+    """A value as text: enumerated values translated, dates formatted, booleans in words."""
+    if isinstance(raw, bool):
+        return ("はい" if raw else "いいえ") if lang == "ja" else ("yes" if raw else "no")
+    if isinstance(raw, dt.date):
+        return format_date(raw, lang)
+    if isinstance(raw, str) and raw in VALUE_NAMES:
+        return VALUE_NAMES[raw][0 if lang == "ja" else 1]
+    return str(raw)

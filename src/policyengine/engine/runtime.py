@@ -1,0 +1,431 @@
+"""Evaluation on durable-rules, with its pitfalls designed out.
+
+* One synchronous host per process: the stock ``Host`` starts dispatcher threads that can take
+  over the action chain, so ``assert_facts`` may return before every action ran.
+* One session (``sid``) per evaluation; at the end every fact is retracted (stratum markers
+  first, so nothing fires on the way out) and only then is the session deleted: deleting a
+  session that still holds partial matches crashes the C engine.
+* A catch-all rule handles every fact (an unhandled fact raises and defers other actions).
+* Fact ids come from a pool whose hashes never collide (see ``ids``).
+* Actions only record what matched; derived facts are computed and asserted by this module
+  between durable calls, in a deterministic order, and stratum by stratum, so that negation
+  and counts only ever see complete sets of facts, whatever the order of the input.
+* Errors inside actions, which durable-rules would swallow into the session state, are
+  collected and raised as EngineError.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
+from policyengine.compiler.ir import Ref, RuleIR
+from policyengine.compiler.pipeline import CompiledPack
+from policyengine.engine.ids import fact_id
+from policyengine.engine.trace import Tracer
+from policyengine.errors import EngineError
+from policyengine.factview import ViewFact, build_view
+
+_lock = threading.RLock()
+_host: Any = None
+_ruleset_counter = itertools.count(1)
+_session_counter = itertools.count(1)
+
+
+def _get_host() -> Any:
+    """The process-wide synchronous durable-rules host (created on first use)."""
+    global _host
+    if _host is None:
+        import durable.engine as durable_engine
+
+        class SyncHost(durable_engine.Host):  # type: ignore[misc]
+            def _run(self) -> None:
+                # No background dispatcher: actions run inside assert_facts, to completion.
+                return
+
+        _host = SyncHost()
+    return _host
+
+
+@dataclass(frozen=True)
+class Support:
+    """One way a derived fact or outcome was reached: a rule and the facts its conditions bound."""
+
+    rule: int  # rule index
+    bindings: tuple[tuple[str, int], ...]  # (variable or count alias, fact id)
+    key: tuple[str, ...] = ()  # order-independent sort key
+
+
+@dataclass
+class EngineFact:
+    """A fact in a session: base (from the scenario view), derived, or a count tally."""
+
+    fid: int
+    kind: str
+    fields: dict[str, Any]
+    key: str  # order-independent identity, for sorting and de-duplication
+    view: ViewFact | None = None
+    stratum: int = 0
+    supports: list[Support] = field(default_factory=list)
+    members: list[int] = field(default_factory=list)  # for $count facts: the counted facts
+
+
+@dataclass
+class Outcome:
+    """A recommendation or risk with every support that produced it."""
+
+    id: str
+    kind: str  # recommendation | risk
+    action: str  # action (recommendation) or risk kind
+    target: str
+    supports: list[Support] = field(default_factory=list)
+
+
+@dataclass
+class RawEvaluation:
+    """What an evaluation produced, before rendering: facts, outcomes and their supports."""
+
+    compiled: CompiledPack
+    facts: dict[int, EngineFact]
+    outcomes: dict[str, Outcome]
+    stats: dict[str, int]
+
+    def fact(self, fid: int) -> EngineFact:
+        return self.facts[fid]
+
+    def derived(self) -> list[EngineFact]:
+        return sorted(
+            (f for f in self.facts.values() if f.view is None and f.kind != COUNT), key=lambda f: f.key
+        )
+
+
+def _engine_value(value: Any) -> Any:
+    """Normalise a value for durable-rules' JSON: dates as day numbers, no floats, no sets."""
+    if hasattr(value, "toordinal"):
+        return value.toordinal()
+    if isinstance(value, (list, tuple)):
+        return [_engine_value(v) for v in value]
+    if isinstance(value, float):
+        raise EngineError("floating-point values are not supported in facts")
+    return value
+
+
+def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
+    for name, value in fields.items():
+        if value is None:
+            continue  # absent: tests on it fail, 'exists: false' holds
+        out[engine_field(name)] = _engine_value(value)
+    return out
+
+
+def _stable_key(kind: str, fields: dict[str, Any]) -> str:
+    return kind + json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+
+
+class _Session:
+    """State of one evaluation."""
+
+    def __init__(self, prepared: PreparedPack, tracer: Tracer | None) -> None:
+        self.prepared = prepared
+        self.sid = f"s{next(_session_counter)}"
+        self.facts: dict[int, EngineFact] = {}
+        self.by_key: dict[str, int] = {}
+        self.asserted: list[dict[str, Any]] = []
+        self.markers: list[dict[str, Any]] = []
+        self.matches: list[tuple[int, dict[str, int]]] = []
+        self.tallies: dict[str, set[int]] = defaultdict(set)
+        self.errors: list[str] = []
+        self.outcomes: dict[str, Outcome] = {}
+        self.tracer = tracer
+        self.next_index = 0
+        self.stratum = 0
+
+    def new_fact(self, kind: str, fields: dict[str, Any], key: str, **kw: Any) -> EngineFact:
+        fid = fact_id(self.next_index)
+        self.next_index += 1
+        f = EngineFact(fid, kind, fields, key, **kw)
+        self.facts[fid] = f
+        self.by_key[key] = fid
+        return f
+
+
+class PreparedPack:
+    """A compiled pack registered with durable-rules: prepare once, evaluate many times."""
+
+    def __init__(self, compiled: CompiledPack) -> None:
+        self.compiled = compiled
+        self._session: _Session | None = None
+        self._rules_by_stratum: dict[int, list[RuleIR]] = defaultdict(list)
+        for r in compiled.rules:
+            self._rules_by_stratum[r.stratum].append(r)
+        self._counts_by_stratum: dict[int, list[CountSpec]] = defaultdict(list)
+        for spec in compiled.counts:
+            self._counts_by_stratum[spec.stratum].append(spec)
+        self._match_aliases = {
+            r.index: [
+                (c.var or c.alias, c.alias)
+                for c in r.conditions
+                if c.mode == "match" or (c.mode == "count" and c.at_least is not None)
+            ]
+            for r in compiled.rules
+        }
+        self._outcome_kinds_used = {
+            c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
+        }
+        with _lock:
+            host = _get_host()
+            self.name = f"policyengine_{compiled.fingerprint}_{next(_ruleset_counter)}"
+            definition = json.loads(json.dumps(compiled.definition))  # register_rulesets mutates its input
+            for rule_name, body in definition.items():
+                body["run"] = self._action(rule_name)
+            host.register_rulesets({self.name: definition})
+            self._ruleset = host.get_ruleset(self.name)
+
+    # -- durable actions: record only --------------------------------------------------------
+    def _action(self, rule_name: str) -> Callable[[Any], None]:
+        if rule_name == "catch_all":
+            return lambda c: None
+        if rule_name.startswith("t"):
+            index, cond = (int(x) for x in rule_name[1:].split("_"))
+            key = f"r{index}.c{cond}"
+
+            def tally(c: Any) -> None:
+                session = self._session
+                if session is None:
+                    return
+                try:
+                    session.tallies[key].add(int(c._m["x"]["id"]))
+                except Exception as exc:
+                    session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
+
+            return tally
+        index = int(rule_name[1:])
+        aliases = self._match_aliases[index]
+
+        def action(c: Any) -> None:
+            session = self._session
+            if session is None:
+                return
+            try:
+                m = c._m
+                session.matches.append((index, {var: int(m[alias]["id"]) for var, alias in aliases}))
+            except Exception as exc:
+                session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
+
+        return action
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
+        """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
+        with _lock:
+            session = _Session(self, tracer)
+            self._session = session
+            try:
+                self._run(session, view)
+            finally:
+                self._session = None
+                self._cleanup(session)
+            if session.errors:
+                raise EngineError("rule action failed: " + "; ".join(session.errors[:3]))
+            stats = {
+                "facts": sum(1 for f in session.facts.values() if f.view is not None),
+                "derived": sum(1 for f in session.facts.values() if f.view is None and f.kind != COUNT),
+                "matches": sum(len(o.supports) for o in session.outcomes.values()),
+                "strata": self.compiled.strata,
+            }
+            return RawEvaluation(self.compiled, session.facts, session.outcomes, stats)
+
+    def _assert(self, session: _Session, batch: list[dict[str, Any]]) -> None:
+        if not batch:
+            return
+        import durable.engine as durable_engine
+
+        host = _get_host()
+        try:
+            host.assert_facts(self.name, batch)
+        except durable_engine.MessageObservedException as exc:
+            raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
+        except durable_engine.MessageNotHandledException as exc:
+            raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
+        session.asserted.extend(batch)
+
+    def _marker(self, session: _Session, kind: str, n: int) -> None:
+        f = session.new_fact(kind, {"n": n}, f"{kind}{n}")
+        record = _to_engine(kind, f.fid, session.sid, {"n": n})
+        session.markers.append(record)
+        self._assert(session, [record])
+
+    def _run(self, session: _Session, view: list[ViewFact]) -> None:
+        # Base facts, in a canonical order (the result never depends on it; ids then do not either).
+        base = sorted(
+            (
+                (v, _stable_key(v.kind, {"o": v.origin, "d": v.detail}))
+                for v in view
+                if v.kind in self.compiled.base_kinds
+            ),
+            key=lambda p: p[1],
+        )
+        batch = []
+        for v, key in base:
+            if key in session.by_key:
+                continue
+            f = session.new_fact(v.kind, v.fields, key, view=v)
+            batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+        self._assert(session, batch)
+        for k in range(1, self.compiled.strata + 1):
+            session.stratum = k
+            if self._counts_by_stratum.get(k):
+                self._tally(session, k)
+            if session.tracer is not None:
+                session.tracer.emit("stratum", k)
+            self._marker(session, STRATUM, k)
+            # Forward chaining to a fixpoint within the stratum.
+            while session.matches:
+                pending, session.matches = session.matches, []
+                self._assert(session, self._consume(session, pending))
+
+    def _tally(self, session: _Session, k: int) -> None:
+        session.tallies.clear()
+        self._marker(session, TALLY, k)
+        batch = []
+        for spec in self._counts_by_stratum[k]:
+            groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+            for fid in session.tallies.get(spec.key, ()):
+                fields = session.facts[fid].fields
+                if all(fields.get(g) is not None for g in spec.group_fields):
+                    groups[tuple(fields[g] for g in spec.group_fields)].append(fid)
+            for values, members in sorted(groups.items(), key=lambda kv: json.dumps(kv[0], default=str)):
+                fields = {"c": spec.key, "n": len(members)}
+                fields.update({f"g_{g}": v for g, v in zip(spec.group_fields, values, strict=True)})
+                f = session.new_fact(COUNT, fields, _stable_key(COUNT, fields), stratum=k)
+                f.members = sorted(members, key=lambda m: session.facts[m].key)
+                batch.append(_to_engine(COUNT, f.fid, session.sid, fields))
+                if session.tracer is not None:
+                    session.tracer.emit(
+                        "count", k, fact=spec.key, data={"group": list(values), "n": len(members)}
+                    )
+        self._assert(session, batch)
+
+    def _consume(self, session: _Session, pending: list[tuple[int, dict[str, int]]]) -> list[dict[str, Any]]:
+        """Turn recorded matches into derived facts and outcomes, in a canonical order."""
+        rules = self.compiled.rules
+        keyed = []
+        for index, bindings in pending:
+            key = tuple(f"{var}={session.facts[fid].key}" for var, fid in sorted(bindings.items()))
+            keyed.append((rules[index].id, key, index, bindings))
+        keyed.sort(key=lambda t: (t[0], t[1]))
+        batch: list[dict[str, Any]] = []
+        for _, key, index, bindings in keyed:
+            rule = rules[index]
+            support = Support(index, tuple(sorted(bindings.items())), key)
+            if session.tracer is not None:
+                session.tracer.emit(
+                    "match",
+                    rule.stratum,
+                    rule=rule.id,
+                    bindings=tuple(
+                        (
+                            var,
+                            session.facts[fid].view.describe()
+                            if session.facts[fid].view
+                            else session.facts[fid].key,
+                        )
+                        for var, fid in sorted(bindings.items())
+                    ),
+                )
+            for kind, spec in rule.output.derive:
+                fields = {name: self._value(session, v, bindings) for name, v in spec.items()}
+                batch.extend(self._derive(session, kind, fields, support, rule))
+            if rule.output.recommend is not None:
+                rec = rule.output.recommend
+                target = self._value(session, rec["target"], bindings)
+                batch.extend(self._outcome(session, "recommendation", rec["action"], target, support, rule))
+            if rule.output.risk is not None:
+                risk = rule.output.risk
+                target = self._value(session, risk["target"], bindings)
+                batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule))
+        return batch
+
+    @staticmethod
+    def _value(session: _Session, v: Any, bindings: dict[str, int]) -> Any:
+        if isinstance(v, Ref):
+            return session.facts[bindings[v.var]].fields.get(v.field)
+        return v
+
+    def _derive(
+        self, session: _Session, kind: str, fields: dict[str, Any], support: Support, rule: RuleIR
+    ) -> list[dict[str, Any]]:
+        key = _stable_key(kind, fields)
+        fid = session.by_key.get(key)
+        if fid is not None:
+            session.facts[fid].supports.append(support)
+            return []
+        f = session.new_fact(kind, fields, key, stratum=rule.stratum, supports=[support])
+        if session.tracer is not None:
+            session.tracer.emit("derive", rule.stratum, rule=rule.id, fact=key, data=dict(fields))
+        return [_to_engine(kind, f.fid, session.sid, fields)]
+
+    def _outcome(
+        self, session: _Session, kind: str, action: str, target: Any, support: Support, rule: RuleIR
+    ) -> list[dict[str, Any]]:
+        if not isinstance(target, str) or not target:
+            session.errors.append(f"rule '{rule.id}': target is {target!r}, not text")
+            return []
+        oid = f"{action}/{target}"
+        existing = session.outcomes.get(f"{kind}:{oid}")
+        if existing is not None:
+            existing.supports.append(support)
+            return []
+        session.outcomes[f"{kind}:{oid}"] = Outcome(oid, kind, action, target, [support])
+        if session.tracer is not None:
+            session.tracer.emit(
+                "recommend" if kind == "recommendation" else "risk", rule.stratum, rule=rule.id, fact=oid
+            )
+        if kind not in self._outcome_kinds_used:
+            return []
+        name = "action" if kind == "recommendation" else "kind"
+        fields = {"id": oid, name: action, "target": target}
+        return self._derive(session, kind, fields, support, rule)
+
+    def _cleanup(self, session: _Session) -> None:
+        """Retract markers (so nothing can fire), then every other fact, then delete the session."""
+        host = _get_host()
+        try:
+            if session.markers:
+                host.retract_facts(self.name, session.markers)
+            marker_ids = {m["id"] for m in session.markers}
+            rest = [f for f in session.asserted if f["id"] not in marker_ids]
+            if rest:
+                host.retract_facts(self.name, rest)
+            if session.asserted:
+                host.delete_state(self.name, session.sid)
+        except Exception as exc:
+            session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
+
+    def evaluate(self, loaded: Any, *, tracer: Tracer | None = None) -> Any:
+        """Evaluate a LoadedScenario; return a :class:`policyengine.engine.results.Result`."""
+        from policyengine.engine.results import build_result
+
+        view = build_view(loaded.scenario, self.compiled.base_kinds)
+        raw = self.evaluate_view(view, tracer=tracer)
+        return build_result(raw, loaded)
+
+
+_prepared: dict[int, PreparedPack] = {}
+
+
+def prepare(compiled: CompiledPack) -> PreparedPack:
+    """Register a compiled pack (once per CompiledPack object) and return it ready to evaluate."""
+    key = id(compiled)
+    found = _prepared.get(key)
+    if found is None or found.compiled is not compiled:
+        found = PreparedPack(compiled)
+        _prepared[key] = found
+    return found

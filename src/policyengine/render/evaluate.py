@@ -1,0 +1,195 @@
+"""Rendering the result of ``evaluate``: a terminal report, byte-stable JSON, a Markdown briefing."""
+
+from __future__ import annotations
+
+from policyengine.engine.results import Recommendation, Result, Risk
+from policyengine.models.vocabulary import VALUE_NAMES
+from policyengine.render.common import md_escape, to_json, width
+
+PRIORITIES = ("high", "medium", "low")
+
+LABELS = {
+    "ja": {
+        "title": "日本への推奨行動",
+        "as_of": "時点",
+        "pack": "ルールパック",
+        "summary": "{n}件の推奨、{r}件のリスク",
+        "priority": "優先度：{p}",
+        "because": "理由",
+        "evidence": "根拠となる事実",
+        "source": "出典",
+        "risks": "リスク・留意点",
+        "severity": "深刻度：{p}",
+        "none": "推奨される行動はありません。",
+        "areas": "分野",
+        "files": "シナリオ",
+    },
+    "en": {
+        "title": "Suggested actions for Japan",
+        "as_of": "as of",
+        "pack": "rule pack",
+        "summary": "{n} recommendations, {r} risks",
+        "priority": "Priority: {p}",
+        "because": "Because",
+        "evidence": "Evidence",
+        "source": "Source",
+        "risks": "Risks and cautions",
+        "severity": "Severity: {p}",
+        "none": "No action is recommended.",
+        "areas": "Areas",
+        "files": "Scenario",
+    },
+}
+
+WRAP = 100
+
+
+def wrap(text: str, indent: str, columns: int = WRAP) -> list[str]:
+    """Wrap ``text`` to ``columns`` terminal columns (CJK-aware), each line prefixed by ``indent``."""
+    avail = max(20, columns - width(indent))
+    lines: list[str] = []
+    current = ""
+    for token in _tokens(text):
+        if current and width(current + token) > avail:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    return [indent + line for line in lines] or [indent.rstrip()]
+
+
+def _tokens(text: str) -> list[str]:
+    """Break points: after spaces for Latin text, between characters for CJK text."""
+    out: list[str] = []
+    buf = ""
+    for ch in text:
+        if width(ch) == 2:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(ch)
+        elif ch == " ":
+            buf += ch
+            out.append(buf)
+            buf = ""
+        else:
+            buf += ch
+    if buf:
+        out.append(buf)
+    return out
+
+
+def _value(v: str, lang: str) -> str:
+    names = VALUE_NAMES.get(v)
+    return names[0 if lang == "ja" else 1] if names else v
+
+
+def _quote(text: str, lang: str) -> str:
+    return f"「{text}」" if lang == "ja" else f"“{text}”"
+
+
+def render_text(result: Result, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"{L['title']}: {result.title[lang]} ({L['as_of']} {result.as_of})",
+        f"{L['files']}: {' <- '.join(result.files)}",
+        f"{L['pack']}: {result.pack_id} — "
+        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
+        "",
+    ]
+    if not result.recommendations:
+        out += [L["none"], ""]
+    for p in PRIORITIES:
+        recs = [r for r in result.recommendations if r.priority == p]
+        if not recs:
+            continue
+        out += [L["priority"].format(p=_value(p, lang)), ""]
+        for r in recs:
+            out += _text_item(r, lang)
+    if result.risks:
+        out += [L["risks"], ""]
+        for k in result.risks:
+            out += _text_risk(k, lang)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _text_item(r: Recommendation, lang: str) -> list[str]:
+    L = LABELS[lang]
+    lines = [f"  {r.id}", *wrap(f"{r.title[lang]} — {r.target_name[lang]}", "    ")]
+    lines += wrap(f"{L['because']}: {r.justification[lang]}", "    ")
+    if r.areas:
+        lines += wrap(f"{L['areas']}: {', '.join(r.areas)}", "    ")
+    lines += wrap(f"{L['evidence']}: {', '.join(r.evidence)}", "    ")
+    for s in r.sources:
+        lines += wrap(f"{L['source']}: {s.section} {_quote(s.quote, 'ja')}", "    ")
+    return [*lines, ""]
+
+
+def _text_risk(k: Risk, lang: str) -> list[str]:
+    L = LABELS[lang]
+    lines = [f"  {k.id} ({L['severity'].format(p=_value(k.severity, lang))})"]
+    lines += wrap(k.message[lang], "    ")
+    lines += wrap(f"{L['evidence']}: {', '.join(k.evidence)}", "    ")
+    for s in k.sources:
+        lines += wrap(f"{L['source']}: {s.section} {_quote(s.quote, 'ja')}", "    ")
+    return [*lines, ""]
+
+
+def render_json(result: Result) -> str:
+    return to_json(result.to_dict())
+
+
+def render_markdown(result: Result, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"# {L['title']}: {md_escape(result.title[lang])}",
+        "",
+        f"- {L['as_of']}: {result.as_of}",
+        f"- {L['files']}: {' ← '.join(f'`{f}`' for f in result.files)}",
+        f"- {L['pack']}: `{result.pack_id}` — "
+        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
+        "",
+    ]
+    if not result.recommendations:
+        out += [L["none"], ""]
+    for p in PRIORITIES:
+        recs = [r for r in result.recommendations if r.priority == p]
+        if not recs:
+            continue
+        out += [f"## {L['priority'].format(p=_value(p, lang))}", ""]
+        for r in recs:
+            out += [
+                f"### `{r.id}` — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
+                "",
+                f"**{L['because']}:** {md_escape(r.justification[lang])}",
+                "",
+            ]
+            if r.areas:
+                out += [f"**{L['areas']}:** {', '.join(r.areas)}", ""]
+            out += [f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in r.evidence), ""]
+            for s in r.sources:
+                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
+    if result.risks:
+        out += [f"## {L['risks']}", ""]
+        for k in result.risks:
+            out += [
+                f"### `{k.id}` ({L['severity'].format(p=_value(k.severity, lang))})",
+                "",
+                md_escape(k.message[lang]),
+                "",
+                f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in k.evidence),
+                "",
+            ]
+            for s in k.sources:
+                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(result: Result, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result, lang)
+    return render_text(result, lang)

@@ -1,0 +1,103 @@
+"""Rule-pack files: located trees -> validated RulePackFile models (shape only).
+
+A pack is one YAML file, or a folder whose ``*.yaml`` files together form one pack.
+What conditions mean is checked by the compiler (``policyengine.compiler``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from policyengine.errors import DiagnosticSink, InputError, input_error
+from policyengine.loading.documents import Reader, read_document
+from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
+from policyengine.locations import Location
+from policyengine.models.rules import PackHeader, Rule, RulePackFile
+from policyengine.validation.pydantic_errors import diagnostics_from
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    raw: YMap
+    file: str
+
+    @property
+    def location(self) -> Location:
+        return self.raw.location()
+
+
+@dataclass
+class LoadedRulePack:
+    """A validated pack: its header (of the first file) and the rules of all its files."""
+
+    pack: PackHeader
+    rules: list[LoadedRule]
+    files: list[str] = field(default_factory=list)
+    path: str = ""
+
+    def rule(self, rule_id: str) -> LoadedRule | None:
+        return next((r for r in self.rules if r.rule.id == rule_id), None)
+
+
+def pack_files(path: str) -> list[str]:
+    """The files of a pack: the file itself, or the sorted ``*.yaml`` files of a folder."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(str(f) for f in p.glob("*.yaml") if f.is_file())
+        if not files:
+            raise input_error("E101", "no *.yaml rule files in this folder", Location(path))
+        return files
+    return [path]
+
+
+def load_rule_pack(
+    path: str, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
+) -> LoadedRulePack:
+    """Load and shape-check a rule pack (file or folder); every problem of every file at once."""
+    sink = DiagnosticSink()
+    header: PackHeader | None = None
+    rules: list[LoadedRule] = []
+    files = pack_files(path)
+    first_seen: dict[str, LoadedRule] = {}
+    for name in files:
+        try:
+            doc = read_document(name, name, reader=reader, limits=limits)
+        except InputError as exc:
+            sink.extend(exc.diagnostics)
+            continue
+        try:
+            model = RulePackFile.model_validate(doc.tree)
+        except ValidationError as exc:
+            sink.extend(diagnostics_from(exc, doc.tree, RulePackFile))
+            continue
+        if header is None:
+            header = model.pack
+        elif model.pack.id != header.id:
+            sink.add(
+                "E307",
+                f"pack id '{model.pack.id}' differs from '{header.id}' of {files[0]}",
+                doc.tree.location("pack"),
+                "all files of one pack share its id",
+            )
+        raw_rules = doc.tree.get("rules")
+        for i, rule in enumerate(model.rules):
+            raw = raw_rules[i] if isinstance(raw_rules, YSeq) and isinstance(raw_rules[i], YMap) else doc.tree
+            loaded = LoadedRule(rule, raw, doc.display)
+            if rule.id in first_seen:
+                prev = first_seen[rule.id]
+                sink.add(
+                    "E302",
+                    f"rule id '{rule.id}' is used twice (first at {prev.location})",
+                    raw.location("id", of_value=True),
+                    "rule ids are the contract of diffs and tests; rename one",
+                )
+                continue
+            first_seen[rule.id] = loaded
+            rules.append(loaded)
+    sink.raise_if_any()
+    assert header is not None
+    return LoadedRulePack(header, rules, files, path)
