@@ -255,17 +255,17 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
         f"scenario:{sc.scenario.id}",
         model=sc.scenario,
     )
-    for c in sc.countries:
+    for country in sc.countries:
         yield ViewFact(
             "country",
             {
-                "code": c.code,
-                "region": c.region,
-                "alignment": c.alignment,
-                "indo_pacific_engagement": c.indo_pacific_engagement,
+                "code": country.code,
+                "region": country.region,
+                "alignment": country.alignment,
+                "indo_pacific_engagement": country.indo_pacific_engagement,
             },
-            f"country:{c.code}",
-            model=c,
+            f"country:{country.code}",
+            model=country,
         )
     for f in sc.frameworks:
         origin = f"framework:{f.id}"

@@ -48,5 +48,7 @@ def build_matrix(scenario: Scenario, *, kinds: tuple[str, ...] = ("minilateral",
     used = {a for f in frameworks for a in f.areas}
     extra = sorted(used - set(TABLE_AREA_IDS))
     areas = [*TABLE_AREA_IDS, *extra]
-    cells = {f.id: {a: f.areas[a] for a in areas if a in f.areas} for f in frameworks}
+    cells: dict[str, dict[str, str]] = {
+        f.id: {a: str(f.areas[a]) for a in areas if a in f.areas} for f in frameworks
+    }
     return Matrix(frameworks, areas, {a: names.get(a, (a, a)) for a in areas}, cells)

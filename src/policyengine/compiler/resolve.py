@@ -50,8 +50,10 @@ class _RuleContext:
     # -- locations -------------------------------------------------------------------------
     def cond_raw(self, index: int) -> YMap | None:
         seq = self.raw.get("when")
-        if isinstance(seq, YSeq) and index < len(seq) and isinstance(seq[index], YMap):
-            return seq[index]
+        if isinstance(seq, YSeq) and index < len(seq):
+            item = seq[index]
+            if isinstance(item, YMap):
+                return item
         return None
 
     def loc(self, node: Any, key: str | None = None, *, of_value: bool = True) -> Location:

@@ -22,7 +22,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR
@@ -31,6 +31,10 @@ from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import Tracer
 from policyengine.errors import EngineError
 from policyengine.factview import ViewFact, build_view
+
+if TYPE_CHECKING:
+    from policyengine.engine.results import Result
+    from policyengine.validation.scenario import LoadedScenario
 
 _lock = threading.RLock()
 _host: Any = None
@@ -123,6 +127,10 @@ def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[st
             continue  # absent: tests on it fail, 'exists: false' holds
         out[engine_field(name)] = _engine_value(value)
     return out
+
+
+def _describe(f: EngineFact) -> str:
+    return f.view.describe() if f.view is not None else f.key
 
 
 def _stable_key(kind: str, fields: dict[str, Any]) -> str:
@@ -331,13 +339,7 @@ class PreparedPack:
                     rule.stratum,
                     rule=rule.id,
                     bindings=tuple(
-                        (
-                            var,
-                            session.facts[fid].view.describe()
-                            if session.facts[fid].view
-                            else session.facts[fid].key,
-                        )
-                        for var, fid in sorted(bindings.items())
+                        (var, _describe(session.facts[fid])) for var, fid in sorted(bindings.items())
                     ),
                 )
             for kind, spec in rule.output.derive:
@@ -409,8 +411,8 @@ class PreparedPack:
         except Exception as exc:
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
-    def evaluate(self, loaded: Any, *, tracer: Tracer | None = None) -> Any:
-        """Evaluate a LoadedScenario; return a :class:`policyengine.engine.results.Result`."""
+    def evaluate(self, loaded: LoadedScenario, *, tracer: Tracer | None = None) -> Result:
+        """Evaluate a scenario in a fresh session; recommendations and risks, rendered."""
         from policyengine.engine.results import build_result
 
         view = build_view(loaded.scenario, self.compiled.base_kinds)

@@ -161,6 +161,7 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
             )
             continue
         location, value = _locate(tree, loc, key_position=loc[-1:] == ("[key]",))
+        shown: Any
         if etype == "literal_error":
             choices = _literals(tp)
             shown = value if isinstance(value, str) else _describe(value)

@@ -136,6 +136,7 @@ def _merge(
                         continue
                     raw_list = raw_remove.get(section.key) if isinstance(raw_remove, YMap) else None
                     loc = raw_list.location(i) if isinstance(raw_list, YSeq) else doc.tree.location("remove")
+                    hint: str | None
                     if depth == len(docs) - 1:
                         hint = (
                             "'remove' deletes facts of the scenario this one extends; this one extends none"
