@@ -31,3 +31,40 @@ def korea():  # type: ignore[no-untyped-def]
     from policyengine.api import load
 
     return load(str(SCENARIOS / "korea_new_gov.yaml"))
+
+
+# -- golden files ------------------------------------------------------------------------------
+# Exact-output tests compare with files under tests/golden/. Refresh them with
+#     python -m pytest --update-golden
+# and review the change in `git diff` before committing.
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files under tests/golden/ from the current output",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``golden("explain/extend-gbr.txt", text)``: assert text equals the golden file."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden and review it"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, (
+            f"output differs from {path} (refresh with --update-golden and review the diff)"
+        )
+
+    return check
