@@ -1,0 +1,45 @@
+"""Commands about change: diff, check, timeline, signposts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from policyengine.cli import EXIT_FINDING, cli, emit, format_option, lang_option, output_option, rules_option
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit with 1 when anything differs and 0 when nothing does, as `git diff --exit-code`.",
+)
+def diff(
+    old: str, new: str, rules_path: str | None, fmt: str, lang: str, output: str | None, exit_code: bool
+) -> None:
+    """What changed between two scenarios, and what that changed in Japan's recommended actions.
+
+    OLD and NEW are scenario files, or REV:PATH for a file as committed at a git revision
+    (HEAD~1:scenarios/korea_new_gov.yaml; PATH from the top of the repository, or ./PATH from
+    the current directory). Fact changes are matched by identity and located; every change of a
+    recommendation or risk names the fact changes that caused it.
+    """
+    from policyengine.api import evaluate, load_pack
+    from policyengine.diff import diff_results
+    from policyengine.errors import gather
+    from policyengine.gitfiles import load_any
+    from policyengine.render.diff import render
+
+    old_loaded, new_loaded = gather([lambda: load_any(old), lambda: load_any(new)])
+    pack = load_pack(rules_path)
+    result = diff_results(old_loaded, evaluate(old_loaded, pack), new_loaded, evaluate(new_loaded, pack))
+    emit(render(result, fmt, lang), output)
+    if exit_code and not result.empty:
+        sys.exit(EXIT_FINDING)
