@@ -92,7 +92,7 @@ def resolve(arg: str, cwd: str | None = None) -> Revision:
     if top.returncode != 0:
         raise input_error(
             "E108",
-            f"'{arg}' names a git revision, but {here} is not inside a git repository",
+            f"{here} is not inside a git repository",
             where,
             "run policyengine inside the repository, or give the path of a file",
         )
@@ -176,8 +176,8 @@ def _missing_hint(revision: Revision, rel: str) -> str:
     )
     names = listing.stdout.decode("utf-8", "replace").split() if listing.returncode == 0 else []
     close = hint_for(name, names, noun="files there")
-    base = f"the path is relative to the top of the repository ({revision.root})"
-    return f"{close} ({base})" if close else base
+    base = f"paths are relative to the top of the repository, {revision.root}"
+    return f"{close} {base[0].upper()}{base[1:]}" if close else base
 
 
 def load_revision(arg: str, *, cwd: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:

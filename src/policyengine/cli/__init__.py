@@ -89,6 +89,31 @@ rules_option = click.option(
 )
 
 
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2022-05-10", param, ctx)
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=DateParam(),
+    default=None,
+    help="Evaluate the world as of this date (YYYY-MM-DD): only facts dated on or before it.",
+)
+
+
 def emit(text: str, output: str | None) -> None:
     """Print, or write the whole text to ``output`` atomically."""
     if output:

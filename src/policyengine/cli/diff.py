@@ -43,3 +43,31 @@ def diff(
     emit(render(result, fmt, lang), output)
     if exit_code and not result.empty:
         sys.exit(EXIT_FINDING)
+
+
+@cli.command()
+@click.argument("scenario")
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+@click.option(
+    "--changes-only",
+    is_flag=True,
+    help="Show only the dates that change recommendations or risks (text and markdown).",
+)
+def timeline(
+    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, changes_only: bool
+) -> None:
+    """How the recommendations change, date by date, over the dated facts of a scenario.
+
+    The world is evaluated just before its first dated fact, then as of every distinct date a
+    fact carries (event dates, asset protection since, agreement dates, frameworks and
+    mechanisms established); each state is compared with the one before, with causes.
+    SCENARIO may be REV:PATH, as for diff.
+    """
+    from policyengine.gitfiles import load_any
+    from policyengine.render.timeline import render
+    from policyengine.timeline import timeline as build
+
+    emit(render(build(load_any(scenario), rules_path), fmt, lang, changes_only=changes_only), output)

@@ -88,6 +88,13 @@ LABELS = {
 MAX_VALUE = 60
 
 
+def hang(text: str, first: str, rest: str) -> list[str]:
+    """Wrap ``text``: the first line indented by ``first``, the others by ``rest``."""
+    lines = wrap(text, rest)
+    lines[0] = first + lines[0][len(rest) :]
+    return lines
+
+
 def show_value(value: Any, limit: int = MAX_VALUE) -> str:
     """A JSON value on one line: '-' when absent, long texts cut with '…'."""
     if value is None:
