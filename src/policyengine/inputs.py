@@ -35,11 +35,15 @@ def validate_file(path: str) -> str:
     """
     kind = "rules" if os.path.isdir(path) else detect_kind(path)
     if kind == "scenario":
+        from policyengine.signposts import watch_signposts
         from policyengine.validation.scenario import load_scenario
 
         loaded = load_scenario(path)
+        watch_signposts(loaded)  # signposts' conditions name fact kinds and fields: check them too
         sc = loaded.scenario
         via = f", extends {' <- '.join(loaded.files[1:])}" if len(loaded.files) > 1 else ""
+        if sc.signposts:
+            via = f", {len(sc.signposts)} signposts{via}"
         return (
             f"scenario '{sc.scenario.id}' as of {sc.scenario.as_of}: {len(sc.countries)} countries, "
             f"{len(sc.frameworks)} frameworks, {len(sc.agreements)} agreements, "

@@ -116,7 +116,12 @@ class Dated:
     label: dict[str, str] = field(default_factory=dict, compare=False)  # the fact's name, ja and en
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), "fact": self.fact_id, "what": self.what, "label": dict(self.label)}
+        return {
+            "date": self.date.isoformat(),
+            "fact": self.fact_id,
+            "what": self.what,
+            "label": dict(self.label),
+        }
 
 
 def dated_facts(scenario: Scenario) -> list[Dated]:

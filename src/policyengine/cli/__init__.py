@@ -89,26 +89,23 @@ rules_option = click.option(
 )
 
 
-class DateParam(click.ParamType):
-    """A calendar date written YYYY-MM-DD."""
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Option callback: a calendar date written YYYY-MM-DD (None stays None)."""
+    import datetime as dt
 
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import datetime as dt
-
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2022-05-10", param, ctx)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2022-05-10") from None
 
 
 as_of_option = click.option(
     "--as-of",
     "as_of",
-    type=DateParam(),
+    metavar="DATE",
+    callback=parse_date,
     default=None,
     help="Evaluate the world as of this date (YYYY-MM-DD): only facts dated on or before it.",
 )

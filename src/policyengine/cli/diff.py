@@ -71,3 +71,29 @@ def timeline(
     from policyengine.timeline import timeline as build
 
     emit(render(build(load_any(scenario), rules_path), fmt, lang, changes_only=changes_only), output)
+
+
+@cli.command()
+@click.argument("scenario")
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+@click.option("--exit-code", is_flag=True, help="Exit with 1 when any signpost has tripped.")
+def signposts(
+    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, exit_code: bool
+) -> None:
+    """Which signposts of a scenario have tripped, and what each of the others would change.
+
+    A signpost (the scenario's `signposts:` section) watches for a fact, or for its absence.
+    For one that has not tripped, the scenario is evaluated as it is and with the condition made
+    true, and the recommendations it would turn on, turn off or change are listed with causes.
+    """
+    from policyengine.gitfiles import load_any
+    from policyengine.render.signposts import render
+    from policyengine.signposts import check_signposts
+
+    report = check_signposts(load_any(scenario), rules_path)
+    emit(render(report, fmt, lang), output)
+    if exit_code and report.tripped:
+        sys.exit(EXIT_FINDING)

@@ -24,6 +24,7 @@ LABELS = {
         "established": "設立",
         "mechanism": "{m}の設置",
         "caused": "原因",
+        "changed": "変更点",
         "none": "原因となる事実の変更は見つかりません",
     },
     "en": {
@@ -41,6 +42,7 @@ LABELS = {
         "established": "established",
         "mechanism": "{m} established",
         "caused": "caused by",
+        "changed": "changed",
         "none": "no fact change found that explains this",
     },
 }
@@ -49,10 +51,8 @@ LABELS = {
 def dated_text(d: Dated, lang: str) -> str:
     """``agreement:raa-jpn-aus signed — Japan-Australia RAA``."""
     L = LABELS[lang]
-    if d.what.startswith("mechanism:"):
-        what = L["mechanism"].format(m=d.what.split(":", 1)[1])
-    else:
-        what = L[d.what]
+    kind, _, mechanism = d.what.partition(":")
+    what = L["mechanism"].format(m=mechanism) if mechanism else L[kind]
     return f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
 
 
@@ -61,7 +61,8 @@ def _outcome_lines(diff: Diff, o: OutcomeChange, lang: str) -> list[str]:
     cur = o.current
     lines = hang(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
     if o.change == "changed":
-        lines += wrap(", ".join(sorted({f.path.split(".")[0] for f in o.fields})), "        ")
+        fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
+        lines += hang(f"{L['changed']}: {fields}", "        ", "          ")
     causes = [cause_text(diff, c, lang) for c in o.causes] or [L["none"]]
     for c in causes:
         lines += hang(f"{L['caused']}: {c}", "        ", "          ")
@@ -95,7 +96,8 @@ def render_text(t: Timeline, lang: str = "ja", *, changes_only: bool = False) ->
             date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
         )
     )
-    out += wrap(", ".join(r.id for r in (*t.initial.recommendations, *t.initial.risks)), "  ")
+    ids = [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
+    out += wrap(", ".join(ids), "  ")
     out.append("")
     for step in t.steps:
         if changes_only and not step.changed:
@@ -123,7 +125,9 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
             date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
         ),
         "",
-        ", ".join(f"`{r.id}`" for r in (*t.initial.recommendations, *t.initial.risks)),
+        ", ".join(
+            f"`{i}`" for i in [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
+        ),
         "",
     ]
     for step in t.steps:
