@@ -21,6 +21,7 @@ values only), or with ``absent: true`` for the absence of any such fact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -356,17 +357,19 @@ def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = N
     pack = rules if isinstance(rules, CompiledPack) else load_pack(rules)
     watched = watch_signposts(loaded)
     as_is = evaluate(loaded, pack) if watched else None
-    truths = gather([lambda w=w: make_true(w, loaded) for w in watched if not w.tripped(loaded.scenario)])
-    by_id = {}
     pending = [w for w in watched if not w.tripped(loaded.scenario)]
+    truths = gather([functools.partial(make_true, w, loaded) for w in pending])
+    effects: dict[str, tuple[str, Diff]] = {}
     for w, (truth, how) in zip(pending, truths, strict=True):
         assert as_is is not None
-        by_id[w.signpost.id] = (how, diff_results(loaded, as_is, truth, evaluate(truth, pack)))
+        effects[w.signpost.id] = (how, diff_results(loaded, as_is, truth, evaluate(truth, pack)))
     statuses = []
     for w in watched:
         hits = sorted({v.origin for v in w.matches(loaded.scenario)})
         located = tuple((h, o.location if (o := loaded.origin(h)) else None) for h in hits)
-        how, effect = by_id.get(w.signpost.id, (None, None))
+        found = effects.get(w.signpost.id)
+        how = found[0] if found else None
+        effect = found[1] if found else None
         statuses.append(SignpostStatus(w, w.tripped(loaded.scenario), located, how, effect))
     header = loaded.scenario.scenario
     return SignpostReport(
