@@ -360,9 +360,9 @@ def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = N
     pending = [w for w in watched if not w.tripped(loaded.scenario)]
     truths = gather([functools.partial(make_true, w, loaded) for w in pending])
     effects: dict[str, tuple[str, Diff]] = {}
-    for w, (truth, how) in zip(pending, truths, strict=True):
+    for w, (truth, made_by) in zip(pending, truths, strict=True):
         assert as_is is not None
-        effects[w.signpost.id] = (how, diff_results(loaded, as_is, truth, evaluate(truth, pack)))
+        effects[w.signpost.id] = (made_by, diff_results(loaded, as_is, truth, evaluate(truth, pack)))
     statuses = []
     for w in watched:
         hits = sorted({v.origin for v in w.matches(loaded.scenario)})
