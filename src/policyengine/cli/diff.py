@@ -97,3 +97,41 @@ def signposts(
     emit(render(report, fmt, lang), output)
     if exit_code and report.tripped:
         sys.exit(EXIT_FINDING)
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option(
+    "--expect",
+    "expect_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Expectations file (YAML): recommendations and risks that must, or must not, appear.",
+)
+@rules_option
+@format_option("text", "json")
+@lang_option
+@output_option
+@click.option("--verbose", "-v", is_flag=True, help="List the expectations that hold too.")
+def check(
+    scenario: str,
+    expect_path: str,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    verbose: bool,
+) -> None:
+    """Check a scenario's conclusions against an expectations file; exit 1 if any is broken.
+
+    Each broken expectation is reported with FILE:LINE:COL, what was expected and found, and
+    why: for a missing recommendation, how far each rule that could make it gets; for an
+    unexpected one, the rule and evidence that made it. SCENARIO may be REV:PATH.
+    """
+    from policyengine.expectations import check_files
+    from policyengine.render.check import render
+
+    report = check_files(scenario, expect_path, rules_path, lang=lang)
+    emit(render(report, fmt, verbose=verbose), output)
+    if not report.passed:
+        sys.exit(EXIT_FINDING)
