@@ -45,14 +45,14 @@ def validate(files: tuple[str, ...]) -> None:
 @cli.command()
 @click.option(
     "--kind",
-    type=click.Choice(["scenario", "rules"]),
+    type=click.Choice(["scenario", "rules", "expectations"]),
     default="scenario",
     show_default=True,
     help="Which file format to describe.",
 )
 @output_option
 def schema(kind: str, output: str | None) -> None:
-    """Print the JSON Schema of scenario files (or of rule packs).
+    """Print the JSON Schema of scenario files (or of rule packs, or expectations files).
 
     Point an editor at it with a first line such as
     `# yaml-language-server: $schema=scenario.schema.json`.
