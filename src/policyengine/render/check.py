@@ -26,8 +26,12 @@ def _finding(f: Finding) -> list[str]:
     lines = hang(f"{status} {where}{f.id} {WHAT[f.expectation]}: {f.message}", "", "       ")
     if f.note and not f.ok:
         lines += hang(f"note: {f.note}", "       ", "         ")
-    for r in f.reasons:
-        lines += hang(f"why: {r}", "       ", "         ")
+    for i, r in enumerate(f.reasons):
+        lines += (
+            hang(f"why: {r}", "       ", "            ")
+            if i == 0
+            else hang(r, "            ", "            ")
+        )
     return lines
 
 
