@@ -117,7 +117,8 @@ def test_bad_expectations_files_are_located(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output == (
         f"{path}:4:5: E302: 'conclude-raa/GBR' is listed twice in 'recommended' (first at line 3)\n"
-        f"{path}:6:5: E307: 'conclude-raa/GBR' is listed both in 'recommended' (line 3) and in 'not_recommended'\n"
+        f"{path}:6:5: E307: 'conclude-raa/GBR' is listed both in 'recommended' (line 3) "
+        "and in 'not_recommended'\n"
         "  hint: an outcome cannot be both expected and ruled out\n"
     )
 
@@ -144,7 +145,8 @@ def test_ids_are_checked_against_the_rules_and_the_scenario(tmp_path: Path) -> N
         "grouping of scenario 'baseline-2022'\n"
         "  hint: did you mean 'GBR'?\n"
         f"{path}:5:5: E204: grouping 'JPN+AUS+KOR' must list its members sorted: 'AUS+JPN+KOR'\n"
-        f"{path}:7:5: E301: no rule of pack 'minilateral-2022' raises 'alienaton' (in 'alienaton/AUS+JPN+KOR')\n"
+        f"{path}:7:5: E301: no rule of pack 'minilateral-2022' raises 'alienaton' "
+        "(in 'alienaton/AUS+JPN+KOR')\n"
         "  hint: did you mean 'alienation'?\n"
     )
 

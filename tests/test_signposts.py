@@ -155,7 +155,8 @@ def test_watch_conditions_are_checked_like_rules(tmp_path: Path) -> None:
 def test_a_condition_that_cannot_be_made_true_without_assume(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        "  - id: d\n    name: {ja: d, en: d}\n    watch: {fact: framework, where: {member_key: AUS+JPN+KOR}}\n",
+        "  - id: d\n    name: {ja: d, en: d}\n"
+        "    watch: {fact: framework, where: {member_key: AUS+JPN+KOR}}\n",
     )
     loaded = load(path)
     (w,) = watch_signposts(loaded)

@@ -52,7 +52,7 @@ def _operand(value: Any, env: Env) -> tuple[bool, Any]:
     return True, value
 
 
-def test_holds(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
+def satisfies(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
     """Does one test of a condition hold for a fact with these fields?"""
     raw = fields.get(test.field)
     if test.op == "exists":
@@ -89,12 +89,12 @@ def test_holds(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
 
 def pattern_holds(tests: Iterable[Test], fields: Mapping[str, Any], env: Env) -> bool:
     """Do all the tests hold for a fact with these fields?"""
-    return all(test_holds(t, fields, env) for t in tests)
+    return all(satisfies(t, fields, env) for t in tests)
 
 
 def failing_tests(tests: Iterable[Test], fields: Mapping[str, Any], env: Env) -> list[Test]:
     """The tests that do not hold for a fact with these fields."""
-    return [t for t in tests if not test_holds(t, fields, env)]
+    return [t for t in tests if not satisfies(t, fields, env)]
 
 
 def count_holds(cond: CondIR, n: int) -> bool:
