@@ -18,16 +18,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from policyengine.compiler.emit import COUNT
+from policyengine.compiler.ir import CondIR
 from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
-from policyengine.engine.matching import count_holds, describe_condition, pattern_holds
+from policyengine.engine.matching import Env, count_holds, describe_condition, normal, operand, pattern_holds
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
 
 HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
 _HOW = {"added": "appeared", "removed": "vanished", "altered": "altered"}
 MAX_DEPTH = 16
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 class _World:
@@ -40,6 +46,26 @@ class _World:
             self.by_kind[f.kind].append(f)
         self.keys = {f.key for f in raw.facts.values()}
         self._evidence: dict[int, frozenset[str]] = {}
+        self._indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = {}
+
+    def candidates(self, cond: CondIR, env: Env) -> list[EngineFact]:
+        """Facts that may match a condition: those with the value its first equality test wants."""
+        for t in cond.tests:
+            if t.op != "eq":
+                continue
+            ok, value = operand(t.value, env)
+            if ok:
+                return self._index(cond.kind, t.field).get(_hashable(value), [])
+        return self.by_kind.get(cond.kind, [])
+
+    def _index(self, kind: str, name: str) -> dict[Any, list[EngineFact]]:
+        index = self._indexes.get((kind, name))
+        if index is None:
+            index = defaultdict(list)
+            for f in self.by_kind.get(kind, ()):
+                index[_hashable(normal(f.fields.get(name)))].append(f)
+            self._indexes[(kind, name)] = index
+        return index
 
     def evidence(self, fid: int) -> frozenset[str]:
         """The scenario facts a fact rests on (itself, for a base fact)."""
@@ -136,9 +162,7 @@ class CauseFinder:
                 bounded = cond.mode == "count" and cond.at_most is not None
                 if cond.mode != "absent" and not bounded:
                     continue
-                hits = [
-                    f for f in there.by_kind.get(cond.kind, ()) if pattern_holds(cond.tests, f.fields, env)
-                ]
+                hits = [f for f in there.candidates(cond, env) if pattern_holds(cond.tests, f.fields, env)]
                 if cond.mode == "count" and count_holds(cond, len(hits)):
                     continue
                 text = describe_condition(cond, kinds, env)

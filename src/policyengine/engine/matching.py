@@ -40,7 +40,8 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _operand(value: Any, env: Env) -> tuple[bool, Any]:
+def operand(value: Any, env: Env) -> tuple[bool, Any]:
+    """The value a test compares with: a literal, or a reference resolved under ``env`` (ok, value)."""
     if isinstance(value, Ref):
         bound = env.get(value.var)
         if bound is None:
@@ -66,7 +67,7 @@ def satisfies(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
         return not any(_same(actual, v) for v in test.value)
     if test.op == "contains":
         return isinstance(actual, list) and any(_same(v, test.value) for v in actual)
-    ok, expected = _operand(test.value, env)
+    ok, expected = operand(test.value, env)
     if not ok:
         return False
     if test.op == "eq":
@@ -112,7 +113,7 @@ def describe_test(test: Test, env: Env | None = None, *, date: bool = False) -> 
     if test.op == "exists":
         return f"{test.field} {'exists' if test.value else 'is unset'}"
     if isinstance(test.value, Ref) and env is not None:
-        ok, value = _operand(test.value, env)
+        ok, value = operand(test.value, env)
         shown = f"{test.value} (= {_show(value, date)})" if ok else f"{test.value} (unset)"
     elif isinstance(test.value, (list, tuple)):
         shown = "[" + ", ".join(_show(v, date) for v in test.value) + "]"
