@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import statistics
 import time
 from collections.abc import Callable
@@ -125,7 +126,7 @@ def main() -> None:
         rows.append(
             (
                 f"diff_results, +{n} partners, {n // 2} blocked recommendations",
-                _median_ms(lambda: diff_results(old, ro, new, rn), args.runs),
+                _median_ms(functools.partial(diff_results, old, ro, new, rn), args.runs),
             )
         )
     width = max(len(r[0]) for r in rows)
