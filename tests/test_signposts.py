@@ -178,3 +178,14 @@ def test_assume_must_make_the_condition_true(tmp_path: Path) -> None:
         check_signposts(load(path))
     assert err.value.codes == ["E307"]
     assert "do not make the watched condition true" in err.value.diagnostics[0].message
+
+
+def test_signpost_quotes_occur_in_the_paper() -> None:
+    from policyengine.sources import load_source
+
+    paper = load_source(ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt")
+    loaded = load(str(ROOT / SIGNPOSTS))
+    quotes = [s.source.quote for s in loaded.scenario.signposts if s.source is not None and s.source.quote]
+    assert len(quotes) == 4
+    for quote in quotes:
+        assert paper.contains(quote), quote

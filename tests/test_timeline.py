@@ -217,3 +217,27 @@ def test_timeline_json_lists_every_date() -> None:
         "propose-framework/AUS+JPN+KOR",
     ]
     assert [o["id"] for o in kor["risks"]] == ["alienation/AUS+JPN+KOR"]
+
+
+def _state(sc: Scenario, d) -> object:  # type: ignore[no-untyped-def]
+    """What a dated fact looks like in a world: absent (None), or its relevant part."""
+    kind, _, ident = d.fact_id.partition(":")
+    if kind == "event":
+        return next((e for e in sc.events if e.id == ident), None)
+    if kind == "asset_protection":
+        return next((p for p in sc.asset_protection if p.partner == ident), None)
+    if kind == "framework":
+        f = sc.framework(ident)
+        if f is None or not d.what.startswith("mechanism:"):
+            return f
+        return next((m for m in f.mechanisms if m.id == d.what.split(":", 1)[1]), None)
+    a = next((a for a in sc.agreements if a.id == ident), None)
+    return None if a is None else getattr(a.dates, d.what)
+
+
+def test_every_dated_fact_appears_on_its_date_and_not_the_day_before(korea) -> None:  # type: ignore[no-untyped-def]
+    dated = dated_facts(korea.scenario)
+    assert len(dated) == 39  # 18 events, 2 asset protections, 6 frameworks, 9 mechanisms, 4 agreement stages
+    for d in dated:
+        assert _state(as_of(korea.scenario, d.date - dt.timedelta(days=1)), d) is None, d
+        assert _state(as_of(korea.scenario, d.date), d) is not None, d
