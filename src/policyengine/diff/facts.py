@@ -8,7 +8,6 @@ with the old and the new value, each located in the file that wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +206,3 @@ def fact_name(section: Section, fact: Any, names: Names, lang: str) -> str:
     if name is not None and hasattr(name, "get"):
         return str(name.get(lang))
     return section.identity(fact)
-
-
-def iter_changes(changes: list[FactChange], change: str) -> Iterator[FactChange]:
-    return (c for c in changes if c.change == change)
