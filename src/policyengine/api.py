@@ -10,6 +10,7 @@ repeated evaluations prepare the pack once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -63,11 +64,19 @@ def evaluate(
     rules: str | CompiledPack | None = None,
     *,
     tracer: Tracer | None = None,
+    as_of: dt.date | None = None,
 ) -> Result:
-    """Evaluate a scenario (path or loaded) against a rule pack (path, compiled, or default)."""
+    """Evaluate a scenario (path or loaded) against a rule pack (path, compiled, or default).
+
+    ``as_of``: evaluate the world as of that date instead (see :func:`policyengine.timeline.as_of`).
+    """
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine import prepare
 
     loaded = load(scenario) if isinstance(scenario, str) else scenario
+    if as_of is not None:
+        from policyengine.timeline import project
+
+        loaded = project(loaded, as_of)
     compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
     return prepare(compiled).evaluate(loaded, tracer=tracer)

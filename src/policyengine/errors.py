@@ -6,10 +6,13 @@ Errors are collected, not thrown one by one: a loader gathers every problem of a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from policyengine.locations import Location
+
+T = TypeVar("T")
 
 # Stable error codes. Tests and users may rely on them; docs/errors.md lists them all.
 CODES: dict[str, str] = {
@@ -51,6 +54,9 @@ CODES: dict[str, str] = {
     "E407": "rule too large for the engine",
     # usage
     "E501": "invalid argument",
+    # git revisions (REV:PATH arguments)
+    "E107": "unknown git revision",
+    "E108": "not in a git repository",
 }
 
 
@@ -141,3 +147,19 @@ class DiagnosticSink:
     def raise_if_any(self) -> None:
         if self.items:
             raise InputError(self.items)
+
+
+def gather(calls: Iterable[Callable[[], T]]) -> list[T]:
+    """Run every call; if any raises InputError, raise one with all their diagnostics.
+
+    Used where a command reads several inputs, so that users see every problem at once.
+    """
+    results: list[T] = []
+    sink = DiagnosticSink()
+    for call in calls:
+        try:
+            results.append(call())
+        except InputError as exc:
+            sink.extend(exc.diagnostics)
+    sink.raise_if_any()
+    return results

@@ -10,7 +10,7 @@ from policyengine.locations import Location
 from policyengine.suggest import hint_for
 
 #: top-level key -> kind of file
-MARKERS = {"scenario": "scenario", "pack": "rules"}
+MARKERS = {"scenario": "scenario", "pack": "rules", "expectations": "expectations"}
 
 
 def detect_kind(path: str) -> str:
@@ -22,9 +22,10 @@ def detect_kind(path: str) -> str:
     first = next(iter(doc.tree), "")
     raise input_error(
         "E114",
-        "not a policyengine file: no top-level 'scenario:' or 'pack:' section",
+        "not a policyengine file: no top-level 'scenario:', 'pack:' or 'expectations:' section",
         doc.tree.location(first) if first else Location(path, 1, 1),
-        hint_for(first, MARKERS) or "a scenario starts with 'scenario:', a rule pack with 'pack:'",
+        hint_for(first, MARKERS)
+        or "a scenario starts with 'scenario:', a rule pack with 'pack:', expectations with 'expectations:'",
     )
 
 
@@ -34,12 +35,26 @@ def validate_file(path: str) -> str:
     A folder is a rule pack made of its ``*.yaml`` files.
     """
     kind = "rules" if os.path.isdir(path) else detect_kind(path)
+    if kind == "expectations":
+        from policyengine.expectations import load_expectations
+
+        model = load_expectations(path).model
+        about = f" for scenario '{model.expectations.scenario}'" if model.expectations.scenario else ""
+        return (
+            f"expectations{about}: {len(model.recommended)} recommended, {len(model.not_recommended)} "
+            f"not recommended, {len(model.risks)} risks, {len(model.no_risks)} ruled-out risks"
+            + (", exhaustive" if model.expectations.exhaustive else "")
+        )
     if kind == "scenario":
+        from policyengine.signposts import watch_signposts
         from policyengine.validation.scenario import load_scenario
 
         loaded = load_scenario(path)
+        watch_signposts(loaded)  # signposts' conditions name fact kinds and fields: check them too
         sc = loaded.scenario
         via = f", extends {' <- '.join(loaded.files[1:])}" if len(loaded.files) > 1 else ""
+        if sc.signposts:
+            via = f", {len(sc.signposts)} signposts{via}"
         return (
             f"scenario '{sc.scenario.id}' as of {sc.scenario.as_of}: {len(sc.countries)} countries, "
             f"{len(sc.frameworks)} frameworks, {len(sc.agreements)} agreements, "

@@ -8,8 +8,14 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(kind: str = "scenario") -> dict[str, Any]:
-    """The JSON Schema of scenario files (``kind='scenario'``) or rule packs (``'rules'``)."""
-    if kind == "rules":
+    """The JSON Schema of scenario files (``kind='scenario'``), rule packs (``'rules'``) or
+    expectations files (``'expectations'``)."""
+    if kind == "expectations":
+        from policyengine.models.expectations import ExpectationsFile
+
+        schema = ExpectationsFile.model_json_schema()
+        title = "policyengine expectations"
+    elif kind == "rules":
         from policyengine.models.rules import RulePackFile
 
         schema = RulePackFile.model_json_schema()

@@ -89,6 +89,28 @@ rules_option = click.option(
 )
 
 
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Option callback: a calendar date written YYYY-MM-DD (None stays None)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date: write YYYY-MM-DD, e.g. 2022-05-10") from None
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    callback=parse_date,
+    default=None,
+    help="Evaluate the world as of this date (YYYY-MM-DD): only facts dated on or before it.",
+)
+
+
 def emit(text: str, output: str | None) -> None:
     """Print, or write the whole text to ``output`` atomically."""
     if output:
@@ -119,3 +141,5 @@ def main() -> None:
 
 # Subcommands live in their own modules; each imports only click at import time.
 from policyengine.cli import core  # noqa: E402,F401
+
+from policyengine.cli import diff  # noqa: E402,F401  # isort: skip

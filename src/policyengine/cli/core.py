@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 
-from policyengine.cli import EXIT_INPUT, cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    EXIT_INPUT,
+    as_of_option,
+    cli,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 
 @cli.command()
@@ -35,14 +45,14 @@ def validate(files: tuple[str, ...]) -> None:
 @cli.command()
 @click.option(
     "--kind",
-    type=click.Choice(["scenario", "rules"]),
+    type=click.Choice(["scenario", "rules", "expectations"]),
     default="scenario",
     show_default=True,
     help="Which file format to describe.",
 )
 @output_option
 def schema(kind: str, output: str | None) -> None:
-    """Print the JSON Schema of scenario files (or of rule packs).
+    """Print the JSON Schema of scenario files (or of rule packs, or expectations files).
 
     Point an editor at it with a first line such as
     `# yaml-language-server: $schema=scenario.schema.json`.
@@ -76,9 +86,16 @@ def matrix(scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bo
 @format_option("text", "json", "markdown")
 @lang_option
 @output_option
-def evaluate(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
-    """Derive Japan's suggested actions for a scenario, each with its reasons and sources."""
+@as_of_option
+def evaluate(
+    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, as_of: dt.date | None
+) -> None:
+    """Derive Japan's suggested actions for a scenario, each with its reasons and sources.
+
+    With --as-of DATE, the world as of that date: events, asset protection, frameworks and
+    mechanisms dated after it are left out, agreements take the status they had then.
+    """
     from policyengine.api import evaluate as run
     from policyengine.render.evaluate import render
 
-    emit(render(run(scenario, rules_path), fmt, lang), output)
+    emit(render(run(scenario, rules_path, as_of=as_of), fmt, lang), output)

@@ -543,3 +543,69 @@ def resolve(pack: LoadedRulePack, sink: DiagnosticSink) -> tuple[list[RuleIR], K
             continue
         out.append(RuleIR(index, loaded.rule, conds, output, loaded.location, loaded.file, dict(ctx.vars)))
     return out, kinds
+
+
+class _WhereContext(_RuleContext):
+    """Resolution of a ``where`` outside rules (signposts): literals only, no variables."""
+
+    def __init__(self, raw: YMap, kinds: Kinds, sink: DiagnosticSink, label: str) -> None:
+        # Deliberately not calling super().__init__: there is no rule, only its where-syntax.
+        self.raw = raw
+        self.kinds = kinds
+        self.sink = sink
+        self.vars = {}
+        self.label = label
+
+    def error(self, code: str, message: str, location: Location, hint: str | None = None) -> None:
+        self.sink.add(code, f"{self.label}: {message}", location, hint)
+
+    def ref(self, text: str, location: Location, *, own_var: str | None = None) -> Ref | None:
+        self.error(
+            "E402",
+            f"'{text}': there are no variables here",
+            location,
+            "compare fields with values, e.g. status: in-force",
+        )
+        return None
+
+
+def resolve_where(
+    kind: str,
+    where: dict[str, Any],
+    raw: YMap,
+    kinds: Kinds,
+    sink: DiagnosticSink,
+    *,
+    label: str,
+) -> list[Test] | None:
+    """Resolve a ``where`` mapping of literal tests (the rule-pack syntax, without variables).
+
+    ``raw`` is the located mapping holding ``where`` (for error locations). Problems go to
+    ``sink``, prefixed with ``label``; None when there were any.
+    """
+    ctx = _WhereContext(raw, kinds, sink, label)
+    spec = kinds.specs[kind]
+    raw_where = raw.get("where")
+    fallback = raw.location("where") if "where" in raw else raw.location()
+    probe = Condition.model_validate({"match": kind})
+    tests: list[Test] = []
+    ok = True
+    for field, value in where.items():
+        floc = raw_where.location(field, of_value=False) if isinstance(raw_where, YMap) else fallback
+        vloc = raw_where.location(field, of_value=True) if isinstance(raw_where, YMap) else fallback
+        fspec = spec.fields.get(field)
+        if fspec is None:
+            ctx.error(
+                "E401",
+                f"'{kind}' facts have no field '{field}'",
+                floc,
+                hint_for(field, spec.fields, noun=f"fields of '{kind}'"),
+            )
+            ok = False
+            continue
+        for test in ctx.tests(kind, field, fspec, value, vloc, probe):
+            if test is None:
+                ok = False
+            else:
+                tests.append(test)
+    return tests if ok else None

@@ -6,6 +6,7 @@ from policyengine.models.scenario import (
     AgreementFact,
     AreaDefinition,
     AssetProtection,
+    Assumption,
     Capability,
     Country,
     Event,
@@ -15,6 +16,8 @@ from policyengine.models.scenario import (
     Scenario,
     ScenarioFile,
     ScenarioHeader,
+    Signpost,
+    Watch,
 )
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "AgreementFact",
     "AreaDefinition",
     "AssetProtection",
+    "Assumption",
     "Capability",
     "Country",
     "Event",
@@ -32,5 +36,7 @@ __all__ = [
     "Scenario",
     "ScenarioFile",
     "ScenarioHeader",
+    "Signpost",
     "Source",
+    "Watch",
 ]

@@ -253,6 +253,40 @@ class Capability(Fact):
     description: I18nText | None = None
 
 
+class Watch(Model):
+    """What a signpost watches: a fact of kind ``fact`` matching ``where`` (rule-pack syntax, no
+    variables) exists, or, with ``absent: true``, that no such fact exists."""
+
+    fact: Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+    where: dict[Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,63}$")], Any] = (
+        Field(default_factory=dict)
+    )
+    absent: StrictBool = False
+
+
+class Assumption(Model):
+    """Facts that make a signpost's condition true, with the semantics of a scenario that extends
+    this one: a fact with the identity of an existing one replaces it whole."""
+
+    countries: list[Country] = Field(default_factory=list)
+    frameworks: list[Framework] = Field(default_factory=list)
+    agreements: list[AgreementFact] = Field(default_factory=list)
+    asset_protection: list[AssetProtection] = Field(default_factory=list)
+    interests: list[Interest] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    capabilities: list[Capability] = Field(default_factory=list)
+
+
+class Signpost(Fact):
+    """A watched condition: has it tripped, and what would tripping it change? (docs/diff.md)"""
+
+    id: Id
+    name: I18nText
+    description: I18nText | None = None
+    watch: Watch
+    assume: Assumption | None = None
+
+
 class Removal(Model):
     """``remove:`` section of a scenario that extends another: identities to delete."""
 
@@ -264,6 +298,7 @@ class Removal(Model):
     interests: list[Id] = Field(default_factory=list)
     events: list[Id] = Field(default_factory=list)
     capabilities: list[Id] = Field(default_factory=list)
+    signposts: list[Id] = Field(default_factory=list)
 
 
 class ScenarioFile(Model):
@@ -278,6 +313,7 @@ class ScenarioFile(Model):
     interests: list[Interest] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     capabilities: list[Capability] = Field(default_factory=list)
+    signposts: list[Signpost] = Field(default_factory=list)
     remove: Removal | None = None
 
 
@@ -293,6 +329,7 @@ class Scenario(Model):
     interests: list[Interest] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     capabilities: list[Capability] = Field(default_factory=list)
+    signposts: list[Signpost] = Field(default_factory=list)
 
     def country(self, code: str) -> Country | None:
         return next((c for c in self.countries if c.code == code), None)
@@ -328,6 +365,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("interests", "interest", Interest, "id"),
     Section("events", "event", Event, "id"),
     Section("capabilities", "capability", Capability, "id"),
+    Section("signposts", "signpost", Signpost, "id"),
 )
 SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
 SECTION_BY_KIND: dict[str, Section] = {s.kind: s for s in SECTIONS}

@@ -1,0 +1,178 @@
+"""Why an outcome changed: the fact changes it rests on, or that block or unblock its rule.
+
+Two ways a fact change reaches a recommendation or risk:
+
+1. **Evidence.** The outcome's evidence (the scenario facts its rule matched, followed through
+   derived facts) holds a fact that appeared, vanished or was altered.
+2. **Negation.** The rule that made the outcome in one world has an ``absent`` condition (or a
+   count with an upper bound) that facts of the other world satisfy: a new asset-protection
+   fact for France *blocks* ``extend-asset-protection`` for France; removing it *unblocks* the
+   rule. The conditions are evaluated under the rule's bindings in the world where it fired,
+   against the facts (base and derived) of the world where it did not. When the rule matched a
+   derived fact that the other world lacks, the rules that derived it are examined the same way.
+
+Every cause names a scenario fact that changed between the two worlds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from policyengine.compiler.emit import COUNT
+from policyengine.compiler.ir import CondIR
+from policyengine.diff.facts import FactChange
+from policyengine.diff.outcomes import Cause, OutcomeChange
+from policyengine.engine.matching import Env, count_holds, describe_condition, normal, operand, pattern_holds
+from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
+
+HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
+_HOW = {"added": "appeared", "removed": "vanished", "altered": "altered"}
+MAX_DEPTH = 16
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class _World:
+    """Indexes over one evaluation: facts by kind, keys, and evidence (memoised)."""
+
+    def __init__(self, raw: RawEvaluation) -> None:
+        self.raw = raw
+        self.by_kind: dict[str, list[EngineFact]] = defaultdict(list)
+        for f in sorted(raw.facts.values(), key=lambda f: f.key):
+            self.by_kind[f.kind].append(f)
+        self.keys = {f.key for f in raw.facts.values()}
+        self._evidence: dict[int, frozenset[str]] = {}
+        self._indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = {}
+
+    def candidates(self, cond: CondIR, env: Env) -> list[EngineFact]:
+        """Facts that may match a condition: those with the value its first equality test wants."""
+        for t in cond.tests:
+            if t.op != "eq":
+                continue
+            ok, value = operand(t.value, env)
+            if ok:
+                return self._index(cond.kind, t.field).get(_hashable(value), [])
+        return self.by_kind.get(cond.kind, [])
+
+    def _index(self, kind: str, name: str) -> dict[Any, list[EngineFact]]:
+        index = self._indexes.get((kind, name))
+        if index is None:
+            index = defaultdict(list)
+            for f in self.by_kind.get(kind, ()):
+                index[_hashable(normal(f.fields.get(name)))].append(f)
+            self._indexes[(kind, name)] = index
+        return index
+
+    def evidence(self, fid: int) -> frozenset[str]:
+        """The scenario facts a fact rests on (itself, for a base fact)."""
+        cached = self._evidence.get(fid)
+        if cached is not None:
+            return cached
+        self._evidence[fid] = frozenset()  # guards against recursive derivations
+        f = self.raw.facts[fid]
+        if f.view is not None:
+            out = frozenset({f.view.origin})
+        elif f.kind == COUNT:
+            out = frozenset().union(*(self.evidence(m) for m in f.members))
+        else:
+            out = frozenset().union(*(self.support_evidence(s) for s in f.supports))
+        self._evidence[fid] = out
+        return out
+
+    def support_evidence(self, s: Support) -> frozenset[str]:
+        return frozenset().union(*(self.evidence(fid) for _, fid in s.bindings))
+
+    def support_key(self, s: Support) -> tuple[str, tuple[str, ...]]:
+        return (self.raw.compiled.rules[s.rule].id, s.key)
+
+
+class CauseFinder:
+    """Links outcome changes between two evaluations to the fact changes between their scenarios."""
+
+    def __init__(
+        self,
+        old: RawEvaluation,
+        new: RawEvaluation,
+        changes: Iterable[FactChange],
+        *,
+        header_changed: bool = False,
+    ) -> None:
+        self.old = _World(old)
+        self.new = _World(new)
+        self.changes = {c.fact_id: c for c in changes}
+        self.header_changed = header_changed
+
+    def causes(self, change: OutcomeChange) -> tuple[Cause, ...]:
+        key = f"{change.kind}:{change.id}"
+        old_o = self.old.raw.outcomes.get(key)
+        new_o = self.new.raw.outcomes.get(key)
+        found: set[Cause] = set()
+        for world, outcome in ((self.old, old_o), (self.new, new_o)):
+            if outcome is None:
+                continue
+            for s in outcome.supports:
+                for origin in world.support_evidence(s):
+                    self._evidence_cause(origin, found)
+        old_keys = {self.old.support_key(s) for s in old_o.supports} if old_o else set()
+        new_keys = {self.new.support_key(s) for s in new_o.supports} if new_o else set()
+        if old_o is not None:
+            lost = [s for s in old_o.supports if self.old.support_key(s) not in new_keys]
+            self._negations(lost, self.old, self.new, "blocks", found, set(), 0)
+        if new_o is not None:
+            gained = [s for s in new_o.supports if self.new.support_key(s) not in old_keys]
+            self._negations(gained, self.new, self.old, "unblocks", found, set(), 0)
+        return tuple(sorted(found, key=lambda c: (c.fact_id, c.how, c.rule or "", c.condition or "")))
+
+    def _changed(self, origin: str) -> str | None:
+        """The cause id of a scenario fact if it changed, else None."""
+        if origin.startswith("scenario:"):
+            return HEADER if self.header_changed else None
+        return origin if origin in self.changes else None
+
+    def _evidence_cause(self, origin: str, found: set[Cause]) -> None:
+        cid = self._changed(origin)
+        if cid is None:
+            return
+        how = "altered" if cid == HEADER else _HOW[self.changes[cid].change]
+        found.add(Cause(cid, how))
+
+    def _negations(
+        self,
+        supports: list[Support],
+        here: _World,
+        there: _World,
+        how: str,
+        found: set[Cause],
+        visited: set[str],
+        depth: int,
+    ) -> None:
+        """Facts of ``there`` that satisfy a negated condition of these supports' rules."""
+        if depth > MAX_DEPTH:
+            return
+        rules = here.raw.compiled.rules
+        kinds = here.raw.compiled.kinds
+        for s in supports:
+            rule = rules[s.rule]
+            env = {var: here.raw.facts[fid].fields for var, fid in s.bindings if var in rule.var_kinds}
+            for cond in rule.conditions:
+                bounded = cond.mode == "count" and cond.at_most is not None
+                if cond.mode != "absent" and not bounded:
+                    continue
+                hits = [f for f in there.candidates(cond, env) if pattern_holds(cond.tests, f.fields, env)]
+                if cond.mode == "count" and count_holds(cond, len(hits)):
+                    continue
+                text = describe_condition(cond, kinds, env)
+                for f in hits:
+                    for origin in there.evidence(f.fid):
+                        cid = self._changed(origin)
+                        if cid is not None:
+                            found.add(Cause(cid, how, rule.id, text))
+            for _, fid in s.bindings:
+                f = here.raw.facts[fid]
+                if f.view is None and f.kind != COUNT and f.key not in there.keys and f.key not in visited:
+                    visited.add(f.key)
+                    self._negations(f.supports, here, there, how, found, visited, depth + 1)

@@ -1,0 +1,308 @@
+"""Rendering a :class:`~policyengine.diff.Diff`: a one-screen terminal report, JSON, Markdown.
+
+Markers, as in a unified diff: ``+`` added, ``-`` removed, ``~`` altered or changed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
+from policyengine.display import value as value_name
+from policyengine.engine.results import Recommendation, Risk
+from policyengine.render.common import md_escape, to_json
+from policyengine.render.evaluate import wrap
+
+MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
+
+LABELS = {
+    "ja": {
+        "title": "差分",
+        "as_of": "時点",
+        "old": "旧",
+        "new": "新",
+        "pack": "ルールパック",
+        "header": "シナリオ見出しの変更",
+        "facts": "世界の変化（事実）",
+        "outcomes": "日本への推奨行動の変化",
+        "recommendations": "推奨",
+        "risks": "リスク・留意点",
+        "no_facts": "事実の変更はありません。",
+        "no_outcomes": "推奨とリスクに変化はありません。",
+        "same": "差分はありません。",
+        "added": "追加",
+        "removed": "削除",
+        "altered": "変更",
+        "changed": "変更",
+        "affects": "影響",
+        "because": "理由",
+        "was": "以前の理由",
+        "caused": "原因",
+        "unexplained": "原因となる事実の変更は見つかりません",
+        "appeared": "新たな根拠",
+        "vanished": "根拠が消えた",
+        "altered_ev": "根拠が変更された",
+        "blocks": "ルール {rule} を阻む",
+        "unblocks": "ルール {rule} を阻まなくなった",
+        "priority": "優先度",
+        "severity": "深刻度",
+        "count": "{n}件{what}",
+        "sep": "、",
+    },
+    "en": {
+        "title": "Diff",
+        "as_of": "as of",
+        "old": "old",
+        "new": "new",
+        "pack": "rule pack",
+        "header": "scenario header changed",
+        "facts": "What changed in the world (facts)",
+        "outcomes": "What that changed for Japan",
+        "recommendations": "Recommendations",
+        "risks": "Risks and cautions",
+        "no_facts": "No fact changed.",
+        "no_outcomes": "No recommendation or risk changed.",
+        "same": "No differences.",
+        "added": "added",
+        "removed": "removed",
+        "altered": "altered",
+        "changed": "changed",
+        "affects": "Affects",
+        "because": "Because",
+        "was": "Was",
+        "caused": "Caused by",
+        "unexplained": "no fact change found that explains this",
+        "appeared": "new evidence",
+        "vanished": "evidence gone",
+        "altered_ev": "evidence altered",
+        "blocks": "blocks rule {rule}",
+        "unblocks": "no longer blocks rule {rule}",
+        "priority": "priority",
+        "severity": "severity",
+        "count": "{n} {what}",
+        "sep": ", ",
+    },
+}
+
+MAX_VALUE = 60
+
+
+def hang(text: str, first: str, rest: str) -> list[str]:
+    """Wrap ``text``: the first line indented by ``first``, the others by ``rest``."""
+    lines = wrap(text, rest)
+    lines[0] = first + lines[0][len(rest) :]
+    return lines
+
+
+def show_value(value: Any, limit: int = MAX_VALUE) -> str:
+    """A JSON value on one line: '-' when absent, long texts cut with '…'."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        text = " ".join(value.split())
+    elif isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        text = "[" + ", ".join(str(v) for v in value) + "]"
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _counts(items: tuple[Any, ...], changes: tuple[str, ...], lang: str) -> str:
+    L = LABELS[lang]
+    parts = [
+        L["count"].format(n=n, what=L[c]) for c in changes if (n := sum(1 for i in items if i.change == c))
+    ]
+    return L["sep"].join(parts)
+
+
+def _header_fields(d: Diff) -> list[str]:
+    names = sorted({f.path.split(".")[0] for f in d.header} - {"id", "as_of"})
+    return names
+
+
+def _fact_mark(d: Diff, fact_id: str) -> str:
+    found = next((f for f in d.facts if f.fact_id == fact_id), None)
+    return MARK[found.change] if found else "~"
+
+
+def cause_text(d: Diff, c: Cause, lang: str) -> str:
+    """``+ event:x (new evidence)`` or ``+ asset_protection:FRA blocks rule R: absent ...``."""
+    L = LABELS[lang]
+    mark = _fact_mark(d, c.fact_id)
+    if c.how in ("blocks", "unblocks"):
+        return f"{mark} {c.fact_id} {L[c.how].format(rule=c.rule)}: {c.condition}"
+    key = "altered_ev" if c.how == "altered" else c.how
+    return f"{mark} {c.fact_id} ({L[key]})"
+
+
+def _level(item: Recommendation | Risk, lang: str) -> str:
+    L = LABELS[lang]
+    if isinstance(item, Recommendation):
+        return f"{L['priority']}: {value_name(item.priority, lang)}"
+    return f"{L['severity']}: {value_name(item.severity, lang)}"
+
+
+def _outcome_line(o: OutcomeChange, lang: str) -> str:
+    return f"  {MARK[o.change]} {o.id} ({_level(o.current, lang)})"
+
+
+def _reason(item: Recommendation | Risk, lang: str) -> str:
+    return item.justification[lang] if isinstance(item, Recommendation) else item.message[lang]
+
+
+def _field_lines(f: FieldChange, lang: str, indent: str) -> list[str]:
+    if f.path == "evidence":
+        old, new = set(f.old or []), set(f.new or [])
+        parts = [f"+{e}" for e in sorted(new - old)] + [f"-{e}" for e in sorted(old - new)]
+        return wrap(f"evidence: {' '.join(parts)}", indent)
+    if f.path.startswith(("justification.", "message.")):
+        if not f.path.endswith("." + lang):
+            return []
+        return [*wrap(f"{f.path.split('.')[0]}: {f.old}", indent), *wrap(f"-> {f.new}", indent + "  ")]
+    return wrap(f"{f.path}: {show_value(f.old)} -> {show_value(f.new)}", indent)
+
+
+def _text_outcome(d: Diff, o: OutcomeChange, lang: str) -> list[str]:
+    L = LABELS[lang]
+    cur = o.current
+    lines = [_outcome_line(o, lang), *wrap(f"{cur.title[lang]} — {cur.target_name[lang]}", "      ")]
+    if o.change == "added":
+        lines += wrap(f"{L['because']}: {_reason(cur, lang)}", "      ")
+    elif o.change == "removed":
+        lines += wrap(f"{L['was']}: {_reason(cur, lang)}", "      ")
+    else:
+        for f in o.fields:
+            lines += _field_lines(f, lang, "      ")
+    if len(o.causes) == 1:
+        lines += wrap(f"{L['caused']}: {cause_text(d, o.causes[0], lang)}", "      ")
+    elif o.causes:
+        lines.append(f"      {L['caused']}:")
+        for c in o.causes:
+            lines += wrap(cause_text(d, c, lang), "        ")
+    else:
+        lines.append(f"      {L['caused']}: {L['unexplained']}")
+    return lines
+
+
+def _text_fact(d: Diff, f: FactChange, lang: str) -> list[str]:
+    L = LABELS[lang]
+    where = f" {f.location}" if f.location else ""
+    lines = [f"  {MARK[f.change]} {f.fact_id}  {f.label[lang]}", f"      {where.strip()}" if where else ""]
+    lines = [ln for ln in lines if ln]
+    for c in f.fields:
+        at = f"  (line {c.location.line})" if c.location and c.location.line else ""
+        lines += wrap(f"{c.path}: {show_value(c.old)} -> {show_value(c.new)}{at}", "      ")
+    affected = d.caused_by(f.fact_id)
+    if affected:
+        lines += wrap(f"{L['affects']}: {', '.join(o.id for o in affected)}", "      ")
+    return lines
+
+
+def render_text(d: Diff, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"{L['title']}: {d.old.scenario_id} ({L['as_of']} {d.old.as_of}) -> "
+        f"{d.new.scenario_id} ({L['as_of']} {d.new.as_of})",
+        f"  {L['old']}: {' <- '.join(d.old.files)}",
+        f"  {L['new']}: {' <- '.join(d.new.files)}",
+        f"  {L['pack']}: {d.pack_id}",
+    ]
+    extra = _header_fields(d)
+    if extra:
+        out.append(f"  {L['header']}: {', '.join(extra)}")
+    out.append("")
+    if d.empty:
+        return "\n".join([*out, L["same"]]) + "\n"
+    summary = _counts(d.facts, ("added", "removed", "altered"), lang)
+    out.append(f"{L['facts']}: {summary}" if summary else L["no_facts"])
+    for f in d.facts:
+        out += _text_fact(d, f, lang)
+    out.append("")
+    if not d.outcomes_changed:
+        return "\n".join([*out, L["no_outcomes"]]) + "\n"
+    out.append(f"{L['outcomes']}:")
+    for key, items in (("recommendations", d.recommendations), ("risks", d.risks)):
+        if not items:
+            continue
+        out += ["", f"{L[key]}: {_counts(items, ('added', 'removed', 'changed'), lang)}"]
+        for o in items:
+            out += _text_outcome(d, o, lang)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_json(d: Diff) -> str:
+    return to_json(d.to_dict())
+
+
+def _md_cause(d: Diff, c: Cause, lang: str) -> str:
+    L = LABELS[lang]
+    mark = _fact_mark(d, c.fact_id)
+    if c.how in ("blocks", "unblocks"):
+        return f"{mark} `{c.fact_id}` {L[c.how].format(rule=f'`{c.rule}`')}: `{c.condition}`"
+    key = "altered_ev" if c.how == "altered" else c.how
+    return f"{mark} `{c.fact_id}` ({L[key]})"
+
+
+def render_markdown(d: Diff, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"# {L['title']}: `{d.old.scenario_id}` → `{d.new.scenario_id}`",
+        "",
+        f"- {L['old']}: {' ← '.join(f'`{f}`' for f in d.old.files)} ({L['as_of']} {d.old.as_of})",
+        f"- {L['new']}: {' ← '.join(f'`{f}`' for f in d.new.files)} ({L['as_of']} {d.new.as_of})",
+        f"- {L['pack']}: `{d.pack_id}`",
+    ]
+    extra = _header_fields(d)
+    if extra:
+        out.append(f"- {L['header']}: {', '.join(extra)}")
+    out.append("")
+    if d.empty:
+        return "\n".join([*out, L["same"]]) + "\n"
+    summary = _counts(d.facts, ("added", "removed", "altered"), lang)
+    out += [f"## {L['facts']}", "", summary or L["no_facts"], ""]
+    for f in d.facts:
+        where = f" — `{f.location}`" if f.location else ""
+        out.append(f"- {MARK[f.change]} `{f.fact_id}` {md_escape(f.label[lang])}{where}")
+        for c in f.fields:
+            out.append(f"  - `{c.path}`: {md_escape(show_value(c.old))} → {md_escape(show_value(c.new))}")
+        affected = d.caused_by(f.fact_id)
+        if affected:
+            out.append(f"  - {L['affects']}: " + ", ".join(f"`{o.id}`" for o in affected))
+    out.append("")
+    out += [f"## {L['outcomes']}", ""]
+    if not d.outcomes_changed:
+        return "\n".join([*out, L["no_outcomes"]]) + "\n"
+    for key, items in (("recommendations", d.recommendations), ("risks", d.risks)):
+        if not items:
+            continue
+        out += [f"### {L[key]}: {_counts(items, ('added', 'removed', 'changed'), lang)}", ""]
+        for o in items:
+            cur = o.current
+            out.append(
+                f"- {MARK[o.change]} `{o.id}` ({_level(cur, lang)}) — {md_escape(cur.title[lang])}: "
+                f"{md_escape(cur.target_name[lang])}"
+            )
+            if o.change == "added":
+                out.append(f"  - {L['because']}: {md_escape(_reason(cur, lang))}")
+            elif o.change == "removed":
+                out.append(f"  - {L['was']}: {md_escape(_reason(cur, lang))}")
+            for fc in o.fields:
+                if fc.path.startswith(("justification.", "message.")) and not fc.path.endswith("." + lang):
+                    continue
+                old, new = md_escape(show_value(fc.old, 400)), md_escape(show_value(fc.new, 400))
+                out.append(f"  - `{fc.path}`: {old} → {new}")
+            if o.causes:
+                out.append(f"  - {L['caused']}: " + "; ".join(_md_cause(d, c, lang) for c in o.causes))
+            else:
+                out.append(f"  - {L['caused']}: {L['unexplained']}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(d: Diff, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return render_json(d)
+    if fmt == "markdown":
+        return render_markdown(d, lang)
+    return render_text(d, lang)

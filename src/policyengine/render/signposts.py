@@ -1,0 +1,152 @@
+"""Rendering a :class:`~policyengine.signposts.SignpostReport`: terminal text, JSON, Markdown."""
+
+from __future__ import annotations
+
+from policyengine.diff import OutcomeChange
+from policyengine.render.common import md_escape, to_json
+from policyengine.render.diff import MARK, cause_text, hang
+from policyengine.signposts import SignpostReport, SignpostStatus
+
+LABELS = {
+    "ja": {
+        "title": "兆候（サインポスト）",
+        "as_of": "時点",
+        "pack": "ルールパック",
+        "summary": "{n}件中{t}件が発生",
+        "none": "このシナリオには兆候が定義されていません。",
+        "tripped": "発生",
+        "watching": "注視中",
+        "watch": "条件",
+        "by": "該当する事実",
+        "held": "発生を妨げている事実",
+        "if": "発生した場合（{how}）",
+        "assume": "assume の事実を適用",
+        "remove": "該当する事実を削除",
+        "set": "事実の値を変更",
+        "add": "事実を追加",
+        "nothing": "推奨・リスクは変わらない",
+        "caused": "原因",
+        "changed": "変更点",
+        "unexplained": "原因となる事実の変更は見つかりません",
+    },
+    "en": {
+        "title": "Signposts",
+        "as_of": "as of",
+        "pack": "rule pack",
+        "summary": "{t} of {n} tripped",
+        "none": "This scenario defines no signposts.",
+        "tripped": "tripped",
+        "watching": "watching",
+        "watch": "watch",
+        "by": "tripped by",
+        "held": "held back by",
+        "if": "if it trips ({how})",
+        "assume": "its 'assume' facts applied",
+        "remove": "the matching facts removed",
+        "set": "the fact's fields set",
+        "add": "the fact added",
+        "nothing": "no recommendation or risk changes",
+        "caused": "caused by",
+        "changed": "changed",
+        "unexplained": "no fact change found that explains this",
+    },
+}
+
+
+def _outcome(s: SignpostStatus, o: OutcomeChange, lang: str) -> list[str]:
+    L = LABELS[lang]
+    assert s.effect is not None
+    lines = hang(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", "      ", "        ")
+    if o.change == "changed":
+        fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
+        lines += hang(f"{L['changed']}: {fields}", "        ", "          ")
+    causes = [cause_text(s.effect, c, lang) for c in o.causes] or [L["unexplained"]]
+    for c in causes:
+        lines += hang(f"{L['caused']}: {c}", "        ", "          ")
+    return lines
+
+
+def _status_text(s: SignpostStatus, lang: str) -> list[str]:
+    L = LABELS[lang]
+    sp = s.signpost
+    state = L["tripped"] if s.tripped else L["watching"]
+    lines = hang(f"[{state}] {sp.id} — {sp.name.get(lang)}", "", "    ")
+    lines += hang(f"{L['watch']}: {s.watched.describe()}", "    ", "      ")
+    if s.matches:
+        label = L["by"] if s.tripped else L["held"]
+        facts = ", ".join(f"{f} ({loc})" if loc else f for f, loc in s.matches)
+        lines += hang(f"{label}: {facts}", "    ", "      ")
+    if s.effect is not None:
+        lines.append(f"    {L['if'].format(how=L[s.how or 'set'])}:")
+        for f in s.effect.facts:
+            where = f" ({f.location})" if f.location else ""
+            lines += hang(f"{MARK[f.change]} {f.fact_id}{where}", "      ", "        ")
+            for c in f.fields:
+                lines += hang(f"{c.path}: {c.old} -> {c.new}", "          ", "            ")
+        outcomes = [*s.effect.recommendations, *s.effect.risks]
+        if not outcomes:
+            lines.append(f"      {L['nothing']}")
+        for o in outcomes:
+            lines += _outcome(s, o, lang)
+    return [*lines, ""]
+
+
+def render_text(r: SignpostReport, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"{L['title']}: {r.scenario_id} ({L['as_of']} {r.as_of})",
+        f"  {' <- '.join(r.files)}",
+        f"  {L['pack']}: {r.pack_id} — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
+        "",
+    ]
+    if not r.signposts:
+        out.append(L["none"])
+    for s in r.signposts:
+        out += _status_text(s, lang)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_markdown(r: SignpostReport, lang: str = "ja") -> str:
+    L = LABELS[lang]
+    out = [
+        f"# {L['title']}: `{r.scenario_id}` ({L['as_of']} {r.as_of})",
+        "",
+        f"- {' ← '.join(f'`{f}`' for f in r.files)}",
+        f"- {L['pack']}: `{r.pack_id}` — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
+        "",
+    ]
+    if not r.signposts:
+        out += [L["none"], ""]
+    for s in r.signposts:
+        sp = s.signpost
+        state = L["tripped"] if s.tripped else L["watching"]
+        out += [f"## {state}: `{sp.id}` — {md_escape(sp.name.get(lang))}", ""]
+        out.append(f"- {L['watch']}: `{s.watched.describe()}`")
+        if s.matches:
+            label = L["by"] if s.tripped else L["held"]
+            out.append(
+                f"- {label}: " + ", ".join(f"`{f}`" + (f" ({loc})" if loc else "") for f, loc in s.matches)
+            )
+        if s.effect is not None:
+            out.append(f"- {L['if'].format(how=L[s.how or 'set'])}:")
+            for f in s.effect.facts:
+                out.append(f"  - {MARK[f.change]} `{f.fact_id}`")
+            outcomes = [*s.effect.recommendations, *s.effect.risks]
+            if not outcomes:
+                out.append(f"  - {L['nothing']}")
+            for o in outcomes:
+                causes = "; ".join(cause_text(s.effect, c, lang) for c in o.causes) or L["unexplained"]
+                out.append(
+                    f"  - {MARK[o.change]} `{o.id}` — {md_escape(o.current.title[lang])} "
+                    f"({L['caused']}: {md_escape(causes)})"
+                )
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(r: SignpostReport, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return to_json(r.to_dict())
+    if fmt == "markdown":
+        return render_markdown(r, lang)
+    return render_text(r, lang)

@@ -1,0 +1,159 @@
+"""Rendering a :class:`~policyengine.timeline.Timeline`: terminal text, JSON, Markdown."""
+
+from __future__ import annotations
+
+from policyengine.diff import Diff, OutcomeChange
+from policyengine.render.common import md_escape, to_json
+from policyengine.render.diff import MARK, cause_text, hang
+from policyengine.render.evaluate import wrap
+from policyengine.timeline import Dated, Timeline, TimelineStep
+
+LABELS = {
+    "ja": {
+        "title": "時系列",
+        "pack": "ルールパック",
+        "summary": "{n}日付（うち推奨・リスクが変わるのは{c}日付）",
+        "before": "{date}より前（{day}時点）: 推奨{n}件、リスク{r}件",
+        "no_change": "推奨・リスクに変化なし",
+        "hidden": "推奨・リスクが変わらない{n}日付は省略",
+        "date": "",
+        "since": "武器等防護の開始",
+        "negotiation_started": "交渉開始",
+        "signed": "署名",
+        "in_force": "発効",
+        "established": "設立",
+        "mechanism": "{m}の設置",
+        "caused": "原因",
+        "changed": "変更点",
+        "none": "原因となる事実の変更は見つかりません",
+    },
+    "en": {
+        "title": "Timeline",
+        "pack": "rule pack",
+        "summary": "{n} dates, {c} of which change recommendations or risks",
+        "before": "Before {date} (as of {day}): recommendations {n}, risks {r}",
+        "no_change": "no change in recommendations or risks",
+        "hidden": "{n} dates without changes in recommendations or risks not shown",
+        "date": "",
+        "since": "asset protection from this date",
+        "negotiation_started": "negotiation started",
+        "signed": "signed",
+        "in_force": "entered into force",
+        "established": "established",
+        "mechanism": "{m} established",
+        "caused": "caused by",
+        "changed": "changed",
+        "none": "no fact change found that explains this",
+    },
+}
+
+
+def dated_text(d: Dated, lang: str) -> str:
+    """``agreement:raa-jpn-aus signed — Japan-Australia RAA``."""
+    L = LABELS[lang]
+    kind, _, mechanism = d.what.partition(":")
+    what = L["mechanism"].format(m=mechanism) if mechanism else L[kind]
+    return f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
+
+
+def _outcome_lines(diff: Diff, o: OutcomeChange, lang: str) -> list[str]:
+    L = LABELS[lang]
+    cur = o.current
+    lines = hang(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
+    if o.change == "changed":
+        fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
+        lines += hang(f"{L['changed']}: {fields}", "        ", "          ")
+    causes = [cause_text(diff, c, lang) for c in o.causes] or [L["none"]]
+    for c in causes:
+        lines += hang(f"{L['caused']}: {c}", "        ", "          ")
+    return lines
+
+
+def _step_text(step: TimelineStep, lang: str) -> list[str]:
+    L = LABELS[lang]
+    lines = [step.date.isoformat()]
+    for d in step.dated:
+        lines += hang(dated_text(d, lang), "  ", "    ")
+    if not step.changed:
+        return [*lines, f"    {L['no_change']}", ""]
+    for o in (*step.diff.recommendations, *step.diff.risks):
+        lines += _outcome_lines(step.diff, o, lang)
+    return [*lines, ""]
+
+
+def render_text(t: Timeline, lang: str = "ja", *, changes_only: bool = False) -> str:
+    L = LABELS[lang]
+    changed = sum(1 for s in t.steps if s.changed)
+    out = [
+        f"{L['title']}: {t.scenario_id} — {t.title[lang]}",
+        f"  {' <- '.join(t.files)}",
+        f"  {L['pack']}: {t.pack_id} — " + L["summary"].format(n=len(t.steps), c=changed),
+        "",
+    ]
+    first = t.steps[0].date.isoformat() if t.steps else t.start.isoformat()
+    out.append(
+        L["before"].format(
+            date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
+        )
+    )
+    ids = [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
+    out += wrap(", ".join(ids), "  ")
+    out.append("")
+    for step in t.steps:
+        if changes_only and not step.changed:
+            continue
+        out += _step_text(step, lang)
+    if changes_only and len(t.steps) > changed:
+        out.append(L["hidden"].format(n=len(t.steps) - changed))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False) -> str:
+    L = LABELS[lang]
+    changed = sum(1 for s in t.steps if s.changed)
+    out = [
+        f"# {L['title']}: `{t.scenario_id}` — {md_escape(t.title[lang])}",
+        "",
+        f"- {' ← '.join(f'`{f}`' for f in t.files)}",
+        f"- {L['pack']}: `{t.pack_id}` — " + L["summary"].format(n=len(t.steps), c=changed),
+        "",
+    ]
+    first = t.steps[0].date.isoformat() if t.steps else t.start.isoformat()
+    out += [
+        "## "
+        + L["before"].format(
+            date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
+        ),
+        "",
+        ", ".join(
+            f"`{i}`" for i in [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
+        ),
+        "",
+    ]
+    for step in t.steps:
+        if changes_only and not step.changed:
+            continue
+        out += [f"## {step.date.isoformat()}", ""]
+        out += [f"- {md_escape(dated_text(d, lang))}" for d in step.dated]
+        out.append("")
+        if not step.changed:
+            out += [f"_{L['no_change']}_", ""]
+            continue
+        for o in (*step.diff.recommendations, *step.diff.risks):
+            causes = "; ".join(cause_text(step.diff, c, lang) for c in o.causes) or L["none"]
+            out.append(
+                f"- {MARK[o.change]} `{o.id}` — {md_escape(o.current.title[lang])} ({L['caused']}: "
+                f"{md_escape(causes)})"
+            )
+        out.append("")
+    if changes_only and len(t.steps) > changed:
+        out += [f"_{L['hidden'].format(n=len(t.steps) - changed)}_", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(t: Timeline, fmt: str, lang: str, *, changes_only: bool = False) -> str:
+    if fmt == "json":
+        return to_json(t.to_dict())
+    if fmt == "markdown":
+        return render_markdown(t, lang, changes_only=changes_only)
+    return render_text(t, lang, changes_only=changes_only)
