@@ -56,8 +56,7 @@ def validate_file(path: str) -> str:
         return (
             f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {len(ex.moves)} moves, "
             f"{injects} injects ({conditional} conditional), {len(ex.exercise.cells)} cells; "
-            f"{ex.branches_checked} branches checked"
-            + (" (truncated)" if ex.branches_truncated else "")
+            f"{ex.branches_checked} branches checked" + (" (truncated)" if ex.branches_truncated else "")
         )
     from policyengine.compiler import compile_pack
     from policyengine.validation.rulepack import load_rule_pack

@@ -118,5 +118,5 @@ def main() -> None:
 
 
 # Subcommands live in their own modules; each imports only click at import time.
-from policyengine.cli import core  # noqa: E402,F401
+from policyengine.cli import core  # noqa: E402,F401,I001
 from policyengine.cli import exercise  # noqa: E402,F401

@@ -186,7 +186,8 @@ def _replay(
         done = replayed.completed
         click.echo(
             f"note: the log stops during move {done + 1} of {len(run.exercise.moves)} "
-            f"({len(replayed.in_progress.decisions) if replayed.in_progress else 0} decision(s) recorded in it); "
+            f"({len(replayed.in_progress.decisions) if replayed.in_progress else 0} decision(s) "
+            "recorded in it); "
             f"resume it with: policyengine exercise run --resume {log}",
             err=True,
         )
@@ -217,7 +218,8 @@ def _interactive(
         lang = lang or str(replayed.log.header.get("lang", "ja"))
         log_path = resume_log
         click.echo(
-            f"resuming {resume_log}: {replayed.completed} of {len(session.run.exercise.moves)} moves completed, "
+            f"resuming {resume_log}: {replayed.completed} of {len(session.run.exercise.moves)} "
+            "moves completed, "
             f"{sum(len(m.decisions) for m in session.run.moves)} decision(s) recorded",
             err=True,
         )
@@ -321,7 +323,7 @@ def report_command(
     """
     from policyengine.exercise.report import build_report
     from policyengine.exercise.session import open_log
-    from policyengine.render.exercise import render_report
+    from policyengine.render.aar import render_report
 
     replayed = open_log(log, exercise_path=exercise_path, rules_path=rules_path)
     _warn_torn(replayed)
@@ -349,7 +351,7 @@ def handout_command(
     """The player handout (situation, cells, unconditional injects, questions) or the facilitator guide."""
     from policyengine.api import load_pack
     from policyengine.exercise.load import load_exercise
-    from policyengine.render.exercise import facilitator_guide, player_handout, render_handout
+    from policyengine.render.handout import facilitator_guide, player_handout, render_handout
     from policyengine.suggest import hint_for
 
     pack = load_pack(rules_path)

@@ -126,14 +126,14 @@ def _load_start(model: ExerciseFile, tree: YMap, display: str) -> LoadedScenario
         return load_scenario(target)
     except InputError as exc:
         first = exc.diagnostics[0]
-        if first.code in ("E101", "E102", "E103") and first.location is not None:
-            if first.location.file == target:
-                raise input_error(
-                    "E305",
-                    f"scenario '{model.exercise.scenario}': {first.message} ({target})",
-                    where,
-                    "the path is relative to the exercise file",
-                ) from None
+        missing = first.code in ("E101", "E102", "E103")
+        if missing and first.location is not None and first.location.file == target:
+            raise input_error(
+                "E305",
+                f"scenario '{model.exercise.scenario}': {first.message} ({target})",
+                where,
+                "the path is relative to the exercise file",
+            ) from None
         raise
 
 
@@ -214,7 +214,11 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
                     )
                 raw_applied = when.get("applied")
                 for k, ref in enumerate(inject.when.applied):
-                    loc = raw_applied.location(k) if isinstance(raw_applied, YSeq) else when.location("applied", of_value=True)
+                    loc = (
+                        raw_applied.location(k)
+                        if isinstance(raw_applied, YSeq)
+                        else when.location("applied", of_value=True)
+                    )
                     earlier = [i.id for m in model.moves[:mi] for i in m.injects]
                     if ref not in earlier:
                         sink.add(

@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from policyengine.models.common import I18nText, Id, Model, Text
 from policyengine.models.scenario import (
+    SECTIONS,
     AgreementFact,
     AreaDefinition,
     AssetProtection,
@@ -27,7 +28,6 @@ from policyengine.models.scenario import (
     Interest,
     Removal,
 )
-from policyengine.models.scenario import SECTIONS
 
 #: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
 RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
@@ -102,7 +102,9 @@ class Condition(Model):
         _unique_ids(self.applied, "'applied'")
         return self
 
-    def holds(self, decided: frozenset[str] | set[str], applied: frozenset[str] | set[str] = frozenset()) -> bool:
+    def holds(
+        self, decided: frozenset[str] | set[str], applied: frozenset[str] | set[str] = frozenset()
+    ) -> bool:
         """Whether the condition holds, given the actions players decided and the injects applied before."""
         return (
             all(i in decided for i in self.decided)
