@@ -54,9 +54,9 @@ def validate_file(path: str) -> str:
         injects = sum(len(m.injects) for m in ex.moves)
         conditional = sum(1 for _, _, _, i in ex.injects() if i.when is not None)
         return (
-            f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {len(ex.moves)} moves, "
-            f"{injects} injects ({conditional} conditional), {len(ex.exercise.cells)} cells; "
-            f"{ex.branches_checked} branches checked" + (" (truncated)" if ex.branches_truncated else "")
+            f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {len(ex.moves)} move(s), "
+            f"{injects} inject(s) ({conditional} conditional), {len(ex.exercise.cells)} cell(s); "
+            f"{ex.branches_checked} branch(es) checked" + (" (truncated)" if ex.branches_truncated else "")
         )
     from policyengine.compiler import compile_pack
     from policyengine.validation.rulepack import load_rule_pack

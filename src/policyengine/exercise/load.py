@@ -112,8 +112,10 @@ def load_exercise(
     loaded.inputs = {name: loaded.sha256, **{f: file_sha256(f) for f in start.files}}
     sink = DiagnosticSink()
     _static_checks(loaded, pack_actions(pack), sink)
-    sink.raise_if_any()
-    _check_branches(loaded, sink)
+    # Applying injects needs inject ids to be unique (branches are keyed by them); every other
+    # problem found so far leaves the injects applicable, so both kinds are reported together.
+    if not any(d.code == "E302" and "inject id" in d.message for d in sink.items):
+        _check_branches(loaded, sink)
     sink.raise_if_any()
     return loaded
 
@@ -415,10 +417,11 @@ def _check_branches(ex: LoadedExercise, sink: DiagnosticSink) -> None:
                         cached = apply_inject(world, inject, ex.raw_inject(mi, ii))
                     except InputError as exc:
                         failed.add(inject.id)
-                        branch = _describe_branch(decided)
+                        branch = _describe_branch(decided) if decided else ""
                         for d in exc.diagnostics:
+                            message = f"{d.message} ({branch})" if branch else d.message
                             k = (d.location, d.code, d.message)
-                            seen.setdefault(k, Diagnostic(d.location, d.code, d.message, d.hint or branch))
+                            seen.setdefault(k, Diagnostic(d.location, d.code, message, d.hint))
                         continue
                     worlds[key] = cached
                 world = cached
@@ -438,6 +441,4 @@ def _check_branches(ex: LoadedExercise, sink: DiagnosticSink) -> None:
 
 
 def _describe_branch(decided: frozenset[str]) -> str:
-    if not decided:
-        return "on the branch where players have decided none of the actions that injects test"
     return "on the branch where players decided " + ", ".join(sorted(decided))
