@@ -126,7 +126,8 @@ def test_schema_errors_are_located_with_did_you_mean(tmp_path: Path) -> None:
     assert _errors(path) == [
         f"{path}:13:9: E202: missing key 'description' in moves[0].injects[0]\n"
         "  hint: add 'description:' to this mapping",
-        f"{path}:15:9: E201: unknown key 'descripton' in moves[0].injects[0]\n  hint: did you mean 'description'?",
+        f"{path}:15:9: E201: unknown key 'descripton' in moves[0].injects[0]\n"
+        "  hint: did you mean 'description'?",
         f"{path}:17:11: E201: unknown key 'evnts' in moves[0].injects[0].add\n  hint: did you mean 'events'?",
     ]
 
@@ -177,7 +178,9 @@ def test_follow_up_needs_decision_and_earlier_inject(tmp_path: Path) -> None:
     assert "E306: inject 'follow-up' cannot remove framework 'jka'" in message
     # the branch where players decided to elevate it but never proposed it is reported
     assert "(on the branch where players decided elevate-cooperation/jka)" in message
-    both = _write(folder, HEADER + body.replace("WHEN", "{decided: elevate-cooperation/jka, applied: launch}"))
+    both = _write(
+        folder, HEADER + body.replace("WHEN", "{decided: elevate-cooperation/jka, applied: launch}")
+    )
     assert load_exercise(both).id == "x"
     typo = _write(folder, HEADER + body.replace("WHEN", "{decided: elevate-cooperation/jka, applied: lunch}"))
     (message,) = _errors(typo)

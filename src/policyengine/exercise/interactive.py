@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Callable
 
+from policyengine.exercise.load import known_targets
 from policyengine.exercise.runner import MoveState
 from policyengine.exercise.session import Session
 from policyengine.models.exercise import RECOMMENDATION_ID_PATTERN
@@ -77,8 +78,9 @@ def play_interactive(
 ) -> None:
     """Play from the session's current move to the end, recording every decision as it is taken.
 
-    ``actions`` are the rule pack's actions: an entry ``ACTION/TARGET`` with a known action is a
-    recommendation id even when the rules do not recommend it in this move.
+    ``actions`` are the rule pack's actions: an entry ``ACTION/TARGET`` with a known action and a
+    target of the exercise is a recommendation id even when the rules do not recommend it in this
+    move; an entry close to a recommendation of the move is confirmed ("did you mean").
     """
     run = session.run
     first = True
@@ -104,11 +106,12 @@ def _take_decisions(
     note(HELP[lang].format(n=state.index + 1, example=example))
     p = PROMPTS[lang]
     cells = session.run.exercise.cell_ids()
+    known = known_targets(session.run.exercise)
     while True:
         raw = ask(p["action"].format(move=state.move.id), "").strip()
         if not raw:
             return
-        action = _resolve(raw, state, lang, ask, note, actions)
+        action = _resolve(raw, state, lang, ask, note, actions, known)
         if action is None:
             continue
         cell = cells[0] if len(cells) == 1 else _ask_cell(cells, lang, ask, note)
@@ -117,7 +120,13 @@ def _take_decisions(
         note(NOTES[lang]["recorded"].format(cell=cell, action=action))
 
 
-def _resolve(raw: str, state: MoveState, lang: str, ask: Ask, note: Show, actions: set[str]) -> str | None:
+def _known_target(target: str, state: MoveState, known: set[str]) -> bool:
+    return target in known or all(code in known for code in target.split("+"))
+
+
+def _resolve(
+    raw: str, state: MoveState, lang: str, ask: Ask, note: Show, actions: set[str], known: set[str]
+) -> str | None:
     recs = state.result.recommendations
     if raw.isdigit():
         n = int(raw)
@@ -128,7 +137,8 @@ def _resolve(raw: str, state: MoveState, lang: str, ask: Ask, note: Show, action
     by_lower = {r.id.lower(): r.id for r in recs}
     if raw.lower() in by_lower:
         return by_lower[raw.lower()]
-    if _ID.match(raw) and raw.partition("/")[0] in actions:
+    action, _, target = raw.partition("/")
+    if _ID.match(raw) and action in actions and _known_target(target, state, known):
         return raw
     close = difflib.get_close_matches(raw.lower(), list(by_lower), n=1, cutoff=0.8)
     if close:

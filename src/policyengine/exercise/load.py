@@ -158,7 +158,7 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
     _unique(tree.get("moves"), "id", "move", sink)
     # Inject ids are unique across the whole exercise: logs and reports name them.
     first_inject: dict[str, Location] = {}
-    targets = _known_targets(ex)
+    targets = known_targets(ex)
     start_date = ex.start.scenario.scenario.as_of
     previous = start_date
     for mi, move in enumerate(model.moves):
@@ -276,7 +276,7 @@ def _known(value: str, pool: list[str], noun: str, loc: Location, sink: Diagnost
     )
 
 
-def _known_targets(ex: LoadedExercise) -> set[str]:
+def known_targets(ex: LoadedExercise) -> set[str]:
     """Everything a recommendation can target in any world of the exercise."""
     sc = ex.start.scenario
     out = {c.code for c in sc.countries} | {f.id for f in sc.frameworks}
