@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_exercise_session import clock, session, world  # noqa: F401  (fixtures)
 
+import test_exercise_session as _fixtures
 from policyengine.cli import cli
 from policyengine.exercise.load import load_exercise
 from policyengine.exercise.report import build_report
 from policyengine.exercise.session import open_log
+
+# The scripted session and its fixtures, shared with test_exercise_session.py.
+clock, world, session = _fixtures.clock, _fixtures.world, _fixtures.session
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted((ROOT / "exercises").glob("*.yaml"))
@@ -76,7 +79,9 @@ def test_report_command(session, golden, tmp_path: Path) -> None:  # type: ignor
     assert result.exit_code == 0, result.output
     golden("exercise/sea_lane_crisis.aar.en.md", result.stdout)
     out = tmp_path / "aar.html"
-    result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--format", "html", "--output", str(out)])
+    result = CliRunner().invoke(
+        cli, ["exercise", "report", str(log), "--format", "html", "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     for anchor in ("overview", "summary", "timeline", "matrix", "findings"):
