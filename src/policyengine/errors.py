@@ -51,6 +51,11 @@ CODES: dict[str, str] = {
     "E407": "rule too large for the engine",
     # usage
     "E501": "invalid argument",
+    # exercise decision logs
+    "E601": "not an exercise decision log",
+    "E602": "damaged decision log",
+    "E603": "exercise or rule pack changed since the log was written",
+    "E604": "session already complete",
 }
 
 
