@@ -23,14 +23,14 @@ from policyengine.render.blocks import (
     to_markdown,
 )
 from policyengine.render.exercise import (
-    _cells,
-    _condition,
-    _date,
-    _join,
-    _l,
-    _risk_line,
-    _source_quote,
-    _value,
+    cell_names,
+    condition_text,
+    date_text,
+    join_text,
+    label,
+    risk_line,
+    source_quotes,
+    value_text,
 )
 from policyengine.render.handout import matrix_block
 
@@ -42,54 +42,59 @@ if TYPE_CHECKING:
 
 
 def _status_cell(status: str, lang: str) -> Cell:
-    return Cell(_l(lang, status), cls=status.replace("matched-earlier", "matched"))
+    return Cell(label(lang, status), cls=status.replace("matched-earlier", "matched"))
 
 
 def _move_name(report: AfterActionReport, move_id: str, lang: str) -> str:
     ids = [m.id for m in report.run.exercise.moves]
-    return _l(lang, "move_short", n=ids.index(move_id) + 1) if move_id in ids else move_id
+    return label(lang, "move_short", n=ids.index(move_id) + 1) if move_id in ids else move_id
 
 
 def _moves_text(report: AfterActionReport, moves: Sequence[str], lang: str) -> str:
-    return _join([_move_name(report, m, lang) for m in moves], lang)
+    return join_text([_move_name(report, m, lang) for m in moves], lang)
 
 
 def after_action_report(report: AfterActionReport, lang: str) -> Document:
     run = report.run
     ex = run.exercise
     h = ex.exercise.exercise
-    title = _l(lang, "aar_title", title=h.title.get(lang))
+    title = label(lang, "aar_title", title=h.title.get(lang))
     start = run.start_loaded.scenario.scenario
     blocks: list[Block] = [Heading(1, title)]
     # overview
     moves_played = [m.state for m in report.moves]
     rows: list[list[Inline | Cell]] = [
-        [_l(lang, "exercise"), [h.title.get(lang), " ", Code(h.id)]],
-        [_l(lang, "start"), [start.title.get(lang), " ", Code(start.id), f" ({_date(start.as_of, lang)})"]],
+        [label(lang, "exercise"), [h.title.get(lang), " ", Code(h.id)]],
         [
-            _l(lang, "moves_played"),
-            _l(lang, "moves_played_value", done=report.completed, total=report.total_moves),
+            label(lang, "start"),
+            [start.title.get(lang), " ", Code(start.id), f" ({date_text(start.as_of, lang)})"],
         ],
-        [_l(lang, "cells"), _join([c.name.get(lang) for c in ex.exercise.cells], lang)],
         [
-            _l(lang, "pack"),
+            label(lang, "moves_played"),
+            label(lang, "moves_played_value", done=report.completed, total=report.total_moves),
+        ],
+        [label(lang, "cells"), join_text([c.name.get(lang) for c in ex.exercise.cells], lang)],
+        [
+            label(lang, "pack"),
             [Code(run.pack.pack.id), f" ({str(report.header['rules'].get('fingerprint', ''))[:12]})"],
         ],
     ]
     started = report.header.get("time")
     if isinstance(started, str) and started:
-        rows.append([_l(lang, "session_started"), started])
+        rows.append([label(lang, "session_started"), started])
     section: list[Block] = [
-        Heading(2, _l(lang, "overview")),
-        Table([_l(lang, "item"), _l(lang, "value")], rows),
+        Heading(2, label(lang, "overview")),
+        Table([label(lang, "item"), label(lang, "value")], rows),
     ]
     if h.description:
         section.append(Para(h.description.get(lang)))
     if report.completed < report.total_moves:
-        section.append(Para(Strong(_l(lang, "incomplete", done=report.completed, total=report.total_moves))))
+        section.append(
+            Para(Strong(label(lang, "incomplete", done=report.completed, total=report.total_moves)))
+        )
     if h.objectives:
         section += [
-            Heading(3, _l(lang, "objectives")),
+            Heading(3, label(lang, "objectives")),
             Bullets([o.text.get(lang) for o in h.objectives], ordered=True),
         ]
     blocks.append(Section(section, anchor="overview"))
@@ -100,7 +105,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
         summary_rows.append(
             [
                 _move_name(report, s.move.id, lang),
-                _date(s.move.date, lang),
+                date_text(s.move.date, lang),
                 str(len(s.result.recommendations)),
                 str(m.count("matched") + m.count("matched-earlier")),
                 str(m.count("not-considered")),
@@ -111,39 +116,39 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
     blocks.append(
         Section(
             [
-                Heading(2, _l(lang, "summary")),
+                Heading(2, label(lang, "summary")),
                 Table(
                     [
-                        _l(lang, "col_move"),
-                        _l(lang, "col_date"),
-                        _l(lang, "col_count"),
-                        _l(lang, "matched"),
-                        _l(lang, "not-considered"),
-                        _l(lang, "diverged"),
-                        _l(lang, "anticipated"),
+                        label(lang, "col_move"),
+                        label(lang, "col_date"),
+                        label(lang, "col_count"),
+                        label(lang, "matched"),
+                        label(lang, "not-considered"),
+                        label(lang, "diverged"),
+                        label(lang, "anticipated"),
                     ],
                     summary_rows,
                 ),
-                Para(f"{_l(lang, 'legend')}: {_l(lang, 'legend_text')}", cls="note legend"),
+                Para(f"{label(lang, 'legend')}: {label(lang, 'legend_text')}", cls="note legend"),
             ],
             anchor="summary",
         )
     )
     # timeline
-    timeline: list[Block] = [Heading(2, _l(lang, "timeline"))]
+    timeline: list[Block] = [Heading(2, label(lang, "timeline"))]
     for m in report.moves:
         s = m.state
         n = s.index + 1
         timeline.append(
             Heading(
                 3,
-                _l(
+                label(
                     lang,
                     "move",
                     n=n,
                     total=report.total_moves,
                     title=s.move.title.get(lang),
-                    date=_date(s.move.date, lang),
+                    date=date_text(s.move.date, lang),
                 ),
             )
         )
@@ -164,13 +169,13 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
                     [
                         f"{n}.{o.index + 1} {o.inject.title.get(lang)} ",
                         Code(o.inject.id),
-                        f" — {_l(lang, 'not_triggered')} ({_condition(o.inject, lang)})",
+                        f" — {label(lang, 'not_triggered')} ({condition_text(o.inject, lang)})",
                     ]
                 )
-        timeline.append(Bullets(items) if items else Para(_l(lang, "none")))
+        timeline.append(Bullets(items) if items else Para(label(lang, "none")))
     blocks.append(Section(timeline, anchor="timeline"))
     # per-move analysis
-    blocks.append(Heading(2, _l(lang, "analysis")))
+    blocks.append(Heading(2, label(lang, "analysis")))
     seen: set[str] = set()
     for m in report.moves:
         blocks.append(
@@ -181,12 +186,12 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
     last_date = moves_played[-1].move.date if moves_played else start.as_of
     changed = frozenset((f, a) for f, a, _, _ in report.matrix_changes)
     matrix: list[Block] = [
-        Heading(2, _l(lang, "matrix")),
-        Heading(3, _l(lang, "matrix_before", date=_date(start.as_of, lang))),
+        Heading(2, label(lang, "matrix")),
+        Heading(3, label(lang, "matrix_before", date=date_text(start.as_of, lang))),
         matrix_block(before, lang),
-        Heading(3, _l(lang, "matrix_after", date=_date(last_date, lang))),
+        Heading(3, label(lang, "matrix_after", date=date_text(last_date, lang))),
         matrix_block(after, lang, changed),
-        Heading(3, _l(lang, "matrix_changes")),
+        Heading(3, label(lang, "matrix_changes")),
     ]
     if report.matrix_changes:
         names = Names(moves_played[-1].loaded.scenario if moves_played else run.start_loaded.scenario)
@@ -200,7 +205,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
             )
         )
     else:
-        matrix.append(Para(_l(lang, "matrix_no_change")))
+        matrix.append(Para(label(lang, "matrix_no_change")))
     blocks.append(Section(matrix, anchor="matrix", cls="page-break"))
     # strengths, areas for improvement, improvement plan
     blocks.append(Section(_findings_blocks(report, lang), anchor="findings"))
@@ -213,13 +218,13 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
     blocks: list[Block] = [
         Heading(
             3,
-            _l(
+            label(
                 lang,
                 "move",
                 n=n,
                 total=report.total_moves,
                 title=s.move.title.get(lang),
-                date=_date(s.move.date, lang),
+                date=date_text(s.move.date, lang),
             ),
         )
     ]
@@ -232,7 +237,7 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             else ("~ " if rec.id in s.changes.recommendations_changed else "")
         )
         players = "; ".join(
-            f"{_cells(report.run.exercise, [d.cell], lang)}" + (f": {d.rationale}" if d.rationale else "")
+            f"{cell_names(report.run.exercise, [d.cell], lang)}" + (f": {d.rationale}" if d.rationale else "")
             for d in r.decisions
         )
         if r.status == "matched-earlier":
@@ -241,7 +246,7 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             [
                 str(i),
                 [mark, Code(rec.id), f" {rec.title[lang]} — {rec.target_name[lang]}"],
-                _value(rec.priority, lang),
+                value_text(rec.priority, lang),
                 players,
                 _status_cell(r.status, lang),
             ]
@@ -250,10 +255,10 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
         Table(
             [
                 "#",
-                _l(lang, "col_rec"),
-                _l(lang, "col_priority"),
-                _l(lang, "col_players"),
-                _l(lang, "col_assessment"),
+                label(lang, "col_rec"),
+                label(lang, "col_priority"),
+                label(lang, "col_players"),
+                label(lang, "col_assessment"),
             ],
             rows,
             cls="analysis",
@@ -273,10 +278,10 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             continue
         reasons += [
             Para([Code(rec.id), f" — {rec.title[lang]}: {rec.justification[lang]}"]),
-            *_source_quote(rec),
+            *source_quotes(rec),
         ]
     if reasons:
-        blocks += [Heading(4, _l(lang, "reasoning")), *reasons]
+        blocks += [Heading(4, label(lang, "reasoning")), *reasons]
     outside = [d for d in m.decisions if d.status != "matched"]
     if outside:
         rows = []
@@ -284,24 +289,24 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             status = _status_cell(d.status, lang)
             if d.recommended_in:
                 status = Cell(
-                    f"{_l(lang, d.status)} ({_move_name(report, d.recommended_in, lang)})", cls=d.status
+                    f"{label(lang, d.status)} ({_move_name(report, d.recommended_in, lang)})", cls=d.status
                 )
             rows.append(
                 [
-                    _cells(report.run.exercise, [d.decision.cell], lang),
+                    cell_names(report.run.exercise, [d.decision.cell], lang),
                     Code(d.decision.action),
                     d.decision.rationale,
                     status,
                 ]
             )
         blocks += [
-            Heading(4, _l(lang, "outside")),
+            Heading(4, label(lang, "outside")),
             Table(
                 [
-                    _l(lang, "col_cell"),
-                    _l(lang, "col_decision"),
-                    _l(lang, "rationale"),
-                    _l(lang, "col_assessment"),
+                    label(lang, "col_cell"),
+                    label(lang, "col_decision"),
+                    label(lang, "rationale"),
+                    label(lang, "col_assessment"),
                 ],
                 rows,
             ),
@@ -310,22 +315,23 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
         rows = [
             [
                 Code(e.expected.action),
-                _cells(report.run.exercise, [e.expected.cell], lang) if e.expected.cell else "",
+                cell_names(report.run.exercise, [e.expected.cell], lang) if e.expected.cell else "",
                 Cell(
-                    _l(lang, "yes") if e.met else _l(lang, "no"), cls="matched" if e.met else "not-considered"
+                    label(lang, "yes") if e.met else label(lang, "no"),
+                    cls="matched" if e.met else "not-considered",
                 ),
-                _l(lang, "yes") if e.recommended else _l(lang, "no"),
+                label(lang, "yes") if e.recommended else label(lang, "no"),
             ]
             for e in m.expected
         ]
         blocks += [
-            Heading(4, _l(lang, "expected_review")),
+            Heading(4, label(lang, "expected_review")),
             Table(
                 [
-                    _l(lang, "col_expected"),
-                    _l(lang, "col_cell"),
-                    _l(lang, "col_met"),
-                    _l(lang, "col_recommended"),
+                    label(lang, "col_expected"),
+                    label(lang, "col_cell"),
+                    label(lang, "col_met"),
+                    label(lang, "col_recommended"),
                 ],
                 rows,
             ),
@@ -337,19 +343,19 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
     ex = report.run.exercise
 
     def cells(ids: Sequence[str]) -> str:
-        return _cells(ex, ids, lang) if ids else "—"
+        return cell_names(ex, ids, lang) if ids else "—"
 
-    blocks: list[Block] = [Heading(2, _l(lang, "strengths"))]
+    blocks: list[Block] = [Heading(2, label(lang, "strengths"))]
     items: list[Inline] = []
     for f in report.strengths:
         moves = _moves_text(report, f.moves, lang)
         if f.reason == "anticipated":
-            items.append(_l(lang, "strength_anticipated", moves=moves, id=f.action, cells=cells(f.cells)))
+            items.append(label(lang, "strength_anticipated", moves=moves, id=f.action, cells=cells(f.cells)))
         else:
             assert f.recommendation is not None
             key = "strength_expected" if f.reason == "expected-met" else "strength_matched"
             items.append(
-                _l(
+                label(
                     lang,
                     key,
                     moves=moves,
@@ -358,21 +364,21 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
                     cells=cells(f.cells),
                 )
             )
-    blocks.append(Bullets(items) if items else Para(_l(lang, "none")))
-    blocks.append(Heading(2, _l(lang, "improvements")))
+    blocks.append(Bullets(items) if items else Para(label(lang, "none")))
+    blocks.append(Heading(2, label(lang, "improvements")))
     if not report.improvements:
-        blocks.append(Para(_l(lang, "none")))
+        blocks.append(Para(label(lang, "none")))
     for f in report.improvements:
         moves = _moves_text(report, f.moves, lang)
         if f.recommendation is None:
-            blocks.append(Para(_l(lang, "improvement_missing", id=f.action, moves=moves)))
+            blocks.append(Para(label(lang, "improvement_missing", id=f.action, moves=moves)))
             continue
         key = "improvement_expected" if f.reason == "expected-missed" else "improvement_open"
         blocks.append(
-            Para(Strong(_l(lang, key, title=f.recommendation.title[lang], id=f.action, moves=moves)))
+            Para(Strong(label(lang, key, title=f.recommendation.title[lang], id=f.action, moves=moves)))
         )
-        blocks.append(Para(f"{_l(lang, 'because')}: {f.recommendation.justification[lang]}"))
-        blocks += _source_quote(f.recommendation)
+        blocks.append(Para(f"{label(lang, 'because')}: {f.recommendation.justification[lang]}"))
+        blocks += source_quotes(f.recommendation)
     rows: list[list[Inline | Cell]] = []
     for i, f in enumerate(report.improvements, start=1):
         action = f.recommendation.title[lang] if f.recommendation else f.action
@@ -383,20 +389,20 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
                 action,
                 cells(f.cells),
                 _moves_text(report, f.moves, lang),
-                _l(lang, "open"),
+                label(lang, "open"),
             ]
         )
     if rows:
         blocks += [
-            Heading(2, _l(lang, "ip")),
+            Heading(2, label(lang, "ip")),
             Table(
                 [
                     "#",
-                    _l(lang, "col_issue"),
-                    _l(lang, "col_action"),
-                    _l(lang, "col_responsible"),
-                    _l(lang, "col_move"),
-                    _l(lang, "col_status"),
+                    label(lang, "col_issue"),
+                    label(lang, "col_action"),
+                    label(lang, "col_responsible"),
+                    label(lang, "col_move"),
+                    label(lang, "col_status"),
                 ],
                 rows,
             ),
@@ -405,39 +411,45 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
         items = []
         for d in report.departures:
             key = "departure_anticipated" if d.recommended_in else "departure"
-            text = _l(
+            text = label(
                 lang,
                 key,
                 move=_move_name(report, d.decision.move, lang),
                 cell=cells([d.decision.cell]),
                 action=d.decision.action,
-                status=_l(lang, d.status),
+                status=label(lang, d.status),
                 later=_move_name(report, d.recommended_in, lang) if d.recommended_in else "",
             )
             items.append(
-                text + (f" {_l(lang, 'rationale')}: {d.decision.rationale}" if d.decision.rationale else "")
+                text
+                + (f" {label(lang, 'rationale')}: {d.decision.rationale}" if d.decision.rationale else "")
             )
-        blocks += [Heading(2, _l(lang, "departures")), Bullets(items)]
+        blocks += [Heading(2, label(lang, "departures")), Bullets(items)]
     if report.others_not_considered:
         rows = [
             [
                 Code(f.action),
                 f.recommendation.title[lang] if f.recommendation else "",
-                _value(f.recommendation.priority, lang) if f.recommendation else "",
+                value_text(f.recommendation.priority, lang) if f.recommendation else "",
                 _moves_text(report, f.moves, lang),
             ]
             for f in report.others_not_considered
         ]
         blocks += [
-            Heading(2, _l(lang, "others")),
+            Heading(2, label(lang, "others")),
             Table(
-                [_l(lang, "col_rec"), _l(lang, "col_title"), _l(lang, "col_priority"), _l(lang, "col_move")],
+                [
+                    label(lang, "col_rec"),
+                    label(lang, "col_title"),
+                    label(lang, "col_priority"),
+                    label(lang, "col_move"),
+                ],
                 rows,
             ),
         ]
     final = report.moves[-1].state.result.risks if report.moves else report.run.start_result.risks
-    blocks.append(Heading(2, _l(lang, "final_risks")))
-    blocks.append(Bullets([_risk_line(k, lang) for k in final]) if final else Para(_l(lang, "none")))
+    blocks.append(Heading(2, label(lang, "final_risks")))
+    blocks.append(Bullets([risk_line(k, lang) for k in final]) if final else Para(label(lang, "none")))
     return blocks
 
 

@@ -40,12 +40,12 @@ if TYPE_CHECKING:
 from policyengine.render.exercise_labels import LABELS
 
 
-def _l(lang: str, key: str, **kw: object) -> str:
+def label(lang: str, key: str, **kw: object) -> str:
     text = LABELS[lang][key]
     return text.format(**kw) if kw else text
 
 
-def _date(d: object, lang: str) -> str:
+def date_text(d: object, lang: str) -> str:
     import datetime as dt
 
     if isinstance(d, str):
@@ -54,17 +54,17 @@ def _date(d: object, lang: str) -> str:
     return format_date(d, lang)
 
 
-def _value(v: str, lang: str) -> str:
+def value_text(v: str, lang: str) -> str:
     names = VALUE_NAMES.get(v)
     return names[0 if lang == "ja" else 1] if names else v
 
 
-def _stop(lang: str) -> str:
+def sentence_stop(lang: str) -> str:
     """Between two sentences of one item."""
     return "。" if lang == "ja" else ". "
 
 
-def _join(items: Sequence[str], lang: str) -> str:
+def join_text(items: Sequence[str], lang: str) -> str:
     return ("、" if lang == "ja" else ", ").join(items)
 
 
@@ -87,25 +87,25 @@ def fact_label(fact_id: str, names: Names, lang: str) -> str:
     return fact_id if shown == ident else f"{fact_id} ({shown})"
 
 
-def _cells(exercise: LoadedExercise, ids: Sequence[str], lang: str) -> str:
+def cell_names(exercise: LoadedExercise, ids: Sequence[str], lang: str) -> str:
     names = {c.id: c.name.get(lang) for c in exercise.exercise.cells}
-    return _join([names.get(i, i) for i in ids], lang) if ids else _l(lang, "all_cells")
+    return join_text([names.get(i, i) for i in ids], lang) if ids else label(lang, "all_cells")
 
 
-def _condition(inject: Inject, lang: str) -> str:
+def condition_text(inject: Inject, lang: str) -> str:
     assert inject.when is not None
     quote = "」「" if lang == "ja" else "', '"
     parts = []
     if inject.when.decided:
-        parts.append(_l(lang, "if_decided", id=quote.join(inject.when.decided)))
+        parts.append(label(lang, "if_decided", id=quote.join(inject.when.decided)))
     if inject.when.not_decided:
-        parts.append(_l(lang, "if_not_decided", id=quote.join(inject.when.not_decided)))
+        parts.append(label(lang, "if_not_decided", id=quote.join(inject.when.not_decided)))
     if inject.when.applied:
-        parts.append(_l(lang, "if_applied", id=quote.join(inject.when.applied)))
+        parts.append(label(lang, "if_applied", id=quote.join(inject.when.applied)))
     return ("。" if lang == "ja" else "; ").join(parts)
 
 
-def _fact_changes(inject: Inject) -> Inline:
+def fact_changes(inject: Inject) -> Inline:
     marks = {"add": "+", "replace": "~", "remove": "-"}
     out: list[str | Code | Strong] = []
     for i, (fid, block) in enumerate(sorted(inject.touched().items())):
@@ -115,7 +115,7 @@ def _fact_changes(inject: Inject) -> Inline:
     return out
 
 
-def _inject_blocks(
+def inject_blocks(
     exercise: LoadedExercise,
     inject: Inject,
     number: str,
@@ -131,43 +131,43 @@ def _inject_blocks(
         title += [" (", Code(inject.id), ")"]
     blocks: list[Block] = [Para(title)]
     if applied is False:
-        blocks.append(Para(f"{_condition(inject, lang)} — {_l(lang, 'not_applied')}", cls="note"))
+        blocks.append(Para(f"{condition_text(inject, lang)} — {label(lang, 'not_applied')}", cls="note"))
         return [Section(blocks, cls="inject")]
     blocks.append(Para(inject.description.get(lang)))
-    sender = f"{_l(lang, 'from')}: {inject.from_.get(lang)} → " if inject.from_ else ""
-    blocks.append(Para(f"{sender}{_l(lang, 'to')}: {_cells(exercise, inject.to, lang)}", cls="note"))
+    sender = f"{label(lang, 'from')}: {inject.from_.get(lang)} → " if inject.from_ else ""
+    blocks.append(Para(f"{sender}{label(lang, 'to')}: {cell_names(exercise, inject.to, lang)}", cls="note"))
     if facilitator:
         if inject.when is not None:
-            state = "" if applied is None else f" — {_l(lang, 'applied')}"
-            blocks.append(Para(_condition(inject, lang) + state, cls="note facilitator"))
+            state = "" if applied is None else f" — {label(lang, 'applied')}"
+            blocks.append(Para(condition_text(inject, lang) + state, cls="note facilitator"))
         if inject.notes is not None:
-            blocks.append(Para(f"{_l(lang, 'notes')}: {inject.notes.get(lang)}", cls="note facilitator"))
+            blocks.append(Para(f"{label(lang, 'notes')}: {inject.notes.get(lang)}", cls="note facilitator"))
         if inject.touched():
             blocks.append(
-                Para([f"{_l(lang, 'facts')}: ", *_as_list(_fact_changes(inject))], cls="note facilitator")
+                Para([f"{label(lang, 'facts')}: ", *as_parts(fact_changes(inject))], cls="note facilitator")
             )
     return [Section(blocks, cls="inject")]
 
 
-def _as_list(text: Inline) -> list[str | Code | Strong]:
+def as_parts(text: Inline) -> list[str | Code | Strong]:
     if isinstance(text, (str, Code, Strong)):
         return [text]
     return list(text)
 
 
-def _rec_line(r: Recommendation, lang: str, mark: str = "") -> Inline:
+def recommendation_line(r: Recommendation, lang: str, mark: str = "") -> Inline:
     return [
         f"{mark} " if mark else "",
         Code(r.id),
-        f" [{_value(r.priority, lang)}] {r.title[lang]} — {r.target_name[lang]}",
+        f" [{value_text(r.priority, lang)}] {r.title[lang]} — {r.target_name[lang]}",
     ]
 
 
-def _risk_line(k: Risk, lang: str) -> Inline:
-    return [Code(k.id), f" [{_value(k.severity, lang)}] {k.message[lang]}"]
+def risk_line(k: Risk, lang: str) -> Inline:
+    return [Code(k.id), f" [{value_text(k.severity, lang)}] {k.message[lang]}"]
 
 
-def _source_quote(r: Recommendation | Risk) -> list[Block]:
+def source_quotes(r: Recommendation | Risk) -> list[Block]:
     return [Quote(s.quote, f"{s.document}, {s.section}") for s in r.sources]
 
 
@@ -181,9 +181,9 @@ def _changes_blocks(
     level: int = 3,
     since: str,
 ) -> list[Block]:
-    blocks: list[Block] = [Heading(level, _l(lang, "changes", since=since))]
+    blocks: list[Block] = [Heading(level, label(lang, "changes", since=since))]
     if changes.empty:
-        return [*blocks, Para(_l(lang, "no_change"))]
+        return [*blocks, Para(label(lang, "no_change"))]
     new_names, old_names = Names(after[0].scenario), Names(before[0].scenario)
     by_fact: dict[str, list[str]] = {}
     for inj in injects:
@@ -194,11 +194,11 @@ def _changes_blocks(
         facts = changes.causes.get(oid, [])
         if not facts:
             return []
-        out: list[str | Code | Strong] = [f"{_stop(lang)}{_l(lang, 'caused_by')}: "]
+        out: list[str | Code | Strong] = [f"{sentence_stop(lang)}{label(lang, 'caused_by')}: "]
         for i, fid in enumerate(facts):
             out += [", " if i else "", Code(fid)]
             if by_fact.get(fid):
-                out.append(f" ({_l(lang, 'inject')} {', '.join(by_fact[fid])})")
+                out.append(f" ({label(lang, 'inject')} {', '.join(by_fact[fid])})")
         return out
 
     marks = [
@@ -209,41 +209,40 @@ def _changes_blocks(
     fact_items: list[Inline] = []
     for mark, ids, names in marks:
         for fid in ids:
-            via = f" — {_l(lang, 'inject')} {', '.join(by_fact[fid])}" if by_fact.get(fid) else ""
+            via = f" — {label(lang, 'inject')} {', '.join(by_fact[fid])}" if by_fact.get(fid) else ""
             fact_items.append(f"{mark} {fact_label(fid, names, lang)}{via}")
     if fact_items:
-        blocks += [Para(Strong(_l(lang, "facts_changed"))), Bullets(fact_items)]
+        blocks += [Para(Strong(label(lang, "facts_changed"))), Bullets(fact_items)]
     new_recs = {r.id: r for r in after[1].recommendations}
     old_recs = {r.id: r for r in before[1].recommendations}
     if changes.recommendations_added:
-        blocks.append(Para(Strong(_l(lang, "recs_added"))))
+        blocks.append(Para(Strong(label(lang, "recs_added"))))
         for rid in changes.recommendations_added:
             r = new_recs[rid]
-            because = f"{_stop(lang)}{_l(lang, 'because')}: {r.justification[lang]}"
-            blocks.append(Bullets([[*_as_list(_rec_line(r, lang, "+")), *cause(rid), because]]))
-            blocks += _source_quote(r)
+            because = f"{sentence_stop(lang)}{label(lang, 'because')}: {r.justification[lang]}"
+            blocks.append(Bullets([[*as_parts(recommendation_line(r, lang, "+")), *cause(rid), because]]))
+            blocks += source_quotes(r)
     if changes.recommendations_removed:
-        blocks.append(Para(Strong(_l(lang, "recs_removed"))))
+        blocks.append(Para(Strong(label(lang, "recs_removed"))))
         blocks.append(
             Bullets(
                 [
-                    [*_as_list(_rec_line(old_recs[rid], lang, "-")), *cause(rid)]
+                    [*as_parts(recommendation_line(old_recs[rid], lang, "-")), *cause(rid)]
                     for rid in changes.recommendations_removed
                 ]
             )
         )
     if changes.recommendations_changed:
-        blocks.append(Para(Strong(_l(lang, "recs_changed"))))
+        blocks.append(Para(Strong(label(lang, "recs_changed"))))
         for rid in changes.recommendations_changed:
             o, n = old_recs[rid], new_recs[rid]
-            blocks.append(Bullets([[*_as_list(_rec_line(n, lang, "~")), *cause(rid)]]))
+            blocks.append(Bullets([[*as_parts(recommendation_line(n, lang, "~")), *cause(rid)]]))
             if o.priority != n.priority:
-                blocks.append(
-                    Para(f"{_l(lang, 'priority')}: {_value(o.priority, lang)} → {_value(n.priority, lang)}")
-                )
+                was, now = value_text(o.priority, lang), value_text(n.priority, lang)
+                blocks.append(Para(f"{label(lang, 'priority')}: {was} → {now}"))
             if o.justification != n.justification:
-                blocks.append(Para(f"{_l(lang, 'now')}: {n.justification[lang]}"))
-                blocks.append(Para(f"{_l(lang, 'was')}: {o.justification[lang]}", cls="note"))
+                blocks.append(Para(f"{label(lang, 'now')}: {n.justification[lang]}"))
+                blocks.append(Para(f"{label(lang, 'was')}: {o.justification[lang]}", cls="note"))
     new_risks = {k.id: k for k in after[1].risks}
     old_risks = {k.id: k for k in before[1].risks}
     for key, ids, pool in (
@@ -253,8 +252,8 @@ def _changes_blocks(
     ):
         if ids:
             blocks += [
-                Para(Strong(_l(lang, key))),
-                Bullets([[*_as_list(_risk_line(pool[k], lang)), *cause(k)] for k in ids]),
+                Para(Strong(label(lang, key))),
+                Bullets([[*as_parts(risk_line(pool[k], lang)), *cause(k)] for k in ids]),
             ]
     return blocks
 
@@ -266,25 +265,25 @@ def run_header_blocks(run: ExerciseRun, lang: str) -> list[Block]:
     ex = run.exercise
     h = ex.exercise.exercise
     start = run.start_loaded.scenario.scenario
-    blocks: list[Block] = [Heading(1, f"{_l(lang, 'exercise')}: {h.title.get(lang)} ({h.id})")]
+    blocks: list[Block] = [Heading(1, f"{label(lang, 'exercise')}: {h.title.get(lang)} ({h.id})")]
     if h.description:
         blocks.append(Para(h.description.get(lang)))
     blocks.append(
         Bullets(
             [
-                f"{_l(lang, 'start')}: "
-                + _l(
+                f"{label(lang, 'start')}: "
+                + label(
                     lang,
                     "start_line",
                     title=start.title.get(lang),
                     id=start.id,
-                    date=_date(start.as_of, lang),
+                    date=date_text(start.as_of, lang),
                     n=len(run.start_result.recommendations),
                     r=len(run.start_result.risks),
                 ),
-                f"{_l(lang, 'pack')}: {run.pack.pack.id}",
-                f"{_l(lang, 'cells')}: "
-                + _join([f"{c.name.get(lang)} ({c.id})" for c in ex.exercise.cells], lang),
+                f"{label(lang, 'pack')}: {run.pack.pack.id}",
+                f"{label(lang, 'cells')}: "
+                + join_text([f"{c.name.get(lang)} ({c.id})" for c in ex.exercise.cells], lang),
             ]
         )
     )
@@ -303,32 +302,36 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     n = state.index + 1
     blocks: list[Block] = [
         Heading(
-            2, _l(lang, "move", n=n, total=total, title=move.title.get(lang), date=_date(move.date, lang))
+            2,
+            label(
+                lang, "move", n=n, total=total, title=move.title.get(lang), date=date_text(move.date, lang)
+            ),
         )
     ]
     if move.situation:
-        blocks += [Heading(3, _l(lang, "situation")), Para(move.situation.get(lang))]
+        blocks += [Heading(3, label(lang, "situation")), Para(move.situation.get(lang))]
     if move.notes:
-        blocks.append(Para(f"{_l(lang, 'notes')}: {move.notes.get(lang)}", cls="note facilitator"))
+        blocks.append(Para(f"{label(lang, 'notes')}: {move.notes.get(lang)}", cls="note facilitator"))
     if state.injects:
-        blocks.append(Heading(3, _l(lang, "injects")))
+        blocks.append(Heading(3, label(lang, "injects")))
         for o in state.injects:
             applied = None if guide or o.inject.when is None else o.applied
-            blocks += _inject_blocks(
+            blocks += inject_blocks(
                 ex, o.inject, f"{n}.{o.index + 1}", lang, facilitator=True, applied=applied
             )
             if guide:
                 for e in o.inject.expect:
-                    who = f" ({_cells(ex, [e.cell], lang)})" if e.cell else ""
+                    who = f" ({cell_names(ex, [e.cell], lang)})" if e.cell else ""
                     note = f" — {e.note.get(lang)}" if e.note else ""
                     blocks.append(
                         Para(
-                            [f"{_l(lang, 'expected')}: ", Code(e.action), who + note], cls="note facilitator"
+                            [f"{label(lang, 'expected')}: ", Code(e.action), who + note],
+                            cls="note facilitator",
                         )
                     )
     if move.questions:
         blocks += [
-            Heading(3, _l(lang, "questions")),
+            Heading(3, label(lang, "questions")),
             Bullets([q.get(lang) for q in move.questions], ordered=True),
         ]
     expected = state.expected()
@@ -336,35 +339,40 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
         ids = set(state.result.ids)
         items: list[Inline] = []
         for _, e in expected:
-            who = f" ({_cells(ex, [e.cell], lang)})" if e.cell else ""
-            status = _l(lang, "recommended_here") if e.action in ids else _l(lang, "not_recommended_here")
+            who = f" ({cell_names(ex, [e.cell], lang)})" if e.cell else ""
+            status = (
+                label(lang, "recommended_here") if e.action in ids else label(lang, "not_recommended_here")
+            )
             items.append([Code(e.action), f"{who} — {status}"])
-        blocks += [Heading(3, _l(lang, "expected")), Bullets(items)]
+        blocks += [Heading(3, label(lang, "expected")), Bullets(items)]
     added = set(state.changes.recommendations_added)
     changed = set(state.changes.recommendations_changed)
     recs = state.result.recommendations
     heading = "engine_move" if guide else "recommendations"
-    blocks.append(Heading(3, _l(lang, heading, n=len(recs))))
+    blocks.append(Heading(3, label(lang, heading, n=len(recs))))
     blocks.append(
         Bullets(
-            [_rec_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else "")) for r in recs],
+            [
+                recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
+                for r in recs
+            ],
             ordered=True,
         )
         if recs
-        else Para(_l(lang, "none"))
+        else Para(label(lang, "none"))
     )
     if state.result.risks:
         blocks += [
-            Heading(3, _l(lang, "risks", n=len(state.result.risks))),
-            Bullets([_risk_line(k, lang) for k in state.result.risks]),
+            Heading(3, label(lang, "risks", n=len(state.result.risks))),
+            Bullets([risk_line(k, lang) for k in state.result.risks]),
         ]
     if state.index:
         prev = run.moves[state.index - 1]
         before = (prev.loaded, prev.result)
-        since = _l(lang, "move_short", n=state.index)
+        since = label(lang, "move_short", n=state.index)
     else:
         before = (run.start_loaded, run.start_result)
-        since = _l(lang, "since_start")
+        since = label(lang, "since_start")
     blocks += _changes_blocks(
         state.changes, before, (state.loaded, state.result), state.applied, lang, since=since
     )
@@ -373,20 +381,22 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
 
 def decision_blocks(run: ExerciseRun, state: MoveState, lang: str) -> list[Block]:
     """The decisions players recorded in a move."""
-    blocks: list[Block] = [Heading(3, _l(lang, "decisions", move=_l(lang, "move_short", n=state.index + 1)))]
+    blocks: list[Block] = [
+        Heading(3, label(lang, "decisions", move=label(lang, "move_short", n=state.index + 1)))
+    ]
     if not state.decisions:
-        return [*blocks, Para(_l(lang, "no_decisions"))]
+        return [*blocks, Para(label(lang, "no_decisions"))]
     ids = set(state.result.ids)
     items: list[Inline] = []
     for d in state.decisions:
-        kind = _l(lang, "decision_recommended") if d.action in ids else _l(lang, "decision_other")
+        kind = label(lang, "decision_recommended") if d.action in ids else label(lang, "decision_other")
         line: list[str | Code | Strong] = [
-            f"[{_cells(run.exercise, [d.cell], lang)}] ",
+            f"[{cell_names(run.exercise, [d.cell], lang)}] ",
             Code(d.action),
             f" — {kind}",
         ]
         if d.rationale:
-            line.append(f"{_stop(lang)}{_l(lang, 'rationale')}: {d.rationale}")
+            line.append(f"{sentence_stop(lang)}{label(lang, 'rationale')}: {d.rationale}")
         items.append(line)
     return [*blocks, Bullets(items)]
 

@@ -22,14 +22,14 @@ from policyengine.render.blocks import (
     to_markdown,
 )
 from policyengine.render.exercise import (
-    _cells,
-    _condition,
-    _date,
-    _fact_changes,
-    _inject_blocks,
-    _l,
-    _rec_line,
+    cell_names,
+    condition_text,
+    date_text,
+    fact_changes,
+    inject_blocks,
+    label,
     move_blocks,
+    recommendation_line,
 )
 
 if TYPE_CHECKING:
@@ -59,11 +59,14 @@ def _overview_blocks(exercise: LoadedExercise, lang: str) -> list[Block]:
         blocks.append(Para(h.description.get(lang)))
     if h.objectives:
         blocks += [
-            Heading(2, _l(lang, "objectives")),
+            Heading(2, label(lang, "objectives")),
             Bullets([o.text.get(lang) for o in h.objectives], ordered=True),
         ]
     rows = [[c.name.get(lang), c.role.get(lang) if c.role else ""] for c in exercise.exercise.cells]
-    blocks += [Heading(2, _l(lang, "your_roles")), Table([_l(lang, "col_name"), _l(lang, "col_role")], rows)]
+    blocks += [
+        Heading(2, label(lang, "your_roles")),
+        Table([label(lang, "col_name"), label(lang, "col_role")], rows),
+    ]
     return blocks
 
 
@@ -72,7 +75,7 @@ def _world_blocks(exercise: LoadedExercise, lang: str) -> list[Block]:
 
     sc = exercise.start.scenario.scenario
     blocks: list[Block] = [
-        Heading(2, _l(lang, "world", date=_date(sc.as_of, lang))),
+        Heading(2, label(lang, "world", date=date_text(sc.as_of, lang))),
         Para(sc.title.get(lang)),
     ]
     if sc.description:
@@ -88,7 +91,7 @@ def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None =
     conditional injects (what they say depends on the players' own decisions).
     """
     h = exercise.exercise.exercise
-    blocks: list[Block] = [Heading(1, _l(lang, "player_title", title=h.title.get(lang)))]
+    blocks: list[Block] = [Heading(1, label(lang, "player_title", title=h.title.get(lang)))]
     blocks += _overview_blocks(exercise, lang)
     blocks += _world_blocks(exercise, lang)
     total = len(exercise.moves)
@@ -96,13 +99,13 @@ def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None =
         part: list[Block] = [
             Heading(
                 2,
-                _l(
+                label(
                     lang,
                     "move",
                     n=i + 1,
                     total=total,
                     title=move.title.get(lang),
-                    date=_date(move.date, lang),
+                    date=date_text(move.date, lang),
                 ),
             )
         ]
@@ -110,30 +113,30 @@ def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None =
             part.append(Para(move.situation.get(lang)))
         shown = [inj for inj in move.injects if inj.when is None]
         for k, inj in enumerate(shown, start=1):
-            part += _inject_blocks(exercise, inj, f"{i + 1}.{k}", lang, facilitator=False)
+            part += inject_blocks(exercise, inj, f"{i + 1}.{k}", lang, facilitator=False)
         if move.questions:
             part += [
-                Heading(3, _l(lang, "questions")),
+                Heading(3, label(lang, "questions")),
                 Bullets([q.get(lang) for q in move.questions], ordered=True),
             ]
         blocks.append(Section(part, cls="move page-break" if i else "move"))
         if through is not None and move.id == through:
             break
-    blocks.append(Para(_l(lang, "more_to_come"), cls="note"))
-    return Document(_l(lang, "player_title", title=h.title.get(lang)), blocks, lang)
+    blocks.append(Para(label(lang, "more_to_come"), cls="note"))
+    return Document(label(lang, "player_title", title=h.title.get(lang)), blocks, lang)
 
 
 def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -> Document:
     """The facilitator guide: every inject with its notes, conditions, expected actions and effects."""
     exercise = run.exercise
     h = exercise.exercise.exercise
-    title = _l(lang, "facilitator_title", title=h.title.get(lang))
+    title = label(lang, "facilitator_title", title=h.title.get(lang))
     blocks: list[Block] = [Heading(1, title)]
     blocks += _overview_blocks(exercise, lang)
     blocks += _world_blocks(exercise, lang)
     blocks += [
-        Heading(3, _l(lang, "engine_start", n=len(run.start_result.recommendations))),
-        Bullets([_rec_line(r, lang) for r in run.start_result.recommendations], ordered=True),
+        Heading(3, label(lang, "engine_start", n=len(run.start_result.recommendations))),
+        Bullets([recommendation_line(r, lang) for r in run.start_result.recommendations], ordered=True),
     ]
     rows: list[list[Inline | Cell]] = []
     for mi, move in enumerate(exercise.moves):
@@ -144,22 +147,22 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
                     inj.time or "",
                     Code(inj.id),
                     inj.title.get(lang),
-                    _cells(exercise, inj.to, lang),
-                    _condition(inj, lang) if inj.when else _l(lang, "always"),
-                    _fact_changes(inj),
+                    cell_names(exercise, inj.to, lang),
+                    condition_text(inj, lang) if inj.when else label(lang, "always"),
+                    fact_changes(inj),
                 ]
             )
     blocks += [
-        Heading(2, _l(lang, "msel")),
+        Heading(2, label(lang, "msel")),
         Table(
             [
                 "#",
-                _l(lang, "col_time"),
-                _l(lang, "col_id"),
-                _l(lang, "col_title"),
-                _l(lang, "to"),
-                _l(lang, "col_condition"),
-                _l(lang, "col_facts"),
+                label(lang, "col_time"),
+                label(lang, "col_id"),
+                label(lang, "col_title"),
+                label(lang, "to"),
+                label(lang, "col_condition"),
+                label(lang, "col_facts"),
             ],
             rows,
         ),
@@ -168,7 +171,7 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
         state = gm.state
         part = move_blocks(run, state, lang, guide=True)
         if gm.effects:
-            part.append(Heading(3, _l(lang, "branch_effects")))
+            part.append(Heading(3, label(lang, "branch_effects")))
             for eff in gm.effects:
                 part.append(
                     Para(
@@ -176,12 +179,12 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
                             Strong(eff.inject.title.get(lang)),
                             " ",
                             Code(eff.inject.id),
-                            f" — {_condition(eff.inject, lang)}",
+                            f" — {condition_text(eff.inject, lang)}",
                         ]
                     )
                 )
                 if eff.changes is None:
-                    part.append(Para(_l(lang, "effect_unknown"), cls="note"))
+                    part.append(Para(label(lang, "effect_unknown"), cls="note"))
                     continue
                 items: list[Inline] = []
                 for mark, ids in (
@@ -192,9 +195,9 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
                     items += [[f"{mark} ", Code(i)] for i in ids]
                 for mark, ids in (("+", eff.changes.risks_added), ("-", eff.changes.risks_removed)):
                     items += [[f"{mark} ", Code(i)] for i in ids]
-                part.append(Bullets(items) if items else Para(_l(lang, "effect_none"), cls="note"))
+                part.append(Bullets(items) if items else Para(label(lang, "effect_none"), cls="note"))
         blocks.append(Section(part, cls="move page-break"))
-    blocks += [Heading(2, _l(lang, "hot_wash")), Bullets(_l(lang, "hot_wash_items").split("|"))]
+    blocks += [Heading(2, label(lang, "hot_wash")), Bullets(label(lang, "hot_wash_items").split("|"))]
     return Document(title, blocks, lang)
 
 
