@@ -57,6 +57,11 @@ CODES: dict[str, str] = {
     # git revisions (REV:PATH arguments)
     "E107": "unknown git revision",
     "E108": "not in a git repository",
+    # exercise decision logs
+    "E601": "not an exercise decision log",
+    "E602": "damaged decision log",
+    "E603": "exercise or rule pack changed since the log was written",
+    "E604": "session already complete",
 }
 
 

@@ -1,4 +1,4 @@
-"""Recognising which kind of file a user gave (scenario, rule pack, ...) and validating it."""
+"""Recognising which kind of file a user gave (scenario, rule pack, exercise) and validating it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from policyengine.locations import Location
 from policyengine.suggest import hint_for
 
 #: top-level key -> kind of file
-MARKERS = {"scenario": "scenario", "pack": "rules", "expectations": "expectations"}
+MARKERS = {"scenario": "scenario", "pack": "rules", "expectations": "expectations", "exercise": "exercise"}
 
 
 def detect_kind(path: str) -> str:
-    """'scenario' or 'rules', from the file's top-level keys."""
+    """'scenario', 'rules' or 'exercise', from the file's top-level keys."""
     doc = read_document(path)
     for key, kind in MARKERS.items():
         if key in doc.tree:
@@ -22,10 +22,11 @@ def detect_kind(path: str) -> str:
     first = next(iter(doc.tree), "")
     raise input_error(
         "E114",
-        "not a policyengine file: no top-level 'scenario:', 'pack:' or 'expectations:' section",
+        "not a policyengine file: no top-level 'scenario:', 'pack:', 'expectations:' or 'exercise:' section",
         doc.tree.location(first) if first else Location(path, 1, 1),
         hint_for(first, MARKERS)
-        or "a scenario starts with 'scenario:', a rule pack with 'pack:', expectations with 'expectations:'",
+        or "a scenario starts with 'scenario:', a rule pack with 'pack:', expectations with 'expectations:', "
+        "an exercise with 'exercise:'",
     )
 
 
@@ -60,6 +61,17 @@ def validate_file(path: str) -> str:
             f"{len(sc.frameworks)} frameworks, {len(sc.agreements)} agreements, "
             f"{len(sc.asset_protection)} asset-protection partners, {len(sc.interests)} interests, "
             f"{len(sc.events)} events, {len(sc.capabilities)} capabilities{via}"
+        )
+    if kind == "exercise":
+        from policyengine.exercise.load import load_exercise
+
+        ex = load_exercise(path)
+        injects = sum(len(m.injects) for m in ex.moves)
+        conditional = sum(1 for _, _, _, i in ex.injects() if i.when is not None)
+        return (
+            f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {len(ex.moves)} move(s), "
+            f"{injects} inject(s) ({conditional} conditional), {len(ex.exercise.cells)} cell(s); "
+            f"{ex.branches_checked} branch(es) checked" + (" (truncated)" if ex.branches_truncated else "")
         )
     from policyengine.compiler import compile_pack
     from policyengine.validation.rulepack import load_rule_pack

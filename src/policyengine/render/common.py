@@ -64,11 +64,11 @@ blockquote{margin:.5rem 0 .5rem 1rem;padding-left:.75rem;border-left:3px solid #
 """
 
 
-def html_page(title: str, body: str, *, lang: str = "ja") -> str:
-    """A self-contained HTML page: inline CSS, no scripts, no network."""
+def html_page(title: str, body: str, *, lang: str = "ja", css: str = "") -> str:
+    """A self-contained HTML page: inline CSS (``css`` added to the shared style), no scripts, no network."""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{HTML_STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        f"<title>{esc(title)}</title>\n<style>{HTML_STYLE}{css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )

@@ -19,7 +19,7 @@ LEGEND = {
 }
 
 
-def _rows(m: Matrix, lang: str) -> tuple[list[str], list[list[str]]]:
+def matrix_rows(m: Matrix, lang: str) -> tuple[list[str], list[list[str]]]:
     li = 0 if lang == "ja" else 1
     headers = ["" if lang == "ja" else "Area"] + [f.name.get(lang) for f in m.frameworks]
     rows = [[m.area_names[a][li]] + [LEVEL_SYMBOLS[m.level(f.id, a)] for f in m.frameworks] for a in m.areas]
@@ -31,12 +31,12 @@ def render_json(m: Matrix) -> str:
 
 
 def render_text(m: Matrix, lang: str = "ja") -> str:
-    headers, rows = _rows(m, lang)
+    headers, rows = matrix_rows(m, lang)
     return f"{TITLE[lang]}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
-    headers, rows = _rows(m, lang)
+    headers, rows = matrix_rows(m, lang)
     return f"## {TITLE[lang]}\n\n" + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
@@ -50,8 +50,9 @@ def render_csv(m: Matrix, lang: str = "ja") -> str:
     return buf.getvalue()
 
 
-def render_html(m: Matrix, lang: str = "ja") -> str:
-    headers, rows = _rows(m, lang)
+def html_table(m: Matrix, lang: str = "ja", *, changed: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """The table alone (for embedding in a larger page); ``changed`` cells (framework, area) are marked."""
+    headers, rows = matrix_rows(m, lang)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body_rows = []
     for a, row in zip(m.areas, rows, strict=True):
@@ -59,14 +60,20 @@ def render_html(m: Matrix, lang: str = "ja") -> str:
         for f, sym in zip(m.frameworks, row[1:], strict=True):
             level = m.level(f.id, a)
             cls = f"c {level}" if level else "c"
+            if (f.id, a) in changed:
+                cls += " changed"
             title = f' title="{esc(level)}"' if level else ""
             cells.append(f'<td class="{cls}"{title}>{esc(sym)}</td>')
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = (
+    return (
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(body_rows)
         + "\n</tbody>\n</table>\n"
     )
+
+
+def render_html(m: Matrix, lang: str = "ja") -> str:
+    table = html_table(m, lang)
     body = f'<h1>{esc(TITLE[lang])}</h1>\n{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
     return html_page(TITLE[lang], body, lang=lang)
 

@@ -1,0 +1,373 @@
+"""Tabletop exercise commands: run (live or not), replay, report, handout."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+
+if TYPE_CHECKING:
+    from policyengine.exercise.session import Replayed
+
+EXIT_INTERRUPTED = 130
+
+exercise_option = click.option(
+    "--exercise",
+    "exercise_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The exercise file (default: the one named in the log, relative to the log's folder).",
+)
+
+
+def _usage(message: str, hint: str | None = None) -> Exception:
+    from policyengine.errors import input_error
+
+    return input_error("E501", message, None, hint)
+
+
+def _warn_torn(replayed: Replayed) -> None:
+    if replayed.log.torn is not None:
+        click.echo(replayed.log.torn.warning(replayed.log.path), err=True)
+
+
+def _clock() -> Any:
+    # Looked up at call time so that tests can replace the clock (policyengine.exercise.log.utc_now).
+    from policyengine.exercise import log
+
+    return log.utc_now
+
+
+@cli.group()
+def exercise() -> None:
+    """Tabletop exercises: play a scenario forward move by move, record decisions, report.
+
+    An exercise file (exercises/*.yaml) starts from a scenario and lists moves, each with its
+    injects (the MSEL). `run` shows every move with the rules' recommendations and what changed;
+    `run --interactive` also records the players' decisions in a decision log; `report` writes
+    the after-action report from that log; `handout` writes the player handout or the facilitator
+    guide. See docs/exercises.md.
+    """
+
+
+@exercise.command("run")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@rules_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default=None,
+    help="Output format [default: text; with --replay or --resume, the session's].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default=None,
+    help="Language of the output [default: ja; with --replay or --resume, the session's].",
+)
+@output_option
+@click.option(
+    "--interactive", "-i", is_flag=True, help="Pause at each move and record the players' decisions."
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Decision log to create with --interactive (default: EXERCISE-ID.YYYYMMDD-HHMMSS.jsonl here).",
+)
+@click.option(
+    "--resume",
+    "resume_log",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Carry on an interrupted interactive session from its log.",
+)
+@click.option(
+    "--replay",
+    "replay_log",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Reproduce a recorded session from its log (same as `exercise replay LOG`).",
+)
+@click.option(
+    "--decide",
+    "decide",
+    multiple=True,
+    metavar="MOVE=ACTION",
+    help="Preview a branch: take this decision in MOVE (repeatable; not recorded).",
+)
+def run_command(
+    file: str | None,
+    rules_path: str | None,
+    fmt: str | None,
+    lang: str | None,
+    output: str | None,
+    interactive: bool,
+    log_path: str | None,
+    resume_log: str | None,
+    replay_log: str | None,
+    decide: tuple[str, ...],
+) -> None:
+    """Play an exercise: every move's injects, the rules' recommendations and what changed.
+
+    Without options, no decisions are taken (conditional injects that need one do not apply);
+    --decide MOVE=ACTION previews a branch. --interactive records decisions in an append-only
+    log (one fsync'd JSON line per record); --resume LOG carries on after an interruption;
+    --replay LOG reproduces a recorded session byte for byte.
+    """
+    modes = [
+        m
+        for m, on in (("--interactive", interactive), ("--resume", resume_log), ("--replay", replay_log))
+        if on
+    ]
+    if len(modes) > 1:
+        raise _usage(f"choose one of {', '.join(modes)}")
+    if replay_log:
+        if decide or log_path:
+            raise _usage("--replay takes neither --decide nor --log")
+        _replay(replay_log, file, rules_path, fmt, lang, output)
+        return
+    if interactive or resume_log:
+        if output:
+            raise _usage("an interactive session prints to the terminal; --output is for runs and replays")
+        if decide:
+            raise _usage("--decide previews branches without players; use it without --interactive")
+        _interactive(file, rules_path, fmt, lang, log_path, resume_log)
+        return
+    if log_path:
+        raise _usage("--log names the log of an --interactive session")
+    fmt, lang = fmt or "text", lang or "ja"
+    if file is None:
+        raise _usage("name the exercise file", "policyengine exercise run exercises/sea_lane_crisis.yaml")
+    from policyengine.api import load_pack
+    from policyengine.exercise.load import load_exercise
+    from policyengine.exercise.runner import play
+    from policyengine.render.exercise import render_run
+
+    pack = load_pack(rules_path)
+    loaded = load_exercise(file, pack=pack)
+    decisions = _decisions(decide, loaded)
+    emit(render_run(play(loaded, pack, decisions), fmt, lang, decisions=bool(decide)), output)
+
+
+def _decisions(decide: tuple[str, ...], loaded: Any) -> dict[str, list[Any]]:
+    from policyengine.exercise.runner import Decision
+    from policyengine.suggest import hint_for
+
+    moves = [m.id for m in loaded.moves]
+    out: dict[str, list[Decision]] = {}
+    for item in decide:
+        move, sep, action = item.partition("=")
+        if not sep or not action.strip():
+            raise _usage(f"--decide '{item}': write MOVE=ACTION", "e.g. --decide move-1=conclude-raa/FRA")
+        if move not in moves:
+            raise _usage(f"--decide '{item}': unknown move '{move}'", hint_for(move, moves, noun="moves"))
+        out.setdefault(move, []).append(Decision(move, loaded.cell_ids()[0], action.strip()))
+    return out
+
+
+def _replay(
+    log: str, file: str | None, rules_path: str | None, fmt: str | None, lang: str | None, output: str | None
+) -> None:
+    from policyengine.exercise.session import open_log
+    from policyengine.render.exercise import render_run
+
+    replayed = open_log(log, exercise_path=file, rules_path=rules_path)
+    _warn_torn(replayed)
+    fmt = fmt or str(replayed.log.header.get("format", "text"))
+    lang = lang or str(replayed.log.header.get("lang", "ja"))
+    run = replayed.run
+    if replayed.in_progress is not None or not replayed.finished:
+        done = replayed.completed
+        click.echo(
+            f"note: the log stops during move {done + 1} of {len(run.exercise.moves)} "
+            f"({len(replayed.in_progress.decisions) if replayed.in_progress else 0} decision(s) "
+            "recorded in it); "
+            f"resume it with: policyengine exercise run --resume {log}",
+            err=True,
+        )
+    emit(render_run(run, fmt, lang), output)
+
+
+def _interactive(
+    file: str | None,
+    rules_path: str | None,
+    fmt: str | None,
+    lang: str | None,
+    log_path: str | None,
+    resume_log: str | None,
+) -> None:
+    from policyengine.api import load_pack
+    from policyengine.exercise.interactive import play_interactive
+    from policyengine.exercise.load import load_exercise, pack_actions
+    from policyengine.exercise.session import Session, resume
+
+    clock = _clock()
+    if resume_log:
+        if log_path:
+            raise _usage("--resume continues its own log; --log is for a new session")
+        session, replayed = resume(resume_log, exercise_path=file, rules_path=rules_path, clock=clock)
+        if replayed.cut is not None:
+            click.echo(replayed.cut.warning(resume_log) + " (cut off before resuming)", err=True)
+        fmt = fmt or str(replayed.log.header.get("format", "text"))
+        lang = lang or str(replayed.log.header.get("lang", "ja"))
+        log_path = resume_log
+        click.echo(
+            f"resuming {resume_log}: {replayed.completed} of {len(session.run.exercise.moves)} "
+            "moves completed, "
+            f"{sum(len(m.decisions) for m in session.run.moves)} decision(s) recorded",
+            err=True,
+        )
+        show_header = False
+    else:
+        if file is None:
+            raise _usage("name the exercise file", "policyengine exercise run FILE --interactive")
+        fmt, lang = fmt or "text", lang or "ja"
+        pack = load_pack(rules_path)
+        loaded = load_exercise(file, pack=pack)
+        if log_path is None:
+            log_path = f"{loaded.id}.{clock().strftime('%Y%m%d-%H%M%S')}.jsonl"
+        session = Session.start(
+            loaded, pack, log_path, rules_path=rules_path, clock=clock, fmt=fmt, lang=lang
+        )
+        click.echo(f"decision log: {log_path}", err=True)
+        show_header = True
+
+    def ask(question: str, default: str) -> str:
+        try:
+            answer: str = click.prompt(question, default=default, show_default=False, err=True)
+        except click.exceptions.Abort:
+            raise EOFError from None
+        return answer
+
+    def show(text: str) -> None:
+        click.echo(text, nl=False)
+
+    def note(text: str) -> None:
+        click.echo(text, err=True)
+
+    try:
+        play_interactive(
+            session,
+            fmt=fmt,
+            lang=lang,
+            ask=ask,
+            show=show,
+            note=note,
+            actions=pack_actions(session.run.pack),
+            show_header=show_header,
+        )
+    except (EOFError, KeyboardInterrupt):
+        run = session.run
+        decisions = sum(len(m.decisions) for m in run.moves)
+        click.echo(
+            f"\nsession interrupted: {decisions} decision(s) are saved in {log_path}; "
+            f"resume with: policyengine exercise run --resume {log_path}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    click.echo(f"session complete; after-action report: policyengine exercise report {log_path}", err=True)
+
+
+@exercise.command("replay")
+@click.argument("log", type=click.Path(dir_okay=False))
+@exercise_option
+@rules_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default=None,
+    help="Output format [default: the session's].",
+)
+@click.option(
+    "--lang", type=click.Choice(["ja", "en"]), default=None, help="Language [default: the session's]."
+)
+@output_option
+def replay_command(
+    log: str,
+    exercise_path: str | None,
+    rules_path: str | None,
+    fmt: str | None,
+    lang: str | None,
+    output: str | None,
+) -> None:
+    """Reproduce a recorded session from its decision log, byte for byte.
+
+    Refuses (exit 2) when the exercise file, a scenario it reads or the rule pack changed since
+    the log was written: their hashes are in the log's first record.
+    """
+    _replay(log, exercise_path, rules_path, fmt, lang, output)
+
+
+@exercise.command("report")
+@click.argument("log", type=click.Path(dir_okay=False))
+@exercise_option
+@rules_option
+@format_option("markdown", "html", default="markdown")
+@lang_option
+@output_option
+def report_command(
+    log: str, exercise_path: str | None, rules_path: str | None, fmt: str, lang: str, output: str | None
+) -> None:
+    """The after-action report (AAR/IP) of a recorded session.
+
+    Per move, the rules' recommendations (the expected outcomes, with their reasons and the
+    paper's passages) against the players' decisions: matched, diverged, not considered; the
+    framework x area matrix before and after; strengths, areas for improvement, improvement plan.
+    """
+    from policyengine.exercise.report import build_report
+    from policyengine.exercise.session import open_log
+    from policyengine.render.aar import render_report
+
+    replayed = open_log(log, exercise_path=exercise_path, rules_path=rules_path)
+    _warn_torn(replayed)
+    emit(render_report(build_report(replayed), fmt, lang), output)
+
+
+@exercise.command("handout")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--role",
+    type=click.Choice(["player", "facilitator"]),
+    required=True,
+    help="player: no spoilers; facilitator: the guide with notes, expected outcomes and branches.",
+)
+@rules_option
+@format_option("markdown", "html", default="markdown")
+@lang_option
+@output_option
+@click.option(
+    "--through", "through", default=None, metavar="MOVE", help="Player handout: stop after this move."
+)
+def handout_command(
+    file: str, role: str, rules_path: str | None, fmt: str, lang: str, output: str | None, through: str | None
+) -> None:
+    """The player handout (situation, cells, unconditional injects, questions) or the facilitator guide."""
+    from policyengine.api import load_pack
+    from policyengine.exercise.load import load_exercise
+    from policyengine.render.handout import facilitator_guide, player_handout, render_handout
+    from policyengine.suggest import hint_for
+
+    pack = load_pack(rules_path)
+    loaded = load_exercise(file, pack=pack)
+    if through is not None and loaded.move(through) is None:
+        raise _usage(
+            f"--through: unknown move '{through}'",
+            hint_for(through, [m.id for m in loaded.moves], noun="moves"),
+        )
+    if role == "player":
+        doc = player_handout(loaded, lang, through=through)
+    else:
+        if through is not None:
+            raise _usage("--through is for the player handout")
+        from policyengine.exercise.guide import build_guide
+
+        run, guide = build_guide(loaded, pack)
+        doc = facilitator_guide(run, guide, lang)
+    emit(render_handout(doc, fmt), output)

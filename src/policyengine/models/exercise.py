@@ -1,0 +1,198 @@
+"""Tabletop exercise files (``exercises/*.yaml``), in the vocabulary of HSEEP facilitators.
+
+An exercise starts from a scenario file and plays it forward move by move. Each move has a date
+(the world's ``as_of`` advances to it) and a Master Scenario Events List (MSEL) of injects: what
+players are told, what the facilitator should know, and how the facts of the world change (added,
+replaced or removed by the same identities as a scenario's ``extends``/``remove``). An inject may
+list the player actions the facilitator expects, and may apply only if players took (or did not
+take) a decision in an earlier move. See docs/exercises.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from policyengine.models.common import I18nText, Id, Model, Text
+from policyengine.models.scenario import (
+    SECTIONS,
+    AgreementFact,
+    AreaDefinition,
+    AssetProtection,
+    Capability,
+    Country,
+    Event,
+    Framework,
+    Interest,
+    Removal,
+    Signpost,
+)
+
+#: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
+RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
+RecommendationId = Annotated[str, StringConstraints(strict=True, pattern=RECOMMENDATION_ID_PATTERN)]
+#: Exercise clock time of an inject within its move (MSEL "time" column).
+ClockTime = Annotated[str, StringConstraints(strict=True, pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+def _unique_ids(items: list[Id], what: str) -> list[Id]:
+    seen: set[str] = set()
+    for i in items:
+        if i in seen:
+            raise ValueError(f"{what} lists '{i}' twice")
+        seen.add(i)
+    return items
+
+
+class Objective(Model):
+    """An exercise objective (HSEEP): what the exercise is meant to test."""
+
+    id: Id
+    text: I18nText
+
+
+class Cell(Model):
+    """A player cell: a group of players with one role (a ministry, an agency, a staff)."""
+
+    id: Id
+    name: I18nText
+    role: I18nText | None = None
+
+
+class Facts(Model):
+    """Facts written as in a scenario file, section by section (``add:`` and ``replace:``)."""
+
+    areas: list[AreaDefinition] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=list)
+    frameworks: list[Framework] = Field(default_factory=list)
+    agreements: list[AgreementFact] = Field(default_factory=list)
+    asset_protection: list[AssetProtection] = Field(default_factory=list)
+    interests: list[Interest] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    capabilities: list[Capability] = Field(default_factory=list)
+    signposts: list[Signpost] = Field(default_factory=list)
+
+
+class Condition(Model):
+    """``when:`` of a conditional inject: what players decided, or did not, in earlier moves.
+
+    ``decided`` and ``not_decided`` take one recommendation id or a list of them; ``applied``
+    takes ids of injects of earlier moves (a follow-up inject). The inject applies when every
+    ``decided`` id was decided, no ``not_decided`` id was, and every ``applied`` inject applied.
+    """
+
+    decided: list[RecommendationId] = Field(default_factory=list)
+    not_decided: list[RecommendationId] = Field(default_factory=list)
+    applied: list[Id] = Field(default_factory=list)
+
+    @field_validator("decided", "not_decided", "applied", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _one(self) -> Condition:
+        if not self.decided and not self.not_decided:
+            raise ValueError("'when' needs 'decided' or 'not_decided'")
+        both = sorted(set(self.decided) & set(self.not_decided))
+        if both:
+            raise ValueError(f"'when' cannot both require and exclude '{both[0]}'")
+        _unique_ids(self.decided, "'decided'")
+        _unique_ids(self.not_decided, "'not_decided'")
+        _unique_ids(self.applied, "'applied'")
+        return self
+
+    def holds(
+        self, decided: frozenset[str] | set[str], applied: frozenset[str] | set[str] = frozenset()
+    ) -> bool:
+        """Whether the condition holds, given the actions players decided and the injects applied before."""
+        return (
+            all(i in decided for i in self.decided)
+            and not any(i in decided for i in self.not_decided)
+            and all(i in applied for i in self.applied)
+        )
+
+    @property
+    def ids(self) -> list[str]:
+        """The recommendation ids the condition tests."""
+        return [*self.decided, *self.not_decided]
+
+
+class ExpectedAction(Model):
+    """A player action the facilitator expects in response to an inject (MSEL "expected action")."""
+
+    action: RecommendationId
+    cell: Id | None = None
+    note: I18nText | None = None
+
+
+class Inject(Model):
+    """One row of the MSEL: a message to players and the change of the world it brings."""
+
+    id: Id
+    time: ClockTime | None = None
+    title: I18nText
+    description: I18nText  # what players are told
+    from_: I18nText | None = Field(default=None, alias="from")  # the simulated sender
+    to: list[Id] = Field(default_factory=list)  # receiving cells; empty: every cell
+    notes: I18nText | None = None  # for the facilitator only
+    when: Condition | None = None
+    add: Facts | None = None
+    replace: Facts | None = None
+    remove: Removal | None = None
+    expect: list[ExpectedAction] = Field(default_factory=list)
+
+    model_config = Model.model_config | {"populate_by_name": False}
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, v: list[str]) -> list[str]:
+        return _unique_ids(v, "'to'")
+
+    @property
+    def conditional(self) -> bool:
+        return self.when is not None
+
+    def touched(self) -> dict[str, str]:
+        """The facts this inject writes: fact id (``kind:identity``) -> 'add', 'replace' or 'remove'."""
+        out: dict[str, str] = {}
+        for block, facts in (("remove", self.remove), ("replace", self.replace), ("add", self.add)):
+            if facts is None:
+                continue
+            for section in SECTIONS:
+                for item in getattr(facts, section.key):
+                    ident = item if isinstance(item, str) else section.identity(item)
+                    out[f"{section.kind}:{ident}"] = block
+        return out
+
+
+class Move(Model):
+    """A move: a step of the scenario at a date, its situation, its injects and discussion questions."""
+
+    id: Id
+    title: I18nText
+    date: dt.date
+    situation: I18nText | None = None  # the situation as players see it at the start of the move
+    questions: list[I18nText] = Field(default_factory=list)  # discussion questions for players
+    notes: I18nText | None = None  # for the facilitator only
+    injects: list[Inject] = Field(default_factory=list)
+
+
+class ExerciseHeader(Model):
+    """``exercise:`` block: identity, title, the starting scenario (relative to this file)."""
+
+    id: Id
+    title: I18nText
+    scenario: Text
+    description: I18nText | None = None
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+class ExerciseFile(Model):
+    """One exercise file as written."""
+
+    exercise: ExerciseHeader
+    cells: Annotated[list[Cell], Field(min_length=1)]
+    moves: Annotated[list[Move], Field(min_length=1, max_length=100)]

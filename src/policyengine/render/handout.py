@@ -1,0 +1,205 @@
+"""The player handout (no spoilers) and the facilitator guide (everything, with branch effects)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from policyengine.render.blocks import (
+    Block,
+    Bullets,
+    Cell,
+    Code,
+    Document,
+    Heading,
+    Inline,
+    Para,
+    Raw,
+    Section,
+    Strong,
+    Table,
+    to_html,
+    to_markdown,
+)
+from policyengine.render.exercise import (
+    cell_names,
+    condition_text,
+    date_text,
+    fact_changes,
+    inject_blocks,
+    label,
+    move_blocks,
+    recommendation_line,
+)
+
+if TYPE_CHECKING:
+    from policyengine.exercise.guide import GuideMove
+    from policyengine.exercise.load import LoadedExercise
+    from policyengine.exercise.runner import ExerciseRun
+    from policyengine.matrix import Matrix
+
+
+# -- handouts ---------------------------------------------------------------------------------
+
+
+def matrix_block(m: Matrix, lang: str, changed: frozenset[tuple[str, str]] = frozenset()) -> Raw:
+    from policyengine.render.common import markdown_table
+    from policyengine.render.matrix import LEGEND, html_table, matrix_rows
+
+    headers, rows = matrix_rows(m, lang)
+    md = markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    html = html_table(m, lang, changed=changed) + f'<p class="meta">{LEGEND[lang]}</p>\n'
+    return Raw(text=md, markdown=md, html=html)
+
+
+def _overview_blocks(exercise: LoadedExercise, lang: str) -> list[Block]:
+    h = exercise.exercise.exercise
+    blocks: list[Block] = []
+    if h.description:
+        blocks.append(Para(h.description.get(lang)))
+    if h.objectives:
+        blocks += [
+            Heading(2, label(lang, "objectives")),
+            Bullets([o.text.get(lang) for o in h.objectives], ordered=True),
+        ]
+    rows = [[c.name.get(lang), c.role.get(lang) if c.role else ""] for c in exercise.exercise.cells]
+    blocks += [
+        Heading(2, label(lang, "your_roles")),
+        Table([label(lang, "col_name"), label(lang, "col_role")], rows),
+    ]
+    return blocks
+
+
+def _world_blocks(exercise: LoadedExercise, lang: str) -> list[Block]:
+    from policyengine.matrix import build_matrix
+
+    sc = exercise.start.scenario.scenario
+    blocks: list[Block] = [
+        Heading(2, label(lang, "world", date=date_text(sc.as_of, lang))),
+        Para(sc.title.get(lang)),
+    ]
+    if sc.description:
+        blocks.append(Para(sc.description.get(lang)))
+    blocks.append(matrix_block(build_matrix(exercise.start.scenario), lang))
+    return blocks
+
+
+def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None = None) -> Document:
+    """The player handout: the situation, the cells, and each move's unconditional injects.
+
+    No spoilers: no facilitator notes, no expected actions, no recommendations of the rules, no
+    conditional injects (what they say depends on the players' own decisions).
+    """
+    h = exercise.exercise.exercise
+    blocks: list[Block] = [Heading(1, label(lang, "player_title", title=h.title.get(lang)))]
+    blocks += _overview_blocks(exercise, lang)
+    blocks += _world_blocks(exercise, lang)
+    total = len(exercise.moves)
+    for i, move in enumerate(exercise.moves):
+        part: list[Block] = [
+            Heading(
+                2,
+                label(
+                    lang,
+                    "move",
+                    n=i + 1,
+                    total=total,
+                    title=move.title.get(lang),
+                    date=date_text(move.date, lang),
+                ),
+            )
+        ]
+        if move.situation:
+            part.append(Para(move.situation.get(lang)))
+        shown = [inj for inj in move.injects if inj.when is None]
+        for k, inj in enumerate(shown, start=1):
+            part += inject_blocks(exercise, inj, f"{i + 1}.{k}", lang, facilitator=False)
+        if move.questions:
+            part += [
+                Heading(3, label(lang, "questions")),
+                Bullets([q.get(lang) for q in move.questions], ordered=True),
+            ]
+        blocks.append(Section(part, cls="move page-break" if i else "move"))
+        if through is not None and move.id == through:
+            break
+    blocks.append(Para(label(lang, "more_to_come"), cls="note"))
+    return Document(label(lang, "player_title", title=h.title.get(lang)), blocks, lang)
+
+
+def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -> Document:
+    """The facilitator guide: every inject with its notes, conditions, expected actions and effects."""
+    exercise = run.exercise
+    h = exercise.exercise.exercise
+    title = label(lang, "facilitator_title", title=h.title.get(lang))
+    blocks: list[Block] = [Heading(1, title)]
+    blocks += _overview_blocks(exercise, lang)
+    blocks += _world_blocks(exercise, lang)
+    blocks += [
+        Heading(3, label(lang, "engine_start", n=len(run.start_result.recommendations))),
+        Bullets([recommendation_line(r, lang) for r in run.start_result.recommendations], ordered=True),
+    ]
+    rows: list[list[Inline | Cell]] = []
+    for mi, move in enumerate(exercise.moves):
+        for ii, inj in enumerate(move.injects):
+            rows.append(
+                [
+                    f"{mi + 1}.{ii + 1}",
+                    inj.time or "",
+                    Code(inj.id),
+                    inj.title.get(lang),
+                    cell_names(exercise, inj.to, lang),
+                    condition_text(inj, lang) if inj.when else label(lang, "always"),
+                    fact_changes(inj),
+                ]
+            )
+    blocks += [
+        Heading(2, label(lang, "msel")),
+        Table(
+            [
+                "#",
+                label(lang, "col_time"),
+                label(lang, "col_id"),
+                label(lang, "col_title"),
+                label(lang, "to"),
+                label(lang, "col_condition"),
+                label(lang, "col_facts"),
+            ],
+            rows,
+        ),
+    ]
+    for gm in guide:
+        state = gm.state
+        part = move_blocks(run, state, lang, guide=True)
+        if gm.effects:
+            part.append(Heading(3, label(lang, "branch_effects")))
+            for eff in gm.effects:
+                part.append(
+                    Para(
+                        [
+                            Strong(eff.inject.title.get(lang)),
+                            " ",
+                            Code(eff.inject.id),
+                            f" — {condition_text(eff.inject, lang)}",
+                        ]
+                    )
+                )
+                if eff.changes is None:
+                    part.append(Para(label(lang, "effect_unknown"), cls="note"))
+                    continue
+                items: list[Inline] = []
+                for mark, ids in (
+                    ("+", eff.changes.recommendations_added),
+                    ("-", eff.changes.recommendations_removed),
+                    ("~", eff.changes.recommendations_changed),
+                ):
+                    items += [[f"{mark} ", Code(i)] for i in ids]
+                for mark, ids in (("+", eff.changes.risks_added), ("-", eff.changes.risks_removed)):
+                    items += [[f"{mark} ", Code(i)] for i in ids]
+                part.append(Bullets(items) if items else Para(label(lang, "effect_none"), cls="note"))
+        blocks.append(Section(part, cls="move page-break"))
+    blocks += [Heading(2, label(lang, "hot_wash")), Bullets(label(lang, "hot_wash_items").split("|"))]
+    return Document(title, blocks, lang)
+
+
+def render_handout(doc: Document, fmt: str) -> str:
+    return to_html(doc) if fmt == "html" else to_markdown(doc)
