@@ -309,3 +309,69 @@ def apply_changes(loaded: LoadedScenario, changes: Iterable[Change]) -> LoadedSc
     if sink:
         raise ChangeError(sink.items[0].message)
     return out
+
+
+def removal_with_dependents(scenario: Scenario, fact_id: str) -> list[Change]:
+    """Removing a fact and what cannot stand without it, as changes (the fact's own removal first).
+
+    A country leaves the lists that name it (a framework's members, an agreement's parties, an
+    interest's or event's countries); a list left too short takes its whole fact with it. Facts
+    that name it in a single field (an event about it, asset protection of its forces, its
+    capabilities) go too, and so do events about a removed framework or agreement, and events
+    caused by a removed event.
+    """
+    out: list[Change] = [remove(fact_id)]
+    gone: set[str] = {fact_id}
+    queue = [fact_id]
+    parts: dict[str, set[str]] = {}
+
+    def drop(fid: str) -> None:
+        if fid not in gone:
+            gone.add(fid)
+            out.append(remove(fid))
+            queue.append(fid)
+
+    minimum = {"members": 2, "parties": 2, "countries": 0}
+    while queue:
+        fid = queue.pop(0)
+        kind, _, ident = fid.partition(":")
+        if kind == "country":
+            for holder, attr in (
+                ("frameworks", "members"),
+                ("agreements", "parties"),
+                ("interests", "countries"),
+                ("events", "countries"),
+            ):
+                section = SECTION_BY_KEY_LOCAL[holder]
+                for f in getattr(scenario, holder):
+                    other = section.fact_id(f)
+                    entries = getattr(f, attr)
+                    if ident not in entries or other in gone:
+                        continue
+                    left = len(entries) - len(parts.get(other, set()) | {ident})
+                    if left < minimum[attr] or (holder == "interests" and left < 2):
+                        drop(other)
+                    else:
+                        parts.setdefault(other, set()).add(ident)
+                        out.append(remove(other, f"{attr}.{ident}"))
+            for ap in scenario.asset_protection:
+                if ap.partner == ident:
+                    drop(f"asset_protection:{ap.partner}")
+            for ev in scenario.events:
+                if ev.country == ident:
+                    drop(f"event:{ev.id}")
+            for cap in scenario.capabilities:
+                if cap.holder == ident:
+                    drop(f"capability:{cap.id}")
+        for ev in scenario.events:
+            if (
+                (kind == "framework" and ev.framework == ident)
+                or (kind == "agreement" and ev.agreement == ident)
+                or (kind == "event" and ev.caused_by == ident)
+            ):
+                drop(f"event:{ev.id}")
+    # Parts of facts that went as a whole afterwards are moot.
+    return [c for c in out if not (c.path and c.fact in gone)]
+
+
+SECTION_BY_KEY_LOCAL = {s.key: s for s in SECTIONS}
