@@ -118,7 +118,5 @@ def main() -> None:
 
 
 # Subcommands live in their own modules; each imports only click at import time.
-from policyengine.cli import (
-    core,  # noqa: F401
-    whatif,  # noqa: F401
-)
+from policyengine.cli import core  # noqa: E402,F401
+from policyengine.cli import whatif as _whatif  # noqa: E402,F401

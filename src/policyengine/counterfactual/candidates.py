@@ -390,8 +390,8 @@ class Analysis:
                             dfs(i + 1, env, u)
                 elif c.at_most is not None and n > c.at_most and n - c.at_most <= room:
                     fams = [self.kill_fact(f.fid, cons, room, depth + 1) for f in matching]
-                    for combo in itertools.islice(itertools.combinations(fams, n - c.at_most), 200):
-                        for cs in combine_all(list(combo), room):
+                    for fam_combo in itertools.islice(itertools.combinations(fams, n - c.at_most), 200):
+                        for cs in combine_all(list(fam_combo), room):
                             u = changes | cs
                             if consistent(u):
                                 dfs(i + 1, env, u)
