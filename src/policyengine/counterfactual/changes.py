@@ -71,8 +71,14 @@ class Change:
 
     def __post_init__(self) -> None:
         if not self.key:
-            body = _canonical(self.payload) if self.payload is not None else _canonical(self.new)
-            object.__setattr__(self, "key", f"{self.op} {self.fact} {self.path} {body}".rstrip())
+            parts = [self.op, self.fact]
+            if self.path:
+                parts.append(self.path)
+            if self.payload is not None:
+                parts.append(_canonical(self.payload))
+            elif self.op == "alter":
+                parts.append(_canonical(self.new))
+            object.__setattr__(self, "key", " ".join(parts))
 
     @property
     def kind(self) -> str:

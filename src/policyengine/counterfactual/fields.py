@@ -72,5 +72,23 @@ def allowed_values(kind: str, name: str) -> tuple[Any, ...]:
     return values
 
 
+#: Fields that say what a fact is rather than what state it is in. "If the RAA were an ACSA" or
+#: "if Korea were outside the region" is no counterfactual an analyst plans around, so what-if
+#: does not propose them (a sweep may still vary them when a variation file asks).
+_DESCRIPTIVE = frozenset(
+    {
+        ("country", "region"),
+        ("framework", "kind"),
+        ("membership", "framework_kind"),
+        ("mechanism", "kind"),
+        ("agreement", "kind"),
+        ("party", "agreement_kind"),
+        ("event", "kind"),
+        ("capability", "domain"),
+    }
+)
+
+
 def alterable(kind: str, name: str) -> bool:
-    return (kind, name) in _PATHS and bool(allowed_values(kind, name))
+    """Whether what-if may propose another value for this field (a state, not what the fact is)."""
+    return (kind, name) in _PATHS and (kind, name) not in _DESCRIPTIVE and bool(allowed_values(kind, name))
