@@ -51,6 +51,10 @@ CODES: dict[str, str] = {
     "E407": "rule too large for the engine",
     # usage
     "E501": "invalid argument",
+    # variation files (sweep)
+    "E601": "unknown fact in a variation",
+    "E602": "field cannot be varied",
+    "E603": "value not allowed in a variation",
 }
 
 
