@@ -24,7 +24,7 @@ LABELS = {
         "now_absent_risk": "現状：リスクなし（該当しうるルール {rules}）",
         "search": "探索：最大{n}件の変更の組、候補{c}件、評価{e}回、無効な変更{r}件",
         "stopped": "探索は途中で打ち切られた：{why}",
-        "none": "{n}件以内の変更で結果が変わる組は見つからなかった。",
+        "none": "候補となった{c}件の変更の組（{n}件以内）のうち、結果を変えるものはなかった。",
         "found": "最小の変更の組：{n}件（いずれも再評価で確認済み）",
         "also_lost": "同時に推奨されなくなる",
         "also_gained": "同時に推奨される",
@@ -56,7 +56,7 @@ LABELS = {
         "now_absent_risk": "Now: not raised (rules that could: {rules})",
         "search": "Search: change sets of up to {n} changes; {c} proposed, {e} evaluations, {r} invalid",
         "stopped": "The search stopped early: {why}",
-        "none": "No set of at most {n} changes flips it.",
+        "none": "None of the {c} proposed change sets of at most {n} changes flips it.",
         "found": "{n} minimal change sets, each verified by re-evaluation:",
         "also_lost": "also no longer recommended",
         "also_gained": "also recommended",
@@ -152,13 +152,15 @@ def render_whatif_text(result: WhatIfResult, lang: str = "ja") -> str:
     d = Describer(result.loaded.scenario)
     out = [*_head(result, lang), ""]
     if not result.answers:
-        out += [L["none"].format(n=result.max_changes)]
+        out += [L["none"].format(n=result.max_changes, c=result.candidates)]
         return "\n".join(out) + "\n"
     groups = _groups(result)
     out += [L["found"].format(n=len(result.answers)), ""]
     for i, (answers, alts) in enumerate(groups, 1):
         first = answers[0]
-        out += wrap(f"{i}. {_sentence(result, d, first, lang, alts)}", "  ")
+        number = f"  {i}. "
+        lines = wrap(_sentence(result, d, first, lang, alts), " " * len(number))
+        out += [number + lines[0].lstrip(), *lines[1:]]
         for a in answers:
             for ch in a.changes:
                 where = _where(result, ch)
@@ -213,7 +215,7 @@ def render_whatif_markdown(result: WhatIfResult, lang: str = "ja") -> str:
     head = _head(result, lang)
     out = [f"# {md_escape(head[0])}", ""] + [f"- {md_escape(line)}" for line in head[1:]] + [""]
     if not result.answers:
-        return "\n".join([*out, L["none"].format(n=result.max_changes)]) + "\n"
+        return "\n".join([*out, L["none"].format(n=result.max_changes, c=result.candidates)]) + "\n"
     out += [L["found"].format(n=len(result.answers)), ""]
     for i, (answers, alts) in enumerate(_groups(result), 1):
         first = answers[0]
