@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policyengine.counterfactual.changes import ChangeError, apply_changes
-from policyengine.counterfactual.evaluator import Evaluator
+from policyengine.counterfactual.evaluator import Evaluator, deferred_interrupt
 from policyengine.errors import input_error
 from policyengine.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize
@@ -186,9 +186,11 @@ def run_sweep(
     interrupted = False
     try:
         for r in evaluate_variants(scenario, variations_path, rules, indices, jobs=jobs):
-            tally.add(r)
-            if writer is not None:
-                writer.write(r)
+            # Written and counted together, or neither: the summary matches the file.
+            with deferred_interrupt():
+                if writer is not None:
+                    writer.write(r)
+                tally.add(r)
             if on_progress is not None:
                 on_progress(tally.done, len(indices))
     except KeyboardInterrupt:
