@@ -30,8 +30,14 @@ SCENARIO = str(ROOT / "scenarios" / "korea_new_gov.yaml")
 VARY = str(ROOT / "variations" / "korea_new_gov.yaml")
 
 
-def sweep_rate(indices: list[int], jobs: int) -> tuple[float, float, float]:
-    """(whole-run rate, steady-state rate, seconds) of evaluating the variants."""
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def sweep_rate(indices: list[int], jobs: int) -> tuple[float, float, float, float]:
+    """(whole-run rate, steady-state rate, seconds, CPU ms per evaluation) of the variants."""
+    cpu = _cpu()
     start = time.perf_counter()
     first: float | None = None
     n = 0
@@ -42,7 +48,8 @@ def sweep_rate(indices: list[int], jobs: int) -> tuple[float, float, float]:
     end = time.perf_counter()
     assert n == len(indices)
     steady = (n - 1) / (end - first) if first is not None and end > first else float("nan")
-    return n / (end - start), steady, end - start
+    # Worker processes' CPU time counts once they have been joined (evaluate_variants joins them).
+    return n / (end - start), steady, end - start, (_cpu() - cpu) / n * 1000
 
 
 def timed(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -69,10 +76,16 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     print(f"sweep: {len(indices)} of {variations.total} variants of {Path(VARY).name}")
 
-    one_total, one_steady, one_s = sweep_rate(indices, 1)
-    two_total, two_steady, two_s = sweep_rate(indices, 2)
-    print(f"  1 worker : {one_total:7.1f} evaluations/s overall, {one_steady:7.1f}/s steady ({one_s:.1f} s)")
-    print(f"  2 workers: {two_total:7.1f} evaluations/s overall, {two_steady:7.1f}/s steady ({two_s:.1f} s)")
+    one_total, one_steady, one_s, one_cpu = sweep_rate(indices, 1)
+    two_total, two_steady, two_s, two_cpu = sweep_rate(indices, 2)
+    print(
+        f"  1 worker : {one_total:7.1f} evaluations/s overall, {one_steady:7.1f}/s steady "
+        f"({one_s:.1f} s; {one_cpu:.0f} CPU ms/evaluation)"
+    )
+    print(
+        f"  2 workers: {two_total:7.1f} evaluations/s overall, {two_steady:7.1f}/s steady "
+        f"({two_s:.1f} s; {two_cpu:.0f} CPU ms/evaluation, startup included)"
+    )
     print(f"  ratio 2/1: {two_total / one_total:.2f} overall, {two_steady / one_steady:.2f} steady")
 
     print("whatif on korea_new_gov (median of 3, pack compiled once):")
