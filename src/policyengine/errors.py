@@ -62,6 +62,10 @@ CODES: dict[str, str] = {
     "E602": "damaged decision log",
     "E603": "exercise or rule pack changed since the log was written",
     "E604": "session already complete",
+    # variation files (sweep)
+    "E701": "unknown fact in a variation",
+    "E702": "field cannot be varied",
+    "E703": "value not allowed in a variation",
 }
 
 

@@ -1,0 +1,208 @@
+"""Counterfactual commands: whatif, sensitivity, sweep."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.argument("rec_id")
+@click.option(
+    "--max-changes",
+    type=click.IntRange(1, 4),
+    default=2,
+    show_default=True,
+    help="Largest change set to look for (1: single facts; 2: pairs; ...).",
+)
+@click.option(
+    "--max-evaluations",
+    type=click.IntRange(1, 1_000_000),
+    default=600,
+    show_default=True,
+    help="Stop after evaluating this many changed scenarios.",
+)
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(0.1, 86_400),
+    default=60.0,
+    show_default=True,
+    help="Stop after this many seconds.",
+)
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+def whatif(
+    scenario: str,
+    rec_id: str,
+    max_changes: int,
+    max_evaluations: int,
+    time_budget: float,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+) -> None:
+    """The smallest changes to the world that make REC_ID disappear (or appear).
+
+    REC_ID is ACTION/TARGET, e.g. propose-framework/AUS+JPN+KOR. If the scenario recommends it,
+    the answer is what would make it unnecessary; if not, what would make it needed. Every
+    answer was verified by re-evaluating the changed scenario, and no part of it alone suffices.
+    """
+    from policyengine.api import load, load_pack
+    from policyengine.counterfactual.whatif import whatif as run
+    from policyengine.render.whatif import render_whatif
+
+    loaded = load(scenario)
+    result = run(
+        loaded,
+        load_pack(rules_path),
+        rec_id,
+        max_changes=max_changes,
+        max_evaluations=max_evaluations,
+        time_budget=time_budget,
+    )
+    emit(render_whatif(result, fmt, lang), output)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+@output_option
+def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
+    """Which facts carry which recommendations (load-bearing assumptions, single points of failure).
+
+    Each fact is removed in turn (with the facts that cannot stand without it) and the scenario
+    re-evaluated: the recommendations that disappear rest on it.
+    """
+    from policyengine.api import load, load_pack
+    from policyengine.counterfactual.sensitivity import sensitivity as run
+    from policyengine.render.whatif import render_sensitivity
+
+    emit(render_sensitivity(run(load(scenario), load_pack(rules_path)), fmt, lang), output)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option(
+    "--vary",
+    "vary",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Variation file (YAML): the facts to vary and the values each may take.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Evaluate a random sample of this many variants instead of every combination.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random sample.")
+@click.option(
+    "--output",
+    "-o",
+    "results",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write every variant's results here: FILE.csv or FILE.jsonl (streamed, renamed at the end).",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the summary to this file.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@rules_option
+@format_option("text", "json", "markdown")
+@lang_option
+def sweep(
+    scenario: str,
+    vary: str,
+    jobs: int,
+    sample: int | None,
+    seed: int,
+    results: str | None,
+    summary_path: str | None,
+    quiet: bool,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Evaluate every combination of variations of SCENARIO (or a sample) in parallel.
+
+    The summary tells how often each recommendation fires and which dimensions drive it. Ctrl-C
+    stops the sweep, keeps the finished results and exits with 130.
+    """
+    import time
+
+    from policyengine.render.sweep import render
+    from policyengine.sweep.runner import run_sweep
+
+    started = time.monotonic()
+    progress = None if quiet or not sys.stderr.isatty() else _progress_bar()
+    try:
+        if progress is not None:
+            progress.start()
+        task = progress.add_task("sweep", total=None) if progress is not None else None
+
+        def on_progress(done: int, total: int) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, completed=done, total=total)
+
+        run = run_sweep(
+            scenario,
+            vary,
+            rules_path,
+            jobs=jobs,
+            sample=sample,
+            seed=seed,
+            output=results,
+            on_progress=on_progress,
+        )
+    finally:
+        if progress is not None:
+            progress.stop()
+    elapsed = time.monotonic() - started
+    s = run.summary
+    if not quiet:
+        rate = s.done / elapsed if elapsed > 0 else 0.0
+        click.echo(
+            f"policyengine: {s.done} of {s.selected} variants in {elapsed:.1f} s "
+            f"({rate:.1f}/s, {jobs} job{'s' if jobs > 1 else ''})"
+            + (f"; results in {results}" if results else ""),
+            err=True,
+        )
+    emit(render(s, fmt, lang), summary_path)
+    if run.interrupted:
+        click.echo("policyengine: interrupted; the finished results were kept", err=True)
+        sys.exit(130)
+
+
+def _progress_bar() -> Progress:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
