@@ -1,7 +1,9 @@
-"""Condition tests read in Python, to find near misses and blockers without the engine.
+"""Condition tests with their references resolved, to find near misses and blockers without the engine.
 
 This is analysis only: it proposes changes. Whether a change really flips a recommendation is
-decided by re-evaluating the changed scenario on durable-rules (see :mod:`.evaluator`).
+decided by re-evaluating the changed scenario on durable-rules (see :mod:`.evaluator`). The tests
+themselves are evaluated by :mod:`policyengine.engine.matching`, the one place that reproduces
+durable-rules' semantics in Python.
 """
 
 from __future__ import annotations
@@ -10,17 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from policyengine.compiler.ir import Ref, Test
+from policyengine.engine.matching import normal as norm
+from policyengine.engine.matching import satisfies
 
-UNKNOWN = object()  # a Ref to a variable not bound yet, or to a field a hypothetical fact lacks
-
-
-def norm(value: Any) -> Any:
-    """Values as the engine compares them: dates as day numbers."""
-    if hasattr(value, "toordinal"):
-        return value.toordinal()
-    if isinstance(value, (list, tuple)):
-        return [norm(v) for v in value]
-    return value
+__all__ = ["Constraint", "all_hold", "holds", "norm", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -48,33 +43,7 @@ def resolve(test: Test, env: dict[str, dict[str, Any]]) -> Constraint | None:
 
 def holds(actual: Any, op: str, value: Any) -> bool:
     """Whether a field value passes a test (an absent field fails all but ``exists: false``)."""
-    if op == "exists":
-        return (actual is not None) == bool(value)
-    if actual is None:
-        return False
-    a = norm(actual)
-    if op == "eq":
-        return bool(a == value)
-    if op == "ne":
-        return bool(a != value)
-    if op == "in":
-        return a in value
-    if op == "not_in":
-        return a not in value
-    if op == "contains":
-        return isinstance(a, list) and value in a
-    try:
-        if op == "lt":
-            return bool(a < value)
-        if op == "le":
-            return bool(a <= value)
-        if op == "gt":
-            return bool(a > value)
-        if op == "ge":
-            return bool(a >= value)
-    except TypeError:
-        return False
-    raise ValueError(f"unknown operator {op}")
+    return satisfies(Test("value", op, value), {"value": actual}, {})
 
 
 def all_hold(fields: dict[str, Any], constraints: list[Constraint]) -> bool:
