@@ -15,7 +15,8 @@ MARKERS = {"scenario": "scenario", "pack": "rules"}
 
 def detect_kind(path: str) -> str:
     """'scenario' or 'rules', from the file's top-level keys."""
-    doc = read_document(path)
+    # Only the top-level keys matter here: the loader of the kind found reports the problems.
+    doc = read_document(path, collect=True)
     for key, kind in MARKERS.items():
         if key in doc.tree:
             return kind
