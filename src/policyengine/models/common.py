@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 COUNTRY_CODE_PATTERN = r"^(?:[A-Z]{3}|EU)$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_RE = re.compile(DATE_PATTERN)
 
 #: ISO 3166-1 alpha-3 code, or ``EU`` for the European Union.
 CountryCode = Annotated[str, StringConstraints(strict=True, pattern=COUNTRY_CODE_PATTERN)]
 #: Lower-case kebab-case identifier (``jpn-usa-aus``, ``raa-jpn-gbr``).
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20_000)]
+
+
+def _date(value: Any) -> Any:
+    """Accept a date, or text written YYYY-MM-DD; nothing else (no timestamps, no numbers).
+
+    YAML 1.2 editors see an unquoted 2022-05-10 as text, the loader as a date: both are fine.
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError("date_value", "{reason}", {"reason": str(exc)}) from None
+    raise PydanticCustomError("date_type", "Input should be a date written YYYY-MM-DD")
+
+
+#: A calendar date, written YYYY-MM-DD.
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+
+
+class FactError(ValueError):
+    """A fact whose parts are each valid but do not fit together (reported as E307).
+
+    ``hint`` tells how to fix it; ``field`` (a key of the fact) or ``index`` (an item of the
+    list being validated) says where, more precisely than the whole fact.
+    """
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, field: str | None = None, index: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.field = field
+        self.index = index
 
 
 class Model(BaseModel):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
-from policyengine.models.common import CountryCode, Fact, I18nText, Id, Model, Source, Text
+from policyengine.models.common import CountryCode, Date, Fact, FactError, I18nText, Id, Model, Source, Text
 
 AreaId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Level = Literal["focus", "mentioned"]
@@ -73,9 +72,9 @@ CapabilityStatus = Literal["gap", "needs-review", "adequate", "improving"]
 
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
-    for v in values:
+    for i, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"{what} lists '{v}' twice")
+            raise FactError(f"'{v}' is listed twice", hint="list each once", index=i)
         seen.add(v)
     return values
 
@@ -85,7 +84,7 @@ class ScenarioHeader(Model):
 
     id: Id
     title: I18nText
-    as_of: dt.date
+    as_of: Date
     extends: Text | None = None
     description: I18nText | None = None
 
@@ -113,7 +112,7 @@ class Mechanism(Model):
     name: I18nText
     kind: MechanismKind
     activity: Activity = "regular"
-    established: dt.date | None = None
+    established: Date | None = None
     source: Source | None = None
     note: Text | None = None
 
@@ -127,7 +126,7 @@ class Framework(Fact):
     status: FrameworkStatus
     areas: dict[AreaId, Level] = Field(default_factory=dict)
     mechanisms: list[Mechanism] = Field(default_factory=list)
-    established: dt.date | None = None
+    established: Date | None = None
 
     @field_validator("members")
     @classmethod
@@ -147,9 +146,9 @@ class Framework(Fact):
 
 
 class AgreementDates(Model):
-    negotiation_started: dt.date | None = None
-    signed: dt.date | None = None
-    in_force: dt.date | None = None
+    negotiation_started: Date | None = None
+    signed: Date | None = None
+    in_force: Date | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> AgreementDates:
@@ -164,7 +163,11 @@ class AgreementDates(Model):
         ]
         for (n1, d1), (n2, d2) in itertools.pairwise(steps):
             if d1 > d2:
-                raise ValueError(f"{n2} ({d2}) is before {n1} ({d1})")
+                raise FactError(
+                    f"'{n2}' ({d2}) is before '{n1}' ({d1})",
+                    hint="an agreement is negotiated, then signed, then enters into force",
+                    field=n2,
+                )
         return self
 
 
@@ -184,9 +187,19 @@ class AgreementFact(Fact):
     @model_validator(mode="after")
     def _status_matches_dates(self) -> AgreementFact:
         if self.status == "negotiating" and (self.dates.signed or self.dates.in_force):
-            raise ValueError("status is 'negotiating' but dates give a signature or entry into force")
+            later = "signed" if self.dates.signed else "in_force"
+            raise FactError(
+                f"status is 'negotiating', but dates.{later} says it was "
+                + ("signed" if later == "signed" else "in force"),
+                hint="set the status the dates imply ('signed' or 'in-force'), or remove the date",
+                field="status",
+            )
         if self.status == "signed" and self.dates.in_force:
-            raise ValueError("status is 'signed' but dates give an entry into force; use 'in-force'")
+            raise FactError(
+                "status is 'signed', but dates.in_force says it is in force",
+                hint="set status: in-force, or remove dates.in_force",
+                field="status",
+            )
         return self
 
 
@@ -194,7 +207,7 @@ class AssetProtection(Fact):
     """Whose forces Japan's asset-protection provision (SDF Law Art. 95-2, 武器等防護) covers."""
 
     partner: CountryCode
-    since: dt.date
+    since: Date
     basis: Text | None = None
 
 
@@ -230,7 +243,7 @@ class Stance(Model):
 
 class Event(Fact):
     id: Id
-    date: dt.date
+    date: Date
     kind: EventKind
     name: I18nText | None = None
     country: CountryCode | None = None
