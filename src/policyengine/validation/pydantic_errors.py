@@ -332,6 +332,11 @@ def _type_hint(etype: str, value: Any, tp: Any) -> str | None:
     return None
 
 
+#: Codes of read problems that leave the value in the tree as its text, or that the schema
+#: would restate (a non-text ``extends``).
+_RESTATED = frozenset({"E116", "E203"})
+
+
 def combine(read_problems: Iterable[Diagnostic], found: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Problems read past while parsing, plus later findings not already explained by them.
 
@@ -339,5 +344,5 @@ def combine(read_problems: Iterable[Diagnostic], found: Iterable[Diagnostic]) ->
     tree as its text; the schema then objects to it at the same place, which says nothing new.
     """
     first = list(read_problems)
-    taken = {d.location for d in first if d.location is not None}
+    taken = {d.location for d in first if d.code in _RESTATED and d.location is not None}
     return first + [d for d in found if d.location not in taken]

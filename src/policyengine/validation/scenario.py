@@ -314,7 +314,9 @@ def cross_check(
             message += f" (removed at {removed_at})"
             hint = f"keep the {noun}, or remove what refers to it as well"
         else:
-            hint = hint_for(value, pools[section], noun=section) or f"declare it under '{section}'"
+            # Facts that failed the schema still exist for the user: suggest them too.
+            known = pools[section] | set(skip.get(section, ()))
+            hint = hint_for(value, known, noun=section) or f"declare it under '{section}'"
         code = "E303" if section == "areas" else "E301"
         sink.add(code, message, where(fact_id, name, index), hint)
 
