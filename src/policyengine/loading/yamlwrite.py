@@ -37,7 +37,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 def _reads_back(value: str) -> bool:
     try:
-        return resolve_plain(value) == value
+        return bool(resolve_plain(value) == value)
     except ValueError:
         return False
 
