@@ -103,8 +103,7 @@ CASES: list[Case] = [
     Case(
         "utf-16",
         {"a.yaml": HEADER.encode("utf-16")},
-        "a.yaml: E105: the file is UTF-16 encoded\n"
-        "  hint: save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8",
+        "a.yaml: E105: the file is UTF-16 encoded\n  hint: save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
     ),
     Case(
         "invalid-utf-8",

@@ -357,7 +357,7 @@ def _decode(data: bytes, file: str) -> str:
             "E105",
             "the file is UTF-16 encoded",
             Location(file),
-            "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8",
+            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
