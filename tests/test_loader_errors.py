@@ -106,6 +106,11 @@ CASES: list[Case] = [
         "a.yaml: E105: the file is UTF-16 encoded\n  hint: save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
     ),
     Case(
+        "utf-16-without-byte-order-mark",
+        {"a.yaml": HEADER.encode("utf-16-le")},
+        "a.yaml: E105: the file looks UTF-16 encoded\n  hint: save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
+    ),
+    Case(
         "invalid-utf-8",
         {"a.yaml": HEADER.encode() + "  description: {ja: café, en: x}\n".encode("latin-1")},
         "a.yaml:5:24: E105: invalid UTF-8 byte 0xe9\n  hint: save the file as UTF-8",
@@ -651,4 +656,20 @@ def test_rule_packs_report_reading_and_schema_problems_together(
         "  hint: YAML keeps only one value per key; merge the two entries or rename one\n"
         "pack.yaml:5:3: E201: unknown key 'versoin' in pack\n"
         "  hint: did you mean 'version'?"
+    )
+
+
+def test_extends_is_relative_to_the_file_not_to_its_display_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller may name a file differently in messages; its parent is still found beside it."""
+    folder = tmp_path / "worlds"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(HEADER + "  extends: b.yaml\n", encoding="utf-8")
+    (folder / "b.yaml").write_text(HEADER + "countries:\n" + JPN.replace("us-ally", "ally"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # b.yaml is not in the working folder
+    with pytest.raises(InputError) as info:
+        load_scenario(str(folder / "a.yaml"), "my-world.yaml")
+    assert info.value.render() == (
+        "b.yaml:6:77: E204: invalid value 'ally' for 'alignment'\n  hint: did you mean 'us-ally'?"
     )

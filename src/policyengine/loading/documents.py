@@ -28,6 +28,8 @@ class Document:
     display: str
     tree: YMap
     problems: tuple[Diagnostic, ...] = ()
+    #: the path the file was read from (``display`` may differ: a shorter name for messages)
+    path: str = ""
 
 
 def filesystem_reader(limits: Limits = DEFAULT_LIMITS) -> Reader:
@@ -69,7 +71,7 @@ def read_document(
         )
     if problems and not collect:
         raise InputError(problems)
-    return Document(name, tree, tuple(problems))
+    return Document(name, tree, tuple(problems), str(path))
 
 
 def _shape(value: object) -> str:
@@ -126,7 +128,9 @@ def read_chain_collecting(
     """
     docs = [read_document(path, display, reader=reader, limits=limits, collect=True)]
     problems: list[Diagnostic] = []
-    seen = {_identity(docs[0].display): 0}
+    # Targets are found from where each file really is, and named in messages relative to the
+    # name the user gave: both are joined the same way.
+    seen = {_identity(docs[0].path): 0}
     while True:
         current = docs[-1]
         header = current.tree.get("scenario")
@@ -145,7 +149,8 @@ def read_chain_collecting(
             )
             return Chain(docs, problems, broken=True)
         name = join_display(current.display, target)
-        key = _identity(name)
+        real = join_display(current.path, target)
+        key = _identity(real)
         if key in seen:
             cycle = [d.display for d in docs[seen[key] :]] + [name]
             problems.append(
@@ -169,7 +174,7 @@ def read_chain_collecting(
             )
             return Chain(docs, problems, broken=True)
         try:
-            parent = read_document(name, name, reader=reader, limits=limits, collect=True)
+            parent = read_document(real, name, reader=reader, limits=limits, collect=True)
         except InputError as exc:
             first = exc.diagnostics[0]
             if len(exc.diagnostics) == 1 and first.code in ("E101", "E102", "E103"):
@@ -189,8 +194,8 @@ def read_chain_collecting(
         docs.append(parent)
 
 
-def _identity(display: str) -> str:
+def _identity(path: str) -> str:
     try:
-        return str(Path(display).resolve())
+        return str(Path(path).resolve())
     except OSError:
-        return os.path.abspath(display)
+        return os.path.abspath(path)

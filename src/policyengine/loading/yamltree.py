@@ -361,6 +361,16 @@ def _decode(data: bytes, file: str) -> str:
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    head = data[:64]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if (even >= 2 and odd == 0) or (odd >= 2 and even == 0):
+        # NUL bytes at every other position: UTF-16 text without a byte-order mark, not binary.
+        raise input_error(
+            "E105",
+            "the file looks UTF-16 encoded",
+            Location(file),
+            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
+        )
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
