@@ -350,6 +350,17 @@ CASES: list[Case] = [
         "  hint: did you mean 'summit'?",
     ),
     Case(
+        "no-close-match-lists-every-choice",
+        {"a.yaml": HEADER + "events:\n  - {id: e, date: 2022-05-10, kind: war, zzz: 1}\n"},
+        "a.yaml:6:37: E204: invalid value 'war' for 'kind'\n"
+        "  hint: valid values of 'kind': agreement-in-force, agreement-signed, coverage-extended, crisis,"
+        " deployment, exercise, framework-launch, government-change, joint-statement, meeting-cancelled,"
+        " ministerial-meeting, policy-statement, summit\n"
+        "a.yaml:6:42: E201: unknown key 'zzz' in events[e]\n"
+        "  hint: valid keys: agreement, areas, caused_by, countries, country, date, description, framework,"
+        " id, kind, name, note, source, stance",
+    ),
+    Case(
         "invalid-codes-and-identifiers",
         {
             "a.yaml": HEADER.replace("id: t", "id: Test_1")

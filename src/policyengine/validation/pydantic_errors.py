@@ -222,7 +222,7 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
             location,
             "E201",
             f"unknown key '{name}' {_where(tree, loc[:-1])}",
-            hint_for(name, _keys(parent_tp), noun="keys"),
+            _closed_hint(name, _keys(parent_tp), "keys"),
         )
     if etype == "missing":
         location, _ = _locate(tree, loc[:-1], key_position=False)
@@ -239,7 +239,7 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
             location,
             "E204",
             f"invalid value {shown} for '{subject}'",
-            hint_for(str(value), _literals(tp), noun=f"values of '{subject.split('.')[-1]}'"),
+            _closed_hint(str(value), _literals(tp), f"values of '{subject.split('.')[-1]}'"),
         )
     if etype == "string_pattern_mismatch":
         noun, hint = _PATTERNS.get(str(ctx.get("pattern", "")), ("value", f"must match {ctx.get('pattern')}"))
@@ -299,6 +299,14 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
             return Diagnostic(location, "E307", f"{label(tree, loc)}: {error}", error.hint)
         return Diagnostic(location, "E307", f"{label(tree, loc)}: {error or err['msg']}")
     return Diagnostic(location, "E204", f"{label(tree, loc) or subject}: {err['msg']}")
+
+
+def _closed_hint(name: str, choices: list[str], noun: str) -> str | None:
+    """'did you mean' the closest choices or, for a closed set however long, all of them."""
+    hint = hint_for(name, choices, noun=noun)
+    if hint is None and choices:
+        hint = f"valid {noun}: " + ", ".join(sorted(choices))
+    return hint
 
 
 _BOUNDS = {
