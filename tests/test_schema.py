@@ -197,3 +197,15 @@ def test_docs_schemas_are_up_to_date(kind: str, name: str) -> None:
 def test_shipped_files_point_editors_at_the_schema(path: Path, name: str) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == f"# yaml-language-server: $schema=../docs/{name}"
+
+
+def test_every_scenario_key_is_described_for_editors() -> None:
+    """Editors show a key's description on hover: each key of the scenario format has one."""
+    schema = json_schema("scenario")
+    undescribed = [
+        f"{name}.{key}"
+        for name, definition in [("(top level)", schema), *schema["$defs"].items()]
+        for key, prop in definition.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert undescribed == []

@@ -69,6 +69,8 @@ class Model(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         hide_input_in_errors=True,
+        # A field's docstring describes it in the JSON Schema, which editors show on hover.
+        use_attribute_docstrings=True,
     )
 
 
@@ -76,7 +78,9 @@ class I18nText(Model):
     """A text in Japanese and English."""
 
     ja: Text
+    """Japanese."""
     en: Text
+    """English."""
 
     def get(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
@@ -86,12 +90,17 @@ class Source(Model):
     """Where a fact or rule comes from. ``quote`` must occur verbatim in ``document``."""
 
     document: Text
+    """The source's id; the paper is minilateral-2022."""
     locator: Text | None = None
+    """Where in the document: for the paper ミニラテラリズムの意義と役割, 表 or 日本への含意."""
     quote: Text | None = None
+    """The document's words that state this, verbatim (matched with all whitespace removed)."""
 
 
 class Fact(Model):
     """Every fact may cite its source and carry a free-text note."""
 
     source: Source | None = None
+    """Where the fact comes from: document, locator, quote."""
     note: Text | None = None
+    """Anything else: where a detail the source does not give comes from, a caveat."""

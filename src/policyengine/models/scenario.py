@@ -83,50 +83,85 @@ class ScenarioHeader(Model):
     """``scenario:`` block: identity, title, the date the world is described as of."""
 
     id: Id
+    """The scenario's identity, shown in reports."""
     title: I18nText
+    """What world this is, in Japanese and English."""
     as_of: Date
+    """The date the world is described as of (YYYY-MM-DD)."""
     extends: Text | None = None
+    """Path of the scenario this one starts from, relative to this file's folder."""
     description: I18nText | None = None
+    """A longer account of the scenario."""
 
 
 class AreaDefinition(Model):
     """A cooperation area beyond the built-in vocabulary."""
 
     id: AreaId
+    """The area's identity, used in the areas of frameworks, interests and events."""
     name: I18nText
+    """Display names."""
     note: Text | None = None
+    """Anything else."""
 
 
 class Country(Fact):
+    """A country (or the EU). Every country a fact names must be declared."""
+
     code: CountryCode
+    """ISO 3166-1 alpha-3 code in capitals (JPN, GBR), or EU. Identity of the fact."""
     name: I18nText
+    """Display names."""
     region: Region
+    """Whether the country is of the Indo-Pacific region."""
     alignment: Alignment
+    """Its place in the regional order; hub is the United States."""
     indo_pacific_engagement: Trend
+    """Its recorded engagement in the region (a change is better recorded as an event's stance)."""
 
 
 class Mechanism(Model):
     """A standing channel of a framework (a ministerial meeting, director-general talks, ...)."""
 
     id: Id
+    """Identity within the framework."""
     name: I18nText
+    """Display names."""
     kind: MechanismKind
+    """What kind of channel it is."""
     activity: Activity = "regular"
+    """How often it actually meets."""
     established: Date | None = None
+    """When it began (YYYY-MM-DD)."""
     source: Source | None = None
+    """Where this comes from: document, locator, quote."""
     note: Text | None = None
+    """Anything else."""
 
 
 class Framework(Fact):
+    """A security framework: an alliance, a bilateral arrangement, a minilateral or multilateral body."""
+
     id: Id
+    """Identity of the framework (the paper's: jpn-usa-kor, jpn-usa-aus, quad, jpn-aus-ind, aukus, aus-idn-
+    ind, aus-fra-ind, idn-mys-phl).
+    """
     name: I18nText
+    """Display names."""
     members: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """Member country codes: at least two, each once, each declared under countries."""
     kind: FrameworkKind
+    """alliance, bilateral, minilateral or multilateral; the matrix shows the minilateral ones."""
     formal_treaty: StrictBool
+    """Whether the framework rests on a treaty."""
     status: FrameworkStatus
+    """proposed, active or suspended."""
     areas: dict[AreaId, Level] = Field(default_factory=dict)
+    """Cooperation areas it covers: focus (◎, a recent focus) or mentioned (〇, in joint statements)."""
     mechanisms: list[Mechanism] = Field(default_factory=list)
+    """Its standing channels (ministerial meetings, director-general talks, ...)."""
     established: Date | None = None
+    """When it began (YYYY-MM-DD)."""
 
     @field_validator("members")
     @classmethod
@@ -146,9 +181,14 @@ class Framework(Fact):
 
 
 class AgreementDates(Model):
+    """The steps of an agreement, each optional, in order."""
+
     negotiation_started: Date | None = None
+    """When negotiations began (YYYY-MM-DD)."""
     signed: Date | None = None
+    """When it was signed (YYYY-MM-DD); not before negotiation_started."""
     in_force: Date | None = None
+    """When it entered into force (YYYY-MM-DD); not before signed."""
 
     @model_validator(mode="after")
     def _ordered(self) -> AgreementDates:
@@ -172,12 +212,20 @@ class AgreementDates(Model):
 
 
 class AgreementFact(Fact):
+    """An agreement between countries: an RAA, ACSA, GSOMIA, ..."""
+
     id: Id
+    """Identity of the agreement."""
     kind: AgreementKind
+    """raa: Reciprocal Access Agreement (円滑化協定); acsa; gsomia; ..."""
     name: I18nText | None = None
+    """Display names."""
     parties: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """Party country codes: at least two, each once, each declared."""
     status: AgreementStatus
+    """negotiating, signed or in-force; must agree with dates."""
     dates: AgreementDates = Field(default_factory=AgreementDates)
+    """negotiation_started, signed, in_force, in that order."""
 
     @field_validator("parties")
     @classmethod
@@ -207,17 +255,24 @@ class AssetProtection(Fact):
     """Whose forces Japan's asset-protection provision (SDF Law Art. 95-2, 武器等防護) covers."""
 
     partner: CountryCode
+    """Whose forces the SDF may protect: a declared country other than JPN. Identity of the fact."""
     since: Date
+    """When the protection began (YYYY-MM-DD)."""
     basis: Text | None = None
+    """The legal basis, e.g. 自衛隊法第95条の2."""
 
 
 class Interest(Fact):
     """A strategic interest the listed countries share."""
 
     id: Id
+    """Identity of the interest."""
     countries: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """The countries that share it: at least two, each once, each declared."""
     areas: Annotated[list[AreaId], Field(min_length=1)]
+    """The areas it concerns: at least one, built in or declared."""
     description: I18nText | None = None
+    """What the interest is."""
 
     @field_validator("countries")
     @classmethod
@@ -238,60 +293,99 @@ class Stance(Model):
     """What an event changed in a country's posture."""
 
     indo_pacific_engagement: Trend | None = None
+    """The country's engagement in the region after the event."""
     alignment: Alignment | None = None
+    """The country's alignment after the event."""
 
 
 class Event(Fact):
+    """Something that happened: a government change, a framework's launch, a meeting cancelled."""
+
     id: Id
+    """Identity of the event."""
     date: Date
+    """When it happened (YYYY-MM-DD)."""
     kind: EventKind
+    """What kind of event it is."""
     name: I18nText | None = None
+    """Display names, used in justifications."""
     country: CountryCode | None = None
+    """The country it concerns."""
     countries: list[CountryCode] = Field(default_factory=list)
+    """The countries taking part."""
     framework: Id | None = None
+    """The framework it concerns (a framework id)."""
     agreement: Id | None = None
+    """The agreement it concerns (an agreement id)."""
     caused_by: Id | None = None
+    """An earlier event that led to this one (an event id, not this one)."""
     stance: Stance | None = None
+    """What it changed in the posture of country."""
     areas: list[AreaId] = Field(default_factory=list)
+    """The cooperation areas it concerns."""
     description: I18nText | None = None
+    """What happened."""
 
 
 class Capability(Fact):
     """One element of a country's own posture, and whether it is a gap (Japan's, in the paper)."""
 
     id: Id
+    """Identity of the capability."""
     holder: CountryCode = "JPN"
+    """Whose posture this is (default JPN)."""
     domain: CapabilityDomain
+    """Which part of the posture."""
     status: CapabilityStatus
+    """gap, needs-review, adequate or improving."""
     description: I18nText | None = None
+    """What it is and why it matters."""
 
 
 class Removal(Model):
     """``remove:`` section of a scenario that extends another: identities to delete."""
 
     areas: list[AreaId] = Field(default_factory=list)
+    """Identities of areas facts of the extended scenarios to delete."""
     countries: list[CountryCode] = Field(default_factory=list)
+    """Identities of countries facts of the extended scenarios to delete."""
     frameworks: list[Id] = Field(default_factory=list)
+    """Identities of frameworks facts of the extended scenarios to delete."""
     agreements: list[Id] = Field(default_factory=list)
+    """Identities of agreements facts of the extended scenarios to delete."""
     asset_protection: list[CountryCode] = Field(default_factory=list)
+    """Identities of asset protection facts of the extended scenarios to delete."""
     interests: list[Id] = Field(default_factory=list)
+    """Identities of interests facts of the extended scenarios to delete."""
     events: list[Id] = Field(default_factory=list)
+    """Identities of events facts of the extended scenarios to delete."""
     capabilities: list[Id] = Field(default_factory=list)
+    """Identities of capabilities facts of the extended scenarios to delete."""
 
 
 class ScenarioFile(Model):
     """One scenario file as written (before ``extends`` is resolved)."""
 
     scenario: ScenarioHeader
+    """The header: id, title, as_of, extends."""
     areas: list[AreaDefinition] = Field(default_factory=list)
+    """Cooperation areas beyond the built-in ones."""
     countries: list[Country] = Field(default_factory=list)
+    """Countries (and the EU); every country a fact names must be here."""
     frameworks: list[Framework] = Field(default_factory=list)
+    """Alliances, bilateral arrangements, minilateral frameworks and multilateral bodies."""
     agreements: list[AgreementFact] = Field(default_factory=list)
+    """Agreements: RAA, ACSA, GSOMIA, ..."""
     asset_protection: list[AssetProtection] = Field(default_factory=list)
+    """Partners whose forces Japan's SDF Law Art. 95-2 (武器等防護) covers."""
     interests: list[Interest] = Field(default_factory=list)
+    """Strategic interests that the listed countries share."""
     events: list[Event] = Field(default_factory=list)
+    """Things that happened: government changes, launches, meetings, cancellations."""
     capabilities: list[Capability] = Field(default_factory=list)
+    """Elements of a country's own posture and its gaps."""
     remove: Removal | None = None
+    """Facts of the extended scenarios to delete, by identity (only with extends)."""
 
 
 class Scenario(Model):
