@@ -97,7 +97,9 @@ CASES: list[Case] = [
     Case(
         "too-many-nodes",
         {"a.yaml": HEADER + "countries: [" + ", ".join(["x"] * 50) + "]\n"},
-        "a.yaml:5:58: E104: more than 30 YAML nodes",
+        "a.yaml:5:58: E104: more than 30 YAML nodes\n"
+        "  hint: split the scenario with 'extends', or raise the limit from Python"
+        " (policyengine.loading.Limits)",
         limits=Limits(max_nodes=30),
     ),
     Case(
@@ -383,7 +385,8 @@ CASES: list[Case] = [
         {"a.yaml": HEADER + "  description: {ja: '', en: x}\n" + COUNTRIES + framework(members="[JPN]")},
         "a.yaml:5:21: E204: 'ja' must not be empty\n"
         "  hint: remove the key or give a text\n"
-        "a.yaml:12:14: E204: 'members' needs at least 2 item(s), not 1",
+        "a.yaml:12:14: E204: 'members' needs at least 2 item(s), not 1\n"
+        "  hint: list at least 2",
     ),
     # ---------------------------------------------------------------------- references
     Case(
@@ -612,7 +615,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError) as info:
         load_scenario("a.yaml")
-    assert info.value.render() == "a.yaml: E103: cannot read the file: Permission denied"
+    assert info.value.render() == (
+        "a.yaml: E103: cannot read the file: Permission denied\n"
+        "  hint: check that the file is readable by you (its permissions) and not locked"
+    )
 
 
 def test_unreadable_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

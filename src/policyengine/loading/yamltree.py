@@ -270,7 +270,12 @@ class _Builder:
                         "remove the '---' separator; one file is one document",
                     )
             if self.nodes > self.limits.max_nodes:
-                raise self.error("E104", f"more than {self.limits.max_nodes:,} YAML nodes", _mark(event))
+                raise self.error(
+                    "E104",
+                    f"more than {self.limits.max_nodes:,} YAML nodes",
+                    _mark(event),
+                    _LIMIT_HINT,
+                )
         return root if have_root else None
 
     def _key(self, value: Any, container: YMap, mark: Mark) -> Any:
@@ -395,6 +400,12 @@ def _decode(data: bytes, file: str) -> str:
         ) from None
 
 
+_LIMIT_HINT = (
+    "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)"
+)
+_READ_HINT = "check that the file is readable by you (its permissions) and not locked"
+
+
 def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Read a file with located errors for the usual ways this goes wrong."""
     try:
@@ -402,7 +413,9 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     except FileNotFoundError:
         raise input_error("E101", "file not found", Location(display), "check the path") from None
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise input_error(
+            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+        ) from None
     if path.is_dir():
         raise input_error(
             "E102", "this is a directory, not a file", Location(display), "name a .yaml file inside it"
@@ -414,15 +427,17 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             "E104",
             f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}",
             Location(display),
-            "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)",
+            _LIMIT_HINT,
         )
     try:
         with path.open("rb") as fh:
             data = fh.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise input_error(
+            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+        ) from None
     if len(data) > limits.max_bytes:
-        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display))
+        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), _LIMIT_HINT)
     return data
 
 

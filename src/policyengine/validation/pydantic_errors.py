@@ -270,12 +270,16 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
             location,
             "E204",
             f"'{subject}' needs {bound} {limit} item(s), not {ctx.get('actual_length', '?')}",
+            f"list {bound} {limit}",
         )
     if etype == "string_too_short":
         return Diagnostic(location, "E204", f"'{subject}' must not be empty", "remove the key or give a text")
     if etype == "string_too_long":
         return Diagnostic(
-            location, "E204", f"'{subject}' is longer than {ctx.get('max_length', 0):,} characters"
+            location,
+            "E204",
+            f"'{subject}' is longer than {ctx.get('max_length', 0):,} characters",
+            "shorten the text; cite the rest by its source",
         )
     if etype in _BOUNDS:
         return Diagnostic(
