@@ -18,6 +18,8 @@ class Matrix:
     cells: dict[str, dict[str, str]]
     #: the scenario the table describes (its title and date head the rendered table)
     header: ScenarioHeader | None = None
+    #: the kinds of framework shown (the paper's table shows the minilateral ones)
+    kinds: tuple[str, ...] = ("minilateral",)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON contract of ``policyengine matrix --format json``."""
@@ -53,4 +55,6 @@ def build_matrix(scenario: Scenario, *, kinds: tuple[str, ...] = ("minilateral",
     cells: dict[str, dict[str, str]] = {
         f.id: {a: str(f.areas[a]) for a in areas if a in f.areas} for f in frameworks
     }
-    return Matrix(frameworks, areas, {a: names.get(a, (a, a)) for a in areas}, cells, scenario.scenario)
+    return Matrix(
+        frameworks, areas, {a: names.get(a, (a, a)) for a in areas}, cells, scenario.scenario, kinds
+    )

@@ -14,10 +14,19 @@ TITLE = {
     "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
     "en": "Major minilateral security frameworks in the Indo-Pacific and their cooperation areas",
 }
+#: Title of a table that shows alliances and multilateral bodies too (--all-kinds).
+TITLE_ALL_KINDS = {
+    "ja": "インド太平洋地域における安全保障枠組みとその協力内容",
+    "en": "Security frameworks in the Indo-Pacific and their cooperation areas",
+}
 LEGEND = {
     "ja": "◎ 近年特に力を入れている問題　〇 共同声明等で言及された問題　- 言及なし",
     "en": "◎ a recent focus   〇 mentioned in joint statements   - not covered",
 }
+
+
+def _title(m: Matrix, lang: str) -> str:
+    return TITLE[lang] if tuple(m.kinds) == ("minilateral",) else TITLE_ALL_KINDS[lang]
 
 
 NOT_COVERED = {"ja": "言及なし", "en": "not covered"}
@@ -51,14 +60,14 @@ def render_json(m: Matrix) -> str:
 
 def render_text(m: Matrix, lang: str = "ja") -> str:
     headers, rows = _rows(m, lang)
-    head = "\n".join(line for line in (TITLE[lang], _subtitle(m, lang)) if line)
+    head = "\n".join(line for line in (_title(m, lang), _subtitle(m, lang)) if line)
     return f"{head}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
     headers, rows = _rows(m, lang)
     sub = _subtitle(m, lang)
-    head = f"## {TITLE[lang]}\n\n" + (f"{sub}\n\n" if sub else "")
+    head = f"## {_title(m, lang)}\n\n" + (f"{sub}\n\n" if sub else "")
     return head + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
@@ -90,11 +99,11 @@ def render_html(m: Matrix, lang: str = "ja") -> str:
     )
     sub = _subtitle(m, lang)
     body = (
-        f"<h1>{esc(TITLE[lang])}</h1>\n"
+        f"<h1>{esc(_title(m, lang))}</h1>\n"
         + (f'<p class="meta">{esc(sub)}</p>\n' if sub else "")
         + f'{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
     )
-    return html_page(TITLE[lang], body, lang=lang)
+    return html_page(_title(m, lang), body, lang=lang)
 
 
 def render(m: Matrix, fmt: str, lang: str) -> str:
