@@ -101,8 +101,8 @@ def test_bad_expectations_files_are_located(tmp_path: Path) -> None:
     result = _check("scenarios/baseline_2022.yaml", "--expect", str(path))
     assert result.exit_code == 2
     assert (
-        result.output
-        == f"{path}:3:28: E201: unknown key 'priorty' in recommended[0]\n  hint: did you mean 'priority'?\n"
+        result.output == f"{path}:3:28: E201: unknown key 'priorty' in recommended[conclude-raa/GBR]\n"
+        "  hint: did you mean 'priority'?\n"
     )
     path.write_text(
         "expectations: {}\n"

@@ -124,11 +124,12 @@ def test_schema_errors_are_located_with_did_you_mean(tmp_path: Path) -> None:
 """,
     )
     assert _errors(path) == [
-        f"{path}:13:9: E202: missing key 'description' in moves[0].injects[0]\n"
+        f"{path}:13:9: E202: missing key 'description' in moves[move-1].injects[i1]\n"
         "  hint: add 'description:' to this mapping",
-        f"{path}:15:9: E201: unknown key 'descripton' in moves[0].injects[0]\n"
+        f"{path}:15:9: E201: unknown key 'descripton' in moves[move-1].injects[i1]\n"
         "  hint: did you mean 'description'?",
-        f"{path}:17:11: E201: unknown key 'evnts' in moves[0].injects[0].add\n  hint: did you mean 'events'?",
+        f"{path}:17:11: E201: unknown key 'evnts' in moves[move-1].injects[i1].add\n"
+        "  hint: did you mean 'events'?",
     ]
 
 
@@ -193,7 +194,11 @@ def test_follow_up_needs_decision_and_earlier_inject(tmp_path: Path) -> None:
     [
         ("conclude-raa/FRX", "E301: unknown target 'FRX' in 'conclude-raa/FRX'"),
         ("propose-framework/KOR+JPN+AUS", "E204: grouping 'KOR+JPN+AUS' in 'propose-framework/KOR+JPN+AUS'"),
-        ("conclude-raa", "E204: invalid 'action': 'conclude-raa'"),
+        (
+            "conclude-raa",
+            "E204: invalid recommendation id 'conclude-raa' for 'action'\n"
+            "  hint: write ACTION/TARGET, e.g. conclude-raa/GBR or propose-framework/AUS+JPN+KOR",
+        ),
     ],
 )
 def test_recommendation_ids_are_checked(tmp_path: Path, rid: str, expected: str) -> None:

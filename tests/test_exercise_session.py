@@ -230,7 +230,10 @@ def test_not_a_log(tmp_path: Path) -> None:
     path.write_text('{"type": "decision", "seq": 0, "move": "m", "cell": "c", "action": "a"}\n')
     result = CliRunner().invoke(cli, ["exercise", "replay", str(path)])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:1:1: E602: the first record must be the 'exercise' header")
+    assert result.stderr == (
+        f"{path}:1:1: E601: not an exercise decision log: the first record must be the 'exercise' header\n"
+        "  hint: decision logs are written by 'policyengine exercise run --interactive'\n"
+    )
 
 
 def test_changed_exercise_is_refused(session, world: Path) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,9 @@ CODES: dict[str, str] = {
     "E104": "file too large",
     "E105": "not UTF-8 text",
     "E106": "binary content",
+    # files at git revisions (REV:PATH arguments)
+    "E107": "unknown git revision",
+    "E108": "not in a git repository",
     # YAML syntax and shape
     "E110": "YAML syntax error",
     "E111": "duplicate key",
@@ -54,9 +57,6 @@ CODES: dict[str, str] = {
     "E407": "rule too large for the engine",
     # usage
     "E501": "invalid argument",
-    # git revisions (REV:PATH arguments)
-    "E107": "unknown git revision",
-    "E108": "not in a git repository",
     # exercise decision logs
     "E601": "not an exercise decision log",
     "E602": "damaged decision log",

@@ -92,7 +92,7 @@ def resolve(arg: str, cwd: str | None = None) -> Revision:
     if top.returncode != 0:
         raise input_error(
             "E108",
-            f"{here} is not inside a git repository",
+            ("the current directory" if cwd is None else here) + " is not inside a git repository",
             where,
             "run policyengine inside the repository, or give the path of a file",
         )

@@ -14,8 +14,9 @@ MARKERS = {"scenario": "scenario", "pack": "rules", "expectations": "expectation
 
 
 def detect_kind(path: str) -> str:
-    """'scenario', 'rules' or 'exercise', from the file's top-level keys."""
-    doc = read_document(path)
+    """'scenario', 'rules', 'expectations' or 'exercise', from the file's top-level keys."""
+    # Only the top-level keys matter here: the loader of the kind found reports the problems.
+    doc = read_document(path, collect=True)
     for key, kind in MARKERS.items():
         if key in doc.tree:
             return kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policyengine.models.scenario import Framework, Scenario
+from policyengine.models.scenario import Framework, Scenario, ScenarioHeader
 from policyengine.models.vocabulary import AREA_NAMES, TABLE_AREA_IDS, TABLE_FRAMEWORK_IDS
 
 
@@ -16,6 +16,10 @@ class Matrix:
     areas: list[str]
     area_names: dict[str, tuple[str, str]]
     cells: dict[str, dict[str, str]]
+    #: the scenario the table describes (its title and date head the rendered table)
+    header: ScenarioHeader | None = None
+    #: the kinds of framework shown (the paper's table shows the minilateral ones)
+    kinds: tuple[str, ...] = ("minilateral",)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON contract of ``policyengine matrix --format json``."""
@@ -51,4 +55,6 @@ def build_matrix(scenario: Scenario, *, kinds: tuple[str, ...] = ("minilateral",
     cells: dict[str, dict[str, str]] = {
         f.id: {a: str(f.areas[a]) for a in areas if a in f.areas} for f in frameworks
     }
-    return Matrix(frameworks, areas, {a: names.get(a, (a, a)) for a in areas}, cells)
+    return Matrix(
+        frameworks, areas, {a: names.get(a, (a, a)) for a in areas}, cells, scenario.scenario, kinds
+    )

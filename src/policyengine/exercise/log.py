@@ -150,6 +150,9 @@ def read_log(path: str) -> LogContents:
             problems.append(Diagnostic(Location(path, number, 1), "E602", f"not a JSON record: {exc}"))
             continue
         problem = _check_record(record, len(contents.records))
+        if problem and number == 1 and isinstance(record, dict) and record.get("type") != "exercise":
+            # A file that does not open with the header is not a log at all, not a damaged one.
+            raise _not_a_log(path)
         if problem:
             problems.append(Diagnostic(Location(path, number, 1), "E602", problem))
             continue
@@ -161,13 +164,17 @@ def read_log(path: str) -> LogContents:
     if problems:
         raise InputError(problems)
     if not contents.records or contents.records[0].get("type") != "exercise":
-        raise input_error(
-            "E601",
-            "not an exercise decision log: the first record must be the 'exercise' header",
-            Location(path, 1, 1),
-            "decision logs are written by 'policyengine exercise run --interactive'",
-        )
+        raise _not_a_log(path)
     return contents
+
+
+def _not_a_log(path: str) -> InputError:
+    return input_error(
+        "E601",
+        "not an exercise decision log: the first record must be the 'exercise' header",
+        Location(path, 1, 1),
+        "decision logs are written by 'policyengine exercise run --interactive'",
+    )
 
 
 def _check_record(record: Any, index: int) -> str | None:
@@ -179,7 +186,7 @@ def _check_record(record: Any, index: int) -> str | None:
     if record.get("seq") != index:
         return f"record out of sequence: seq {record.get('seq')!r} where {index} was expected"
     if index == 0 and kind != "exercise":
-        return "the first record must be the 'exercise' header"
+        return "the first record must be the 'exercise' header"  # E601 when on the first line
     if index > 0 and kind == "exercise":
         return "a second 'exercise' header: a log holds one session"
     if kind == "exercise":

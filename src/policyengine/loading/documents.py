@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyengine.errors import input_error
-from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, parse_yaml, read_bytes
+from policyengine.errors import Diagnostic, InputError
+from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, parse_yaml_collecting, read_bytes
 from policyengine.locations import Location
 
 #: Reads the bytes of a file, given its path and the name to show in messages.
@@ -19,10 +19,17 @@ MAX_CHAIN = 32
 
 @dataclass(frozen=True)
 class Document:
-    """One parsed YAML file: its display name (as the user would write it) and its tree."""
+    """One parsed YAML file: its display name (as the user would write it) and its tree.
+
+    ``problems`` are the mistakes read past (duplicate keys, tags, impossible dates, ...): a
+    document read with ``collect=True`` may carry some, and whoever validates it reports them.
+    """
 
     display: str
     tree: YMap
+    problems: tuple[Diagnostic, ...] = ()
+    #: the path the file was read from (``display`` may differ: a shorter name for messages)
+    path: str = ""
 
 
 def filesystem_reader(limits: Limits = DEFAULT_LIMITS) -> Reader:
@@ -33,21 +40,38 @@ def filesystem_reader(limits: Limits = DEFAULT_LIMITS) -> Reader:
 
 
 def read_document(
-    path: str, display: str | None = None, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
+    path: str,
+    display: str | None = None,
+    *,
+    reader: Reader | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    collect: bool = False,
 ) -> Document:
-    """Read one YAML file whose top level must be a mapping."""
+    """Read one YAML file whose top level must be a mapping.
+
+    With ``collect=False`` any problem raises :class:`InputError`. With ``collect=True`` the
+    problems that leave the file readable are returned in ``Document.problems`` instead, so
+    that a validator can report them together with its own findings.
+    """
     name = display if display is not None else str(path)
     read = reader or filesystem_reader(limits)
-    tree = parse_yaml(read(str(path), name), name, limits)
+    tree, problems = parse_yaml_collecting(read(str(path), name), name, limits)
     if not isinstance(tree, YMap):
         what = "empty" if tree is None else f"a {_shape(tree)}"
-        raise input_error(
-            "E114",
-            f"the top level is {what}; it must be a mapping of sections",
-            Location(name, 1, 1),
-            "start the file with 'scenario:' (a scenario) or 'pack:' (a rule pack)",
+        raise InputError(
+            [
+                *problems,
+                Diagnostic(
+                    Location(name, 1, 1),
+                    "E114",
+                    f"the top level is {what}; it must be a mapping of sections",
+                    "start the file with 'scenario:' (a scenario) or 'pack:' (a rule pack)",
+                ),
+            ]
         )
-    return Document(name, tree)
+    if problems and not collect:
+        raise InputError(problems)
+    return Document(name, tree, tuple(problems), str(path))
 
 
 def _shape(value: object) -> str:
@@ -65,59 +89,113 @@ def join_display(parent_display: str, target: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(parent_display), target))
 
 
+@dataclass(frozen=True)
+class Chain:
+    """A scenario and the files it extends, child first, as far as they could be read.
+
+    ``problems`` holds what stopped the chain (a cycle, a missing or unreadable target); each
+    document carries the problems read past in it. ``broken`` tells whether the chain is
+    incomplete.
+    """
+
+    documents: list[Document]
+    problems: list[Diagnostic]
+    broken: bool
+
+
 def read_chain(
     path: str, display: str | None = None, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> list[Document]:
-    """Read a scenario and every file it ``extends``, child first.
+    """Read a scenario and every file it ``extends``, child first; any problem raises.
 
     ``extends`` is relative to the file that names it. A cycle or a missing target is a located
     error at the ``extends`` line.
     """
-    docs = [read_document(path, display, reader=reader, limits=limits)]
-    seen = {_identity(docs[0].display): 0}
+    chain = read_chain_collecting(path, display, reader=reader, limits=limits)
+    problems = [*chain.problems, *(p for d in chain.documents for p in d.problems)]
+    if problems:
+        raise InputError(problems)
+    return chain.documents
+
+
+def read_chain_collecting(
+    path: str, display: str | None = None, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Chain:
+    """Like :func:`read_chain`, but a broken link ends the chain instead of raising.
+
+    The first file must be readable (otherwise :class:`InputError`); what the files read so far
+    say can then still be checked and reported together with the broken link.
+    """
+    docs = [read_document(path, display, reader=reader, limits=limits, collect=True)]
+    problems: list[Diagnostic] = []
+    # Targets are found from where each file really is, and named in messages relative to the
+    # name the user gave: both are joined the same way.
+    seen = {_identity(docs[0].path): 0}
     while True:
         current = docs[-1]
         header = current.tree.get("scenario")
         if not isinstance(header, YMap) or "extends" not in header:
-            return docs
+            return Chain(docs, problems, broken=False)
         target = header["extends"]
         where = header.location("extends", of_value=True)
         if not isinstance(target, str) or not target.strip():
-            raise input_error("E203", "'extends' must be the path of a scenario file", where)
+            problems.append(
+                Diagnostic(
+                    where,
+                    "E203",
+                    "'extends' must be the path of a scenario file",
+                    "e.g. extends: baseline_2022.yaml (relative to this file's folder)",
+                )
+            )
+            return Chain(docs, problems, broken=True)
         name = join_display(current.display, target)
-        key = _identity(name)
+        real = join_display(current.path, target)
+        key = _identity(real)
         if key in seen:
             cycle = [d.display for d in docs[seen[key] :]] + [name]
-            raise input_error(
-                "E304",
-                "extends cycle: " + " -> ".join(cycle),
-                where,
-                "a scenario cannot extend itself, directly or through others",
-            )
-        if len(docs) >= MAX_CHAIN:
-            raise input_error("E304", f"extends chain longer than {MAX_CHAIN} files", where)
-        try:
-            parent = read_document(name, name, reader=reader, limits=limits)
-        except Exception as exc:
-            from policyengine.errors import InputError
-
-            if not isinstance(exc, InputError):
-                raise
-            first = exc.diagnostics[0]
-            if first.code in ("E101", "E102", "E103"):
-                raise input_error(
-                    "E305",
-                    f"extends '{target}': {first.message} ({name})",
+            problems.append(
+                Diagnostic(
                     where,
-                    "the path is relative to the file that names it",
-                ) from None
-            raise
+                    "E304",
+                    "extends cycle: " + " -> ".join(cycle),
+                    "a scenario cannot extend itself, directly or through others; "
+                    "remove one of these 'extends'",
+                )
+            )
+            return Chain(docs, problems, broken=True)
+        if len(docs) >= MAX_CHAIN:
+            problems.append(
+                Diagnostic(
+                    where,
+                    "E304",
+                    f"extends chain longer than {MAX_CHAIN} files",
+                    "merge some of the files of the chain",
+                )
+            )
+            return Chain(docs, problems, broken=True)
+        try:
+            parent = read_document(real, name, reader=reader, limits=limits, collect=True)
+        except InputError as exc:
+            first = exc.diagnostics[0]
+            if len(exc.diagnostics) == 1 and first.code in ("E101", "E102", "E103"):
+                problems.append(
+                    Diagnostic(
+                        where,
+                        "E305",
+                        f"cannot extend '{target}': {first.message} (looked for {name})",
+                        "the path is relative to the folder of the file that names it",
+                    )
+                )
+            else:
+                # The target is there but broken: its own located errors say why.
+                problems.extend(exc.diagnostics)
+            return Chain(docs, problems, broken=True)
         seen[key] = len(docs)
         docs.append(parent)
 
 
-def _identity(display: str) -> str:
+def _identity(path: str) -> str:
     try:
-        return str(Path(display).resolve())
+        return str(Path(path).resolve())
     except OSError:
-        return os.path.abspath(display)
+        return os.path.abspath(path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.errors import Diagnostic, InputError, input_error, sort_diagnostics
 from policyengine.locations import Location
 
 Mark = tuple[int, int]  # 1-based line and column
@@ -144,7 +144,13 @@ def _mark(event: Any) -> Mark:
 
 
 class _Builder:
-    """Turns PyYAML events into YMap/YSeq trees, enforcing the limits."""
+    """Turns PyYAML events into YMap/YSeq trees, enforcing the limits.
+
+    Problems that leave the rest of the file readable (a duplicate key, a non-text key, a tag,
+    an impossible date) are collected in ``problems`` and reading goes on, so that a file's
+    mistakes are reported together. Problems that stop the parser or guard against hostile
+    input (syntax, depth, aliases, size, several documents) raise at once.
+    """
 
     def __init__(self, file: str, limits: Limits) -> None:
         self.file = file
@@ -152,9 +158,13 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.alias_nodes = 0
         self.nodes = 0
+        self.problems: list[Diagnostic] = []
 
     def error(self, code: str, message: str, mark: Mark, hint: str | None = None) -> InputError:
         return input_error(code, message, Location(self.file, *mark), hint)
+
+    def problem(self, code: str, message: str, mark: Mark, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(Location(self.file, *mark), code, message, hint))
 
     def build(self, events: Iterator[Any]) -> Any:
         import yaml
@@ -178,23 +188,10 @@ class _Builder:
                 container.marks.append(mark)
                 return
             key = frame[2]
-            if key is _NO_KEY:
-                if not isinstance(value, str) or isinstance(value, _Node):
-                    raise self.error(
-                        "E114",
-                        "mapping keys must be plain text",
-                        mark,
-                        'quote the key, e.g. "2022": ..., or restructure the mapping',
-                    )
-                if value in container:
-                    first = container.marks[value]
-                    raise self.error(
-                        "E111",
-                        f"duplicate key '{value}' (first written at line {first[0]})",
-                        mark,
-                        "YAML keeps only one value per key; merge the two entries or rename one",
-                    )
-                frame[2] = value
+            if key is _DISCARD:  # the value of a rejected key
+                frame[2] = _NO_KEY
+            elif key is _NO_KEY:
+                frame[2] = self._key(value, container, mark)
                 frame[3] = mark
             else:
                 container[key] = value
@@ -207,16 +204,19 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 mark = _mark(event)
                 self._check_tag(event, mark)
+                in_key = bool(stack) and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY
                 if not event.style and event.implicit[0]:
                     try:
                         value: Any = resolve_plain(event.value)
                     except ValueError as exc:
-                        raise self.error("E116", str(exc), mark) from None
+                        self.problem("E116", str(exc), mark, _range_hint(event.value))
+                        value = event.value
+                    if in_key and value == "<<":
+                        value = _MERGE_KEY
                 else:
                     value = event.value
                 self.nodes += 1
-                in_key = bool(stack) and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY
-                if in_key and not isinstance(value, str):
+                if in_key and not isinstance(value, str) and value is not _MERGE_KEY:
                     value = _Node(value)  # non-text key: rejected in attach()
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
@@ -231,13 +231,6 @@ class _Builder:
                         mark,
                         "scenario and rule files need only a few levels; flatten the structure",
                     )
-                if stack and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY:
-                    raise self.error(
-                        "E114",
-                        "mapping keys must be plain text",
-                        mark,
-                        "complex (mapping or list) keys are not supported",
-                    )
                 container: Any = (
                     YMap(self.file, mark) if kind is yaml.MappingStartEvent else YSeq(self.file, mark)
                 )
@@ -251,13 +244,18 @@ class _Builder:
             elif kind is yaml.AliasEvent:
                 mark = _mark(event)
                 if event.anchor not in self.anchors:
-                    raise self.error("E110", f"unknown alias '*{event.anchor}'", mark)
+                    raise self.error(
+                        "E110",
+                        f"unknown alias '*{event.anchor}'",
+                        mark,
+                        f"define '&{event.anchor}' on a value written before this alias",
+                    )
                 value, size = self.anchors[event.anchor]
                 self.alias_nodes += size
                 if self.alias_nodes > self.limits.max_alias_nodes:
                     raise self.error(
                         "E113",
-                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes",
+                        f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
                         mark,
                         "this looks like an alias bomb; write the data out instead of nesting aliases",
                     )
@@ -272,16 +270,47 @@ class _Builder:
                         "remove the '---' separator; one file is one document",
                     )
             if self.nodes > self.limits.max_nodes:
-                raise self.error("E104", f"more than {self.limits.max_nodes} YAML nodes", _mark(event))
+                raise self.error(
+                    "E104",
+                    f"more than {self.limits.max_nodes:,} YAML nodes",
+                    _mark(event),
+                    _LIMIT_HINT,
+                )
         return root if have_root else None
+
+    def _key(self, value: Any, container: YMap, mark: Mark) -> Any:
+        """Accept a mapping key (its text), or record why not and discard its entry."""
+        if value is _MERGE_KEY:
+            self.problem(
+                "E115",
+                "YAML merge keys ('<<') are not supported",
+                mark,
+                "write the keys out in this mapping instead of merging another one in",
+            )
+            return _DISCARD
+        if not isinstance(value, str):
+            if isinstance(value, (YMap, YSeq)):
+                hint = "a key must be a single word or quoted text, not a mapping or a list"
+            else:
+                shown = _render_key(value.value if isinstance(value, _Node) else value)
+                hint = f'quote the key to make it text, e.g. "{shown}":'
+            self.problem("E114", "mapping keys must be text", mark, hint)
+            return _DISCARD
+        if value in container:
+            first = container.marks[value]
+            self.problem(
+                "E111",
+                f"duplicate key '{value}' (first written at line {first[0]})",
+                mark,
+                "YAML keeps only one value per key; merge the two entries or rename one",
+            )
+            return _DISCARD
+        return value
 
     def _check_tag(self, event: Any, mark: Mark) -> None:
         tag = getattr(event, "tag", None)
         if tag is None:
             return
-        implicit = getattr(event, "implicit", True)
-        if isinstance(implicit, tuple):
-            implicit = implicit[0] or implicit[1]
         if tag in _STR_TAGS and type(event).__name__ == "ScalarEvent":
             return
         if (
@@ -289,14 +318,27 @@ class _Builder:
             and type(event).__name__ != "ScalarEvent"
         ):
             return
-        if implicit and tag is None:
-            return
-        raise self.error(
+        shown = "!!" + tag[len(_CORE_PREFIX) :] if tag.startswith(_CORE_PREFIX) else tag
+        self.problem(
             "E115",
-            f"explicit YAML tag '{tag}' is not supported",
+            f"explicit YAML tag '{shown}' is not supported",
             mark,
             "remove the tag: policyengine reads plain data only, never objects",
         )
+
+
+def _render_key(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _range_hint(text: str) -> str:
+    if _DATE_RE.match(text):
+        return "write a date that exists, as YYYY-MM-DD"
+    return "put the value in quotes if it is meant as text"
 
 
 class _Node:
@@ -309,6 +351,9 @@ class _Node:
 
 
 _NO_KEY = object()
+_DISCARD = object()  # the key was rejected: drop the value that follows
+_MERGE_KEY = object()  # an unquoted "<<" key (YAML 1.1 merge)
+_CORE_PREFIX = "tag:yaml.org,2002:"
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -317,10 +362,20 @@ def _decode(data: bytes, file: str) -> str:
             "E105",
             "the file is UTF-16 encoded",
             Location(file),
-            "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8",
+            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    head = data[:64]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if (even >= 2 and odd == 0) or (odd >= 2 and even == 0):
+        # NUL bytes at every other position: UTF-16 text without a byte-order mark, not binary.
+        raise input_error(
+            "E105",
+            "the file looks UTF-16 encoded",
+            Location(file),
+            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
+        )
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
@@ -345,6 +400,12 @@ def _decode(data: bytes, file: str) -> str:
         ) from None
 
 
+_LIMIT_HINT = (
+    "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)"
+)
+_READ_HINT = "check that the file is readable by you (its permissions) and not locked"
+
+
 def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Read a file with located errors for the usual ways this goes wrong."""
     try:
@@ -352,7 +413,9 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     except FileNotFoundError:
         raise input_error("E101", "file not found", Location(display), "check the path") from None
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise input_error(
+            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+        ) from None
     if path.is_dir():
         raise input_error(
             "E102", "this is a directory, not a file", Location(display), "name a .yaml file inside it"
@@ -364,16 +427,38 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             "E104",
             f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}",
             Location(display),
-            "split the scenario with 'extends', or raise the limit from Python (policyengine.loading.Limits)",
+            _LIMIT_HINT,
         )
     try:
         with path.open("rb") as fh:
             data = fh.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise input_error(
+            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+        ) from None
     if len(data) > limits.max_bytes:
-        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display))
+        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), _LIMIT_HINT)
     return data
+
+
+#: Hints for the parser's messages, by a phrase they contain (libyaml and PyYAML word them alike).
+_SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "a value containing ': ' must be quoted"),
+    (
+        "expected ',' or",
+        "separate the items of [...] and {...} with ', ', and quote values containing ':' or ','",
+    ),
+    ("could not find expected ':'", "a key needs ': ' after it; a line of text belongs to a key"),
+    ("found unexpected end of stream", "the quote opened here is never closed"),
+    ("did not find expected node content", "a value is missing, or a '[' or '{' is not closed"),
+    ("did not find expected key", "the entries of one mapping must start in the same column"),
+    ("expected <block end>", "the entries of one mapping or list must start in the same column"),
+    ("did not find expected '-' indicator", "the items of one list must start in the same column"),
+    (
+        "block sequence entries are not allowed",
+        "a list item ('- ') cannot follow a key's value on the same level; indent it under its key",
+    ),
+)
 
 
 def _syntax_hint(text: str, index: int, problem: str) -> str | None:
@@ -384,13 +469,29 @@ def _syntax_hint(text: str, index: int, problem: str) -> str | None:
         return "YAML needs spaces, not tabs, for indentation"
     if char and char in "%@`":
         return f"a plain value cannot start with '{char}'; put the value in quotes"
-    if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted"
+    for phrase, hint in _SYNTAX_HINTS:
+        if phrase in problem:
+            return hint
     return None
 
 
-def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`."""
+def _points_back(problem: str, mark: Any, text: str) -> bool:
+    """Whether the parser's context (where a construct began) locates the mistake better."""
+    if mark is None or mark.index >= len(text.rstrip()):
+        return True
+    return "could not find expected ':'" in problem
+
+
+def parse_yaml_collecting(
+    text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Any, list[Diagnostic]]:
+    """Parse YAML text into YMap/YSeq/scalars, returning the tree and the problems read past.
+
+    Problems that stop reading (syntax, encoding, limits) raise :class:`InputError`. Problems
+    that do not (duplicate or non-text keys, tags, out-of-range values) are returned, sorted,
+    with the tree as best read: the first of duplicate keys kept, rejected entries dropped,
+    out-of-range values kept as their text. Callers must report them.
+    """
     import yaml
 
     if isinstance(text, bytes):
@@ -398,17 +499,29 @@ def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) ->
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder(file, limits)
     try:
-        return builder.build(yaml.parse(text, Loader=loader_cls))
+        tree = builder.build(yaml.parse(text, Loader=loader_cls))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = exc.problem or exc.context or "invalid YAML"
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and _points_back(problem, mark, text):
+            # An unclosed quote or bracket is found at the end of the file: show where it opened.
+            mark = exc.context_mark
+        loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         hint = _syntax_hint(text, mark.index if mark else -1, problem)
         raise InputError([Diagnostic(loc, "E110", f"YAML syntax error: {problem}", hint)]) from None
     except yaml.YAMLError as exc:
         raise input_error("E110", f"YAML syntax error: {exc}", Location(file)) from None
     except RecursionError:
         raise input_error("E112", "nesting too deep", Location(file)) from None
+    return tree, sort_diagnostics(builder.problems)
+
+
+def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`."""
+    tree, problems = parse_yaml_collecting(text, file, limits)
+    if problems:
+        raise InputError(problems)
+    return tree
 
 
 def read_yaml(

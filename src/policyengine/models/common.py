@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 COUNTRY_CODE_PATTERN = r"^(?:[A-Z]{3}|EU)$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_RE = re.compile(DATE_PATTERN)
 
 #: ISO 3166-1 alpha-3 code, or ``EU`` for the European Union.
 CountryCode = Annotated[str, StringConstraints(strict=True, pattern=COUNTRY_CODE_PATTERN)]
 #: Lower-case kebab-case identifier (``jpn-usa-aus``, ``raa-jpn-gbr``).
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20_000)]
+
+
+def _date(value: Any) -> Any:
+    """Accept a date, or text written YYYY-MM-DD; nothing else (no timestamps, no numbers).
+
+    YAML 1.2 editors see an unquoted 2022-05-10 as text, the loader as a date: both are fine.
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError("date_value", "{reason}", {"reason": str(exc)}) from None
+    raise PydanticCustomError("date_type", "Input should be a date written YYYY-MM-DD")
+
+
+#: A calendar date, written YYYY-MM-DD.
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+
+
+class FactError(ValueError):
+    """A fact whose parts are each valid but do not fit together (reported as E307).
+
+    ``hint`` tells how to fix it; ``field`` (a key of the fact) or ``index`` (an item of the
+    list being validated) says where, more precisely than the whole fact.
+    """
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, field: str | None = None, index: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.field = field
+        self.index = index
 
 
 class Model(BaseModel):
@@ -25,6 +69,8 @@ class Model(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         hide_input_in_errors=True,
+        # A field's docstring describes it in the JSON Schema, which editors show on hover.
+        use_attribute_docstrings=True,
     )
 
 
@@ -32,7 +78,9 @@ class I18nText(Model):
     """A text in Japanese and English."""
 
     ja: Text
+    """Japanese."""
     en: Text
+    """English."""
 
     def get(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
@@ -42,12 +90,17 @@ class Source(Model):
     """Where a fact or rule comes from. ``quote`` must occur verbatim in ``document``."""
 
     document: Text
+    """The source's id; the paper is minilateral-2022."""
     locator: Text | None = None
+    """Where in the document: for the paper ミニラテラリズムの意義と役割, 表 or 日本への含意."""
     quote: Text | None = None
+    """The document's words that state this, verbatim (matched with all whitespace removed)."""
 
 
 class Fact(Model):
     """Every fact may cite its source and carry a free-text note."""
 
     source: Source | None = None
+    """Where the fact comes from: document, locator, quote."""
     note: Text | None = None
+    """Anything else: where a detail the source does not give comes from, a caveat."""

@@ -34,7 +34,8 @@ from policyengine.models.scenario import (
 RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
 RecommendationId = Annotated[str, StringConstraints(strict=True, pattern=RECOMMENDATION_ID_PATTERN)]
 #: Exercise clock time of an inject within its move (MSEL "time" column).
-ClockTime = Annotated[str, StringConstraints(strict=True, pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+CLOCK_TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+ClockTime = Annotated[str, StringConstraints(strict=True, pattern=CLOCK_TIME_PATTERN)]
 
 
 def _unique_ids(items: list[Id], what: str) -> list[Id]:

@@ -43,7 +43,11 @@ class Condition(Model):
     at_least: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
     at_most: Annotated[StrictInt, Field(ge=0, le=1_000_000)] | None = None
 
-    model_config = Model.model_config | {"populate_by_name": False}
+    model_config = Model.model_config | {
+        "populate_by_name": False,
+        # What _one_kind checks, said for editors: exactly one of match, absent, count.
+        "json_schema_extra": {"oneOf": [{"required": [k]} for k in ("match", "absent", "count")]},
+    }
 
     @model_validator(mode="after")
     def _one_kind(self) -> Condition:

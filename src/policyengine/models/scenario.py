@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
-from policyengine.models.common import CountryCode, Fact, I18nText, Id, Model, Source, Text
+from policyengine.models.common import CountryCode, Date, Fact, FactError, I18nText, Id, Model, Source, Text
 
 AreaId = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Level = Literal["focus", "mentioned"]
@@ -73,9 +72,9 @@ CapabilityStatus = Literal["gap", "needs-review", "adequate", "improving"]
 
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
-    for v in values:
+    for i, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"{what} lists '{v}' twice")
+            raise FactError(f"'{v}' is listed twice", hint="list each once", index=i)
         seen.add(v)
     return values
 
@@ -84,50 +83,85 @@ class ScenarioHeader(Model):
     """``scenario:`` block: identity, title, the date the world is described as of."""
 
     id: Id
+    """The scenario's identity, shown in reports."""
     title: I18nText
-    as_of: dt.date
+    """What world this is, in Japanese and English."""
+    as_of: Date
+    """The date the world is described as of (YYYY-MM-DD)."""
     extends: Text | None = None
+    """Path of the scenario this one starts from, relative to this file's folder."""
     description: I18nText | None = None
+    """A longer account of the scenario."""
 
 
 class AreaDefinition(Model):
     """A cooperation area beyond the built-in vocabulary."""
 
     id: AreaId
+    """The area's identity, used in the areas of frameworks, interests and events."""
     name: I18nText
+    """Display names."""
     note: Text | None = None
+    """Anything else."""
 
 
 class Country(Fact):
+    """A country (or the EU). Every country a fact names must be declared."""
+
     code: CountryCode
+    """ISO 3166-1 alpha-3 code in capitals (JPN, GBR), or EU. Identity of the fact."""
     name: I18nText
+    """Display names."""
     region: Region
+    """Whether the country is of the Indo-Pacific region."""
     alignment: Alignment
+    """Its place in the regional order; hub is the United States."""
     indo_pacific_engagement: Trend
+    """Its recorded engagement in the region (a change is better recorded as an event's stance)."""
 
 
 class Mechanism(Model):
     """A standing channel of a framework (a ministerial meeting, director-general talks, ...)."""
 
     id: Id
+    """Identity within the framework."""
     name: I18nText
+    """Display names."""
     kind: MechanismKind
+    """What kind of channel it is."""
     activity: Activity = "regular"
-    established: dt.date | None = None
+    """How often it actually meets."""
+    established: Date | None = None
+    """When it began (YYYY-MM-DD)."""
     source: Source | None = None
+    """Where this comes from: document, locator, quote."""
     note: Text | None = None
+    """Anything else."""
 
 
 class Framework(Fact):
+    """A security framework: an alliance, a bilateral arrangement, a minilateral or multilateral body."""
+
     id: Id
+    """Identity of the framework (the paper's: jpn-usa-kor, jpn-usa-aus, quad, jpn-aus-ind, aukus, aus-idn-
+    ind, aus-fra-ind, idn-mys-phl).
+    """
     name: I18nText
+    """Display names."""
     members: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """Member country codes: at least two, each once, each declared under countries."""
     kind: FrameworkKind
+    """alliance, bilateral, minilateral or multilateral; the matrix shows the minilateral ones."""
     formal_treaty: StrictBool
+    """Whether the framework rests on a treaty."""
     status: FrameworkStatus
+    """proposed, active or suspended."""
     areas: dict[AreaId, Level] = Field(default_factory=dict)
+    """Cooperation areas it covers: focus (◎, a recent focus) or mentioned (〇, in joint statements)."""
     mechanisms: list[Mechanism] = Field(default_factory=list)
-    established: dt.date | None = None
+    """Its standing channels (ministerial meetings, director-general talks, ...)."""
+    established: Date | None = None
+    """When it began (YYYY-MM-DD)."""
 
     @field_validator("members")
     @classmethod
@@ -147,9 +181,14 @@ class Framework(Fact):
 
 
 class AgreementDates(Model):
-    negotiation_started: dt.date | None = None
-    signed: dt.date | None = None
-    in_force: dt.date | None = None
+    """The steps of an agreement, each optional, in order."""
+
+    negotiation_started: Date | None = None
+    """When negotiations began (YYYY-MM-DD)."""
+    signed: Date | None = None
+    """When it was signed (YYYY-MM-DD); not before negotiation_started."""
+    in_force: Date | None = None
+    """When it entered into force (YYYY-MM-DD); not before signed."""
 
     @model_validator(mode="after")
     def _ordered(self) -> AgreementDates:
@@ -164,17 +203,29 @@ class AgreementDates(Model):
         ]
         for (n1, d1), (n2, d2) in itertools.pairwise(steps):
             if d1 > d2:
-                raise ValueError(f"{n2} ({d2}) is before {n1} ({d1})")
+                raise FactError(
+                    f"'{n2}' ({d2}) is before '{n1}' ({d1})",
+                    hint="an agreement is negotiated, then signed, then enters into force",
+                    field=n2,
+                )
         return self
 
 
 class AgreementFact(Fact):
+    """An agreement between countries: an RAA, ACSA, GSOMIA, ..."""
+
     id: Id
+    """Identity of the agreement."""
     kind: AgreementKind
+    """raa: Reciprocal Access Agreement (円滑化協定); acsa; gsomia; ..."""
     name: I18nText | None = None
+    """Display names."""
     parties: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """Party country codes: at least two, each once, each declared."""
     status: AgreementStatus
+    """negotiating, signed or in-force; must agree with dates."""
     dates: AgreementDates = Field(default_factory=AgreementDates)
+    """negotiation_started, signed, in_force, in that order."""
 
     @field_validator("parties")
     @classmethod
@@ -184,9 +235,19 @@ class AgreementFact(Fact):
     @model_validator(mode="after")
     def _status_matches_dates(self) -> AgreementFact:
         if self.status == "negotiating" and (self.dates.signed or self.dates.in_force):
-            raise ValueError("status is 'negotiating' but dates give a signature or entry into force")
+            later = "signed" if self.dates.signed else "in_force"
+            raise FactError(
+                f"status is 'negotiating', but dates.{later} says it was "
+                + ("signed" if later == "signed" else "in force"),
+                hint="set the status the dates imply ('signed' or 'in-force'), or remove the date",
+                field="status",
+            )
         if self.status == "signed" and self.dates.in_force:
-            raise ValueError("status is 'signed' but dates give an entry into force; use 'in-force'")
+            raise FactError(
+                "status is 'signed', but dates.in_force says it is in force",
+                hint="set status: in-force, or remove dates.in_force",
+                field="status",
+            )
         return self
 
 
@@ -194,17 +255,24 @@ class AssetProtection(Fact):
     """Whose forces Japan's asset-protection provision (SDF Law Art. 95-2, 武器等防護) covers."""
 
     partner: CountryCode
-    since: dt.date
+    """Whose forces the SDF may protect: a declared country other than JPN. Identity of the fact."""
+    since: Date
+    """When the protection began (YYYY-MM-DD)."""
     basis: Text | None = None
+    """The legal basis, e.g. 自衛隊法第95条の2."""
 
 
 class Interest(Fact):
     """A strategic interest the listed countries share."""
 
     id: Id
+    """Identity of the interest."""
     countries: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
+    """The countries that share it: at least two, each once, each declared."""
     areas: Annotated[list[AreaId], Field(min_length=1)]
+    """The areas it concerns: at least one, built in or declared."""
     description: I18nText | None = None
+    """What the interest is."""
 
     @field_validator("countries")
     @classmethod
@@ -225,32 +293,53 @@ class Stance(Model):
     """What an event changed in a country's posture."""
 
     indo_pacific_engagement: Trend | None = None
+    """The country's engagement in the region after the event."""
     alignment: Alignment | None = None
+    """The country's alignment after the event."""
 
 
 class Event(Fact):
+    """Something that happened: a government change, a framework's launch, a meeting cancelled."""
+
     id: Id
-    date: dt.date
+    """Identity of the event."""
+    date: Date
+    """When it happened (YYYY-MM-DD)."""
     kind: EventKind
+    """What kind of event it is."""
     name: I18nText | None = None
+    """Display names, used in justifications."""
     country: CountryCode | None = None
+    """The country it concerns."""
     countries: list[CountryCode] = Field(default_factory=list)
+    """The countries taking part."""
     framework: Id | None = None
+    """The framework it concerns (a framework id)."""
     agreement: Id | None = None
+    """The agreement it concerns (an agreement id)."""
     caused_by: Id | None = None
+    """An earlier event that led to this one (an event id, not this one)."""
     stance: Stance | None = None
+    """What it changed in the posture of country."""
     areas: list[AreaId] = Field(default_factory=list)
+    """The cooperation areas it concerns."""
     description: I18nText | None = None
+    """What happened."""
 
 
 class Capability(Fact):
     """One element of a country's own posture, and whether it is a gap (Japan's, in the paper)."""
 
     id: Id
+    """Identity of the capability."""
     holder: CountryCode = "JPN"
+    """Whose posture this is (default JPN)."""
     domain: CapabilityDomain
+    """Which part of the posture."""
     status: CapabilityStatus
+    """gap, needs-review, adequate or improving."""
     description: I18nText | None = None
+    """What it is and why it matters."""
 
 
 class Watch(Model):
@@ -258,10 +347,13 @@ class Watch(Model):
     variables) exists, or, with ``absent: true``, that no such fact exists."""
 
     fact: Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+    """The fact kind watched, as rules see it (agreement, framework, asset_protection, ...)."""
     where: dict[Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,63}$")], Any] = (
         Field(default_factory=dict)
     )
+    """Field tests in the rule-pack syntax, values only (status: in-force, since: {lt: 2023-01-01})."""
     absent: StrictBool = False
+    """true: the signpost trips when no fact of the kind matches (default false: when one does)."""
 
 
 class Assumption(Model):
@@ -269,52 +361,84 @@ class Assumption(Model):
     this one: a fact with the identity of an existing one replaces it whole."""
 
     countries: list[Country] = Field(default_factory=list)
+    """Countries to add, or to replace by code."""
     frameworks: list[Framework] = Field(default_factory=list)
+    """Frameworks to add, or to replace by id."""
     agreements: list[AgreementFact] = Field(default_factory=list)
+    """Agreements to add, or to replace by id."""
     asset_protection: list[AssetProtection] = Field(default_factory=list)
+    """Asset protection to add, or to replace by partner."""
     interests: list[Interest] = Field(default_factory=list)
+    """Shared interests to add, or to replace by id."""
     events: list[Event] = Field(default_factory=list)
+    """Events to add, or to replace by id."""
     capabilities: list[Capability] = Field(default_factory=list)
+    """Capabilities to add, or to replace by id."""
 
 
 class Signpost(Fact):
     """A watched condition: has it tripped, and what would tripping it change? (docs/diff.md)"""
 
     id: Id
+    """Identity of the signpost."""
     name: I18nText
+    """The development watched for, in Japanese and English."""
     description: I18nText | None = None
+    """Why it matters."""
     watch: Watch
+    """The condition: a fact kind and field tests; the signpost trips when it holds."""
     assume: Assumption | None = None
+    """Facts that make the condition true, to compute what tripping it would change."""
 
 
 class Removal(Model):
     """``remove:`` section of a scenario that extends another: identities to delete."""
 
     areas: list[AreaId] = Field(default_factory=list)
+    """Identities of areas facts of the extended scenarios to delete."""
     countries: list[CountryCode] = Field(default_factory=list)
+    """Identities of countries facts of the extended scenarios to delete."""
     frameworks: list[Id] = Field(default_factory=list)
+    """Identities of frameworks facts of the extended scenarios to delete."""
     agreements: list[Id] = Field(default_factory=list)
+    """Identities of agreements facts of the extended scenarios to delete."""
     asset_protection: list[CountryCode] = Field(default_factory=list)
+    """Identities of asset protection facts of the extended scenarios to delete."""
     interests: list[Id] = Field(default_factory=list)
+    """Identities of interests facts of the extended scenarios to delete."""
     events: list[Id] = Field(default_factory=list)
+    """Identities of events facts of the extended scenarios to delete."""
     capabilities: list[Id] = Field(default_factory=list)
+    """Identities of capabilities facts of the extended scenarios to delete."""
     signposts: list[Id] = Field(default_factory=list)
+    """Identities of signposts of the extended scenarios to delete."""
 
 
 class ScenarioFile(Model):
     """One scenario file as written (before ``extends`` is resolved)."""
 
     scenario: ScenarioHeader
+    """The header: id, title, as_of, extends."""
     areas: list[AreaDefinition] = Field(default_factory=list)
+    """Cooperation areas beyond the built-in ones."""
     countries: list[Country] = Field(default_factory=list)
+    """Countries (and the EU); every country a fact names must be here."""
     frameworks: list[Framework] = Field(default_factory=list)
+    """Alliances, bilateral arrangements, minilateral frameworks and multilateral bodies."""
     agreements: list[AgreementFact] = Field(default_factory=list)
+    """Agreements: RAA, ACSA, GSOMIA, ..."""
     asset_protection: list[AssetProtection] = Field(default_factory=list)
+    """Partners whose forces Japan's SDF Law Art. 95-2 (武器等防護) covers."""
     interests: list[Interest] = Field(default_factory=list)
+    """Strategic interests that the listed countries share."""
     events: list[Event] = Field(default_factory=list)
+    """Things that happened: government changes, launches, meetings, cancellations."""
     capabilities: list[Capability] = Field(default_factory=list)
+    """Elements of a country's own posture and its gaps."""
     signposts: list[Signpost] = Field(default_factory=list)
+    """Watched conditions: developments whose arrival would change the recommendations."""
     remove: Removal | None = None
+    """Facts of the extended scenarios to delete, by identity (only with extends)."""
 
 
 class Scenario(Model):

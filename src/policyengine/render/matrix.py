@@ -5,18 +5,46 @@ from __future__ import annotations
 import csv
 import io
 
+from policyengine.display import format_date
 from policyengine.matrix import Matrix
-from policyengine.models.vocabulary import LEVEL_SYMBOLS
+from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
 from policyengine.render.common import esc, html_page, markdown_table, text_table, to_json
 
 TITLE = {
     "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
     "en": "Major minilateral security frameworks in the Indo-Pacific and their cooperation areas",
 }
+#: Title of a table that shows alliances and multilateral bodies too (--all-kinds).
+TITLE_ALL_KINDS = {
+    "ja": "インド太平洋地域における安全保障枠組みとその協力内容",
+    "en": "Security frameworks in the Indo-Pacific and their cooperation areas",
+}
 LEGEND = {
     "ja": "◎ 近年特に力を入れている問題　〇 共同声明等で言及された問題　- 言及なし",
     "en": "◎ a recent focus   〇 mentioned in joint statements   - not covered",
 }
+
+
+def _title(m: Matrix, lang: str) -> str:
+    return TITLE[lang] if tuple(m.kinds) == ("minilateral",) else TITLE_ALL_KINDS[lang]
+
+
+NOT_COVERED = {"ja": "言及なし", "en": "not covered"}
+
+
+def _subtitle(m: Matrix, lang: str) -> str:
+    """Which world the table shows: the scenario's title and date."""
+    if m.header is None:
+        return ""
+    title, day = m.header.title.get(lang), format_date(m.header.as_of, lang)
+    return f"シナリオ：{title}（{day}時点）" if lang == "ja" else f"Scenario: {title} (as of {day})"
+
+
+def _level_name(level: str | None, lang: str) -> str:
+    if level is None:
+        return NOT_COVERED[lang]
+    ja, en = VALUE_NAMES[level]
+    return ja if lang == "ja" else en
 
 
 def matrix_rows(m: Matrix, lang: str) -> tuple[list[str], list[list[str]]]:
@@ -32,12 +60,15 @@ def render_json(m: Matrix) -> str:
 
 def render_text(m: Matrix, lang: str = "ja") -> str:
     headers, rows = matrix_rows(m, lang)
-    return f"{TITLE[lang]}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    head = "\n".join(line for line in (_title(m, lang), _subtitle(m, lang)) if line)
+    return f"{head}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
     headers, rows = matrix_rows(m, lang)
-    return f"## {TITLE[lang]}\n\n" + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    sub = _subtitle(m, lang)
+    head = f"## {_title(m, lang)}\n\n" + (f"{sub}\n\n" if sub else "")
+    return head + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 
 def render_csv(m: Matrix, lang: str = "ja") -> str:
@@ -53,7 +84,7 @@ def render_csv(m: Matrix, lang: str = "ja") -> str:
 def html_table(m: Matrix, lang: str = "ja", *, changed: frozenset[tuple[str, str]] = frozenset()) -> str:
     """The table alone (for embedding in a larger page); ``changed`` cells (framework, area) are marked."""
     headers, rows = matrix_rows(m, lang)
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body_rows = []
     for a, row in zip(m.areas, rows, strict=True):
         cells = [f'<th scope="row">{esc(row[0])}</th>']
@@ -62,8 +93,7 @@ def html_table(m: Matrix, lang: str = "ja", *, changed: frozenset[tuple[str, str
             cls = f"c {level}" if level else "c"
             if (f.id, a) in changed:
                 cls += " changed"
-            title = f' title="{esc(level)}"' if level else ""
-            cells.append(f'<td class="{cls}"{title}>{esc(sym)}</td>')
+            cells.append(f'<td class="{cls}" title="{esc(_level_name(level, lang))}">{esc(sym)}</td>')
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
@@ -74,8 +104,13 @@ def html_table(m: Matrix, lang: str = "ja", *, changed: frozenset[tuple[str, str
 
 def render_html(m: Matrix, lang: str = "ja") -> str:
     table = html_table(m, lang)
-    body = f'<h1>{esc(TITLE[lang])}</h1>\n{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
-    return html_page(TITLE[lang], body, lang=lang)
+    sub = _subtitle(m, lang)
+    body = (
+        f"<h1>{esc(_title(m, lang))}</h1>\n"
+        + (f'<p class="meta">{esc(sub)}</p>\n' if sub else "")
+        + f'{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
+    )
+    return html_page(_title(m, lang), body, lang=lang)
 
 
 def render(m: Matrix, fmt: str, lang: str) -> str:

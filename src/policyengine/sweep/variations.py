@@ -325,9 +325,9 @@ def _field(
     if pattern not in allowed_fields:
         sink.add(
             "E702",
-            f"'{dim.field}' of a {kind} cannot be varied",
+            f"'{dim.field}' of {kind} facts cannot be varied",
             raw.location("field", of_value=True),
-            hint_for(dim.field, allowed_fields, noun="fields") or f"fields of a {kind}: none",
+            hint_for(dim.field, allowed_fields, noun="fields") or f"no field of {kind} facts can be varied",
         )
         return []
     fact = find_fact(loaded.scenario, dim.fact)

@@ -16,7 +16,7 @@ from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.rules import PackHeader, Rule, RulePackFile
-from policyengine.validation.pydantic_errors import diagnostics_from
+from policyengine.validation.pydantic_errors import combine, diagnostics_from
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,16 @@ def load_rule_pack(
     first_seen: dict[str, LoadedRule] = {}
     for name in files:
         try:
-            doc = read_document(name, name, reader=reader, limits=limits)
+            doc = read_document(name, name, reader=reader, limits=limits, collect=True)
         except InputError as exc:
             sink.extend(exc.diagnostics)
             continue
         try:
             model = RulePackFile.model_validate(doc.tree)
         except ValidationError as exc:
-            sink.extend(diagnostics_from(exc, doc.tree, RulePackFile))
+            sink.extend(combine(doc.problems, diagnostics_from(exc, doc.tree, RulePackFile)))
             continue
+        sink.extend(doc.problems)
         if header is None:
             header = model.pack
         elif model.pack.id != header.id:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from policyengine.errors import DiagnosticSink, InputError
-from policyengine.loading.documents import Document, Reader, read_chain
+from policyengine.errors import Diagnostic, DiagnosticSink, InputError
+from policyengine.loading.documents import Document, Reader, read_chain_collecting
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.scenario import (
     SECTIONS,
+    Removal,
     Scenario,
     ScenarioFile,
     ScenarioHeader,
@@ -21,7 +22,9 @@ from policyengine.models.scenario import (
 )
 from policyengine.models.vocabulary import AREA_NAMES
 from policyengine.suggest import hint_for
-from policyengine.validation.pydantic_errors import diagnostics_from
+from policyengine.validation.pydantic_errors import combine, diagnostics_from
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,68 @@ def validate_document(doc: Document) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(doc.tree)
     except ValidationError as exc:
-        diagnostics = diagnostics_from(exc, doc.tree, ScenarioFile)
+        diagnostics = combine(doc.problems, diagnostics_from(exc, doc.tree, ScenarioFile))
         raise InputError(diagnostics) from None
+
+
+@dataclass
+class _CheckedFile:
+    """What of one file passed the schema: whole when the file is valid, fact by fact otherwise.
+
+    ``unverified`` holds the identities of facts that failed the schema (already reported), so
+    that references to them and removals of them do not add errors that say nothing new.
+    """
+
+    doc: Document
+    header: ScenarioHeader | None
+    facts: dict[str, list[tuple[Any, YMap]]]
+    removal: Removal | None
+    unverified: dict[str, set[str]]
+
+
+def _check_file(doc: Document, found: list[Diagnostic]) -> _CheckedFile:
+    try:
+        model = ScenarioFile.model_validate(doc.tree)
+    except ValidationError as exc:
+        found.extend(diagnostics_from(exc, doc.tree, ScenarioFile))
+        return _salvage(doc)
+    facts: dict[str, list[tuple[Any, YMap]]] = {}
+    for section in SECTIONS:
+        raw_items = doc.tree.get(section.key)
+        parsed = getattr(model, section.key)
+        raws = list(raw_items) if isinstance(raw_items, YSeq) else [YMap(doc.display)] * len(parsed)
+        facts[section.key] = list(zip(parsed, raws, strict=True))
+    return _CheckedFile(doc, model.scenario, facts, model.remove, {s.key: set() for s in SECTIONS})
+
+
+def _salvage(doc: Document) -> _CheckedFile:
+    """The parts of an invalid file that are valid on their own: header, facts, removals."""
+    tree = doc.tree
+    header = _valid(ScenarioHeader, tree.get("scenario"))
+    removal = _valid(Removal, tree.get("remove")) if "remove" in tree else None
+    facts: dict[str, list[tuple[Any, YMap]]] = {}
+    unverified: dict[str, set[str]] = {}
+    for section in SECTIONS:
+        facts[section.key], unverified[section.key] = [], set()
+        items = tree.get(section.key)
+        if not isinstance(items, YSeq):
+            continue
+        for raw in items:
+            if not isinstance(raw, YMap):
+                continue
+            fact = _valid(section.model, raw)
+            if fact is not None:
+                facts[section.key].append((fact, raw))
+            elif isinstance(raw.get(section.identity_field), str):
+                unverified[section.key].add(raw[section.identity_field])
+    return _CheckedFile(doc, header, facts, removal, unverified)
+
+
+def _valid(model: type[M], raw: Any) -> M | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
 
 
 def _duplicates(doc: Document, sink: DiagnosticSink) -> None:
@@ -82,7 +145,7 @@ def _duplicates(doc: Document, sink: DiagnosticSink) -> None:
                     f"{section.kind} '{ident}' is listed twice in '{section.key}' "
                     f"(first at line {items.marks[first[ident]][0]})",
                     items.location(i),
-                    "each fact appears once; merge the two entries",
+                    "each fact appears once in a file; merge the two entries",
                 )
             else:
                 first[ident] = i
@@ -97,161 +160,217 @@ def load_scenario(
 ) -> LoadedScenario:
     """Load, validate and merge a scenario and everything it extends.
 
-    Raises :class:`InputError` with every problem found, sorted by location.
+    Every problem of every file of the chain is reported at once, sorted by location, in one
+    :class:`InputError`: what the reader read past, schema errors, duplicates, removals, and
+    references between facts. References are checked on the facts that passed the schema, so a
+    broken fact does not hide the other mistakes of a file; they are not checked when the
+    ``extends`` chain itself is broken, since the missing files would declare what is referred to.
     """
-    docs = read_chain(path, display, reader=reader, limits=limits)
+    chain = read_chain_collecting(path, display, reader=reader, limits=limits)
+    docs = chain.documents
+    found: list[Diagnostic] = []
+    checked = [_check_file(doc, found) for doc in docs]
+    read_problems = [*chain.problems, *(p for d in docs for p in d.problems)]
     sink = DiagnosticSink()
-    files: list[ScenarioFile] = []
+    sink.extend(combine(read_problems, found))
     for doc in docs:
-        try:
-            files.append(validate_document(doc))
-        except InputError as exc:
-            sink.extend(exc.diagnostics)
         _duplicates(doc, sink)
-    sink.raise_if_any()
-    chain = [d.display for d in docs]
-    loaded = _merge(docs, files, chain, sink)
-    sink.raise_if_any()
-    cross_check(loaded, sink)
+    names = [d.display for d in docs]
+    loaded, unverified, removed = _merge(checked, names, sink, valid=not sink)
+    if not chain.broken:
+        cross_check(loaded, sink, unverified=unverified, removed=removed)
     sink.raise_if_any()
     return loaded
 
 
 def _merge(
-    docs: list[Document], files: list[ScenarioFile], chain: list[str], sink: DiagnosticSink
-) -> LoadedScenario:
-    # Apply parents first: the last document is the root of the chain.
+    checked: list[_CheckedFile], chain: list[str], sink: DiagnosticSink, *, valid: bool
+) -> tuple[LoadedScenario, dict[str, set[str]], dict[str, dict[str, Location]]]:
+    """Apply the files root first: removals, then facts (same identity replaces the parent's).
+
+    Returns the merged scenario, the identities of facts that failed the schema anywhere in the
+    chain, and where each removed fact was removed. ``valid`` says whether everything so far
+    passed; otherwise the scenario is assembled without validation, for the cross-checks only.
+    """
     merged: dict[str, dict[str, tuple[Any, FactOrigin]]] = {s.key: {} for s in SECTIONS}
-    for depth in range(len(docs) - 1, -1, -1):
-        doc, model = docs[depth], files[depth]
+    unverified: dict[str, set[str]] = {s.key: set() for s in SECTIONS}
+    removed: dict[str, dict[str, Location]] = {s.key: {} for s in SECTIONS}
+    for depth in range(len(checked) - 1, -1, -1):
+        item = checked[depth]
         via = tuple(chain[:depth])
-        removal = model.remove
-        if removal is not None:
-            raw_remove = doc.tree.get("remove")
-            for section in SECTIONS:
-                targets: list[str] = getattr(removal, section.key)
-                for i, ident in enumerate(targets):
-                    if ident in merged[section.key]:
-                        del merged[section.key][ident]
-                        continue
-                    raw_list = raw_remove.get(section.key) if isinstance(raw_remove, YMap) else None
-                    loc = raw_list.location(i) if isinstance(raw_list, YSeq) else doc.tree.location("remove")
-                    hint: str | None
-                    if depth == len(docs) - 1:
-                        hint = (
-                            "'remove' deletes facts of the scenario this one extends; this one extends none"
-                        )
-                    else:
-                        hint = hint_for(ident, merged[section.key], noun=section.key)
-                    sink.add(
-                        "E306",
-                        f"cannot remove {section.kind} '{ident}': the scenarios this one "
-                        "extends do not have it",
-                        loc,
-                        hint,
-                    )
-        raw_doc = doc.tree
+        if item.removal is not None:
+            _apply_removal(item, depth == len(checked) - 1, merged, unverified, removed, sink)
         for section in SECTIONS:
-            raw_items = raw_doc.get(section.key)
-            for i, fact in enumerate(getattr(model, section.key)):
-                raw = raw_items[i] if isinstance(raw_items, YSeq) else YMap(doc.display)
+            for fact, raw in item.facts[section.key]:
                 origin = FactOrigin(raw.location().with_via(via), raw)
                 merged[section.key][section.identity(fact)] = (fact, origin)
-    header: ScenarioHeader = files[0].scenario
-    values = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
-    scenario = Scenario(scenario=header, **values)
+            unverified[section.key] |= item.unverified[section.key]
+    values: dict[str, Any] = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
+    header = checked[0].header
+    if valid and header is not None:
+        scenario = Scenario(scenario=header, **values)
+    else:
+        # Only for the cross-checks of a chain with errors; it never leaves load_scenario.
+        values["scenario"] = header
+        scenario = Scenario.model_construct(None, **values)
     origins = {f"{s.kind}:{ident}": origin for s in SECTIONS for ident, (_, origin) in merged[s.key].items()}
-    return LoadedScenario(scenario=scenario, path=chain[0], files=chain, origins=origins)
+    loaded = LoadedScenario(scenario=scenario, path=chain[0], files=chain, origins=origins)
+    return loaded, unverified, removed
 
 
-def cross_check(loaded: LoadedScenario, sink: DiagnosticSink) -> None:
-    """References between facts: declared countries, known areas, existing frameworks and events."""
+def _apply_removal(
+    item: _CheckedFile,
+    is_root: bool,
+    merged: dict[str, dict[str, tuple[Any, FactOrigin]]],
+    unverified: dict[str, set[str]],
+    removed: dict[str, dict[str, Location]],
+    sink: DiagnosticSink,
+) -> None:
+    assert item.removal is not None
+    raw_remove = item.doc.tree.get("remove")
+    for section in SECTIONS:
+        raw_list = raw_remove.get(section.key) if isinstance(raw_remove, YMap) else None
+        here: dict[str, Location] = {}
+        for i, ident in enumerate(getattr(item.removal, section.key)):
+            loc = raw_list.location(i) if isinstance(raw_list, YSeq) else item.doc.tree.location("remove")
+            if ident in here:
+                sink.add(
+                    "E306",
+                    f"{section.kind} '{ident}' is listed twice in remove.{section.key} "
+                    f"(first at line {here[ident].line})",
+                    loc,
+                    "list each identity once",
+                )
+                continue
+            here[ident] = loc
+            if ident in merged[section.key]:
+                del merged[section.key][ident]
+                removed[section.key][ident] = loc
+            elif is_root:
+                sink.add(
+                    "E306",
+                    f"cannot remove {section.kind} '{ident}': this scenario extends no other",
+                    loc,
+                    "'remove' deletes facts inherited through 'scenario.extends'; delete this entry",
+                )
+            elif ident not in unverified[section.key]:
+                sink.add(
+                    "E306",
+                    f"cannot remove {section.kind} '{ident}': the scenarios this one extends do not have it",
+                    loc,
+                    hint_for(ident, merged[section.key], noun=section.key)
+                    or f"check it against the {section.key} of the extended scenarios",
+                )
+
+
+def cross_check(
+    loaded: LoadedScenario,
+    sink: DiagnosticSink,
+    *,
+    unverified: Mapping[str, set[str]] | None = None,
+    removed: Mapping[str, Mapping[str, Location]] | None = None,
+) -> None:
+    """References between facts: declared countries, known areas, existing frameworks and events.
+
+    ``unverified`` (section key -> identities) are facts that exist but failed the schema:
+    references to them are not reported again. ``removed`` (section key -> identity -> where)
+    explains a reference to a fact that a ``remove:`` section deleted.
+    """
     sc = loaded.scenario
-    countries = {c.code for c in sc.countries}
-    areas = set(AREA_NAMES) | {a.id for a in sc.areas}
-    frameworks = {f.id for f in sc.frameworks}
-    agreements = {a.id for a in sc.agreements}
-    events = {e.id for e in sc.events}
+    pools: dict[str, set[str]] = {
+        "countries": {c.code for c in sc.countries},
+        "areas": set(AREA_NAMES) | {a.id for a in sc.areas},
+        "frameworks": {f.id for f in sc.frameworks},
+        "agreements": {a.id for a in sc.agreements},
+        "events": {e.id for e in sc.events},
+    }
+    skip = unverified or {}
+    gone = removed or {}
 
-    def where(fact_id: str, name: str, index: int | None = None) -> Location | None:
+    def where(fact_id: str, name: str, index: int | str | None = None) -> Location | None:
         origin = loaded.origin(fact_id)
         if origin is None:
             return None
-        if index is not None:
+        if isinstance(index, int):
             seq = origin.raw.get(name)
             if isinstance(seq, YSeq):
                 return seq.location(index).with_via(origin.location.via)
+        if isinstance(index, str):
+            mapping = origin.raw.get(name)
+            if isinstance(mapping, YMap):
+                return mapping.location(index).with_via(origin.location.via)
         return origin.field_location(name)
 
     def check(
-        value: str | None,
-        pool: set[str],
-        noun: str,
-        fact_id: str,
-        name: str,
-        index: int | None = None,
-        code: str = "E301",
+        value: str | None, section: str, fact_id: str, name: str, index: int | str | None = None
     ) -> None:
-        if value is None or value in pool:
+        if value is None or value in pools[section] or value in skip.get(section, ()):
             return
-        sink.add(
-            code,
-            f"unknown {noun} '{value}' in {fact_id.replace(':', ' ', 1)}",
-            where(fact_id, name, index),
-            hint_for(value, pool, noun=_SECTION_OF[noun]) or f"declare it under '{_SECTION_OF[noun]}'",
-        )
+        noun = _NOUN[section]
+        kind, ident = fact_id.split(":", 1)
+        message = f"unknown {noun} '{value}' in {kind.replace('_', ' ')} '{ident}'"
+        removed_at = gone.get(section, {}).get(value)
+        if removed_at is not None:
+            message += f" (removed at {removed_at})"
+            hint = f"keep the {noun}, or remove what refers to it as well"
+        else:
+            # Facts that failed the schema still exist for the user: suggest them too.
+            known = pools[section] | set(skip.get(section, ()))
+            hint = hint_for(value, known, noun=section) or f"declare it under '{section}'"
+        code = "E303" if section == "areas" else "E301"
+        sink.add(code, message, where(fact_id, name, index), hint)
 
     for f in sc.frameworks:
         fid = f"framework:{f.id}"
         for i, m in enumerate(f.members):
-            check(m, countries, "country", fid, "members", i)
-        origin = loaded.origin(fid)
-        raw_areas = origin.raw.get("areas") if origin else None
+            check(m, "countries", fid, "members", i)
         for a in f.areas:
-            if a not in areas:
-                loc = raw_areas.location(a) if isinstance(raw_areas, YMap) else where(fid, "areas")
-                sink.add(
-                    "E303",
-                    f"unknown area '{a}' in framework {f.id}",
-                    loc,
-                    hint_for(a, areas, noun="areas") or "declare it under 'areas'",
-                )
+            check(a, "areas", fid, "areas", a)
     for ag in sc.agreements:
         for i, p in enumerate(ag.parties):
-            check(p, countries, "country", f"agreement:{ag.id}", "parties", i)
+            check(p, "countries", f"agreement:{ag.id}", "parties", i)
     for ap in sc.asset_protection:
         fid = f"asset_protection:{ap.partner}"
-        check(ap.partner, countries, "country", fid, "partner")
+        check(ap.partner, "countries", fid, "partner")
         if ap.partner == "JPN":
             sink.add(
-                "E307", "asset protection covers partners' forces, not Japan's own", where(fid, "partner")
+                "E307",
+                "asset protection covers partners' forces, not Japan's own",
+                where(fid, "partner"),
+                "name the partner whose forces the SDF may protect (SDF Law Art. 95-2)",
             )
     for it in sc.interests:
         fid = f"interest:{it.id}"
         for i, c in enumerate(it.countries):
-            check(c, countries, "country", fid, "countries", i)
+            check(c, "countries", fid, "countries", i)
         for i, a in enumerate(it.areas):
-            check(a, areas, "area", fid, "areas", i, code="E303")
+            check(a, "areas", fid, "areas", i)
     for ev in sc.events:
         fid = f"event:{ev.id}"
-        check(ev.country, countries, "country", fid, "country")
+        check(ev.country, "countries", fid, "country")
         for i, c in enumerate(ev.countries):
-            check(c, countries, "country", fid, "countries", i)
-        check(ev.framework, frameworks, "framework", fid, "framework")
-        check(ev.agreement, agreements, "agreement", fid, "agreement")
-        check(ev.caused_by, events, "event", fid, "caused_by")
+            check(c, "countries", fid, "countries", i)
+        check(ev.framework, "frameworks", fid, "framework")
+        check(ev.agreement, "agreements", fid, "agreement")
         if ev.caused_by == ev.id:
-            sink.add("E307", f"event '{ev.id}' cannot be caused by itself", where(fid, "caused_by"))
+            sink.add(
+                "E307",
+                f"event '{ev.id}' cannot be caused by itself",
+                where(fid, "caused_by"),
+                "name the earlier event that led to this one, or remove 'caused_by'",
+            )
+        else:
+            check(ev.caused_by, "events", fid, "caused_by")
         for i, a in enumerate(ev.areas):
-            check(a, areas, "area", fid, "areas", i, code="E303")
+            check(a, "areas", fid, "areas", i)
     for cap in sc.capabilities:
-        check(cap.holder, countries, "country", f"capability:{cap.id}", "holder")
+        check(cap.holder, "countries", f"capability:{cap.id}", "holder")
 
 
-_SECTION_OF = {
-    "country": "countries",
-    "area": "areas",
-    "framework": "frameworks",
-    "agreement": "agreements",
-    "event": "events",
+_NOUN = {
+    "countries": "country",
+    "areas": "area",
+    "frameworks": "framework",
+    "agreements": "agreement",
+    "events": "event",
 }

@@ -1,0 +1,173 @@
+"""The documentation keeps up with the code.
+
+- every command of the CLI (nested groups too) has a row in README's Commands table and is
+  described somewhere under docs/;
+- docs/errors.md describes every code of ``errors.CODES`` with its meaning, and an example for
+  each code the code base reports (the others are marked reserved);
+- the examples of reading, schema and reference errors are messages the loader really gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from policyengine.cli import cli
+from policyengine.errors import CODES
+from test_loader_errors import CASES
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+SRC = ROOT / "src" / "policyengine"
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, bool]]:
+    """Every command as ``"rules list"``, and whether it is a group."""
+    for name, command in sorted(group.commands.items()):
+        if command.hidden:
+            continue
+        path = (*prefix, name)
+        is_group = isinstance(command, click.Group)
+        yield " ".join(path), is_group
+        if is_group:
+            assert isinstance(command, click.Group)
+            yield from command_paths(command, path)
+
+
+COMMANDS = list(command_paths(cli))
+
+
+def readme_commands() -> list[str]:
+    """The command words of each row of README's Commands table (up to the first argument)."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        m = re.match(r"\|\s*`policyengine ((?:[a-z][a-z-]*(?: |`))+)", line)
+        if m:
+            rows.append(m[1].rstrip("` "))
+    return rows
+
+
+def test_the_cli_has_commands() -> None:
+    assert {"evaluate", "validate", "schema", "matrix"} <= {path for path, _ in COMMANDS}
+
+
+@pytest.mark.parametrize(("path", "is_group"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_command_is_in_the_readme(path: str, is_group: bool) -> None:
+    rows = readme_commands()
+    if is_group:
+        assert any(r.startswith(path + " ") for r in rows), f"no README row for a '{path}' subcommand"
+    else:
+        assert path in rows, f"README's Commands table has no row for 'policyengine {path}'"
+
+
+@pytest.mark.parametrize(("path", "is_group"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_command_is_described_in_docs(path: str, is_group: bool) -> None:
+    pattern = re.compile(rf"policyengine {re.escape(path)}(?![a-z-])")
+    pages = [p.name for p in sorted(DOCS.glob("*.md")) if pattern.search(p.read_text(encoding="utf-8"))]
+    assert pages, f"no page under docs/ describes 'policyengine {path}'"
+
+
+def test_readme_rows_are_commands() -> None:
+    known = {path for path, _ in COMMANDS}
+    assert [r for r in readme_commands() if r not in known] == []
+
+
+# ----------------------------------------------------------------------------- docs/errors.md
+
+
+def error_sections() -> dict[str, tuple[str, str]]:
+    """code -> (title, body) of each '### EXXX title' section of docs/errors.md."""
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    parts = re.split(r"^### (E\d{3}) (.+)$", text, flags=re.MULTILINE)
+    return {parts[i]: (parts[i + 1].strip(), parts[i + 2]) for i in range(1, len(parts), 3)}
+
+
+def reported_codes() -> set[str]:
+    """Codes the code base reports: those written as a literal outside the table of codes."""
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        if path.name == "errors.py" and path.parent == SRC:
+            continue
+        found |= set(re.findall(r"[\"'](E\d{3})[\"']", path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_errors_md_lists_every_code_with_its_meaning() -> None:
+    sections = error_sections()
+    assert sorted(sections) == sorted(CODES), "docs/errors.md sections vs errors.CODES"
+    for code, (title, _) in sections.items():
+        assert title == CODES[code], f"{code}: heading '{title}' vs CODES '{CODES[code]}'"
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_errors_md_has_an_example_of_each_reported_code(code: str) -> None:
+    _, body = error_sections()[code]
+    examples = re.findall(r"```\n(.*?)```", body, flags=re.DOTALL)
+    if code in reported_codes():
+        assert any(f": {code}: " in e for e in examples), f"{code}: no example message in docs/errors.md"
+    else:
+        assert body.strip().startswith("Reserved"), f"{code} is never reported: mark it reserved"
+        assert examples == []
+
+
+def test_error_examples_are_real_messages() -> None:
+    """Examples of E1xx-E3xx are taken from the exact reports of tests/test_loader_errors.py."""
+    reports = "\n".join(case.expected for case in CASES)
+    for code, (_, body) in error_sections().items():
+        if code[1] not in "123" or code == "E103":  # E103 needs a refused read (test_unreadable_file)
+            continue
+        for example in re.findall(r"```\n(.*?)```", body, flags=re.DOTALL):
+            assert example.rstrip("\n") in reports, f"{code}: example not produced by any case:\n{example}"
+
+
+# ----------------------------------------------------------------------------- docs/scenarios.md
+
+SCENARIOS_MD = DOCS / "scenarios.md"
+
+
+def test_scenarios_md_example_of_extends_is_valid(tmp_path: Path) -> None:
+    """The extends/remove example loads on top of the shipped scenarios and does what it says."""
+    from policyengine.validation.scenario import load_scenario
+
+    text = SCENARIOS_MD.read_text(encoding="utf-8")
+    (example,) = re.findall(r"```yaml\n(# scenarios/gbr_raa_signed\.yaml.*?)```", text, flags=re.DOTALL)
+    for shipped in (ROOT / "scenarios").glob("*.yaml"):
+        (tmp_path / shipped.name).write_bytes(shipped.read_bytes())
+    (tmp_path / "gbr_raa_signed.yaml").write_text(example, encoding="utf-8")
+    world = load_scenario(str(tmp_path / "gbr_raa_signed.yaml")).scenario
+    raa = next(a for a in world.agreements if a.id == "raa-jpn-gbr")
+    assert raa.status == "signed"
+    assert "jpn-defense-budget" not in {c.id for c in world.capabilities}
+
+
+def test_scenarios_md_documents_every_field_and_value() -> None:
+    """Each key of each section, and each allowed value, appears in docs/scenarios.md."""
+    from typing import Literal, get_args, get_origin
+
+    from pydantic import BaseModel
+
+    from policyengine.models import scenario as sm
+    from policyengine.models.common import Source
+
+    text = SCENARIOS_MD.read_text(encoding="utf-8")
+    models: list[type[BaseModel]] = [sm.ScenarioHeader, sm.Mechanism, sm.AgreementDates, sm.Stance, Source]
+    models += [s.model for s in sm.SECTIONS]
+    missing: list[str] = []
+    for model in models:
+        for name, field in model.model_fields.items():
+            if f"`{name}`" not in text:
+                missing.append(f"{model.__name__}.{name}")
+            for tp in [field.annotation, *get_args(field.annotation)]:
+                if get_origin(tp) is Literal:
+                    missing += [f"{model.__name__}.{name}={v}" for v in get_args(tp) if f"`{v}`" not in text]
+    for section in sm.SECTIONS:
+        if f"## {section.key}" not in text:
+            missing.append(f"section {section.key}")
+    assert missing == []
