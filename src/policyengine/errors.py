@@ -51,6 +51,13 @@ CODES: dict[str, str] = {
     "E407": "rule too large for the engine",
     # usage
     "E501": "invalid argument",
+    # lint findings (policyengine rules lint); E406 reports quotes not found in the source
+    "L101": "rule fires in no scenario",
+    "L102": "derived fact never used",
+    "L103": "missing translation",
+    "L104": "quote is in another section",
+    "L105": "unknown document",
+    "L106": "translations name different facts",
 }
 
 

@@ -360,6 +360,45 @@ class Wording:
         pattern = self.pattern(cond, resolve, lang)
         return f"{pattern}が{n}件" if lang == "ja" else f"{n} × {pattern}"
 
+    # -- failures (why-not) ------------------------------------------------------------------
+    def mismatch(self, kind: str, test: Test, fields: Mapping[str, Any], resolve: Resolver, lang: str) -> str:
+        """A test a fact fails: ``status is signed (the rule needs status: under negotiation)``."""
+        label = self.label(test.field, lang)
+        raw = fields.get(test.field)
+        if raw is None:
+            actual = "記録なし" if lang == "ja" else "not recorded"
+        else:
+            actual = self.field_value(kind, test.field, raw, lang)
+        wanted = self.test(kind, test, resolve, lang)
+        if lang == "ja":
+            return f"{label}は{actual}（ルールの条件は{wanted}）"
+        return f"{label} is {actual} (the rule needs {wanted})"
+
+    def no_fact(self, cond: CondIR, resolve: Resolver, derived: bool, lang: str) -> str:
+        """A 'match' that finds no fact at all."""
+        pattern = self.pattern(cond, resolve, lang)
+        if derived:
+            return f"{pattern}は導かれていない" if lang == "ja" else f"no {pattern} was derived"
+        return f"シナリオに{pattern}がない" if lang == "ja" else f"the scenario has no {pattern}"
+
+    def in_the_way(self, kind: str, fields: Mapping[str, Any], model: Any, lang: str) -> str:
+        """A fact that makes an 'absent' condition fail."""
+        sentence = self.fact(kind, fields, model, lang)
+        return f"しかし、{sentence}" if lang == "ja" else f"but {sentence}"
+
+    def miscount(self, cond: CondIR, n: int, lang: str) -> str:
+        bounds = self.count_bounds(cond, lang)
+        if lang == "ja":
+            return f"該当は{n}件（ルールの条件は{bounds}）"
+        return f"{n} counted (the rule needs {bounds})"
+
+    def unknown(self, names: list[str], lang: str) -> str:
+        """A condition that refers to variables without facts."""
+        who = "・".join(names) if lang == "ja" else ", ".join(names)
+        if lang == "ja":
+            return f"{who}に当たる事実がないため確かめられない"
+        return f"cannot be checked: there is no fact for {who}"
+
     # -- summaries -----------------------------------------------------------------------------
     def because(
         self,

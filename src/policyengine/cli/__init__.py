@@ -119,3 +119,6 @@ def main() -> None:
 
 # Subcommands live in their own modules; each imports only click at import time.
 from policyengine.cli import core  # noqa: E402,F401
+
+# isort: split
+from policyengine.cli import explain, rules  # noqa: E402,F401

@@ -324,7 +324,15 @@ class PreparedPack:
                 batch.append(_to_engine(COUNT, f.fid, session.sid, fields))
                 if session.tracer is not None:
                     session.tracer.emit(
-                        "count", k, fact=spec.key, data={"group": list(values), "n": len(members)}
+                        "count",
+                        k,
+                        fact=f.key,
+                        data={
+                            "count": spec.key,
+                            "group": list(values),
+                            "n": len(members),
+                            "members": [fact_ref(session.facts[m]) for m in f.members],
+                        },
                     )
         self._assert(session, batch)
 
