@@ -72,9 +72,25 @@ class FactBase:
             by_kind[f.kind].append(MFact(f, values))
         self.by_kind = {k: sorted(v, key=lambda m: m.key) for k, v in by_kind.items()}
         self.by_fid = {m.engine.fid: m for facts in self.by_kind.values() for m in facts}
+        self._index: dict[tuple[str, str], dict[Any, list[MFact]]] = {}
 
     def of(self, kind: str) -> list[MFact]:
         return self.by_kind.get(kind, [])
+
+    def lookup(self, kind: str, name: str, value: Any) -> list[MFact]:
+        """Facts of ``kind`` whose field ``name`` equals ``value`` (indexed on first use)."""
+        index = self._index.get((kind, name))
+        if index is None:
+            index = defaultdict(list)
+            for f in self.of(kind):
+                v = f.values.get(name, MISSING)
+                if v is not MISSING and not isinstance(v, list):
+                    index[v].append(f)
+            self._index[(kind, name)] = index
+        try:
+            return index.get(value, [])
+        except TypeError:  # an unhashable value (a list) equals no single field value
+            return []
 
 
 Env = dict[str, "MFact | None"]
@@ -309,6 +325,69 @@ def _evaluate_set(cond: CondIR, base: FactBase, env: Env, known: Constraints) ->
     return CondResult(cond, holds=count_ok(cond, len(found)), facts=found)
 
 
+@dataclass
+class _State:
+    """A partial binding in the search, with its cost so far."""
+
+    env: Env
+    results: list[CondResult]
+    cost: tuple[int, int, int, int]
+    keys: tuple[str, ...]
+
+    def extend(
+        self, var: str | None, fact: MFact | None, result: CondResult, goal_vars: frozenset[str]
+    ) -> _State:
+        unbound, failed, missing, tests = self.cost
+        cost = (
+            unbound + (1 if var in goal_vars and fact is None else 0),
+            failed + (0 if result.holds else 1),
+            missing + (1 if result.missing else 0),
+            tests + len(result.failed),
+        )
+        env = {**self.env, var: fact} if var is not None else self.env
+        keys = (*self.keys, fact.key if fact is not None else "\uffff") if var is not None else self.keys
+        return _State(env, [*self.results, result], cost, keys)
+
+
+#: a join with a bound fact that lacks the joined field: nothing can match it
+_NOTHING: Any = object()
+
+
+def _known(t: Test, env: Env, cons: Constraints) -> Any:
+    """The value a join test compares with: a bound fact's, else a goal's, else MISSING."""
+    assert isinstance(t.value, Ref)
+    other = env.get(t.value.var)
+    if other is not None:
+        return other.values.get(t.value.field, _NOTHING)
+    return cons.get(t.value.var, {}).get(t.value.field, MISSING)
+
+
+def _candidates(cond: CondIR, base: FactBase, env: Env, cons: Constraints) -> list[MFact] | None:
+    """Facts that can stand for a 'match' under the goal and the joins; None if the joins are loose."""
+    assert cond.var is not None
+    wanted = dict(cons.get(cond.var, {}))
+    loose = False
+    for t in cond.tests:
+        if not _is_join(t):
+            continue
+        value = _known(t, env, cons)
+        if value is _NOTHING:
+            return []
+        if value is MISSING:
+            loose = True
+        elif wanted.get(t.field, value) != value:
+            return []  # the goal and a join ask for different values
+        else:
+            wanted[t.field] = value
+    if loose and not cons.get(cond.var):
+        return None
+    if not wanted:
+        return base.of(cond.kind)
+    first, *rest = sorted(wanted.items())
+    pool = base.lookup(cond.kind, first[0], first[1])
+    return [f for f in pool if all(f.values.get(k, MISSING) == v for k, v in rest)]
+
+
 def nearest(rule: RuleIR, base: FactBase, goal: Constraints, *, beam: int = 48) -> Attempt:
     """The binding of ``rule`` that comes closest to holding while producing ``goal``.
 
@@ -320,41 +399,29 @@ def nearest(rule: RuleIR, base: FactBase, goal: Constraints, *, beam: int = 48) 
     """
     cons = propagate(rule, goal)
     goal_vars = frozenset(goal)
-    states: list[tuple[Env, list[CondResult]]] = [({}, [])]
+    states = [_State({}, [], (0, 0, 0, 0), ())]
     for cond in rule.conditions:
-        nxt: list[tuple[Env, list[CondResult]]] = []
-        for env, results in states:
+        nxt: list[_State] = []
+        for st in states:
             if cond.mode != "match" or cond.var is None:
-                nxt.append((env, [*results, _evaluate_set(cond, base, env, cons)]))
+                nxt.append(st.extend(None, None, _evaluate_set(cond, base, st.env, cons), goal_vars))
                 continue
-            wanted = cons.get(cond.var, {})
-            joins = [t for t in cond.tests if _is_join(t)]
-            loose = any(
-                env.get(t.value.var) is None and t.value.field not in cons.get(t.value.var, {}) for t in joins
-            )
-            if loose and not wanted:
+            candidates = _candidates(cond, base, st.env, cons)
+            if candidates is None:
                 # Joined to nothing and sought for nothing: any fact would do, so none is shown.
-                nxt.append(({**env, cond.var: None}, [*results, CondResult(cond, holds=True, unknown=True)]))
+                nxt.append(st.extend(cond.var, None, CondResult(cond, holds=True, unknown=True), goal_vars))
                 continue
-            for f in base.of(cond.kind):
-                if any(f.values.get(k, MISSING) != v for k, v in wanted.items()):
-                    continue
-                if any(check(t, f, env, cons) is False for t in joins):
-                    continue
-                verdicts = [(t, check(t, f, env, cons)) for t in cond.tests if not _is_join(t)]
+            for f in candidates:
+                verdicts = [(t, check(t, f, st.env, cons)) for t in cond.tests if not _is_join(t)]
                 failed = [t for t, ok in verdicts if ok is False]
                 unknown = any(ok is None for _, ok in verdicts)
                 result = CondResult(cond, holds=not failed, fact=f, failed=failed, unknown=unknown)
-                nxt.append(({**env, cond.var: f}, [*results, result]))
-            nxt.append(({**env, cond.var: None}, [*results, CondResult(cond, holds=False)]))
-        nxt.sort(key=lambda s: (_cost(s[1], s[0], goal_vars), _keys(s[1])))
+                nxt.append(st.extend(cond.var, f, result, goal_vars))
+            nxt.append(st.extend(cond.var, None, CondResult(cond, holds=False), goal_vars))
+        nxt.sort(key=lambda s: (s.cost, s.keys))
         states = nxt[:beam]
-    env, results = states[0]
-    return Attempt(rule, env, results, cons, goal_vars)
-
-
-def _keys(results: list[CondResult]) -> tuple[str, ...]:
-    return tuple(r.fact.key if r.fact is not None else "\uffff" for r in results if r.cond.mode == "match")
+    best = states[0]
+    return Attempt(rule, best.env, best.results, cons, goal_vars)
 
 
 __all__ = [

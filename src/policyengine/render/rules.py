@@ -126,18 +126,23 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
 # -- rules lint --------------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def render_lint(report: LintReport, fmt: str) -> str:
     if fmt == "json":
         return to_json(report.to_dict())
     out = [d.format() for d in report.findings]
     for note in report.notes:
         out.append(f"note: {note}")
-    what = f"{report.rules} rules, {len(report.scenarios)} scenarios, source {report.source}"
+    what = (
+        f"{_count(report.rules, 'rule')}, {_count(len(report.scenarios), 'scenario')}, source {report.source}"
+    )
     if report.clean:
         out.append(f"ok: {report.pack}: no findings ({what})")
     else:
-        n = len(report.findings)
-        out.append(f"{report.pack}: {n} finding{'s' if n != 1 else ''} ({what})")
+        out.append(f"{report.pack}: {_count(len(report.findings), 'finding')} ({what})")
     return "\n".join(out) + "\n"
 
 

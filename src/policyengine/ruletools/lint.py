@@ -217,10 +217,13 @@ def check_translations(pack: LoadedRulePack) -> Iterator[Diagnostic]:
 
 def _same_holes(lr: LoadedRule, path: tuple[str | int, ...], text: Any) -> Iterator[Diagnostic]:
     try:
-        ja = {h for h in parse_template(text.ja).holes()}
-        en = {h for h in parse_template(text.en).holes()}
+        ja = set(parse_template(text.ja).holes())
+        en = set(parse_template(text.en).holes())
     except TemplateSyntaxError:
         return  # the compiler reports it (E404)
+    bound = {c.as_ for c in lr.rule.when if c.as_}
+    if any(var not in bound for var, _ in ja | en):
+        return  # a hole names an unbound variable: the compiler reports it (E404)
     if ja != en:
 
         def names(holes: set[tuple[str, str | None]]) -> str:
@@ -320,9 +323,12 @@ def lint_pack(path: str, source: SourceText, scenarios: Sequence[str]) -> LintRe
     findings += compiler
     findings += check_quotes(pack, source)
     findings += check_translations(pack)
-    findings += check_unused_derived(pack)
-    if findings and (sink.items or compiler):
-        report.notes.append("the pack does not compile: rules were not run against the scenarios")
+    if sink.items:
+        report.notes.append("some rules could not be loaded: derived facts were not checked for use")
+    else:
+        findings += check_unused_derived(pack)
+    if sink.items or compiler:
+        report.notes.append("the pack has errors: its rules were not run against the scenarios")
     elif not scenarios:
         report.notes.append("no scenarios: rules were not run (give --scenarios)")
     else:
