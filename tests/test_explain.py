@@ -35,7 +35,13 @@ GOLDEN_CASES = [
     ("whynot-extend-asset-protection-USA.en.txt", KOREA, "extend-asset-protection/USA", "text", "en"),
     ("whynot-conclude-raa-AUS.en.json", KOREA, "conclude-raa/AUS", "json", "en"),
     ("whynot-propose-framework-AUS+JPN+USA.en.txt", KOREA, "propose-framework/AUS+JPN+USA", "text", "en"),
-    ("whynot-bilateral-cooperation-KOR.baseline.en.md", BASELINE, "bilateral-cooperation/KOR", "markdown", "en"),
+    (
+        "whynot-bilateral-cooperation-KOR.baseline.en.md",
+        BASELINE,
+        "bilateral-cooperation/KOR",
+        "markdown",
+        "en",
+    ),
 ]
 
 
@@ -46,7 +52,9 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
-@pytest.mark.parametrize(("name", "scenario", "rec", "fmt", "lang"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES])
+@pytest.mark.parametrize(
+    ("name", "scenario", "rec", "fmt", "lang"), GOLDEN_CASES, ids=[c[0] for c in GOLDEN_CASES]
+)
 def test_explain_output_is_the_golden_file(at_root, golden, name, scenario, rec, fmt, lang) -> None:  # type: ignore[no-untyped-def]
     args = ["explain", scenario, rec, "--rules", "rules", "--format", fmt, "--lang", lang]
     result = CliRunner().invoke(cli, args)
@@ -144,7 +152,9 @@ def test_why_not_for_every_action_and_every_country_and_framework(korea, compile
             why = builder.outcome("recommendation", action, target)
             assert why.attempts, f"{action}/{target}: no candidate rule"
             assert {a.rule.id for a in why.attempts} == {
-                r.id for r in compiled_pack.rules if r.output.recommend and r.output.recommend["action"] == action
+                r.id
+                for r in compiled_pack.rules
+                if r.output.recommend and r.output.recommend["action"] == action
             }
             _kinds_of(why)
             checked += 1

@@ -48,9 +48,7 @@ def test_matcher_agrees_on_every_operator_and_on_missing_fields(path: Path) -> N
 
 def _thinned(loaded, seed: int, keep: float):  # type: ignore[no-untyped-def]
     rnd = random.Random(seed)
-    updates = {
-        s.key: [f for f in getattr(loaded.scenario, s.key) if rnd.random() < keep] for s in SECTIONS
-    }
+    updates = {s.key: [f for f in getattr(loaded.scenario, s.key) if rnd.random() < keep] for s in SECTIONS}
     new = copy.copy(loaded)
     new.scenario = loaded.scenario.model_copy(update=updates)
     return new

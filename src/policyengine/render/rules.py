@@ -118,8 +118,10 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     out.append(f"  {L['then']}{c.rstrip()}")
     for t in detail.outputs:
         out += wrap_hanging(t[lang], "    ", "      ", WRAP)
-    out.append(f"  {L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}")
-    out.append(f"  {L['used_by']}{c}{', '.join(detail.used_by) or L['none']}")
+    out += wrap_hanging(
+        f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}", "  ", "    ", WRAP
+    )
+    out += wrap_hanging(f"{L['used_by']}{c}{', '.join(detail.used_by) or L['none']}", "  ", "    ", WRAP)
     return "\n".join(out) + "\n"
 
 

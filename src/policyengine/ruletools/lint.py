@@ -309,6 +309,8 @@ def lint_pack(path: str, source: SourceText, scenarios: Sequence[str]) -> LintRe
     Raises InputError only when ``path`` names no pack at all (or a scenario cannot be loaded);
     everything wrong inside the pack is a finding.
     """
+    if not Path(path).exists():
+        raise input_error("E101", "rule pack not found", Location(path), "give a rule-pack file or folder")
     pack_files(path)  # a path that is no pack is a usage error, not a finding
     sink = DiagnosticSink()
     pack = collect_rule_pack(path, sink)
