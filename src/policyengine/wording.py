@@ -131,6 +131,7 @@ class Wording:
     def __init__(self, names: Names, kinds: Kinds) -> None:
         self.names = names
         self.kinds = kinds
+        self._values: dict[tuple[int, type, Any, str], str] = {}
 
     # -- words ---------------------------------------------------------------------------------
     def noun(self, kind: str, lang: str) -> str:
@@ -150,11 +151,19 @@ class Wording:
 
     def value(self, spec: FieldSpec | None, raw: Any, lang: str) -> str:
         """A field's value as an analyst reads it (a country's name, a date, a translated status)."""
-        if spec is not None and spec.type == "date" and isinstance(raw, int) and not isinstance(raw, bool):
-            raw = dt.date.fromordinal(raw)
         if isinstance(raw, (list, tuple)):
             return join([self.value(spec, v, lang) for v in raw], lang) if raw else "—"
-        return self.names.entity(spec.refers_to if spec else None, raw, lang)
+        # The same few values are named over and over (every 'because' line of an evaluation).
+        key = (id(spec), type(raw), raw, lang)
+        found = self._values.get(key)
+        if found is None:
+            shown = raw
+            dated = spec is not None and spec.type == "date"
+            if dated and isinstance(raw, int) and not isinstance(raw, bool):
+                shown = dt.date.fromordinal(raw)
+            found = self.names.entity(spec.refers_to if spec else None, shown, lang)
+            self._values[key] = found
+        return found
 
     def field_value(self, kind: str, name: str, raw: Any, lang: str) -> str:
         return self.value(self.spec(kind, name), raw, lang)

@@ -15,7 +15,7 @@ from policyengine.locations import shorten
 from policyengine.models.common import I18nText
 from policyengine.models.scenario import Scenario, ScenarioHeader
 from policyengine.suggest import hint_for
-from policyengine.wording import I18n, Wording, i18n, no_bindings
+from policyengine.wording import FIELD_LABELS, I18n, Wording, i18n, no_bindings
 
 # Rules are read without a scenario: names stay as written (JPN, quad).
 _NO_SCENARIO = Scenario(
@@ -100,7 +100,9 @@ def _template_text(tpl: Template) -> str:
 
 def _value_text(value: Any, lang: str) -> str:
     if isinstance(value, Ref):
-        return f"{value.var}の{value.field}" if lang == "ja" else f"{value.var}'s {value.field}"
+        names = FIELD_LABELS.get(value.field)
+        label = names[0 if lang == "ja" else 1] if names else value.field
+        return f"{value.var}の{label}" if lang == "ja" else f"{value.var}'s {label}"
     return str(value)
 
 
