@@ -6,6 +6,7 @@ Golden files (tests/golden/explain/) pin the exact output; refresh them with
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,57 @@ def test_an_unknown_id_gets_did_you_mean(korea, compiled_pack, rec: str, hint: s
         explain_outcome(korea, compiled_pack, rec)
     assert err.value.codes == ["E501"]
     assert hint in err.value.render()
+
+
+# -- the command and its contract --------------------------------------------------------------
+
+
+def test_cli_writes_the_explanation_to_a_file(at_root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "why.json"
+    args = ["explain", KOREA, "conclude-raa/AUS", "--format", "json", "--output", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0 and result.output == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["fired"] is False and data["id"] == "conclude-raa/AUS"
+    assert [c["rule"]["id"] for c in data["why_not"]["candidates"]] == ["conclude-raa"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", "scenarios/nope.yaml", "conclude-raa/GBR"], "E101"),
+        (["explain", KOREA, "conclude-raa/GBR", "--rules", "no/such/pack.yaml"], "E101"),
+        (["explain", KOREA, "conclude-raa/XYZ"], "E501"),
+        (["explain", KOREA, "nonsense"], "E501"),
+    ],
+)
+def test_cli_bad_input_exits_2_without_a_traceback(at_root, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def _shuffled(loaded, seed: int):  # type: ignore[no-untyped-def]
+    import copy
+    import random
+
+    from policyengine.models.scenario import SECTIONS
+
+    rnd = random.Random(seed)
+    updates = {}
+    for section in SECTIONS:
+        items = list(getattr(loaded.scenario, section.key))
+        rnd.shuffle(items)
+        updates[section.key] = items
+    new = copy.copy(loaded)
+    new.scenario = loaded.scenario.model_copy(update=updates)
+    return new
+
+
+@pytest.mark.parametrize("rec", ["keep-informal/quad", "extend-asset-protection/USA", "link-partner/AUS"])
+def test_explanations_do_not_depend_on_the_order_of_facts(korea, compiled_pack, rec: str) -> None:  # type: ignore[no-untyped-def]
+    from policyengine.render.explain import render_json
+
+    expected = render_json(explain_outcome(korea, compiled_pack, rec))
+    for seed in (1, 2, 3):
+        assert render_json(explain_outcome(_shuffled(korea, seed), compiled_pack, rec)) == expected
