@@ -311,6 +311,16 @@ def _is_join(t: Test) -> bool:
     return t.op == "eq" and isinstance(t.value, Ref)
 
 
+#: Fields that say what a fact *is*, as opposed to its state: a minilateral is not a near miss
+#: of an alliance, nor a recommendation to do one thing a near miss of one to do another.
+IDENTITY_FIELDS = frozenset({"kind", "agreement_kind", "framework_kind", "domain", "action"})
+
+
+def _is_hard(t: Test) -> bool:
+    """Tests a nearest binding never bends: joins, and what a fact is."""
+    return _is_join(t) or (t.field in IDENTITY_FIELDS and not isinstance(t.value, Ref))
+
+
 def _evaluate_set(cond: CondIR, base: FactBase, env: Env, known: Constraints) -> CondResult:
     """An 'absent' or 'count' condition under a binding."""
     found = []
@@ -382,10 +392,13 @@ def _candidates(cond: CondIR, base: FactBase, env: Env, cons: Constraints) -> li
     if loose and not cons.get(cond.var):
         return None
     if not wanted:
-        return base.of(cond.kind)
-    first, *rest = sorted(wanted.items())
-    pool = base.lookup(cond.kind, first[0], first[1])
-    return [f for f in pool if all(f.values.get(k, MISSING) == v for k, v in rest)]
+        pool = base.of(cond.kind)
+    else:
+        first, *rest = sorted(wanted.items())
+        pool = base.lookup(cond.kind, first[0], first[1])
+        pool = [f for f in pool if all(f.values.get(k, MISSING) == v for k, v in rest)]
+    identity = [t for t in cond.tests if _is_hard(t) and not _is_join(t)]
+    return [f for f in pool if all(check(t, f, env) for t in identity)] if identity else pool
 
 
 def nearest(rule: RuleIR, base: FactBase, goal: Constraints, *, beam: int = 48) -> Attempt:
@@ -393,8 +406,9 @@ def nearest(rule: RuleIR, base: FactBase, goal: Constraints, *, beam: int = 48) 
 
     ``goal`` gives, per variable, field values the binding must have (from the outcome's target
     or the derived fact sought); they are spread along the rule's joins and, like the joins
-    themselves, never bent: a binding about other things than the goal explains nothing. Every
-    other test may fail; a 'match' may also find no fact at all. Bindings are ranked by
+    themselves, never bent: a binding about other things than the goal explains nothing. Nor are
+    tests of what a fact is (:data:`IDENTITY_FIELDS`). Every other test may fail; a 'match' may
+    also find no fact at all. Bindings are ranked by
     :attr:`Attempt.cost`, ties broken by fact keys, so the answer is deterministic.
     """
     cons = propagate(rule, goal)
@@ -412,7 +426,7 @@ def nearest(rule: RuleIR, base: FactBase, goal: Constraints, *, beam: int = 48) 
                 nxt.append(st.extend(cond.var, None, CondResult(cond, holds=True, unknown=True), goal_vars))
                 continue
             for f in candidates:
-                verdicts = [(t, check(t, f, st.env, cons)) for t in cond.tests if not _is_join(t)]
+                verdicts = [(t, check(t, f, st.env, cons)) for t in cond.tests if not _is_hard(t)]
                 failed = [t for t, ok in verdicts if ok is False]
                 unknown = any(ok is None for _, ok in verdicts)
                 result = CondResult(cond, holds=not failed, fact=f, failed=failed, unknown=unknown)

@@ -77,6 +77,24 @@ def _with_constraints(cond: CondIR, wanted: dict[str, Any]) -> CondIR:
     )
 
 
+def _expected(cond: CondIR, attempt: Attempt) -> dict[str, Any]:
+    """What a 'match' that found no fact needed: the goal's values, and the values that later
+    conditions, joined to it and bound, expect of it (``agreement: $japan.agreement``)."""
+    wanted = dict(attempt.constraints.get(cond.var or "", {}))
+    for r in attempt.results:
+        if r.fact is None:
+            continue
+        for t in r.cond.tests:
+            if (
+                t.op == "eq"
+                and isinstance(t.value, Ref)
+                and t.value.var == cond.var
+                and t.field in r.fact.values
+            ):
+                wanted.setdefault(t.value.field, r.fact.values[t.field])
+    return wanted
+
+
 class WhyNotBuilder:
     """Builds why-not explanations over one evaluation."""
 
@@ -170,8 +188,7 @@ class WhyNotBuilder:
             cond = r.cond
             node = ConditionNode(cond.index, cond.mode, cond.var, {}, holds=r.holds, unknown=r.unknown)
             if cond.mode == "match":
-                wanted = attempt.constraints.get(cond.var or "", {})
-                shown = _with_constraints(cond, wanted) if r.fact is None else cond
+                shown = _with_constraints(cond, _expected(cond, attempt)) if r.fact is None else cond
                 node.text = i18n(partial(w.pattern, shown, resolve))
                 if r.fact is not None:
                     node.facts = [self.tree.fact(fact_ref(r.fact.engine))]
@@ -207,7 +224,7 @@ class WhyNotBuilder:
         """Why the derived fact a 'match' needed is not there (one level deeper)."""
         if depth + 1 > self.max_depth:
             return []
-        wanted = dict(attempt.constraints.get(cond.var or "", {}))
+        wanted = _expected(cond, attempt)
         for t in cond.tests:
             if t.op != "eq":
                 continue

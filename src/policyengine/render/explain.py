@@ -175,7 +175,11 @@ class _Layout:
             node.details += details
             node.children = children
         elif cond.mode == "match":
-            node = _Node(f"{mark}{cond.var}{c}{cond.text[lang]}", [f[lang] for f in cond.failures])
+            # no fact: the first failure already says what was looked for
+            said = [f[lang] for f in cond.failures]
+            if cond.unknown or not said:
+                said = [cond.text[lang], *said]
+            node = _Node(f"{mark}{cond.var}{c}{said[0]}", said[1:])
             node.children = [self.why_not(w, nested=True) for w in cond.missing]
         else:
             node = _Node(f"{mark}{cond.text[lang]}")
