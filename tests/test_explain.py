@@ -269,3 +269,22 @@ def test_explanations_do_not_depend_on_the_order_of_facts(korea, compiled_pack, 
     expected = render_json(explain_outcome(korea, compiled_pack, rec))
     for seed in (1, 2, 3):
         assert render_json(explain_outcome(_shuffled(korea, seed), compiled_pack, rec)) == expected
+
+
+def test_a_nearest_binding_never_changes_what_a_fact_is(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    """Without the alliance's 2+2, the answer is the missing agenda, not "the Quad is no alliance"."""
+    import copy
+
+    world = copy.copy(korea)
+    events = [e for e in korea.scenario.events if e.framework != "usa-jpn-alliance"]
+    world.scenario = korea.scenario.model_copy(update={"events": events})
+    ex = explain_outcome(world, compiled_pack, "strengthen-information-security/JPN")
+    assert ex.why_not is not None
+    (attempt,) = ex.why_not.attempts
+    tech = next(c for c in attempt.conditions if c.var == "tech")
+    assert not tech.holds and not tech.facts, "a recommendation with another action is no near miss"
+    (sub,) = tech.missing
+    (link,) = sub.attempts
+    by_var = {c.var: c for c in link.conditions}
+    assert by_var["alliance"].holds and by_var["alliance"].facts[0].origin == "framework:usa-jpn-alliance"
+    assert [c.var for c in link.conditions if not c.holds] == ["agenda"]
