@@ -2,9 +2,10 @@
 
 - every command of the CLI (nested groups too) has a row in README's Commands table and is
   described somewhere under docs/;
-- docs/errors.md describes every code of ``errors.CODES`` with its meaning, and an example for
-  each code the code base reports (the others are marked reserved);
-- the examples of reading, schema and reference errors are messages the loader really gives.
+- docs/errors.md describes every code of ``errors.CODES`` (errors and lint findings) with its
+  meaning, and an example for each code the code base reports (the others are marked reserved);
+- the examples of reading, schema and reference errors are messages the loader really gives, and
+  those of lint findings are what ``rules lint`` reports for the seeded packs of tests/packs.
 """
 
 from __future__ import annotations
@@ -83,9 +84,9 @@ def test_readme_rows_are_commands() -> None:
 
 
 def error_sections() -> dict[str, tuple[str, str]]:
-    """code -> (title, body) of each '### EXXX title' section of docs/errors.md."""
+    """code -> (title, body) of each '### EXXX title' (or LXXX) section of docs/errors.md."""
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
-    parts = re.split(r"^### (E\d{3}) (.+)$", text, flags=re.MULTILINE)
+    parts = re.split(r"^### ([EL]\d{3}) (.+)$", text, flags=re.MULTILINE)
     return {parts[i]: (parts[i + 1].strip(), parts[i + 2]) for i in range(1, len(parts), 3)}
 
 
@@ -95,7 +96,7 @@ def reported_codes() -> set[str]:
     for path in SRC.rglob("*.py"):
         if path.name == "errors.py" and path.parent == SRC:
             continue
-        found |= set(re.findall(r"[\"'](E\d{3})[\"']", path.read_text(encoding="utf-8")))
+        found |= set(re.findall(r"[\"']([EL]\d{3})[\"']", path.read_text(encoding="utf-8")))
     return found
 
 
@@ -121,10 +122,30 @@ def test_error_examples_are_real_messages() -> None:
     """Examples of E1xx-E3xx are taken from the exact reports of tests/test_loader_errors.py."""
     reports = "\n".join(case.expected for case in CASES)
     for code, (_, body) in error_sections().items():
-        if code[1] not in "123" or code == "E103":  # E103 needs a refused read (test_unreadable_file)
+        # E103 needs a refused read (test_unreadable_file)
+        if not code.startswith(("E1", "E2", "E3")) or code == "E103":
             continue
         for example in re.findall(r"```\n(.*?)```", body, flags=re.DOTALL):
             assert example.rstrip("\n") in reports, f"{code}: example not produced by any case:\n{example}"
+
+
+def test_lint_examples_are_real_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Examples of lint findings (L1xx, E406) are what `rules lint` reports for the seeded packs."""
+    from policyengine.ruletools.lint import lint_pack
+    from policyengine.sources import load_source
+
+    paper = ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt"
+    assert paper.is_file(), f"the source paper is missing: {paper}"
+    monkeypatch.chdir(ROOT)
+    scenarios = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
+    source = load_source(paper)
+    for code, (_, body) in error_sections().items():
+        if not (code.startswith("L") or code == "E406"):
+            continue
+        (example,) = re.findall(r"```\n(.*?)```", body, flags=re.DOTALL)
+        pack = example.split(":", 1)[0]
+        findings = "\n".join(d.format() for d in lint_pack(pack, source, scenarios).findings)
+        assert example.rstrip("\n") in findings, f"{code}: example not reported for {pack}:\n{findings}"
 
 
 # ----------------------------------------------------------------------------- docs/scenarios.md

@@ -704,7 +704,7 @@ def test_the_report_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_every_loading_code_is_exercised() -> None:
     """Each reading, YAML, schema and reference code has a case above with its exact message."""
-    wanted = {code for code in CODES if code[1] in "123"}
+    wanted = {code for code in CODES if code[0] == "E" and code[1] in "123"}
     met = {code for case in CASES for code in wanted if f": {code}: " in case.expected}
     met |= {"E103"}  # test_unreadable_file
     assert sorted(wanted - met) == []

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine.results import Result
     from policyengine.engine.trace import Tracer
+    from policyengine.explain.nodes import Explanation
     from policyengine.validation.scenario import LoadedScenario
 
 _cache: dict[tuple[Any, ...], CompiledPack] = {}
@@ -80,3 +81,15 @@ def evaluate(
         loaded = project(loaded, as_of)
     compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
     return prepare(compiled).evaluate(loaded, tracer=tracer)
+
+
+def explain(
+    scenario: str | LoadedScenario, outcome_id: str, rules: str | CompiledPack | None = None
+) -> Explanation:
+    """Why ``outcome_id`` (ACTION/TARGET) was recommended in a scenario, or why it was not."""
+    from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.explain import explain_outcome
+
+    loaded = load(scenario) if isinstance(scenario, str) else scenario
+    compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
+    return explain_outcome(loaded, compiled, outcome_id)

@@ -66,6 +66,13 @@ CODES: dict[str, str] = {
     "E701": "unknown fact in a variation",
     "E702": "field cannot be varied",
     "E703": "value not allowed in a variation",
+    # lint findings (policyengine rules lint); E406 reports quotes not found in the source
+    "L101": "rule fires in no scenario",
+    "L102": "derived fact never used",
+    "L103": "missing translation",
+    "L104": "quote is in another section",
+    "L105": "unknown document",
+    "L106": "translations name different facts",
 }
 
 

@@ -31,3 +31,30 @@ class Location:
 
     def with_via(self, via: tuple[str, ...]) -> Location:
         return Location(self.file, self.line, self.column, via)
+
+
+def display_path(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it, else unchanged.
+
+    Packs found by default are known by absolute paths; messages read better, and stay the
+    same on every machine, with the path the user would type.
+    """
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def shorten(location: Location) -> Location:
+    """The same location with :func:`display_path` applied to its file and extends chain."""
+    return Location(
+        display_path(location.file),
+        location.line,
+        location.column,
+        tuple(display_path(v) for v in location.via),
+    )

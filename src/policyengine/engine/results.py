@@ -14,6 +14,7 @@ from policyengine.compiler.ir import Template
 from policyengine.display import Names
 from policyengine.engine.runtime import EngineFact, Outcome, RawEvaluation, Support
 from policyengine.factview import BASE_KINDS
+from policyengine.wording import LANGS, Wording
 
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -42,6 +43,7 @@ class Recommendation:
     evidence: list[str]
     sources: list[Citation]
     areas: list[str] = field(default_factory=list)
+    because: dict[str, str] = field(default_factory=dict)  # one line: the conditions that held
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class Recommendation:
             "evidence": list(self.evidence),
             "sources": [s.to_dict() for s in self.sources],
             "areas": list(self.areas),
+            "because": dict(self.because),
         }
 
 
@@ -73,6 +76,7 @@ class Risk:
     message: dict[str, str]
     evidence: list[str]
     sources: list[Citation]
+    because: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,25 @@ class Risk:
             "message": dict(self.message),
             "evidence": list(self.evidence),
             "sources": [s.to_dict() for s in self.sources],
+            "because": dict(self.because),
+        }
+
+
+@dataclass(frozen=True)
+class CitedPassage:
+    """A passage of a source document and the rules of this evaluation that cite it."""
+
+    document: str
+    section: str
+    quote: str
+    rules: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "section": self.section,
+            "quote": self.quote,
+            "rules": list(self.rules),
         }
 
 
@@ -102,6 +125,8 @@ class Result:
     recommendations: list[Recommendation]
     risks: list[Risk]
     raw: RawEvaluation | None = None
+    #: every passage behind the recommendations and risks (and the facts they rest on), once
+    sources: list[CitedPassage] = field(default_factory=list)
 
     def recommendation(self, rid: str) -> Recommendation | None:
         return next((r for r in self.recommendations if r.id == rid), None)
@@ -122,6 +147,7 @@ class Result:
             "pack": self.pack_id,
             "recommendations": [r.to_dict() for r in self.recommendations],
             "risks": [r.to_dict() for r in self.risks],
+            "sources": [s.to_dict() for s in self.sources],
         }
 
 
@@ -130,6 +156,7 @@ class _Builder:
         self.raw = raw
         self.loaded = loaded
         self.names = Names(loaded.scenario)
+        self.wording = Wording(self.names, raw.compiled.kinds)
         self.rules = raw.compiled.rules
         self._evidence: dict[int, frozenset[str]] = {}
 
@@ -157,6 +184,39 @@ class _Builder:
         if not s.bindings:
             return frozenset()
         return frozenset().union(*(self.evidence_of_fact(fid) for _, fid in s.bindings))
+
+    def rules_behind(self, supports: list[Support]) -> set[int]:
+        """Indexes of the rules of these supports and of every derivation they rest on."""
+        seen_rules: set[int] = set()
+        seen_facts: set[int] = set()
+        stack = list(supports)
+        while stack:
+            s = stack.pop()
+            seen_rules.add(s.rule)
+            for _, fid in s.bindings:
+                if fid in seen_facts:
+                    continue
+                seen_facts.add(fid)
+                f = self.raw.facts[fid]
+                stack.extend(f.supports)
+                for m in f.members:
+                    if m not in seen_facts:
+                        seen_facts.add(m)
+                        stack.extend(self.raw.facts[m].supports)
+        return seen_rules
+
+    def because(self, support: Support) -> dict[str, str]:
+        """The one-line summary of the conditions that held for this support."""
+        rule = self.rules[support.rule]
+        facts: dict[str, tuple[str, dict[str, Any], Any]] = {}
+        counts: dict[int, int] = {}
+        for name, fid in support.bindings:
+            f = self.raw.facts[fid]
+            if f.kind == COUNT:
+                counts[int(name[1:])] = int(f.fields["n"])
+            else:
+                facts[name] = (f.kind, f.fields, f.view.model if f.view is not None else None)
+        return {lang: self.wording.because(rule, facts, counts, lang) for lang in LANGS}
 
     # -- templates ---------------------------------------------------------------------------
     def render(self, tpl: Template, support: Support, lang: str) -> str:
@@ -237,6 +297,7 @@ class _Builder:
             evidence=evidence,
             sources=self.citations(o.supports),
             areas=areas,
+            because=self.because(p),
         )
 
     def risk(self, o: Outcome) -> Risk:
@@ -258,7 +319,20 @@ class _Builder:
             message={lang: self.render(risk["message"][lang], p, lang) for lang in ("ja", "en")},
             evidence=evidence,
             sources=self.citations(o.supports),
+            because=self.because(p),
         )
+
+    def passages(self, outcomes: list[Outcome]) -> list[CitedPassage]:
+        """Every passage cited by the rules behind these outcomes, once, in the pack's rule order."""
+        indexes = self.rules_behind([s for o in outcomes for s in o.supports])
+        grouped: dict[tuple[str, str, str], list[int]] = {}
+        for i in sorted(indexes):
+            src = self.rules[i].rule.source
+            grouped.setdefault((src.document, src.section, src.quote), []).append(i)
+        return [
+            CitedPassage(doc, section, quote, [self.rules[i].id for i in idx])
+            for (doc, section, quote), idx in sorted(grouped.items(), key=lambda kv: kv[1][0])
+        ]
 
 
 def join_plain(parts: list[str]) -> str:
@@ -281,7 +355,8 @@ def build_result(raw: RawEvaluation, loaded: Any) -> Result:
         recommendations=recs,
         risks=risks,
         raw=raw,
+        sources=b.passages(outcomes),
     )
 
 
-__all__ = ["BASE_KINDS", "Citation", "Recommendation", "Result", "Risk", "build_result"]
+__all__ = ["BASE_KINDS", "Citation", "CitedPassage", "Recommendation", "Result", "Risk", "build_result"]

@@ -28,7 +28,7 @@ from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, e
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
-from policyengine.engine.trace import Tracer
+from policyengine.engine.trace import RuleCitation, Tracer
 from policyengine.errors import EngineError
 from policyengine.factview import ViewFact, build_view
 
@@ -129,8 +129,14 @@ def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[st
     return out
 
 
-def _describe(f: EngineFact) -> str:
+def fact_ref(f: EngineFact) -> str:
+    """How trace events name a fact: ``ORIGIN#DETAIL`` for scenario facts, the key otherwise."""
     return f.view.describe() if f.view is not None else f.key
+
+
+def _citation(r: RuleIR) -> RuleCitation:
+    src = r.rule.source
+    return RuleCitation(r.id, str(r.location), src.document, src.section, src.quote)
 
 
 def _stable_key(kind: str, fields: dict[str, Any]) -> str:
@@ -184,6 +190,7 @@ class PreparedPack:
             ]
             for r in compiled.rules
         }
+        self._citations = {r.index: _citation(r) for r in compiled.rules}
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -317,7 +324,15 @@ class PreparedPack:
                 batch.append(_to_engine(COUNT, f.fid, session.sid, fields))
                 if session.tracer is not None:
                     session.tracer.emit(
-                        "count", k, fact=spec.key, data={"group": list(values), "n": len(members)}
+                        "count",
+                        k,
+                        fact=f.key,
+                        data={
+                            "count": spec.key,
+                            "group": list(values),
+                            "n": len(members),
+                            "members": [fact_ref(session.facts[m]) for m in f.members],
+                        },
                     )
         self._assert(session, batch)
 
@@ -333,26 +348,30 @@ class PreparedPack:
         for _, key, index, bindings in keyed:
             rule = rules[index]
             support = Support(index, tuple(sorted(bindings.items())), key)
+            cause = None
             if session.tracer is not None:
-                session.tracer.emit(
+                cause = session.tracer.emit(
                     "match",
                     rule.stratum,
                     rule=rule.id,
                     bindings=tuple(
-                        (var, _describe(session.facts[fid])) for var, fid in sorted(bindings.items())
+                        (var, fact_ref(session.facts[fid])) for var, fid in sorted(bindings.items())
                     ),
+                    citation=self._citations[index],
                 )
             for kind, spec in rule.output.derive:
                 fields = {name: self._value(session, v, bindings) for name, v in spec.items()}
-                batch.extend(self._derive(session, kind, fields, support, rule))
+                batch.extend(self._derive(session, kind, fields, support, rule, cause))
             if rule.output.recommend is not None:
                 rec = rule.output.recommend
                 target = self._value(session, rec["target"], bindings)
-                batch.extend(self._outcome(session, "recommendation", rec["action"], target, support, rule))
+                batch.extend(
+                    self._outcome(session, "recommendation", rec["action"], target, support, rule, cause)
+                )
             if rule.output.risk is not None:
                 risk = rule.output.risk
                 target = self._value(session, risk["target"], bindings)
-                batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule))
+                batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule, cause))
         return batch
 
     @staticmethod
@@ -361,40 +380,58 @@ class PreparedPack:
             return session.facts[bindings[v.var]].fields.get(v.field)
         return v
 
+    def _trace(self, session: _Session, kind: str, rule: RuleIR, cause: int | None, **kw: Any) -> None:
+        if session.tracer is not None:
+            session.tracer.emit(
+                kind, rule.stratum, rule=rule.id, cause=cause, citation=self._citations[rule.index], **kw
+            )
+
     def _derive(
-        self, session: _Session, kind: str, fields: dict[str, Any], support: Support, rule: RuleIR
+        self,
+        session: _Session,
+        kind: str,
+        fields: dict[str, Any],
+        support: Support,
+        rule: RuleIR,
+        cause: int | None = None,
     ) -> list[dict[str, Any]]:
         key = _stable_key(kind, fields)
         fid = session.by_key.get(key)
         if fid is not None:
             session.facts[fid].supports.append(support)
+            self._trace(session, "support", rule, cause, fact=key, data={"of": "derive"})
             return []
         f = session.new_fact(kind, fields, key, stratum=rule.stratum, supports=[support])
-        if session.tracer is not None:
-            session.tracer.emit("derive", rule.stratum, rule=rule.id, fact=key, data=dict(fields))
+        self._trace(session, "derive", rule, cause, fact=key, data=dict(fields))
         return [_to_engine(kind, f.fid, session.sid, fields)]
 
     def _outcome(
-        self, session: _Session, kind: str, action: str, target: Any, support: Support, rule: RuleIR
+        self,
+        session: _Session,
+        kind: str,
+        action: str,
+        target: Any,
+        support: Support,
+        rule: RuleIR,
+        cause: int | None = None,
     ) -> list[dict[str, Any]]:
         if not isinstance(target, str) or not target:
             session.errors.append(f"rule '{rule.id}': target is {target!r}, not text")
             return []
         oid = f"{action}/{target}"
+        event = "recommend" if kind == "recommendation" else "risk"
         existing = session.outcomes.get(f"{kind}:{oid}")
         if existing is not None:
             existing.supports.append(support)
+            self._trace(session, "support", rule, cause, fact=oid, data={"of": event})
             return []
         session.outcomes[f"{kind}:{oid}"] = Outcome(oid, kind, action, target, [support])
-        if session.tracer is not None:
-            session.tracer.emit(
-                "recommend" if kind == "recommendation" else "risk", rule.stratum, rule=rule.id, fact=oid
-            )
+        self._trace(session, event, rule, cause, fact=oid)
         if kind not in self._outcome_kinds_used:
             return []
         name = "action" if kind == "recommendation" else "kind"
         fields = {"id": oid, name: action, "target": target}
-        return self._derive(session, kind, fields, support, rule)
+        return self._derive(session, kind, fields, support, rule, cause)
 
     def _cleanup(self, session: _Session) -> None:
         """Retract markers (so nothing can fire), then every other fact, then delete the session."""

@@ -72,3 +72,45 @@ def html_page(title: str, body: str, *, lang: str = "ja", css: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{HTML_STYLE}{css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
+
+
+#: Characters a line should not start with (Japanese line-breaking rules, kinsoku).
+_NO_LINE_START = frozenset("、。，．）」』】〕〉》・：；！？)]},.:;!?")
+
+
+def _break_tokens(text: str) -> list[str]:
+    """Break points: after spaces in Latin text, between characters in CJK text."""
+    out: list[str] = []
+    buf = ""
+    for ch in text:
+        if width(ch) == 2:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(ch)
+        elif ch == " ":
+            out.append(buf + ch)
+            buf = ""
+        else:
+            buf += ch
+    if buf:
+        out.append(buf)
+    return out
+
+
+def wrap_hanging(text: str, first: str, rest: str, columns: int = 100) -> list[str]:
+    """Wrap ``text`` to ``columns`` terminal columns: the first line after ``first``, the others
+    after ``rest``; CJK-aware, and never starting a line with closing punctuation."""
+    lines: list[str] = []
+    prefix = first
+    current = ""
+    for token in _break_tokens(text):
+        avail = max(20, columns - width(prefix))
+        if current and width(current + token) > avail and token[0] not in _NO_LINE_START:
+            lines.append((prefix + current).rstrip())
+            prefix = rest
+            current = token.lstrip()
+        else:
+            current += token
+    lines.append((prefix + current).rstrip())
+    return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyengine.engine.results import Recommendation, Result, Risk
+from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
 from policyengine.models.vocabulary import VALUE_NAMES
 from policyengine.render.common import md_escape, to_json, width
 
@@ -15,7 +15,8 @@ LABELS = {
         "pack": "ルールパック",
         "summary": "{n}件の推奨、{r}件のリスク",
         "priority": "優先度：{p}",
-        "because": "理由",
+        "because": "該当条件",
+        "justification": "理由",
         "evidence": "根拠となる事実",
         "source": "出典",
         "risks": "リスク・留意点",
@@ -23,6 +24,8 @@ LABELS = {
         "none": "推奨される行動はありません。",
         "areas": "分野",
         "files": "シナリオ",
+        "sources": "出典一覧",
+        "cited_by": "引用するルール",
     },
     "en": {
         "title": "Suggested actions for Japan",
@@ -31,6 +34,7 @@ LABELS = {
         "summary": "{n} recommendations, {r} risks",
         "priority": "Priority: {p}",
         "because": "Because",
+        "justification": "Justification",
         "evidence": "Evidence",
         "source": "Source",
         "risks": "Risks and cautions",
@@ -38,6 +42,8 @@ LABELS = {
         "none": "No action is recommended.",
         "areas": "Areas",
         "files": "Scenario",
+        "sources": "Sources",
+        "cited_by": "cited by",
     },
 }
 
@@ -112,13 +118,27 @@ def render_text(result: Result, lang: str = "ja") -> str:
         out += [L["risks"], ""]
         for k in result.risks:
             out += _text_risk(k, lang)
+    if result.sources:
+        out += [L["sources"], ""]
+        for i, passage in enumerate(result.sources, 1):
+            out += _text_passage(i, passage, lang)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _text_passage(i: int, p: CitedPassage, lang: str) -> list[str]:
+    L = LABELS[lang]
+    lines = [f"  [{i}] {p.document}, {p.section}"]
+    lines += wrap(_quote(p.quote, "ja"), "      ")
+    lines += wrap(f"{L['cited_by']}: {', '.join(p.rules)}", "      ")
+    return [*lines, ""]
 
 
 def _text_item(r: Recommendation, lang: str) -> list[str]:
     L = LABELS[lang]
     lines = [f"  {r.id}", *wrap(f"{r.title[lang]} — {r.target_name[lang]}", "    ")]
-    lines += wrap(f"{L['because']}: {r.justification[lang]}", "    ")
+    if r.because:
+        lines += wrap(f"{L['because']}: {r.because[lang]}", "    ")
+    lines += wrap(f"{L['justification']}: {r.justification[lang]}", "    ")
     if r.areas:
         lines += wrap(f"{L['areas']}: {', '.join(r.areas)}", "    ")
     lines += wrap(f"{L['evidence']}: {', '.join(r.evidence)}", "    ")
@@ -131,6 +151,8 @@ def _text_risk(k: Risk, lang: str) -> list[str]:
     L = LABELS[lang]
     lines = [f"  {k.id} ({L['severity'].format(p=_value(k.severity, lang))})"]
     lines += wrap(k.message[lang], "    ")
+    if k.because:
+        lines += wrap(f"{L['because']}: {k.because[lang]}", "    ")
     lines += wrap(f"{L['evidence']}: {', '.join(k.evidence)}", "    ")
     for s in k.sources:
         lines += wrap(f"{L['source']}: {s.section} {_quote(s.quote, 'ja')}", "    ")
@@ -163,9 +185,10 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
             out += [
                 f"### `{r.id}` — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
                 "",
-                f"**{L['because']}:** {md_escape(r.justification[lang])}",
-                "",
             ]
+            if r.because:
+                out += [f"**{L['because']}:** {md_escape(r.because[lang])}", ""]
+            out += [f"**{L['justification']}:** {md_escape(r.justification[lang])}", ""]
             if r.areas:
                 out += [f"**{L['areas']}:** {', '.join(r.areas)}", ""]
             out += [f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in r.evidence), ""]
@@ -179,11 +202,23 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
                 "",
                 md_escape(k.message[lang]),
                 "",
-                f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in k.evidence),
-                "",
             ]
+            if k.because:
+                out += [f"**{L['because']}:** {md_escape(k.because[lang])}", ""]
+            out += [f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in k.evidence), ""]
             for s in k.sources:
                 out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
+    if result.sources:
+        out += [f"## {L['sources']}", ""]
+        for i, passage in enumerate(result.sources, 1):
+            out += [
+                f"{i}. {passage.document}, {passage.section}:",
+                "",
+                f"   > {passage.quote}",
+                "",
+                f"   {L['cited_by']}: " + ", ".join(f"`{rid}`" for rid in passage.rules),
+                "",
+            ]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -6,6 +6,7 @@ What conditions mean is checked by the compiler (``policyengine.compiler``).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,43 @@ def load_rule_pack(
 ) -> LoadedRulePack:
     """Load and shape-check a rule pack (file or folder); every problem of every file at once."""
     sink = DiagnosticSink()
+    pack = _load(path, sink, reader=reader, limits=limits, salvage=False)
+    sink.raise_if_any()
+    assert pack is not None
+    return pack
+
+
+def collect_rule_pack(
+    path: str, sink: DiagnosticSink, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
+) -> LoadedRulePack | None:
+    """Load what can be loaded of a pack; every problem goes to ``sink`` instead of being raised.
+
+    For tools that report on a broken pack (``policyengine rules lint``): a file whose shape is
+    wrong still contributes its well-formed rules. None when no file has a valid ``pack:``
+    header. A path that names no pack at all is still an InputError.
+    """
+    return _load(path, sink, reader=reader, limits=limits, salvage=True)
+
+
+def _salvage(tree: YMap) -> tuple[PackHeader | None, list[tuple[int, Rule]]]:
+    """The header and the rules of a file that fail validation as a whole, each on its own."""
+    header = None
+    with contextlib.suppress(ValidationError):
+        header = PackHeader.model_validate(tree.get("pack"))
+    rules = []
+    raw_rules = tree.get("rules")
+    if isinstance(raw_rules, YSeq):
+        for i, raw in enumerate(raw_rules):
+            try:
+                rules.append((i, Rule.model_validate(raw)))
+            except ValidationError:
+                continue
+    return header, rules
+
+
+def _load(
+    path: str, sink: DiagnosticSink, *, reader: Reader | None, limits: Limits, salvage: bool
+) -> LoadedRulePack | None:
     header: PackHeader | None = None
     rules: list[LoadedRule] = []
     files = pack_files(path)
@@ -71,21 +109,28 @@ def load_rule_pack(
             continue
         try:
             model = RulePackFile.model_validate(doc.tree)
+            file_header: PackHeader | None = model.pack
+            numbered = list(enumerate(model.rules))
         except ValidationError as exc:
             sink.extend(combine(doc.problems, diagnostics_from(exc, doc.tree, RulePackFile)))
-            continue
-        sink.extend(doc.problems)
-        if header is None:
-            header = model.pack
-        elif model.pack.id != header.id:
+            if not salvage:
+                continue
+            file_header, numbered = _salvage(doc.tree)
+        else:
+            sink.extend(doc.problems)
+        if file_header is None:
+            pass
+        elif header is None:
+            header = file_header
+        elif file_header.id != header.id:
             sink.add(
                 "E307",
-                f"pack id '{model.pack.id}' differs from '{header.id}' of {files[0]}",
+                f"pack id '{file_header.id}' differs from '{header.id}' of {files[0]}",
                 doc.tree.location("pack"),
                 "all files of one pack share its id",
             )
         raw_rules = doc.tree.get("rules")
-        for i, rule in enumerate(model.rules):
+        for i, rule in numbered:
             raw = raw_rules[i] if isinstance(raw_rules, YSeq) and isinstance(raw_rules[i], YMap) else doc.tree
             loaded = LoadedRule(rule, raw, doc.display)
             if rule.id in first_seen:
@@ -99,6 +144,6 @@ def load_rule_pack(
                 continue
             first_seen[rule.id] = loaded
             rules.append(loaded)
-    sink.raise_if_any()
-    assert header is not None
+    if header is None:
+        return None
     return LoadedRulePack(header, rules, files, path)

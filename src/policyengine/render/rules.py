@@ -1,0 +1,189 @@
+"""Rendering the rule tools: rule lists, one rule in full, lint reports, paper coverage."""
+
+from __future__ import annotations
+
+from policyengine.render.common import markdown_table, md_escape, text_table, to_json, wrap_hanging
+from policyengine.ruletools.catalog import RuleDetail, RuleSummary
+from policyengine.ruletools.coverage import CoverageReport
+from policyengine.ruletools.lint import LintReport
+
+WRAP = 100
+
+LABELS: dict[str, dict[str, str]] = {
+    "ja": {
+        "id": "ID",
+        "stratum": "層",
+        "produces": "結果",
+        "section": "節",
+        "title": "タイトル",
+        "at": "場所",
+        "source": "出典",
+        "description": "説明",
+        "when": "条件",
+        "then": "結果",
+        "depends_on": "依存するルール",
+        "used_by": "利用するルール",
+        "none": "なし",
+        "coverage_title": "{section}の文ごとのルール（{source}、ルールパック {pack}）",
+        "coverage_summary": "{total}文のうち{covered}文をルールが引用している",
+        "uncovered": "まだルールがない文",
+        "elsewhere": "論文の他の部分を引用するルール",
+        "unplaced": "引用が論文に見つからないルール",
+        "sentence": "文",
+        "rules": "ルール",
+    },
+    "en": {
+        "id": "id",
+        "stratum": "stratum",
+        "produces": "produces",
+        "section": "section",
+        "title": "title",
+        "at": "at",
+        "source": "source",
+        "description": "description",
+        "when": "when",
+        "then": "then",
+        "depends_on": "depends on",
+        "used_by": "used by",
+        "none": "none",
+        "coverage_title": "Rules citing each sentence of {section} ({source}, rule pack {pack})",
+        "coverage_summary": "{covered} of {total} sentences are cited by at least one rule",
+        "uncovered": "Sentences no rule encodes yet",
+        "elsewhere": "Rules citing other parts of the paper",
+        "unplaced": "Rules whose quote is not in the paper",
+        "sentence": "sentence",
+        "rules": "rules",
+    },
+}
+
+
+def _quote(text: str) -> str:
+    return f"「{text}」"
+
+
+# -- rules list --------------------------------------------------------------------------------
+
+
+def render_list(rules: list[RuleSummary], fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return to_json({"rules": [r.to_dict() for r in rules]})
+    L = LABELS[lang]
+    headers = [L["id"], L["stratum"], L["produces"], L["section"], L["title"]]
+    rows = [[r.id, str(r.stratum), ", ".join(r.produces), r.section, r.title[lang]] for r in rules]
+    if fmt == "markdown":
+        return markdown_table(headers, rows)
+    return text_table(headers, rows)
+
+
+# -- rules show --------------------------------------------------------------------------------
+
+
+def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return to_json(detail.to_dict())
+    L = LABELS[lang]
+    s = detail.summary
+    c = "：" if lang == "ja" else ": "
+    if fmt == "markdown":
+        out = [
+            f"# `{s.id}` — {md_escape(s.title[lang])}",
+            "",
+            f"- {L['at']}{c}`{s.location}` ({L['stratum']} {s.stratum})",
+            f"- {L['source']}{c}{detail.source['document']}, {detail.source['section']}",
+            "",
+            f"> {detail.source['quote']}",
+            "",
+        ]
+        if detail.description:
+            out += [md_escape(detail.description[lang]), ""]
+        out += [f"## {L['when']}", ""]
+        out += [f"{i}. {md_escape(t[lang])}" for i, t in enumerate(detail.conditions, 1)]
+        out += ["", f"## {L['then']}", ""]
+        out += [f"- {md_escape(t[lang])}" for t in detail.outputs]
+        out += [
+            "",
+            f"- {L['depends_on']}{c}" + (", ".join(f"`{r}`" for r in detail.depends_on) or L["none"]),
+            f"- {L['used_by']}{c}" + (", ".join(f"`{r}`" for r in detail.used_by) or L["none"]),
+        ]
+        return "\n".join(out) + "\n"
+    out = wrap_hanging(f"{s.id} — {s.title[lang]}", "", "  ", WRAP)
+    out.append(f"  {L['at']}{c}{s.location} ({L['stratum']} {s.stratum})")
+    out.append(f"  {L['source']}{c}{detail.source['document']}, {detail.source['section']}")
+    out += wrap_hanging(_quote(detail.source["quote"]), "    ", "    ", WRAP)
+    if detail.description:
+        out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
+    out.append(f"  {L['when']}{c.rstrip()}")
+    for i, t in enumerate(detail.conditions, 1):
+        out += wrap_hanging(f"{i}. {t[lang]}", "    ", "       ", WRAP)
+    out.append(f"  {L['then']}{c.rstrip()}")
+    for t in detail.outputs:
+        out += wrap_hanging(t[lang], "    ", "      ", WRAP)
+    out += wrap_hanging(
+        f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}", "  ", "    ", WRAP
+    )
+    out += wrap_hanging(f"{L['used_by']}{c}{', '.join(detail.used_by) or L['none']}", "  ", "    ", WRAP)
+    return "\n".join(out) + "\n"
+
+
+# -- rules lint --------------------------------------------------------------------------------
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def render_lint(report: LintReport, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(report.to_dict())
+    out = [d.format() for d in report.findings]
+    for note in report.notes:
+        out.append(f"note: {note}")
+    what = (
+        f"{_count(report.rules, 'rule')}, {_count(len(report.scenarios), 'scenario')}, source {report.source}"
+    )
+    if report.clean:
+        out.append(f"ok: {report.pack}: no findings ({what})")
+    else:
+        out.append(f"{report.pack}: {_count(len(report.findings), 'finding')} ({what})")
+    return "\n".join(out) + "\n"
+
+
+# -- rules coverage ----------------------------------------------------------------------------
+
+
+def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return to_json(report.to_dict())
+    L = LABELS[lang]
+    title = L["coverage_title"].format(section=report.section, source=report.source, pack=report.pack)
+    summary = L["coverage_summary"].format(covered=report.covered, total=len(report.sentences))
+    uncovered = ", ".join(str(s.index) for s in report.uncovered) or L["none"]
+    if fmt == "markdown":
+        out = [f"# {md_escape(title)}", "", summary, ""]
+        rows = [[str(s.index), s.text, ", ".join(f"`{r}`" for r in s.rules) or "—"] for s in report.sentences]
+        out.append(markdown_table(["#", L["sentence"], L["rules"]], rows).rstrip())
+        out += ["", f"**{L['uncovered']}:** {uncovered}", ""]
+        if report.elsewhere:
+            out += [
+                f"**{L['elsewhere']}:** " + ", ".join(f"`{r}` ({sec})" for r, sec in report.elsewhere),
+                "",
+            ]
+        if report.unplaced:
+            out += [f"**{L['unplaced']}:** " + ", ".join(f"`{r}`" for r in report.unplaced), ""]
+        return "\n".join(out).rstrip() + "\n"
+    out = [*wrap_hanging(title, "", "  ", WRAP), summary, ""]
+    for s in report.sentences:
+        mark = "✓" if s.rules else "✗"
+        out += wrap_hanging(f"[{s.index}] {mark} {s.text}", "", "       ", WRAP)
+        out.append(f"       → {', '.join(s.rules)}" if s.rules else "       → —")
+    out += ["", f"{L['uncovered']}: {uncovered}"]
+    if report.elsewhere:
+        out += wrap_hanging(
+            f"{L['elsewhere']}: " + ", ".join(f"{r} ({sec})" for r, sec in report.elsewhere), "", "  ", WRAP
+        )
+    if report.unplaced:
+        out.append(f"{L['unplaced']}: {', '.join(report.unplaced)}")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["render_coverage", "render_lint", "render_list", "render_show"]

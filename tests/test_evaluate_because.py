@@ -1,0 +1,88 @@
+"""evaluate: a plain-language 'because' line per outcome and a sources section, each passage once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policyengine.api import evaluate
+from policyengine.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_outcome_has_a_because_line_in_both_languages(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(korea, compiled_pack)
+    for o in [*result.recommendations, *result.risks]:
+        for lang in ("ja", "en"):
+            line = o.because[lang]
+            assert line and "\n" not in line and "{" not in line and "$" not in line, o.id
+        text = o.justification if hasattr(o, "justification") else o.message
+        assert o.because["en"] != text["en"]
+
+
+def test_because_says_which_conditions_held(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(korea, compiled_pack)
+    gbr = result.recommendation("extend-asset-protection/GBR")
+    assert gbr is not None
+    assert gbr.because["en"] == (
+        "raa-partner (country: United Kingdom, agreement: Japan-UK Reciprocal Access Agreement, "
+        "status: under negotiation); no SDF asset protection (partner: United Kingdom)"
+    )
+    assert gbr.because["ja"] == (
+        "raa-partner（国：英国、協定：日英円滑化協定、状態：交渉中）；自衛隊による武器等防護（相手国：英国）はない"
+    )
+    quad = result.recommendation("elevate-cooperation/quad")
+    assert quad is not None and "5 × area a framework covers" in quad.because["en"]
+
+
+def test_sources_list_every_cited_passage_once_with_its_rules(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(korea, compiled_pack)
+    quotes = [p.quote for p in result.sources]
+    assert len(quotes) == len(set(quotes))
+    cited = {
+        (c.quote, r) for o in [*result.recommendations, *result.risks] for c in o.sources for r in o.rules
+    }
+    listed = {(p.quote, r) for p in result.sources for r in p.rules}
+    # every outcome's own citation is there, and so are the rules deriving the facts it rests on
+    for quote, _ in cited:
+        assert quote in quotes
+    assert "raa-partner" in {r for p in result.sources for r in p.rules}
+    assert all(r in {x.id for x in compiled_pack.rules} for _, r in listed)
+    # a rule that fired for nothing the outcomes rest on is not listed
+    assert "keep-informal-proposal-risk" not in {r for p in result.sources for r in p.rules}
+    order = [x.id for x in compiled_pack.rules]
+    firsts = [order.index(p.rules[0]) for p in result.sources]
+    assert firsts == sorted(firsts)
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+def test_evaluate_text_is_the_golden_file(at_root, golden) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--rules", "rules", "--lang", "en"]
+    )
+    assert result.exit_code == 0
+    golden("evaluate/korea_new_gov.en.txt", result.output)
+
+
+def test_evaluate_json_and_markdown_carry_because_and_sources(at_root) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    data = json.loads(
+        runner.invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--format", "json"]).output
+    )
+    assert all(set(r["because"]) == {"ja", "en"} for r in data["recommendations"] + data["risks"])
+    assert data["sources"] and all(
+        set(s) == {"document", "section", "quote", "rules"} for s in data["sources"]
+    )
+    md = runner.invoke(
+        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--format", "markdown", "--lang", "en"]
+    ).output
+    assert "**Because:**" in md and "**Justification:**" in md and "## Sources" in md

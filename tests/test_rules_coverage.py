@@ -1,0 +1,112 @@
+"""rules coverage over the real paper: which sentences of 日本への含意 the rules encode."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policyengine.cli import cli
+from policyengine.ruletools.coverage import coverage
+from policyengine.sources import SECTIONS, load_source, squash
+from policyengine.validation.rulepack import load_rule_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt"
+
+
+@pytest.fixture(scope="module")
+def paper():  # type: ignore[no-untyped-def]
+    assert PAPER.is_file(), f"the source paper is missing: {PAPER}"
+    return load_source(PAPER)
+
+
+@pytest.fixture(scope="module")
+def report(paper):  # type: ignore[no-untyped-def]
+    return coverage(load_rule_pack(str(ROOT / "rules")), paper)
+
+
+def test_the_sentences_are_the_whole_section_in_order(paper, report) -> None:  # type: ignore[no-untyped-def]
+    body = paper.without_headers
+    section = body[body.find(squash("以上を踏まえると")) :]
+    assert "".join(s.text for s in report.sentences) == section
+    assert all(s.text.endswith("。") for s in report.sentences)
+    assert [s.index for s in report.sentences] == list(range(1, len(report.sentences) + 1))
+    assert len(report.sentences) == 24
+
+
+def test_every_rule_citing_the_implications_cites_a_sentence_there(report) -> None:  # type: ignore[no-untyped-def]
+    pack = load_rule_pack(str(ROOT / "rules"))
+    citing = {r for s in report.sentences for r in s.rules}
+    by_section = {lr.rule.id: lr.rule.source.section for lr in pack.rules}
+    assert citing == {rid for rid, sec in by_section.items() if sec == SECTIONS[1]}
+    assert {r for r, _ in report.elsewhere} == {rid for rid, sec in by_section.items() if sec == SECTIONS[0]}
+    assert report.unplaced == []
+
+
+def test_which_sentences_are_encoded(report) -> None:  # type: ignore[no-untyped-def]
+    by_index = {s.index: s.rules for s in report.sentences}
+    assert by_index[5] == ["conclude-raa", "extend-asset-protection"]
+    assert by_index[15] == ["propose-framework"]
+    # the paper's passages no rule encodes yet: the analyst's to-do list
+    assert [s.index for s in report.uncovered] == [2, 7, 9, 11, 12, 17, 18, 19, 21]
+    assert report.covered == 15
+
+
+ORIGINAL = "英国やフランスとは現在円滑化協定の締結に向けた交渉が進められている"
+
+
+def _pack(tmp_path: Path, quote: str) -> str:
+    """tests/packs/clean.yaml with the quote of its rule conclude-raa replaced."""
+    text = (ROOT / "tests" / "packs" / "clean.yaml").read_text(encoding="utf-8")
+    old = f"      quote: {ORIGINAL}\n    when:\n      - match: raa-partner"
+    assert old in text
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace(old, old.replace(ORIGINAL, quote)), encoding="utf-8")
+    return str(path)
+
+
+def test_a_quote_across_a_sentence_end_cites_both_sentences(tmp_path: Path, paper) -> None:  # type: ignore[no-untyped-def]
+    report = coverage(load_rule_pack(_pack(tmp_path, "いくことが重要である。日本はまた、クアッド")), paper)
+    assert [s.index for s in report.sentences if "conclude-raa" in s.rules] == [6, 7]
+
+
+def test_a_quote_the_paper_lacks_is_unplaced(tmp_path: Path, paper) -> None:  # type: ignore[no-untyped-def]
+    report = coverage(load_rule_pack(_pack(tmp_path, "論文にない文")), paper)
+    assert report.unplaced == ["conclude-raa"]
+    assert all("conclude-raa" not in s.rules for s in report.sentences)
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "name"), [("text", "en", "coverage.en.txt"), ("markdown", "ja", "coverage.ja.md")]
+)
+def test_cli_output_is_the_golden_file(at_root, golden, fmt: str, lang: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    args = ["rules", "coverage", "--rules", "rules", "--source", str(PAPER), "--format", fmt, "--lang", lang]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    golden(f"rules/{name}", result.output)
+
+
+def test_cli_json(at_root) -> None:  # type: ignore[no-untyped-def]
+    args = ["rules", "coverage", "--rules", "rules", "--source", str(PAPER), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    data = json.loads(result.output)
+    assert (
+        data["total"] == 24
+        and data["covered"] == 15
+        and data["uncovered"] == [2, 7, 9, 11, 12, 17, 18, 19, 21]
+    )
+
+
+def test_cli_without_a_source_says_so(at_root, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("policyengine.sources.default_paper_path", lambda: None)
+    result = CliRunner().invoke(cli, ["rules", "coverage"])
+    assert result.exit_code == 2 and "no source text" in result.output
