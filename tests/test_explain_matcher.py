@@ -11,7 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyengine.api import evaluate, load, load_pack
-from policyengine.explain.matcher import FactBase, engine_supports, matches, signature
+from policyengine.compiler import ir
+from policyengine.compiler.ir import Ref
+from policyengine.engine.matching import satisfies
+from policyengine.engine.runtime import EngineFact
+from policyengine.explain.matcher import FactBase, MFact, check, engine_supports, matches, signature
 from policyengine.models.scenario import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,3 +62,32 @@ def _thinned(loaded, seed: int, keep: float):  # type: ignore[no-untyped-def]
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), keep=st.sampled_from([0.5, 0.8, 0.95]))
 def test_matcher_agrees_on_worlds_with_facts_removed(korea, compiled_pack, seed: int, keep: float) -> None:  # type: ignore[no-untyped-def]
     assert _disagreements(_thinned(korea, seed, keep), compiled_pack) == []
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        ir.Test("x", "eq", 1),  # the fact holds true: JSON keeps true and 1 apart
+        ir.Test("x", "ne", 1),
+        ir.Test("x", "in", (1, 2)),
+        ir.Test("y", "ne", "a"),  # a missing field fails every test but exists: false
+        ir.Test("y", "exists", False),
+        ir.Test("x", "eq", Ref("v", "flag")),
+        ir.Test("x", "ne", Ref("v", "gone")),  # a reference to a field the bound fact lacks fails
+        ir.Test("n", "lt", "text"),  # text against a number matches nothing
+    ],
+)
+def test_check_is_the_engine_semantics(test: ir.Test) -> None:
+    """The explanation's matcher evaluates tests through engine.matching: one semantics."""
+    fields = {"x": True, "n": 3}
+    fact = MFact(EngineFact(1, "k", fields, "k:1"), fields)
+    other = MFact(EngineFact(2, "k", {"flag": True}, "k:2"), {"flag": True})
+    assert check(test, fact, {"v": other}) is satisfies(test, fields, {"v": other.values})
+
+
+def test_check_says_unknown_for_a_variable_without_a_fact() -> None:
+    fact = MFact(EngineFact(1, "k", {"x": "FRA"}, "k:1"), {"x": "FRA"})
+    test = ir.Test("x", "eq", Ref("v", "code"))
+    assert check(test, fact, {"v": None}) is None
+    assert check(test, fact, {"v": None}, {"v": {"code": "FRA"}}) is True
+    assert check(test, fact, {"v": None}, {"v": {"code": "GBR"}}) is False

@@ -53,6 +53,36 @@ def operand(value: Any, env: Env) -> tuple[bool, Any]:
     return True, value
 
 
+def compare(op: str, actual: Any, expected: Any) -> bool:
+    """The operators on a value the fact has (normalised) and the test's operand (resolved).
+
+    Every Python re-reading of a rule's condition (diff, check, signposts, whatif, explain)
+    comes down to this one function.
+    """
+    if op == "eq":
+        return _same(actual, expected)
+    if op == "ne":
+        return not _same(actual, expected)
+    if op == "in":
+        return any(_same(actual, v) for v in expected)
+    if op == "not_in":
+        return not any(_same(actual, v) for v in expected)
+    if op == "contains":
+        return isinstance(actual, list) and any(_same(v, expected) for v in actual)
+    try:
+        if op == "lt":
+            return bool(actual < expected)
+        if op == "le":
+            return bool(actual <= expected)
+        if op == "gt":
+            return bool(actual > expected)
+        if op == "ge":
+            return bool(actual >= expected)
+    except TypeError:  # text against a number: the engine finds no match either
+        return False
+    raise AssertionError(f"unknown operator {op}")
+
+
 def satisfies(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
     """Does one test of a condition hold for a fact with these fields?"""
     raw = fields.get(test.field)
@@ -60,32 +90,10 @@ def satisfies(test: Test, fields: Mapping[str, Any], env: Env) -> bool:
         return (raw is not None) == bool(test.value)
     if raw is None:
         return False
-    actual = normal(raw)
-    if test.op == "in":
-        return any(_same(actual, v) for v in test.value)
-    if test.op == "not_in":
-        return not any(_same(actual, v) for v in test.value)
-    if test.op == "contains":
-        return isinstance(actual, list) and any(_same(v, test.value) for v in actual)
     ok, expected = operand(test.value, env)
     if not ok:
         return False
-    if test.op == "eq":
-        return _same(actual, expected)
-    if test.op == "ne":
-        return not _same(actual, expected)
-    try:
-        if test.op == "lt":
-            return bool(actual < expected)
-        if test.op == "le":
-            return bool(actual <= expected)
-        if test.op == "gt":
-            return bool(actual > expected)
-        if test.op == "ge":
-            return bool(actual >= expected)
-    except TypeError:
-        return False
-    raise AssertionError(f"unknown operator {test.op}")
+    return compare(test.op, normal(raw), expected)
 
 
 def pattern_holds(tests: Iterable[Test], fields: Mapping[str, Any], env: Env) -> bool:

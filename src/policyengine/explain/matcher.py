@@ -5,10 +5,10 @@ recommendation that was not made, rule conditions are evaluated here over the sa
 engine saw: the scenario view it was given and every fact the rules derived (from the
 :class:`~policyengine.engine.runtime.RawEvaluation`). The semantics follow the engine's, as
 measured on durable-rules 2.0.28, and the test suite checks that the full matches found here are
-exactly the engine's supports, for every rule and scenario:
+exactly the engine's supports, for every rule and scenario. Tests are evaluated by
+:mod:`policyengine.engine.matching` (values as the engine holds them, a missing field failing
+every test but ``exists: false``); this module adds the search over bindings:
 
-* values are compared as the engine holds them (dates as day numbers);
-* a field a fact lacks fails every test except ``exists: false``, whatever the operator;
 * an ``absent`` condition holds when no fact passes all its tests;
 * a ``count`` counts the facts passing its tests (its references group them).
 
@@ -18,7 +18,6 @@ closest to producing a given outcome, with the tests that fail for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,21 +26,13 @@ from typing import Any
 
 from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import CondIR, Ref, RuleIR, Test
+from policyengine.engine.matching import count_holds, normal, satisfies
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
 
 MISSING: Any = object()
 
 #: variable -> field -> the value a goal needs there
 Constraints = dict[str, dict[str, Any]]
-
-
-def normalise(value: Any) -> Any:
-    """A value as the engine holds it: dates as day numbers, tuples as lists."""
-    if isinstance(value, dt.date):
-        return value.toordinal()
-    if isinstance(value, (list, tuple)):
-        return [normalise(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +59,7 @@ class FactBase:
         for f in raw.facts.values():
             if f.kind.startswith("$"):
                 continue
-            values = {k: normalise(v) for k, v in f.fields.items() if v is not None}
+            values = {k: normal(v) for k, v in f.fields.items() if v is not None}
             by_kind[f.kind].append(MFact(f, values))
         self.by_kind = {k: sorted(v, key=lambda m: m.key) for k, v in by_kind.items()}
         self.by_fid = {m.engine.fid: m for facts in self.by_kind.values() for m in facts}
@@ -100,55 +91,23 @@ def check(test: Test, fact: MFact, env: Env, known: Constraints | None = None) -
     """Does ``fact`` pass ``test``? None when the test refers to a variable without a fact.
 
     ``known`` gives values that variables without a fact are known to need (from a goal): a
-    reference to such a value is compared with it.
+    reference to such a value is compared with it. The operators themselves are the engine's
+    (:func:`policyengine.engine.matching.satisfies`); this adds only the third answer.
     """
-    if test.op == "exists":
-        return (test.field in fact.values) == bool(test.value)
-    if isinstance(test.value, Ref):
-        other = env.get(test.value.var)
-        if other is not None:
-            operand = other.values.get(test.value.field, MISSING)
-            if operand is MISSING:
-                return False
-        else:
-            operand = (known or {}).get(test.value.var, {}).get(test.value.field, MISSING)
-            if operand is MISSING:
-                return None
-    else:
-        operand = test.value
-    value = fact.values.get(test.field, MISSING)
+    ref = test.value
+    if not isinstance(ref, Ref):
+        return satisfies(test, fact.values, {})
+    other = env.get(ref.var)
+    if other is not None:
+        return satisfies(test, fact.values, {ref.var: other.values})
+    value = (known or {}).get(ref.var, {}).get(ref.field, MISSING)
     if value is MISSING:
-        return False
-    op = test.op
-    if op == "eq":
-        return bool(value == operand)
-    if op == "ne":
-        return bool(value != operand)
-    if op == "in":
-        return value in operand
-    if op == "not_in":
-        return value not in operand
-    if op == "contains":
-        return isinstance(value, list) and operand in value
-    if op == "lt":
-        return bool(value < operand)
-    if op == "le":
-        return bool(value <= operand)
-    if op == "gt":
-        return bool(value > operand)
-    if op == "ge":
-        return bool(value >= operand)
-    raise AssertionError(f"unknown operator {op}")
+        return None
+    return satisfies(test, fact.values, {ref.var: {ref.field: value}})
 
 
 def passes(cond: CondIR, fact: MFact, env: Env) -> bool:
     return all(check(t, fact, env) is True for t in cond.tests)
-
-
-def count_ok(cond: CondIR, n: int) -> bool:
-    if cond.at_least is not None and n < cond.at_least:
-        return False
-    return not (cond.at_most is not None and n > cond.at_most)
 
 
 # -- full matches ------------------------------------------------------------------------------
@@ -185,7 +144,7 @@ def matches(rule: RuleIR, base: FactBase) -> list[Match]:
                 step(i + 1)
         else:
             members = [f for f in base.of(cond.kind) if passes(cond, f, env)]
-            if count_ok(cond, len(members)):
+            if count_holds(cond, len(members)):
                 counted[cond.index] = members
                 step(i + 1)
                 del counted[cond.index]
@@ -332,7 +291,7 @@ def _evaluate_set(cond: CondIR, base: FactBase, env: Env, known: Constraints) ->
             found.append(f)
     if cond.mode == "absent":
         return CondResult(cond, holds=not found, facts=found)
-    return CondResult(cond, holds=count_ok(cond, len(found)), facts=found)
+    return CondResult(cond, holds=count_holds(cond, len(found)), facts=found)
 
 
 @dataclass
@@ -449,7 +408,6 @@ __all__ = [
     "engine_supports",
     "matches",
     "nearest",
-    "normalise",
     "propagate",
     "signature",
 ]

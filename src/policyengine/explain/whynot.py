@@ -13,12 +13,13 @@ from functools import partial
 from typing import Any
 
 from policyengine.compiler.ir import CondIR, Ref, RuleIR, Test
+from policyengine.engine.matching import compare, normal
 from policyengine.engine.results import Result
 from policyengine.engine.runtime import fact_ref
 from policyengine.engine.trace import TraceEvent
 from policyengine.explain.derivation import TreeBuilder
 from policyengine.explain.facts import FactIndex, rule_info
-from policyengine.explain.matcher import MISSING, Attempt, Constraints, FactBase, nearest, normalise
+from policyengine.explain.matcher import MISSING, Attempt, Constraints, FactBase, nearest
 from policyengine.explain.nodes import Application, ConditionNode, WhyNot
 from policyengine.wording import UNBOUND, i18n
 
@@ -50,7 +51,7 @@ def _goal_for(spec: dict[str, Any], wanted: dict[str, Any]) -> Constraints | Non
             if have is not MISSING and have != value:
                 return None
             goal[expr.var][expr.field] = value
-        elif normalise(expr) != value:
+        elif not compare("eq", normal(expr), value):
             return None
     return goal
 
