@@ -67,7 +67,7 @@ def test_exhaustive_forbids_what_is_not_listed(tmp_path: Path) -> None:
     path.write_text(
         "expectations: {exhaustive: true}\nrecommended:\n  - {id: conclude-raa/GBR}\n", encoding="utf-8"
     )
-    result = _check("scenarios/baseline_2022.yaml", "--expect", str(path), "--format", "json")
+    result = _check("scenarios/baseline_2022.yaml", "--expect", str(path), "--format", "json", "--lang", "en")
     assert result.exit_code == 1
     unexpected = [f for f in json.loads(result.output)["findings"] if f["expectation"] == "exhaustive"]
     assert len(unexpected) == 20  # 19 other recommendations and 1 risk

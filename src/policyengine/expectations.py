@@ -28,6 +28,7 @@ from policyengine.validation.pydantic_errors import diagnostics_from
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine.results import Recommendation, Result, Risk
+    from policyengine.explain.brief import Reasons
     from policyengine.validation.scenario import LoadedScenario
 
 #: list key -> (kind of outcome, must it appear?)
@@ -198,18 +199,6 @@ class CheckReport:
         }
 
 
-def _missing(result: Result, kind: str, oid: str, lang: str) -> tuple[str, ...]:
-    from policyengine.reasons import why_missing
-
-    return tuple(why_missing(result.raw, kind, oid, lang)) if result.raw is not None else ()
-
-
-def _present(result: Result, kind: str, oid: str, lang: str) -> tuple[str, ...]:
-    from policyengine.reasons import why_present
-
-    return tuple(why_present(result, kind, oid, lang))
-
-
 def _judge(
     key: str,
     kind: str,
@@ -217,7 +206,7 @@ def _judge(
     item: Any,
     found: Recommendation | Risk | None,
     where: Location,
-    result: Result,
+    reasons: Reasons,
     lang: str,
 ) -> Finding:
     """One expectation against what the evaluation gave."""
@@ -225,11 +214,19 @@ def _judge(
     if found is None:
         if must:
             return Finding(
-                key, item.id, False, f"not {noun}", where, item.note, _missing(result, kind, item.id, lang)
+                key,
+                item.id,
+                False,
+                f"not {noun}",
+                where,
+                item.note,
+                tuple(reasons.missing(kind, item.id, lang)),
             )
         return Finding(key, item.id, True, f"not {noun}", where, item.note)
     if not must:
-        return Finding(key, item.id, False, noun, where, item.note, _present(result, kind, item.id, lang))
+        return Finding(
+            key, item.id, False, noun, where, item.note, tuple(reasons.present(kind, item.id, lang))
+        )
     level_name = "priority" if kind == "recommendation" else "severity"
     wanted = getattr(item, level_name)
     actual = getattr(found, level_name)
@@ -248,11 +245,14 @@ def check(
     recs: dict[str, Recommendation | Risk] = {r.id: r for r in result.recommendations}
     risks: dict[str, Recommendation | Risk] = {r.id: r for r in result.risks}
     findings: list[Finding] = []
+    from policyengine.explain.brief import Reasons
+
+    reasons = Reasons(loaded, result)
     for key, (kind, must) in LISTS.items():
         present = recs if kind == "recommendation" else risks
         for i, item in enumerate(getattr(model, key)):
             where = expectations.location(key, i)
-            findings.append(_judge(key, kind, must, item, present.get(item.id), where, result, lang))
+            findings.append(_judge(key, kind, must, item, present.get(item.id), where, reasons, lang))
     if model.expectations.exhaustive:
         where = expectations.header_location("exhaustive")
         listed = {i.id for i in model.recommended}
@@ -267,7 +267,7 @@ def check(
                         "recommended but not listed under 'recommended'",
                         where,
                         None,
-                        _present(result, "recommendation", oid, lang),
+                        tuple(reasons.present("recommendation", oid, lang)),
                     )
                 )
         for oid in risks:
@@ -280,7 +280,7 @@ def check(
                         "raised but not listed under 'risks'",
                         where,
                         None,
-                        _present(result, "risk", oid, lang),
+                        tuple(reasons.present("risk", oid, lang)),
                     )
                 )
     header = loaded.scenario.scenario

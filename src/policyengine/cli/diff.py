@@ -125,8 +125,9 @@ def check(
     """Check a scenario's conclusions against an expectations file; exit 1 if any is broken.
 
     Each broken expectation is reported with FILE:LINE:COL, what was expected and found, and
-    why: for a missing recommendation, how far each rule that could make it gets; for an
-    unexpected one, the rule and evidence that made it. SCENARIO may be REV:PATH.
+    why: for a missing recommendation, each rule that could make it at its nearest binding and
+    the conditions that fail (explain's why-not, in short); for an unexpected one, the rule and
+    evidence that made it. SCENARIO may be REV:PATH.
     """
     from policyengine.expectations import check_files
     from policyengine.render.check import render

@@ -27,11 +27,12 @@ def _finding(f: Finding) -> list[str]:
     if f.note and not f.ok:
         lines += hang(f"note: {f.note}", "       ", "         ")
     for i, r in enumerate(f.reasons):
-        lines += (
-            hang(f"why: {r}", "       ", "            ")
-            if i == 0
-            else hang(r, "            ", "            ")
-        )
+        # A reason indented by spaces is nested under the one before; a long one wraps deeper
+        # than the reasons nested under it start.
+        text = r.lstrip(" ")
+        pad = " " * (len(r) - len(text))
+        first = "       " + pad + "why: " if i == 0 else "            " + pad
+        lines += hang(text, first, "            " + pad + "    ")
     return lines
 
 
