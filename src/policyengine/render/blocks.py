@@ -141,7 +141,7 @@ def _cell(c: Inline | Cell) -> Cell:
 
 
 def to_text(doc: Document) -> str:
-    from policyengine.render.evaluate import wrap
+    from policyengine.render.common import wrap
 
     out: list[str] = []
 

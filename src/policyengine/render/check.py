@@ -8,8 +8,7 @@ listed with ``verbose``.
 from __future__ import annotations
 
 from policyengine.expectations import CheckReport, Finding
-from policyengine.render.common import to_json
-from policyengine.render.diff import hang
+from policyengine.render.common import to_json, wrap_hanging
 
 WHAT = {
     "recommended": "must be recommended",
@@ -23,16 +22,16 @@ WHAT = {
 def _finding(f: Finding) -> list[str]:
     where = f"{f.location}: " if f.location else ""
     status = "ok  " if f.ok else "FAIL"
-    lines = hang(f"{status} {where}{f.id} {WHAT[f.expectation]}: {f.message}", "", "       ")
+    lines = wrap_hanging(f"{status} {where}{f.id} {WHAT[f.expectation]}: {f.message}", "", "       ")
     if f.note and not f.ok:
-        lines += hang(f"note: {f.note}", "       ", "         ")
+        lines += wrap_hanging(f"note: {f.note}", "       ", "         ")
     for i, r in enumerate(f.reasons):
         # A reason indented by spaces is nested under the one before; a long one wraps deeper
         # than the reasons nested under it start.
         text = r.lstrip(" ")
         pad = " " * (len(r) - len(text))
         first = "       " + pad + "why: " if i == 0 else "            " + pad
-        lines += hang(text, first, "            " + pad + "    ")
+        lines += wrap_hanging(text, first, "            " + pad + "    ")
     return lines
 
 

@@ -98,7 +98,11 @@ def _break_tokens(text: str) -> list[str]:
     return out
 
 
-def wrap_hanging(text: str, first: str, rest: str, columns: int = 100) -> list[str]:
+#: Terminal columns text output is wrapped to.
+WRAP = 100
+
+
+def wrap_hanging(text: str, first: str, rest: str, columns: int = WRAP) -> list[str]:
     """Wrap ``text`` to ``columns`` terminal columns: the first line after ``first``, the others
     after ``rest``; CJK-aware, and never starting a line with closing punctuation."""
     lines: list[str] = []
@@ -114,3 +118,8 @@ def wrap_hanging(text: str, first: str, rest: str, columns: int = 100) -> list[s
             current += token
     lines.append((prefix + current).rstrip())
     return lines
+
+
+def wrap(text: str, indent: str, columns: int = WRAP) -> list[str]:
+    """Wrap ``text`` to ``columns`` terminal columns, every line after ``indent``."""
+    return wrap_hanging(text, indent, indent, columns)

@@ -11,8 +11,7 @@ from typing import Any
 from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
-from policyengine.render.common import md_escape, to_json
-from policyengine.render.evaluate import wrap
+from policyengine.render.common import md_escape, to_json, wrap
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
@@ -86,13 +85,6 @@ LABELS = {
 }
 
 MAX_VALUE = 60
-
-
-def hang(text: str, first: str, rest: str) -> list[str]:
-    """Wrap ``text``: the first line indented by ``first``, the others by ``rest``."""
-    lines = wrap(text, rest)
-    lines[0] = first + lines[0][len(rest) :]
-    return lines
 
 
 def show_value(value: Any, limit: int = MAX_VALUE) -> str:

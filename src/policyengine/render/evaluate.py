@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
 from policyengine.models.vocabulary import VALUE_NAMES
-from policyengine.render.common import md_escape, to_json, width
+from policyengine.render.common import md_escape, to_json, wrap
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -46,45 +46,6 @@ LABELS = {
         "cited_by": "cited by",
     },
 }
-
-WRAP = 100
-
-
-def wrap(text: str, indent: str, columns: int = WRAP) -> list[str]:
-    """Wrap ``text`` to ``columns`` terminal columns (CJK-aware), each line prefixed by ``indent``."""
-    avail = max(20, columns - width(indent))
-    lines: list[str] = []
-    current = ""
-    for token in _tokens(text):
-        if current and width(current + token) > avail:
-            lines.append(current.rstrip())
-            current = token.lstrip()
-        else:
-            current += token
-    if current.strip():
-        lines.append(current.rstrip())
-    return [indent + line for line in lines] or [indent.rstrip()]
-
-
-def _tokens(text: str) -> list[str]:
-    """Break points: after spaces for Latin text, between characters for CJK text."""
-    out: list[str] = []
-    buf = ""
-    for ch in text:
-        if width(ch) == 2:
-            if buf:
-                out.append(buf)
-                buf = ""
-            out.append(ch)
-        elif ch == " ":
-            buf += ch
-            out.append(buf)
-            buf = ""
-        else:
-            buf += ch
-    if buf:
-        out.append(buf)
-    return out
 
 
 def _value(v: str, lang: str) -> str:

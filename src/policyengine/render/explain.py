@@ -15,9 +15,7 @@ from policyengine.explain.nodes import (
     FactNode,
     WhyNot,
 )
-from policyengine.render.common import md_escape, to_json, wrap_hanging
-
-WRAP = 100
+from policyengine.render.common import WRAP, md_escape, to_json, wrap_hanging
 
 LABELS: dict[str, dict[str, str]] = {
     "ja": {

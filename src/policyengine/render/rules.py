@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from policyengine.render.common import markdown_table, md_escape, text_table, to_json, wrap_hanging
+from policyengine.render.common import WRAP, markdown_table, md_escape, text_table, to_json, wrap_hanging
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport
 from policyengine.ruletools.lint import LintReport
-
-WRAP = 100
 
 LABELS: dict[str, dict[str, str]] = {
     "ja": {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from policyengine.diff import OutcomeChange
-from policyengine.render.common import md_escape, to_json
-from policyengine.render.diff import MARK, cause_text, hang
+from policyengine.render.common import md_escape, to_json, wrap_hanging
+from policyengine.render.diff import MARK, cause_text
 from policyengine.signposts import SignpostReport, SignpostStatus
 
 LABELS = {
@@ -56,13 +56,13 @@ LABELS = {
 def _outcome(s: SignpostStatus, o: OutcomeChange, lang: str) -> list[str]:
     L = LABELS[lang]
     assert s.effect is not None
-    lines = hang(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", "      ", "        ")
+    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", "      ", "        ")
     if o.change == "changed":
         fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
-        lines += hang(f"{L['changed']}: {fields}", "        ", "          ")
+        lines += wrap_hanging(f"{L['changed']}: {fields}", "        ", "          ")
     causes = [cause_text(s.effect, c, lang) for c in o.causes] or [L["unexplained"]]
     for c in causes:
-        lines += hang(f"{L['caused']}: {c}", "        ", "          ")
+        lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")
     return lines
 
 
@@ -70,19 +70,19 @@ def _status_text(s: SignpostStatus, lang: str) -> list[str]:
     L = LABELS[lang]
     sp = s.signpost
     state = L["tripped"] if s.tripped else L["watching"]
-    lines = hang(f"[{state}] {sp.id} — {sp.name.get(lang)}", "", "    ")
-    lines += hang(f"{L['watch']}: {s.watched.describe()}", "    ", "      ")
+    lines = wrap_hanging(f"[{state}] {sp.id} — {sp.name.get(lang)}", "", "    ")
+    lines += wrap_hanging(f"{L['watch']}: {s.watched.describe()}", "    ", "      ")
     if s.matches:
         label = L["by"] if s.tripped else L["held"]
         facts = ", ".join(f"{f} ({loc})" if loc else f for f, loc in s.matches)
-        lines += hang(f"{label}: {facts}", "    ", "      ")
+        lines += wrap_hanging(f"{label}: {facts}", "    ", "      ")
     if s.effect is not None:
         lines.append(f"    {L['if'].format(how=L[s.how or 'set'])}:")
         for f in s.effect.facts:
             where = f" ({f.location})" if f.location else ""
-            lines += hang(f"{MARK[f.change]} {f.fact_id}{where}", "      ", "        ")
+            lines += wrap_hanging(f"{MARK[f.change]} {f.fact_id}{where}", "      ", "        ")
             for c in f.fields:
-                lines += hang(f"{c.path}: {c.old} -> {c.new}", "          ", "            ")
+                lines += wrap_hanging(f"{c.path}: {c.old} -> {c.new}", "          ", "            ")
         outcomes = [*s.effect.recommendations, *s.effect.risks]
         if not outcomes:
             lines.append(f"      {L['nothing']}")

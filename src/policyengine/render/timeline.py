@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from policyengine.diff import Diff, OutcomeChange
-from policyengine.render.common import md_escape, to_json
-from policyengine.render.diff import MARK, cause_text, hang
-from policyengine.render.evaluate import wrap
+from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
+from policyengine.render.diff import MARK, cause_text
 from policyengine.timeline import Dated, Timeline, TimelineStep
 
 LABELS = {
@@ -59,13 +58,13 @@ def dated_text(d: Dated, lang: str) -> str:
 def _outcome_lines(diff: Diff, o: OutcomeChange, lang: str) -> list[str]:
     L = LABELS[lang]
     cur = o.current
-    lines = hang(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
+    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
     if o.change == "changed":
         fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
-        lines += hang(f"{L['changed']}: {fields}", "        ", "          ")
+        lines += wrap_hanging(f"{L['changed']}: {fields}", "        ", "          ")
     causes = [cause_text(diff, c, lang) for c in o.causes] or [L["none"]]
     for c in causes:
-        lines += hang(f"{L['caused']}: {c}", "        ", "          ")
+        lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")
     return lines
 
 
@@ -73,7 +72,7 @@ def _step_text(step: TimelineStep, lang: str) -> list[str]:
     L = LABELS[lang]
     lines = [step.date.isoformat()]
     for d in step.dated:
-        lines += hang(dated_text(d, lang), "  ", "    ")
+        lines += wrap_hanging(dated_text(d, lang), "  ", "    ")
     if not step.changed:
         return [*lines, f"    {L['no_change']}", ""]
     for o in (*step.diff.recommendations, *step.diff.risks):

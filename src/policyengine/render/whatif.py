@@ -9,8 +9,7 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
-from policyengine.render.common import markdown_table, md_escape, text_table, to_json
-from policyengine.render.evaluate import wrap
+from policyengine.render.common import markdown_table, md_escape, text_table, to_json, wrap
 
 LABELS = {
     "ja": {
