@@ -24,6 +24,7 @@ from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import CondIR
 from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
+from policyengine.engine.evidence import Evidence
 from policyengine.engine.matching import Env, count_holds, describe_condition, normal, operand, pattern_holds
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
 
@@ -45,7 +46,7 @@ class _World:
         for f in sorted(raw.facts.values(), key=lambda f: f.key):
             self.by_kind[f.kind].append(f)
         self.keys = {f.key for f in raw.facts.values()}
-        self._evidence: dict[int, frozenset[str]] = {}
+        self.evidence = Evidence(raw)
         self._indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = {}
 
     def candidates(self, cond: CondIR, env: Env) -> list[EngineFact]:
@@ -66,25 +67,6 @@ class _World:
                 index[_hashable(normal(f.fields.get(name)))].append(f)
             self._indexes[(kind, name)] = index
         return index
-
-    def evidence(self, fid: int) -> frozenset[str]:
-        """The scenario facts a fact rests on (itself, for a base fact)."""
-        cached = self._evidence.get(fid)
-        if cached is not None:
-            return cached
-        self._evidence[fid] = frozenset()  # guards against recursive derivations
-        f = self.raw.facts[fid]
-        if f.view is not None:
-            out = frozenset({f.view.origin})
-        elif f.kind == COUNT:
-            out = frozenset().union(*(self.evidence(m) for m in f.members))
-        else:
-            out = frozenset().union(*(self.support_evidence(s) for s in f.supports))
-        self._evidence[fid] = out
-        return out
-
-    def support_evidence(self, s: Support) -> frozenset[str]:
-        return frozenset().union(*(self.evidence(fid) for _, fid in s.bindings))
 
     def support_key(self, s: Support) -> tuple[str, tuple[str, ...]]:
         return (self.raw.compiled.rules[s.rule].id, s.key)
@@ -115,7 +97,7 @@ class CauseFinder:
             if outcome is None:
                 continue
             for s in outcome.supports:
-                for origin in world.support_evidence(s):
+                for origin in world.evidence.of_support(s):
                     self._evidence_cause(origin, found)
         old_keys = {self.old.support_key(s) for s in old_o.supports} if old_o else set()
         new_keys = {self.new.support_key(s) for s in new_o.supports} if new_o else set()
@@ -167,7 +149,7 @@ class CauseFinder:
                     continue
                 text = describe_condition(cond, kinds, env)
                 for f in hits:
-                    for origin in there.evidence(f.fid):
+                    for origin in there.evidence.of_fact(f.fid):
                         cid = self._changed(origin)
                         if cid is not None:
                             found.add(Cause(cid, how, rule.id, text))

@@ -12,6 +12,7 @@ from typing import Any
 from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import Template
 from policyengine.display import Names
+from policyengine.engine.evidence import Evidence
 from policyengine.engine.runtime import EngineFact, Outcome, RawEvaluation, Support
 from policyengine.factview import BASE_KINDS
 from policyengine.wording import LANGS, Wording
@@ -158,32 +159,7 @@ class _Builder:
         self.names = Names(loaded.scenario)
         self.wording = Wording(self.names, raw.compiled.kinds)
         self.rules = raw.compiled.rules
-        self._evidence: dict[int, frozenset[str]] = {}
-
-    # -- evidence: the scenario facts a fact rests on ----------------------------------------
-    def evidence_of_fact(self, fid: int) -> frozenset[str]:
-        cached = self._evidence.get(fid)
-        if cached is not None:
-            return cached
-        self._evidence[fid] = frozenset()  # guards against recursive derivations
-        f = self.raw.facts[fid]
-        if f.view is not None:
-            out = frozenset({f.view.origin})
-        elif f.kind == COUNT:
-            out = (
-                frozenset().union(*(self.evidence_of_fact(m) for m in f.members))
-                if f.members
-                else frozenset()
-            )
-        else:
-            out = frozenset().union(*(self.evidence_of_support(s) for s in f.supports))
-        self._evidence[fid] = out
-        return out
-
-    def evidence_of_support(self, s: Support) -> frozenset[str]:
-        if not s.bindings:
-            return frozenset()
-        return frozenset().union(*(self.evidence_of_fact(fid) for _, fid in s.bindings))
+        self.evidence = Evidence(raw)
 
     def rules_behind(self, supports: list[Support]) -> set[int]:
         """Indexes of the rules of these supports and of every derivation they rest on."""
@@ -280,7 +256,7 @@ class _Builder:
         rec = rule.output.recommend
         assert rec is not None
         rule_ids = sorted({self.rules[s.rule].id for s in o.supports})
-        evidence = sorted(frozenset().union(*(self.evidence_of_support(s) for s in o.supports)))
+        evidence = sorted(self.evidence.of_supports(o.supports))
         areas = sorted(
             {a for s in o.supports for a in (self.rules[s.rule].output.recommend or {}).get("areas", [])}
         )
@@ -306,7 +282,7 @@ class _Builder:
         rule = self.rules[p.rule]
         risk = rule.output.risk
         assert risk is not None
-        evidence = sorted(frozenset().union(*(self.evidence_of_support(s) for s in o.supports)))
+        evidence = sorted(self.evidence.of_supports(o.supports))
         return Risk(
             id=o.id,
             kind=o.action,

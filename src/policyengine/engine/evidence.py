@@ -1,0 +1,45 @@
+"""Evidence: the scenario facts that a fact, a support or an outcome of an evaluation rests on.
+
+A base fact is its own evidence (by the scenario fact it shows, ``agreement:raa-jpn-gbr``); a
+derived fact rests on the evidence of every support that derived it; a count on the facts it
+counted. ``evaluate`` lists it for each recommendation, ``diff`` follows it to find causes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from policyengine.compiler.emit import COUNT
+from policyengine.engine.runtime import RawEvaluation, Support
+
+
+class Evidence:
+    """The evidence of the facts of one evaluation, each computed once."""
+
+    def __init__(self, raw: RawEvaluation) -> None:
+        self.raw = raw
+        self._of_fact: dict[int, frozenset[str]] = {}
+
+    def of_fact(self, fid: int) -> frozenset[str]:
+        cached = self._of_fact.get(fid)
+        if cached is not None:
+            return cached
+        self._of_fact[fid] = frozenset()  # guards against recursive derivations
+        f = self.raw.facts[fid]
+        if f.view is not None:
+            out = frozenset({f.view.origin})
+        elif f.kind == COUNT:
+            out = frozenset().union(*(self.of_fact(m) for m in f.members))
+        else:
+            out = self.of_supports(f.supports)
+        self._of_fact[fid] = out
+        return out
+
+    def of_support(self, s: Support) -> frozenset[str]:
+        return frozenset().union(*(self.of_fact(fid) for _, fid in s.bindings))
+
+    def of_supports(self, supports: Iterable[Support]) -> frozenset[str]:
+        return frozenset().union(*(self.of_support(s) for s in supports))
+
+
+__all__ = ["Evidence"]
