@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ from hypothesis import strategies as st
 from policyengine.api import evaluate, load
 from policyengine.cli import cli
 from policyengine.diff import Cause, diff_results, diff_scenarios
-from policyengine.models.scenario import SECTIONS
 from policyengine.render.diff import render_json
+from worlds import shuffled
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "scenarios/baseline_2022.yaml"
@@ -210,24 +209,12 @@ def test_an_altered_fact_lists_its_fields_located(tmp_path: Path, korea, compile
 # -- properties -----------------------------------------------------------------------------------
 
 
-def _shuffled(loaded, seed: int):  # type: ignore[no-untyped-def]
-    rnd = random.Random(seed)
-    updates = {}
-    for section in SECTIONS:
-        items = list(getattr(loaded.scenario, section.key))
-        rnd.shuffle(items)
-        updates[section.key] = items
-    new = copy.copy(loaded)
-    new.scenario = loaded.scenario.model_copy(update=updates)
-    return new
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_the_order_of_facts_never_changes_the_diff(
     baseline, korea, compiled_pack, korea_diff, seed: int
 ) -> None:  # type: ignore[no-untyped-def]
-    d = diff_scenarios(_shuffled(baseline, seed), _shuffled(korea, seed + 1), compiled_pack)
+    d = diff_scenarios(shuffled(baseline, seed), shuffled(korea, seed + 1), compiled_pack)
     assert render_json(d) == render_json(korea_diff)
 
 

@@ -18,6 +18,7 @@ from policyengine.errors import InputError
 from policyengine.explain import explain_outcome, trace_of
 from policyengine.explain.nodes import Application, FactNode, WhyNot
 from policyengine.sources import load_source
+from worlds import shuffled
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt"
@@ -245,30 +246,13 @@ def test_cli_bad_input_exits_2_without_a_traceback(at_root, args: list[str], mes
     assert message in result.output and "Traceback" not in result.output
 
 
-def _shuffled(loaded, seed: int):  # type: ignore[no-untyped-def]
-    import copy
-    import random
-
-    from policyengine.models.scenario import SECTIONS
-
-    rnd = random.Random(seed)
-    updates = {}
-    for section in SECTIONS:
-        items = list(getattr(loaded.scenario, section.key))
-        rnd.shuffle(items)
-        updates[section.key] = items
-    new = copy.copy(loaded)
-    new.scenario = loaded.scenario.model_copy(update=updates)
-    return new
-
-
 @pytest.mark.parametrize("rec", ["keep-informal/quad", "extend-asset-protection/USA", "link-partner/AUS"])
 def test_explanations_do_not_depend_on_the_order_of_facts(korea, compiled_pack, rec: str) -> None:  # type: ignore[no-untyped-def]
     from policyengine.render.explain import render_json
 
     expected = render_json(explain_outcome(korea, compiled_pack, rec))
     for seed in (1, 2, 3):
-        assert render_json(explain_outcome(_shuffled(korea, seed), compiled_pack, rec)) == expected
+        assert render_json(explain_outcome(shuffled(korea, seed), compiled_pack, rec)) == expected
 
 
 def test_a_nearest_binding_never_changes_what_a_fact_is(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import random
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from policyengine.compiler.ir import Ref
 from policyengine.engine.matching import satisfies
 from policyengine.engine.runtime import EngineFact
 from policyengine.explain.matcher import FactBase, MFact, check, engine_supports, matches, signature
-from policyengine.models.scenario import SECTIONS
+from worlds import thinned
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -50,18 +48,10 @@ def test_matcher_agrees_on_every_operator_and_on_missing_fields(path: Path) -> N
     assert set(engine_supports(raw)) == {r.index for r in pack.rules}
 
 
-def _thinned(loaded, seed: int, keep: float):  # type: ignore[no-untyped-def]
-    rnd = random.Random(seed)
-    updates = {s.key: [f for f in getattr(loaded.scenario, s.key) if rnd.random() < keep] for s in SECTIONS}
-    new = copy.copy(loaded)
-    new.scenario = loaded.scenario.model_copy(update=updates)
-    return new
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), keep=st.sampled_from([0.5, 0.8, 0.95]))
 def test_matcher_agrees_on_worlds_with_facts_removed(korea, compiled_pack, seed: int, keep: float) -> None:  # type: ignore[no-untyped-def]
-    assert _disagreements(_thinned(korea, seed, keep), compiled_pack) == []
+    assert _disagreements(thinned(korea, seed, keep), compiled_pack) == []
 
 
 @pytest.mark.parametrize(

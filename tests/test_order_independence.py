@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import copy
-import random
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyengine.api import evaluate
-from policyengine.models.scenario import SECTIONS
 from policyengine.render.evaluate import render_json
-
-
-def _shuffled(loaded, seed: int):  # type: ignore[no-untyped-def]
-    rnd = random.Random(seed)
-    updates = {}
-    for section in SECTIONS:
-        items = list(getattr(loaded.scenario, section.key))
-        rnd.shuffle(items)
-        updates[section.key] = items
-    new = copy.copy(loaded)
-    new.scenario = loaded.scenario.model_copy(update=updates)
-    return new
+from worlds import shuffled
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffling_every_fact_list_gives_byte_identical_json(korea, compiled_pack, seed: int) -> None:  # type: ignore[no-untyped-def]
     expected = render_json(evaluate(korea, compiled_pack))
-    assert render_json(evaluate(_shuffled(korea, seed), compiled_pack)) == expected
+    assert render_json(evaluate(shuffled(korea, seed), compiled_pack)) == expected
 
 
 def test_repeated_evaluation_in_one_process_is_stable(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
