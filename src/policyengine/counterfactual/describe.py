@@ -7,40 +7,13 @@ from typing import Any
 from policyengine.counterfactual.changes import Change, find_fact
 from policyengine.display import Names, join, value
 from policyengine.models.scenario import Scenario
-from policyengine.models.vocabulary import CAPABILITY_DOMAINS
+from policyengine.models.vocabulary import CAPABILITY_DOMAINS, FIELD_LABELS, MECHANISM_KINDS
 
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "status": ("状態", "status"),
-    "kind": ("種類", "kind"),
-    "region": ("地域", "region"),
-    "alignment": ("対米関係", "alignment"),
-    "indo_pacific_engagement": ("インド太平洋への関与", "Indo-Pacific engagement"),
+#: Labels of the fields whatif changes that are paths into a fact (the others are the fields'
+#: own labels, FIELD_LABELS).
+PATH_LABELS: dict[str, tuple[str, str]] = {
     "stance.indo_pacific_engagement": ("表明した関与", "stated Indo-Pacific engagement"),
     "stance.alignment": ("表明した対米関係", "stated alignment"),
-    "formal_treaty": ("条約の有無", "formal treaty"),
-    "domain": ("分野", "domain"),
-    "activity": ("開催状況", "activity"),
-    "holder": ("保有国", "holder"),
-}
-
-MECHANISM_KINDS: dict[str, tuple[str, str]] = {
-    "summit": ("首脳会合", "summit"),
-    "foreign-ministers": ("外相会合", "foreign ministers' meeting"),
-    "defense-ministers": ("防衛相会談", "defence ministers' meeting"),
-    "economic-ministers": ("経済閣僚会合", "economic ministers' meeting"),
-    "two-plus-two": ("2+2", "2+2 meeting"),
-    "senior-officials": ("高級事務レベル協議", "senior officials' meeting"),
-    "director-general": ("局長級会談", "director-general talks"),
-    "working-level": ("実務者協議", "working-level talks"),
-    "strategic-dialogue": ("戦略対話", "strategic dialogue"),
-    "joint-exercise": ("共同訓練", "joint exercise"),
-    "joint-patrol": ("共同パトロール", "joint patrol"),
-    "information-sharing": ("情報共有", "information sharing"),
-}
-
-EVENT_KINDS: dict[str, tuple[str, str]] = {
-    "government-change": ("政権交代", "change of government"),
-    "policy-statement": ("政策表明", "policy statement"),
 }
 
 
@@ -100,15 +73,13 @@ class Describer:
         if head == "areas" and rest:
             area = self.names.area(rest, lang)
             return f"{area}の扱い" if lang == "ja" else f"coverage of {area}"
-        return _pick(FIELD_LABELS.get(path, (path, path.replace("_", " "))), lang)
+        return _pick(PATH_LABELS.get(path) or FIELD_LABELS.get(path, (path, path.replace("_", " "))), lang)
 
     def shown(self, raw: Any, path: str, lang: str) -> str:
         if raw is None:
             return "なし" if lang == "ja" else "none"
         if path.endswith(".kind") and path.startswith("mechanisms") and raw in MECHANISM_KINDS:
             return _pick(MECHANISM_KINDS[raw], lang)
-        if path == "kind" and raw in EVENT_KINDS:
-            return _pick(EVENT_KINDS[raw], lang)
         if path == "domain" and raw in CAPABILITY_DOMAINS:
             return _pick(CAPABILITY_DOMAINS[raw], lang)
         return value(raw, lang)

@@ -53,8 +53,70 @@ TABLE_FRAMEWORK_IDS: tuple[str, ...] = tuple(f for f, _, _ in TABLE_FRAMEWORKS)
 #: Coverage levels and the table's symbols.
 LEVEL_SYMBOLS = {"focus": "◎", "mentioned": "〇", None: "-"}
 
+#: Display names of the kinds of a framework's mechanisms. Apart from VALUE_NAMES because
+#: 'information-sharing' is also a kind of agreement there (an information-sharing agreement).
+MECHANISM_KINDS: dict[str, tuple[str, str]] = {
+    "summit": ("首脳会合", "summit"),
+    "foreign-ministers": ("外相会合", "foreign ministers' meeting"),
+    "defense-ministers": ("防衛相会談", "defence ministers' meeting"),
+    "economic-ministers": ("経済閣僚会合", "economic ministers' meeting"),
+    "two-plus-two": ("外務・防衛閣僚協議（2+2）", "foreign and defence ministers' talks (2+2)"),
+    "senior-officials": ("高級事務レベル協議", "senior officials' meeting"),
+    "director-general": ("局長級会談", "director-general talks"),
+    "working-level": ("実務者協議", "working-level talks"),
+    "strategic-dialogue": ("戦略対話", "strategic dialogue"),
+    "joint-exercise": ("共同訓練", "joint exercise"),
+    "joint-patrol": ("共同パトロール", "joint patrol"),
+    "information-sharing": ("情報共有", "information sharing"),
+}
+
+#: What each field is called (field names are shared across kinds with the same meaning).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("ID", "id"),
+    "code": ("国", "country"),
+    "region": ("地域", "region"),
+    "alignment": ("対米関係", "alignment"),
+    "indo_pacific_engagement": ("インド太平洋への関与", "Indo-Pacific engagement"),
+    "kind": ("種類", "kind"),
+    "formal_treaty": ("条約の有無", "formal treaty"),
+    "status": ("状態", "status"),
+    "members": ("構成国", "members"),
+    "member_key": ("顔ぶれ", "member set"),
+    "member_count": ("構成国数", "number of members"),
+    "established": ("設立", "established"),
+    "framework": ("枠組み", "framework"),
+    "country": ("国", "country"),
+    "framework_kind": ("枠組みの種類", "framework kind"),
+    "area": ("分野", "area"),
+    "level": ("水準", "level"),
+    "activity": ("開催状況", "activity"),
+    "agreement": ("協定", "agreement"),
+    "parties": ("当事国", "parties"),
+    "party_count": ("当事国数", "number of parties"),
+    "negotiation_started": ("交渉開始", "negotiations started"),
+    "signed": ("署名", "signed"),
+    "in_force": ("発効", "in force"),
+    "agreement_kind": ("協定の種類", "agreement kind"),
+    "agreement_status": ("協定の状態", "agreement status"),
+    "partner": ("相手国", "partner"),
+    "since": ("開始", "since"),
+    "countries": ("国々", "countries"),
+    "areas": ("分野", "areas"),
+    "interest": ("関心", "interest"),
+    "date": ("日付", "date"),
+    "caused_by": ("原因", "caused by"),
+    "engagement": ("関与", "engagement"),
+    "holder": ("保有国", "holder"),
+    "domain": ("領域", "domain"),
+    "as_of": ("時点", "as of"),
+    "action": ("行動", "action"),
+    "target": ("対象", "target"),
+}
+
 #: Display names of enumerated values, for templates and reports: value -> (ja, en).
 VALUE_NAMES: dict[str, tuple[str, str]] = {
+    # mechanism kinds first, so that an agreement kind of the same name (information-sharing) wins
+    **MECHANISM_KINDS,
     # agreement status
     "negotiating": ("交渉中", "under negotiation"),
     "signed": ("署名済み", "signed"),
@@ -105,18 +167,7 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     "high": ("高", "high"),
     "medium": ("中", "medium"),
     "low": ("低", "low"),
-    # mechanisms of frameworks (kinds and how often they meet)
-    "summit": ("首脳会合", "summit"),
-    "foreign-ministers": ("外相会合", "foreign ministers' meeting"),
-    "defense-ministers": ("防衛相会談", "defence ministers' meeting"),
-    "economic-ministers": ("経済閣僚会合", "economic ministers' meeting"),
-    "two-plus-two": ("外務・防衛閣僚協議（2+2）", "foreign and defence ministers' talks (2+2)"),
-    "senior-officials": ("高級事務レベル協議", "senior officials' meeting"),
-    "director-general": ("局長級会談", "director-general talks"),
-    "working-level": ("実務者協議", "working-level talks"),
-    "strategic-dialogue": ("戦略対話", "strategic dialogue"),
-    "joint-exercise": ("共同訓練", "joint exercise"),
-    "joint-patrol": ("共同パトロール", "joint patrol"),
+    # how often a framework's mechanisms meet
     "regular": ("定期的に開催", "meets regularly"),
     "irregular": ("不定期", "meets irregularly"),
     "dormant": ("停滞", "dormant"),
