@@ -15,7 +15,7 @@ from policyengine.compiler.ir import OPERATORS, CondIR, Kinds, OutputIR, Ref, Ru
 from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import DiagnosticSink
 from policyengine.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
-from policyengine.loading.yamltree import YMap, YSeq
+from policyengine.loading.yamltree import YMap, YSeq, locate
 from policyengine.locations import Location
 from policyengine.models.rules import Condition, Rule
 from policyengine.models.vocabulary import AREA_NAMES
@@ -159,25 +159,20 @@ class _RuleContext:
         return True, value
 
     # -- conditions ------------------------------------------------------------------------
-    def condition(self, index: int, cond: Condition) -> CondIR | None:
-        raw = self.cond_raw(index)
-        kind = cond.kind
-        where_loc = self.loc(raw, cond.mode, of_value=True)
-        if kind not in self.kinds.specs:
-            self.error(
-                "E401",
-                f"unknown fact kind '{kind}'",
-                where_loc,
-                hint_for(kind, self.kinds.specs, noun="kinds"),
-            )
-            return None
+    def where_tests(
+        self, kind: str, where: dict[str, Any], raw_where: Any, fallback: Location, cond: Condition
+    ) -> list[Test] | None:
+        """The tests of a ``where`` mapping over facts of ``kind``; None when any is wrong.
+
+        ``raw_where`` is the located mapping as written (for locations), ``fallback`` where to
+        report when there is none.
+        """
         spec = self.kinds.specs[kind]
-        raw_where = raw.get("where") if raw is not None else None
         tests: list[Test] = []
         ok = True
-        for field, value in cond.where.items():
-            floc = raw_where.location(field, of_value=False) if isinstance(raw_where, YMap) else where_loc
-            vloc = raw_where.location(field, of_value=True) if isinstance(raw_where, YMap) else where_loc
+        for field, value in where.items():
+            floc = raw_where.location(field, of_value=False) if isinstance(raw_where, YMap) else fallback
+            vloc = raw_where.location(field, of_value=True) if isinstance(raw_where, YMap) else fallback
             fspec = spec.fields.get(field)
             if fspec is None:
                 self.error(
@@ -193,7 +188,23 @@ class _RuleContext:
                     ok = False
                 else:
                     tests.append(test)
-        if not ok:
+        return tests if ok else None
+
+    def condition(self, index: int, cond: Condition) -> CondIR | None:
+        raw = self.cond_raw(index)
+        kind = cond.kind
+        where_loc = self.loc(raw, cond.mode, of_value=True)
+        if kind not in self.kinds.specs:
+            self.error(
+                "E401",
+                f"unknown fact kind '{kind}'",
+                where_loc,
+                hint_for(kind, self.kinds.specs, noun="kinds"),
+            )
+            return None
+        raw_where = raw.get("where") if raw is not None else None
+        tests = self.where_tests(kind, cond.where, raw_where, where_loc, cond)
+        if tests is None:
             return None
         var = cond.as_
         if var is not None and var in self.vars:
@@ -396,18 +407,8 @@ class _RuleContext:
         ok = True
 
         def at(*path: str | int) -> Location:
-            node: Any = raw_then
-            loc = self.raw.location("then") if "then" in self.raw else self.raw.location()
-            for key in path:
-                if isinstance(node, YMap) and isinstance(key, str) and key in node:
-                    loc = node.location(key, of_value=True)
-                    node = node[key]
-                elif isinstance(node, YSeq) and isinstance(key, int) and key < len(node):
-                    loc = node.location(key)
-                    node = node[key]
-                else:
-                    break
-            return loc
+            start = self.raw.location("then") if "then" in self.raw else self.raw.location()
+            return locate(raw_then, *path, start=start) or start
 
         for i, d in enumerate(then.derive):
             if d.kind in BASE_KINDS or d.kind in OUTCOME_KINDS:
@@ -584,28 +585,5 @@ def resolve_where(
     ``sink``, prefixed with ``label``; None when there were any.
     """
     ctx = _WhereContext(raw, kinds, sink, label)
-    spec = kinds.specs[kind]
-    raw_where = raw.get("where")
     fallback = raw.location("where") if "where" in raw else raw.location()
-    probe = Condition.model_validate({"match": kind})
-    tests: list[Test] = []
-    ok = True
-    for field, value in where.items():
-        floc = raw_where.location(field, of_value=False) if isinstance(raw_where, YMap) else fallback
-        vloc = raw_where.location(field, of_value=True) if isinstance(raw_where, YMap) else fallback
-        fspec = spec.fields.get(field)
-        if fspec is None:
-            ctx.error(
-                "E401",
-                f"'{kind}' facts have no field '{field}'",
-                floc,
-                hint_for(field, spec.fields, noun=f"fields of '{kind}'"),
-            )
-            ok = False
-            continue
-        for test in ctx.tests(kind, field, fspec, value, vloc, probe):
-            if test is None:
-                ok = False
-            else:
-                tests.append(test)
-    return tests if ok else None
+    return ctx.where_tests(kind, where, raw.get("where"), fallback, Condition.model_validate({"match": kind}))

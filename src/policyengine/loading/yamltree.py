@@ -68,6 +68,24 @@ class YSeq(list[Any]):
         return Location(self.file, mark[0], mark[1])
 
 
+def locate(node: Any, *path: str | int, start: Location | None = None) -> Location | None:
+    """Where the value at ``path`` below ``node`` was written, or as near as the path exists.
+
+    ``start`` is the answer when not even the first step exists (default: where ``node`` is).
+    """
+    loc = start if start is not None else (node.location() if isinstance(node, (YMap, YSeq)) else None)
+    for key in path:
+        if isinstance(node, YMap) and isinstance(key, str) and key in node:
+            loc = node.location(key, of_value=True)
+            node = node[key]
+        elif isinstance(node, YSeq) and isinstance(key, int) and key < len(node):
+            loc = node.location(key)
+            node = node[key]
+        else:
+            break
+    return loc
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep hostile files from exhausting memory or time."""

@@ -27,7 +27,7 @@ from policyengine.compiler.pipeline import CompileContext, compile_pack
 from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_error, sort_diagnostics
 from policyengine.loading.documents import read_document
-from policyengine.loading.yamltree import YMap, YSeq
+from policyengine.loading.yamltree import YMap, locate
 from policyengine.locations import Location, display_path, shorten
 from policyengine.sources import SourceText, squash
 from policyengine.validation.rulepack import LoadedRule, LoadedRulePack, collect_rule_pack, pack_files
@@ -101,21 +101,6 @@ def scenario_files(paths: Sequence[str]) -> list[str]:
 # -- where things are written ------------------------------------------------------------------
 
 
-def _at(node: Any, *path: str | int) -> Location | None:
-    """The location of the value at ``path`` below a YAML node (as deep as the path exists)."""
-    loc = node.location() if isinstance(node, (YMap, YSeq)) else None
-    for key in path:
-        if isinstance(node, YMap) and isinstance(key, str) and key in node:
-            loc = node.location(key, of_value=True)
-            node = node[key]
-        elif isinstance(node, YSeq) and isinstance(key, int) and key < len(node):
-            loc = node.location(key)
-            node = node[key]
-        else:
-            break
-    return loc
-
-
 # -- checks ------------------------------------------------------------------------------------
 
 
@@ -139,7 +124,7 @@ def check_quotes(pack: LoadedRulePack, source: SourceText) -> Iterator[Diagnosti
         rid = lr.rule.id
         if declared and src.document not in declared:
             yield Diagnostic(
-                _at(lr.raw, "source", "document"),
+                locate(lr.raw, "source", "document"),
                 "L105",
                 f"rule '{rid}': cites document '{src.document}', which the pack does not declare",
                 "declare it under pack.documents, or fix the id: " + ", ".join(sorted(declared)),
@@ -152,7 +137,7 @@ def check_quotes(pack: LoadedRulePack, source: SourceText) -> Iterator[Diagnosti
             else:
                 hint = "no part of it was found: copy the passage from the source text"
             yield Diagnostic(
-                _at(lr.raw, "source", "quote"),
+                locate(lr.raw, "source", "quote"),
                 "E406",
                 f"rule '{rid}': quote not found in {source.name} (whitespace ignored)",
                 hint,
@@ -161,7 +146,7 @@ def check_quotes(pack: LoadedRulePack, source: SourceText) -> Iterator[Diagnosti
         section = source.section_of(src.quote)
         if section is not None and section != src.section:
             yield Diagnostic(
-                _at(lr.raw, "source", "section"),
+                locate(lr.raw, "source", "section"),
                 "L104",
                 f"rule '{rid}': the quote is in section '{section}', not '{src.section}'",
                 f"write section: {section}",
@@ -182,7 +167,7 @@ def _texts(lr: LoadedRule) -> Iterator[tuple[tuple[str | int, ...], Any]]:
 
 def _translation(where: str, text: Any, raw: Any, path: tuple[str | int, ...]) -> Iterator[Diagnostic]:
     ja, en = text.ja, text.en
-    loc_ja, loc_en = _at(raw, *path, "ja"), _at(raw, *path, "en")
+    loc_ja, loc_en = locate(raw, *path, "ja"), locate(raw, *path, "en")
     if not ja.strip():
         yield Diagnostic(loc_ja, "L103", f"{where}: the Japanese text is empty", "write it in Japanese")
     elif not _JAPANESE.search(ja):
@@ -230,7 +215,7 @@ def _same_holes(lr: LoadedRule, path: tuple[str | int, ...], text: Any) -> Itera
             return ", ".join(sorted("{" + v + (f".{f}" if f else "") + "}" for v, f in holes)) or "none"
 
         yield Diagnostic(
-            _at(lr.raw, *path, "en"),
+            locate(lr.raw, *path, "en"),
             "L106",
             f"rule '{lr.rule.id}' {path[-1]}: ja names {names(ja - en)} that en does not, "
             f"en names {names(en - ja)} that ja does not",
@@ -253,7 +238,7 @@ def check_unused_derived(pack: LoadedRulePack) -> Iterator[Diagnostic]:
         for i, d in enumerate(lr.rule.then.derive):
             if d.kind not in used:
                 yield Diagnostic(
-                    _at(lr.raw, "then", "derive", i, "kind"),
+                    locate(lr.raw, "then", "derive", i, "kind"),
                     "L102",
                     f"rule '{lr.rule.id}': derives '{d.kind}', which no rule uses",
                     "use it in a 'when' condition, or remove the derivation",
@@ -280,7 +265,7 @@ def check_fires(pack: LoadedRulePack, scenarios: Sequence[str]) -> Iterator[Diag
         if r.index not in fired:
             lr = pack.rules[r.index]
             yield Diagnostic(
-                _at(lr.raw, "id"),
+                locate(lr.raw, "id"),
                 "L101",
                 f"rule '{r.id}' fires in none of the {len(scenarios)} scenarios ({names})",
                 "add a scenario in which it applies, or check its conditions "
