@@ -27,6 +27,7 @@ class FieldSpec:
     values: tuple[str, ...] = ()  # allowed values of an enumerated text field
     refers_to: str | None = None  # kind whose identity this field holds (for templates)
     doc: str = ""
+    optional: bool = False  # some facts of the kind lack it (its value may be None)
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,15 @@ def _enum(model: type, name: str) -> tuple[str, ...]:
     return _lit(model.model_fields[name].annotation)  # type: ignore[attr-defined]
 
 
-def _f(t: FieldType, doc: str = "", values: tuple[str, ...] = (), refers_to: str | None = None) -> FieldSpec:
-    return FieldSpec(t, values, refers_to, doc)
+def _f(
+    t: FieldType,
+    doc: str = "",
+    values: tuple[str, ...] = (),
+    refers_to: str | None = None,
+    *,
+    optional: bool = False,
+) -> FieldSpec:
+    return FieldSpec(t, values, refers_to, doc, optional)
 
 
 CODE = "code"
@@ -102,7 +110,7 @@ BASE_KINDS: dict[str, KindSpec] = {
                 "members": _f("list", "member country codes", refers_to="country"),
                 "member_key": _f("text", "members sorted and joined by '+', e.g. AUS+JPN+USA"),
                 "member_count": _f("int"),
-                "established": _f("date"),
+                "established": _f("date", optional=True),
             },
             "A security framework (alliance, bilateral, minilateral or multilateral body).",
             "id",
@@ -132,7 +140,7 @@ BASE_KINDS: dict[str, KindSpec] = {
                 "id": _f("id"),
                 "kind": _f("text", values=_enum(sm.Mechanism, "kind")),
                 "activity": _f("text", values=_enum(sm.Mechanism, "activity")),
-                "established": _f("date"),
+                "established": _f("date", optional=True),
             },
             "A standing channel of a framework (ministerial meeting, director-general talks, ...).",
             "id",
@@ -145,9 +153,9 @@ BASE_KINDS: dict[str, KindSpec] = {
                 "status": _f("text", values=_enum(sm.AgreementFact, "status")),
                 "parties": _f("list", "party country codes", refers_to="country"),
                 "party_count": _f("int"),
-                "negotiation_started": _f("date"),
-                "signed": _f("date"),
-                "in_force": _f("date"),
+                "negotiation_started": _f("date", optional=True),
+                "signed": _f("date", optional=True),
+                "in_force": _f("date", optional=True),
             },
             "An agreement (RAA, ACSA, GSOMIA, ...).",
             "id",
@@ -196,15 +204,18 @@ BASE_KINDS: dict[str, KindSpec] = {
                 "id": _f("id", refers_to="event"),
                 "date": _f("date"),
                 "kind": _f("text", values=_enum(sm.Event, "kind")),
-                "country": _f("code", refers_to="country"),
+                "country": _f("code", refers_to="country", optional=True),
                 "countries": _f("list", refers_to="country"),
-                "framework": _f("id", refers_to="framework"),
-                "agreement": _f("id", refers_to="agreement"),
-                "caused_by": _f("id", refers_to="event"),
+                "framework": _f("id", refers_to="framework", optional=True),
+                "agreement": _f("id", refers_to="agreement", optional=True),
+                "caused_by": _f("id", refers_to="event", optional=True),
                 "engagement": _f(
-                    "text", "stance.indo_pacific_engagement", _enum(sm.Stance, "indo_pacific_engagement")
+                    "text",
+                    "stance.indo_pacific_engagement",
+                    _enum(sm.Stance, "indo_pacific_engagement"),
+                    optional=True,
                 ),
-                "alignment": _f("text", "stance.alignment", _enum(sm.Stance, "alignment")),
+                "alignment": _f("text", "stance.alignment", _enum(sm.Stance, "alignment"), optional=True),
                 "areas": _f("list", refers_to="area"),
             },
             "Something that happened (a government change, a framework's launch, a cancellation ...).",

@@ -66,14 +66,37 @@ def _pattern(kind: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{KIND: kind}, *tests]}
 
 
+def reference_guards(r: RuleIR) -> dict[str, list[str]]:
+    """variable -> the fields a later 'match' compares with anything but equality.
+
+    durable-rules 2.0.28 crashes (a segmentation fault) when a 'match' condition compares a
+    field with ``ne``, ``lt``, ``le``, ``gt`` or ``ge`` against a reference to a field the bound
+    fact lacks. The fact that binds the variable is therefore required to have the field. This
+    changes no result: such a comparison fails (engine.matching), so no binding that lacks the
+    field could complete the rule anyway. ('absent' conditions are checked by the compiler's
+    resolve stage, which refuses what the engine cannot do there.)
+    """
+    guards: dict[str, set[str]] = {}
+    for c in r.conditions:
+        if c.mode != "match":
+            continue
+        for t in c.tests:
+            if isinstance(t.value, Ref) and t.op != "eq":
+                guards.setdefault(t.value.var, set()).add(t.value.field)
+    return {var: sorted(fields) for var, fields in guards.items()}
+
+
 def emit_rule(r: RuleIR) -> tuple[dict[str, Any], list[CountSpec]]:
     """The durable-rules definition of one rule (without its action) and its count specs."""
     aliases = {c.var: c.alias for c in r.conditions if c.var}
+    guards = reference_guards(r)
     conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
     counts: list[CountSpec] = []
     for c in r.conditions:
         if c.mode == "match":
-            conds.append({c.alias: _pattern(c.kind, [_test(t, aliases) for t in c.tests])})
+            tests = [_test(t, aliases) for t in c.tests]
+            tests += [{"$ex": {engine_field(f): 1}} for f in guards.get(c.var or "", [])]
+            conds.append({c.alias: _pattern(c.kind, tests)})
         elif c.mode == "absent":
             conds.append({f"{c.alias}$not": _pattern(c.kind, [_test(t, aliases) for t in c.tests])})
         else:

@@ -7,6 +7,7 @@ against the values a field can take, and template holes against bound variables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -46,6 +47,7 @@ class _RuleContext:
         self.kinds = kinds
         self.sink = sink
         self.vars: dict[str, str] = {}
+        self.bound: dict[str, CondIR] = {}  # variable -> the condition that binds it
 
     # -- locations -------------------------------------------------------------------------
     def cond_raw(self, index: int) -> YMap | None:
@@ -225,9 +227,51 @@ class _RuleContext:
                         t.location or where_loc,
                     )
                     return None
+        if cond.mode == "absent" and not self._engine_safe(ir, where_loc):
+            return None
         if var is not None:
             self.vars[var] = kind
+            self.bound[var] = ir
         return ir
+
+    def _engine_safe(self, ir: CondIR, where_loc: Location) -> bool:
+        """Refuse the tests of an 'absent' condition that durable-rules 2.0.28 cannot evaluate.
+
+        Measured: 'ne' against a reference inside 'absent' crashes the engine (a segmentation
+        fault) even when both fields are present; an ordered comparison (lt, le, gt, ge) with a
+        reference to a field the bound fact lacks fails the whole evaluation. (In 'match'
+        conditions the emitter guards such references instead: see emit.reference_guards.)
+        """
+        ok = True
+        for t in ir.tests:
+            if not isinstance(t.value, Ref) or t.op == "eq":
+                continue
+            ref = t.value
+            where = t.location or where_loc
+            if t.op == "ne":
+                self.error(
+                    "E403",
+                    f"'{t.field}: {{ne: {ref}}}' cannot be tested in an 'absent' condition: "
+                    "durable-rules 2.0.28 crashes on 'ne' against a reference there",
+                    where,
+                    "compare with a literal value, or derive the facts to exclude in a rule of "
+                    "their own and test those",
+                )
+                ok = False
+                continue
+            spec = self.kinds.field(self.vars[ref.var], ref.field)
+            if spec is not None and spec.optional and not _present(self.bound[ref.var], ref.field):
+                self.error(
+                    "E403",
+                    f"'{t.field}: {{{t.op}: {ref}}}': '{self.vars[ref.var]}.{ref.field}' may be "
+                    "missing, and durable-rules 2.0.28 cannot compare with a missing value inside "
+                    "an 'absent' condition",
+                    where,
+                    f"add '{ref.field}: {{exists: true}}' to the condition that binds ${ref.var} "
+                    "(the rule then applies only to facts that have it)",
+                )
+                ok = False
+        return ok
 
     def tests(
         self, kind: str, field: str, spec: FieldSpec, value: Any, location: Location, cond: Condition
@@ -466,6 +510,12 @@ class _RuleContext:
         return out if ok else None
 
 
+def _present(cond: CondIR, field: str) -> bool:
+    """Do the facts a condition matches surely have ``field``? (Every test on a field fails on a
+    fact that lacks it, except 'exists: false'.)"""
+    return any(t.field == field and not (t.op == "exists" and not t.value) for t in cond.tests)
+
+
 def _derived_specs(pack: LoadedRulePack, sink: DiagnosticSink) -> dict[str, KindSpec]:
     """Kinds the pack derives, with fields typed from what they are derived from."""
     fields_of: dict[str, dict[str, FieldSpec]] = {}
@@ -492,6 +542,11 @@ def _derived_specs(pack: LoadedRulePack, sink: DiagnosticSink) -> dict[str, Kind
                         spec = FieldSpec("bool")
                     elif isinstance(value, int):
                         spec = FieldSpec("int")
+                    # A field copied from one that facts may lack may be lacking too, whichever
+                    # rule derived the fact.
+                    before = specs.get(name)
+                    if before is not None and before.optional and not spec.optional:
+                        spec = dataclasses.replace(spec, optional=True)
                     specs[name] = spec
     for loaded in pack.rules:
         for i, d in enumerate(loaded.rule.then.derive):
