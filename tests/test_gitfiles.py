@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from gitrepo import commit_all, git
 from policyengine.cli import cli
 from policyengine.errors import InputError
 from policyengine.gitfiles import is_revision_spec, load_revision
@@ -19,32 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=_ENV
-    ).stdout.strip()
-
-
-_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "HOME": "/nonexistent",
-    "PATH": "/usr/local/bin:/usr/bin:/bin",
-}
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository with the two shipped scenarios committed, the current directory at its top."""
     (tmp_path / "scenarios").mkdir()
     for name in ("baseline_2022.yaml", "korea_new_gov.yaml"):
         shutil.copy(ROOT / "scenarios" / name, tmp_path / "scenarios" / name)
-    _git(tmp_path, "init", "-q", "-b", "main")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "the paper's world")
+    commit_all(tmp_path, "the paper's world")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -80,7 +61,7 @@ def test_diff_of_a_revision_against_the_working_file(repo: Path) -> None:
 
 def test_what_a_scenario_extends_is_read_at_the_revision_too(repo: Path) -> None:
     _edit(repo / "scenarios" / "baseline_2022.yaml", "    status: negotiating\n", "    status: signed\n")
-    _git(repo, "commit", "-q", "-am", "the UK RAA is signed")
+    git(repo, "commit", "-q", "-am", "the UK RAA is signed")
     result = CliRunner().invoke(
         cli,
         [
@@ -119,8 +100,8 @@ def test_paths_with_dot_are_relative_to_the_current_directory(
 
 
 def test_a_revision_named_with_a_slash_is_shown_by_its_commit(repo: Path) -> None:
-    _git(repo, "branch", "feature/x")
-    commit = _git(repo, "rev-parse", "HEAD")
+    git(repo, "branch", "feature/x")
+    commit = git(repo, "rev-parse", "HEAD")
     loaded = load_revision("feature/x:scenarios/korea_new_gov.yaml")
     assert loaded.files == [
         f"{commit[:12]}:scenarios/korea_new_gov.yaml",
@@ -165,7 +146,7 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_an_invalid_file_at_a_revision_is_located_there(repo: Path) -> None:
     _edit(repo / "scenarios" / "korea_new_gov.yaml", "kind: government-change", "kind: goverment-change")
-    _git(repo, "commit", "-q", "-am", "typo")
+    git(repo, "commit", "-q", "-am", "typo")
     with pytest.raises(InputError) as err:
         load_revision("HEAD:scenarios/korea_new_gov.yaml")
     (d,) = err.value.diagnostics

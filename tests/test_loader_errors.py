@@ -12,12 +12,12 @@ at least one case.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from gitrepo import commit_all
 from policyengine.errors import CODES, InputError
 from policyengine.gitfiles import is_revision_spec, load_revision
 from policyengine.loading.yamltree import Limits
@@ -63,18 +63,6 @@ class Case:
     commit: bool = False  # the folder is a git repository with the files committed
 
 
-#: A git without the user's configuration, able to commit.
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "HOME": "/nonexistent",
-    "PATH": "/usr/local/bin:/usr/bin:/bin",
-}
-
-
 def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: Case) -> str:
     for name, text in case.files.items():
         path = tmp_path / name
@@ -91,8 +79,7 @@ def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: Case) -> str:
         # Whatever holds the temporary folder, git must not find a repository above it.
         monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     if case.commit:
-        for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "files"]):
-            subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=GIT_ENV)
+        commit_all(tmp_path)
     with pytest.raises(InputError) as info:
         if revision:
             load_revision(case.main, limits=case.limits)
