@@ -18,6 +18,7 @@ STRATUM = "$stratum"
 TALLY = "$tally"
 COUNT = "$count"
 NEVER = "$never"
+END = "$end"
 
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _RESERVED = frozenset({"id", "sid"})  # durable-rules' own fields: fact identity and session
@@ -114,4 +115,12 @@ CATCH_ALL: dict[str, Any] = {
     # Every fact must be "handled" by some rule, or durable-rules raises MessageNotHandledException
     # and defers other actions. This rule accepts any fact and never completes.
     "all": [{"any": {"$ex": {KIND: 1}}}, {"never": _pattern(NEVER, [])}]
+}
+
+SESSION_END: dict[str, Any] = {
+    # durable-rules 2.0.28 initialises a session's action context only when an action runs, and
+    # delete_state frees that context: deleting a session in which no action ever ran frees
+    # uninitialised pointers and crashes the process. The runtime asserts an $end fact before
+    # cleaning up, so that this rule's (empty) action runs once in every session.
+    "all": [{"end": _pattern(END, [])}]
 }

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
+from policyengine.compiler.emit import COUNT, END, KIND, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
@@ -198,7 +198,7 @@ class PreparedPack:
 
     # -- durable actions: record only --------------------------------------------------------
     def _action(self, rule_name: str) -> Callable[[Any], None]:
-        if rule_name == "catch_all":
+        if rule_name in ("catch_all", "session_end"):
             return lambda c: None
         if rule_name.startswith("t"):
             index, cond = (int(x) for x in rule_name[1:].split("_"))
@@ -397,9 +397,15 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule)
 
     def _cleanup(self, session: _Session) -> None:
-        """Retract markers (so nothing can fire), then every other fact, then delete the session."""
+        """Retract markers (so nothing can fire), then every other fact, then delete the session.
+
+        An ``$end`` marker is asserted first: its rule's action runs, so that durable-rules has
+        initialised the session's action context before delete_state frees it (see SESSION_END).
+        """
         host = _get_host()
         try:
+            if session.asserted:
+                self._marker(session, END, 0)
             if session.markers:
                 host.retract_facts(self.name, session.markers)
             marker_ids = {m["id"] for m in session.markers}
