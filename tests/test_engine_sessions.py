@@ -33,3 +33,18 @@ def test_an_evaluation_in_which_no_rule_fires_ends_cleanly() -> None:
 def test_quiet_world_yields_nothing_in_process(compiled_pack) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(load(str(QUIET)), compiled_pack)
     assert result.ids == [] and result.risks == []
+
+
+def test_derived_facts_are_the_rules_own(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    raw = evaluate(korea, compiled_pack).raw
+    assert raw is not None
+    kinds = {f.kind for f in raw.derived()}
+    # engine markers ($stratum, $tally, $count, $end) are not derived facts
+    assert kinds == {
+        "engaging-partner",
+        "non-ally-member",
+        "raa-partner",
+        "recommendation",
+        "soft-cooperation",
+    }
+    assert raw.stats["derived"] == len(raw.derived())

@@ -104,9 +104,13 @@ class RawEvaluation:
         return self.facts[fid]
 
     def derived(self) -> list[EngineFact]:
-        return sorted(
-            (f for f in self.facts.values() if f.view is None and f.kind != COUNT), key=lambda f: f.key
-        )
+        """Facts the rules derived (recommendation and risk facts included), by key."""
+        return sorted((f for f in self.facts.values() if is_derived(f)), key=lambda f: f.key)
+
+
+def is_derived(f: EngineFact) -> bool:
+    """A fact a rule derived: neither a scenario fact nor the engine's own ($stratum, $count ...)."""
+    return f.view is None and not f.kind.startswith("$")
 
 
 def _engine_value(value: Any) -> Any:
@@ -244,7 +248,7 @@ class PreparedPack:
                 raise EngineError("rule action failed: " + "; ".join(session.errors[:3]))
             stats = {
                 "facts": sum(1 for f in session.facts.values() if f.view is not None),
-                "derived": sum(1 for f in session.facts.values() if f.view is None and f.kind != COUNT),
+                "derived": sum(1 for f in session.facts.values() if is_derived(f)),
                 "matches": sum(len(o.supports) for o in session.outcomes.values()),
                 "strata": self.compiled.strata,
             }
