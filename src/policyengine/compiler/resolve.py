@@ -27,6 +27,15 @@ _BARE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
 _CODE = re.compile(r"^(?:[A-Z]{3}|EU)$")
 
 _ORDERED = ("lt", "le", "gt", "ge")
+#: What people write for an operator, from other query languages, and what we call it.
+_OPERATOR_SYNONYMS = {
+    "equals": "eq", "equal": "eq", "is": "eq", "=": "eq", "==": "eq",
+    "not": "ne", "neq": "ne", "not_equal": "ne", "not_equals": "ne", "!=": "ne", "<>": "ne",
+    "<": "lt", "less": "lt", "before": "lt", "<=": "le", "lte": "le",
+    ">": "gt", "greater": "gt", "after": "gt", ">=": "ge", "gte": "ge",
+    "one_of": "in", "any_of": "in", "nin": "not_in", "none_of": "not_in",
+    "has": "contains", "includes": "contains", "exist": "exists",
+}  # fmt: skip
 _TEXTUAL = ("text", "code", "id")
 
 
@@ -250,9 +259,9 @@ class _RuleContext:
         for op, operand in value.items():
             oloc = value.location(op) if isinstance(value, YMap) else location
             if op not in OPERATORS:
-                self.error(
-                    "E403", f"unknown operator '{op}'", oloc, hint_for(op, OPERATORS, noun="operators")
-                )
+                synonym = _OPERATOR_SYNONYMS.get(str(op).lower())
+                hint = f"did you mean '{synonym}'?" if synonym else hint_for(op, OPERATORS, noun="operators")
+                self.error("E403", f"unknown operator '{op}'", oloc, hint)
                 out.append(None)
                 continue
             out.append(self._op_test(kind, field, spec, op, operand, oloc, own))
