@@ -368,8 +368,10 @@ def check_rule_case(case: RuleCase, pack: Any) -> None:
     world = load_world(case)
     rules = load_pack(str(case.file.parent / case.case.rules)) if case.case.rules else pack
     result = evaluate(world, rules)
-    known_rules = {r.id for r in result.raw.compiled.rules}
     e = case.case.expect
+    vacuous = _vacuous(e, result.raw.compiled, world.scenario)
+    if vacuous:
+        raise CaseFailure("the case names things that cannot exist:\n" + "\n".join(f"- {p}" for p in vacuous))
     ids = set(result.ids)
     risks = {r.id for r in result.risks}
     produced = produced_by(result)
@@ -381,9 +383,6 @@ def check_rule_case(case: RuleCase, pack: Any) -> None:
         problems.append(f"recommendations differ: unexpected {extra}, missing {missing}")
     problems += [f"risk {i} is missing" for i in e.risks if i not in risks]
     problems += [f"risk {i} should not be raised" for i in e.risks_absent if i in risks]
-    for rule_id in [*e.fired, *e.not_fired]:
-        if rule_id not in known_rules:
-            problems.append(f"no rule '{rule_id}' in the pack")
     for rule_id, wanted in e.fired.items():
         mine = produced.get(rule_id, {})
         if wanted == "any":
@@ -411,3 +410,56 @@ def check_rule_case(case: RuleCase, pack: Any) -> None:
 
 def _products(mine: dict[str, set[str]]) -> str:
     return ", ".join(sorted(mine.get("outcomes", set()) | mine.get("derived", set())))
+
+
+def _vacuous(e: Expect, compiled: Any, scenario: Any) -> list[str]:
+    """Names in ``expect`` that no evaluation could produce (typos would make 'absent' and
+    'not_fired' expectations pass for nothing)."""
+    rules = {r.id: r for r in compiled.rules}
+    actions = {r.output.recommend["action"] for r in compiled.rules if r.output.recommend}
+    risk_kinds = {r.output.risk["kind"] for r in compiled.rules if r.output.risk}
+    countries = {c.code for c in scenario.countries}
+    targets = countries | {f.id for f in scenario.frameworks}
+    problems = []
+
+    def target_ok(target: str) -> bool:
+        parts = target.split("+")
+        return target in targets or (len(parts) > 1 and set(parts) <= countries)
+
+    def outcome(text: str, pool: set[str], what: str) -> None:
+        action, _, target = text.partition("/")
+        if action not in pool:
+            problems.append(f"no rule makes {what} '{action}' (in {text})")
+        elif not target_ok(target):
+            problems.append(f"'{target}' is no country, framework or grouping of this world (in {text})")
+
+    for text in [*e.present, *e.absent, *(e.exactly or [])]:
+        outcome(text, actions, "recommendation")
+    for text in [*e.risks, *e.risks_absent]:
+        outcome(text, risk_kinds, "risk")
+    for rule_id, products in [*e.fired.items(), *e.not_fired.items()]:
+        rule = rules.get(rule_id)
+        if rule is None:
+            problems.append(f"no rule '{rule_id}' in the pack")
+            continue
+        if products == "any":
+            continue
+        mine = {k for k, _ in rule.output.derive}
+        if rule.output.recommend:
+            mine.add(rule.output.recommend["action"])
+        if rule.output.risk:
+            mine.add(rule.output.risk["kind"])
+        for text in products:
+            pattern = None if "/" in text else _derived_pattern(text)
+            if pattern is None:
+                outcome(text, actions | risk_kinds, "recommendation or risk")
+                head = text.partition("/")[0]
+            else:
+                head, fields = pattern
+                spec = compiled.kinds.specs.get(head)
+                unknown = sorted(set(fields) - set(spec.fields)) if spec else []
+                if unknown:
+                    problems.append(f"'{head}' facts have no field {', '.join(unknown)} (in {text})")
+            if head not in mine:
+                problems.append(f"rule {rule_id} never produces {head} (in {text})")
+    return problems
