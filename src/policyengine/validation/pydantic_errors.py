@@ -8,7 +8,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from policyengine.errors import Diagnostic
+from policyengine.errors import CODES, Diagnostic
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.suggest import hint_for
@@ -205,6 +205,9 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
                     "NaN and infinities are not allowed",
                 )
             )
+        elif etype in CODES:
+            # a validator that knows its diagnostic code raises PydanticCustomError(code, message)
+            out.append(Diagnostic(location, etype, f"{_path(loc)}: {err['msg']}"))
         elif etype == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
             out.append(Diagnostic(location, "E307", f"{_path(loc)}: {msg}"))
