@@ -141,7 +141,10 @@ class _Builder:
         self._evidence[fid] = frozenset()  # guards against recursive derivations
         f = self.raw.facts[fid]
         if f.view is not None:
-            out = frozenset({f.view.origin})
+            # The scenario fact (its id and as_of date) is the frame of every evaluation, not
+            # evidence for one recommendation; naming it would also make every evidence list
+            # differ between two scenarios that differ only in their id.
+            out = frozenset() if f.kind == "scenario" else frozenset({f.view.origin})
         elif f.kind == COUNT:
             out = (
                 frozenset().union(*(self.evidence_of_fact(m) for m in f.members))
