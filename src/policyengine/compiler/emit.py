@@ -8,6 +8,7 @@ and handed back to the rule as ``$count`` facts.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,20 +68,92 @@ def _pattern(kind: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{KIND: kind}, *tests]}
 
 
-def emit_rule(r: RuleIR) -> tuple[dict[str, Any], list[CountSpec]]:
-    """The durable-rules definition of one rule (without its action) and its count specs."""
+_Field = tuple[str, str]  # (variable, field)
+_Case = tuple[frozenset[_Field], _Field | None]
+
+
+def _ref_guards(c: CondIR) -> list[tuple[str, str]]:
+    """(variable, field) of every reference that a non-equality test of ``c`` reads.
+
+    durable-rules fails the whole assertion (error 311, property not found) when such a test
+    reads a field that the referenced fact lacks; an equality test simply does not match.
+    """
+    return sorted(
+        {(t.value.var, t.value.field) for t in c.tests if isinstance(t.value, Ref) and t.op != "eq"}
+    )
+
+
+def emit_rule(r: RuleIR) -> tuple[list[dict[str, Any]], list[CountSpec]]:
+    """The durable-rules definitions of one rule (without actions) and its count specs.
+
+    A test on a field a fact lacks fails (see docs/rules.md). durable-rules cannot evaluate a
+    non-equality test against a referenced fact that lacks the field, so the referenced fields
+    are made explicit:
+
+    * for a ``match`` condition, the referenced fact must have the field (``$ex``): without
+      it the test fails and the rule cannot match anyway;
+    * for an ``absent`` condition, a missing field makes the negated pattern fail, so the
+      absence holds. The rule is emitted in variants that partition the cases: every
+      referenced field present (the condition is kept), or the k-th missing and those before
+      it present (the condition is dropped, as it holds).
+
+    The first definition is the rule itself; the others (if any) are its variants.
+    """
     aliases = {c.var: c.alias for c in r.conditions if c.var}
-    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
-    counts: list[CountSpec] = []
+    present: set[tuple[str, str]] = set()
     for c in r.conditions:
         if c.mode == "match":
-            conds.append({c.alias: _pattern(c.kind, [_test(t, aliases) for t in c.tests])})
+            present.update(_ref_guards(c))
+    # per guarded absent condition, its cases: (fields present, the field missing or None)
+    choices: list[list[_Case]] = []
+    absent_guarded = [c for c in r.conditions if c.mode == "absent" and _ref_guards(c)]
+    for c in absent_guarded:
+        refs = _ref_guards(c)
+        options: list[_Case] = [(frozenset(refs), None)]
+        options += [(frozenset(refs[:k]), refs[k]) for k in range(len(refs))]
+        choices.append(options)
+    bodies: list[dict[str, Any]] = []
+    counts: list[CountSpec] = []
+    for combo in itertools.product(*choices):
+        need = set(present)
+        missing: set[tuple[str, str]] = set()
+        dropped: set[int] = set()
+        for c, (have, lacks) in zip(absent_guarded, combo, strict=True):
+            need |= have
+            if lacks is not None:
+                missing.add(lacks)
+                dropped.add(c.index)
+        if need & missing:
+            continue  # contradictory: a field both present and missing
+        counts = []
+        bodies.append(_body(r, aliases, need, missing, dropped, counts))
+    return bodies, counts
+
+
+def _body(
+    r: RuleIR,
+    aliases: dict[str, str],
+    need: set[tuple[str, str]],
+    missing: set[tuple[str, str]],
+    dropped: set[int],
+    counts: list[CountSpec],
+) -> dict[str, Any]:
+    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
+    for c in r.conditions:
+        if c.index in dropped:
+            continue
+        tests = [_test(t, aliases) for t in c.tests]
+        if c.var is not None:
+            tests += [{"$ex": {engine_field(f): 1}} for v, f in sorted(need) if v == c.var]
+            tests += [{"$nex": {engine_field(f): 1}} for v, f in sorted(missing) if v == c.var]
+        if c.mode == "match":
+            conds.append({c.alias: _pattern(c.kind, tests)})
         elif c.mode == "absent":
-            conds.append({f"{c.alias}$not": _pattern(c.kind, [_test(t, aliases) for t in c.tests])})
+            conds.append({f"{c.alias}$not": _pattern(c.kind, tests)})
         else:
             counts.append(_count_spec(r, c))
             conds.append(_count_condition(r, c, aliases))
-    return {"all": conds}, counts
+    return {"all": conds}
 
 
 def count_key(r: RuleIR, c: CondIR) -> str:

@@ -58,8 +58,10 @@ def _stratify(ctx: CompileContext) -> None:
 def _emit(ctx: CompileContext) -> None:
     definition: dict[str, Any] = {}
     for r in ctx.rules:
-        body, counts = emit_rule(r)
-        definition[f"r{r.index}"] = body
+        bodies, counts = emit_rule(r)
+        definition[f"r{r.index}"] = bodies[0]
+        for k, variant in enumerate(bodies[1:], start=1):
+            definition[f"r{r.index}v{k}"] = variant
         for spec in counts:
             cond = r.conditions[[c.index for c in r.conditions].index(spec.cond_index)]
             definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)

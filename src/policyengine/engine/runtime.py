@@ -218,7 +218,7 @@ class PreparedPack:
                     session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
 
             return tally
-        index = int(rule_name[1:])
+        index = int(rule_name[1:].partition("v")[0])  # r<index>, or r<index>v<k>: a variant
         aliases = self._match_aliases[index]
 
         def action(c: Any) -> None:
