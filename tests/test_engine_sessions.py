@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -48,3 +49,14 @@ def test_derived_facts_are_the_rules_own(korea, compiled_pack) -> None:  # type:
         "soft-cooperation",
     }
     assert raw.stats["derived"] == len(raw.derived())
+
+
+def test_evaluate_command_on_a_quiet_world() -> None:
+    from click.testing import CliRunner
+
+    from policyengine.cli import cli
+
+    done = CliRunner().invoke(cli, ["evaluate", str(QUIET), "--format", "json", "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.output)
+    assert (out["scenario"]["id"], out["recommendations"], out["risks"]) == ("quiet-world", [], [])
