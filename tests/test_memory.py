@@ -9,8 +9,9 @@ by 4 to 60 kB over the 1,200 measured evaluations of the short variant and by 28
 9,500 of the long one (allocator noise), while the leaks these tests exist to catch are large:
 keeping each result alive costs about 170 kB per evaluation of the compact world (200 MB over
 1,200 evaluations), and not deleting durable-rules sessions crashed the process within 1,500
-evaluations (the engine keeps at most 1,024 live sessions per ruleset). A limit of 4 MB is over ten times the noise and still
-catches a leak of 3.5 kB per evaluation in the short variant, 0.4 kB in the long one.
+evaluations (the engine keeps at most 1,024 live sessions per ruleset). A limit of 4 MB is
+over ten times the noise and still catches a leak of 3.5 kB per evaluation in the short
+variant, 0.4 kB in the long one.
 """
 
 from __future__ import annotations
