@@ -68,3 +68,68 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         )
 
     return check
+
+
+# -- the YAML case corpus (tests/cases/) ---------------------------------------------------------
+# Every case file under tests/cases/ is collected (see tests/casefiles.py and tests/cases/README.md);
+# a failure names the case file, the line of the case and the case.
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    from casefiles import is_case_file
+
+    if file_path.suffix == ".yaml" and is_case_file(file_path):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFile(pytest.File):
+    def collect(self):  # type: ignore[no-untyped-def]
+        from casefiles import CaseFileError, ErrorCase, read_case_file
+
+        try:
+            cases = read_case_file(self.path)
+        except CaseFileError as exc:
+            raise self.CollectError(str(exc)) from None
+        if isinstance(cases, ErrorCase):
+            yield CaseItem.from_parent(self, name=cases.name, case=cases)
+            return
+        seen: set[str] = set()
+        for case in cases:
+            if case.name in seen:
+                raise self.CollectError(f"{self.path.name}: two cases are named {case.name!r}")
+            seen.add(case.name)
+            yield CaseItem.from_parent(self, name=case.name, case=case)
+
+    class CollectError(Exception):
+        pass
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        from casefiles import ErrorCase, check_rule_case, run_error_case
+
+        if isinstance(self.case, ErrorCase):
+            run_error_case(self.case)
+        else:
+            check_rule_case(self.case, self._pack())
+
+    def _pack(self):  # type: ignore[no-untyped-def]
+        from policyengine.api import load_pack
+
+        return load_pack(str(RULES))
+
+    def repr_failure(self, excinfo, style=None):  # type: ignore[no-untyped-def]
+        from casefiles import CaseFailure, relative
+
+        where = f"{relative(self.case.file)}:{self.case.line}: case {self.case.name!r}"
+        if isinstance(excinfo.value, CaseFailure):
+            return f"{where}\n{excinfo.value}"
+        return f"{where}\n{super().repr_failure(excinfo, style=style)}"
+
+    def reportinfo(self):  # type: ignore[no-untyped-def]
+        return self.path, self.case.line - 1, f"case: {self.case.name}"

@@ -181,6 +181,39 @@ def test_a_blocker_of_a_derived_fact_is_found(tmp_path: Path, korea, compiled_pa
     )
 
 
+def test_an_event_that_has_happened_by_the_new_date_blocks(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # Dated after korea's as_of (2022-06-01), on or before the new world's (2023-01-01): the rule
+    # reads each world's own date, so the event is the cause, not the date.
+    path = _scenario(
+        tmp_path,
+        "events:\n  - id: deu-steps-back\n    date: 2022-07-01\n    kind: policy-statement\n"
+        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n",
+    )
+    d = diff_scenarios(korea, load(path), compiled_pack)
+    (change,) = d.recommendations
+    assert [(c.fact_id, c.how, c.rule) for c in change.causes] == [
+        ("event:deu-steps-back", "blocks", "engaging-partner-by-posture")
+    ]
+
+
+def test_when_only_the_date_moved_the_header_is_the_cause(tmp_path: Path, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # The same facts, as of two dates: Germany's restatement (2022-07-01) has not happened by the
+    # first and has by the second.
+    event = (
+        "events:\n  - id: deu-steps-back\n    date: 2022-07-01\n    kind: policy-statement\n"
+        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n"
+    )
+    before = _scenario(tmp_path, event, "before.yaml")
+    text = Path(before).read_text(encoding="utf-8").replace("as_of: 2023-01-01", "as_of: 2022-06-01")
+    Path(before).write_text(text, encoding="utf-8")
+    after = _scenario(tmp_path, event, "after.yaml")
+    d = diff_scenarios(load(before), load(after), compiled_pack)
+    assert not d.facts
+    (change,) = d.recommendations
+    assert (change.change, change.id) == ("removed", "adhoc-cooperation/DEU")
+    assert change.causes == (Cause("scenario", "altered"),)
+
+
 def test_an_altered_fact_lists_its_fields_located(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
     path = _scenario(
         tmp_path,

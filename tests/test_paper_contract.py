@@ -75,3 +75,14 @@ def test_justification_names_the_facts(korea, compiled_pack) -> None:  # type: i
     assert "英国" in rec.justification["ja"] and "交渉中" in rec.justification["ja"]
     assert "武器等防護の対象外" in rec.justification["ja"]
     assert "agreement:raa-jpn-gbr" in rec.evidence
+
+
+def test_evidence_names_facts_not_the_scenario_itself(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # Rules that read the scenario's date (as_of) bind the scenario fact: it frames the
+    # evaluation and is not evidence (else every evidence list would differ between scenarios).
+    result = evaluate(korea, compiled_pack)
+    rec = result.recommendation("bilateral-cooperation/KOR")
+    assert rec is not None
+    assert "event:kor-new-government-2022" in rec.evidence
+    assert all(not e.startswith("scenario:") for r in result.recommendations for e in r.evidence)
+    assert all(not e.startswith("scenario:") for r in result.risks for e in r.evidence)

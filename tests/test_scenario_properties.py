@@ -76,13 +76,15 @@ def test_any_valid_chain_loads_and_merges_as_specified(chain: Chain) -> None:
     assert [w.signpost for w in watch_signposts(loaded)] == sorted(
         loaded.scenario.signposts, key=lambda s: s.id
     )
-    # Every fact is traced to the file that last wrote it, at the line where its mapping starts.
+    # Every fact is traced to the file that last wrote it, at the line where its mapping starts;
+    # the scenario fact to the header of the file itself.
     where = {fact_id: origin.location.file for fact_id, origin in loaded.origins.items()}
-    assert where == chain.written_in
+    header = loaded.scenario.scenario
+    assert where == {**chain.written_in, f"scenario:{header.id}": loaded.files[0]}
     for fact_id, origin in loaded.origins.items():
         loc: Location = origin.location
         kind, ident = fact_id.split(":", 1)
-        key = m.SECTION_BY_KIND[kind].identity_field
+        key = "id" if kind == "scenario" else m.SECTION_BY_KIND[kind].identity_field
         line = written[loc.file].splitlines()[loc.line - 1]
         assert line[loc.column - 1 :].startswith(f"{key}: ")
         assert origin.raw[key] == ident

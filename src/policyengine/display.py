@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from policyengine.factview import canonical_codes
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
 
@@ -66,7 +67,7 @@ class Names:
         if a.name is not None:
             return a.name.get(lang)
         kind = value(a.kind, lang)
-        return f"{join([self.country(p, lang) for p in a.parties], lang)} {kind}"
+        return f"{join([self.country(p, lang) for p in canonical_codes(a.parties)], lang)} {kind}"
 
     def area(self, aid: str, lang: str) -> str:
         names = self.areas.get(aid)

@@ -12,11 +12,12 @@ Pure data and transformation: no engine, no I/O.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
 from policyengine.models import scenario as sm
+from policyengine.models.vocabulary import AREA_NAMES
 
 FieldType = Literal["text", "code", "id", "int", "bool", "date", "list"]
 
@@ -254,6 +255,20 @@ OUTCOME_KINDS: dict[str, KindSpec] = {
 }
 
 
+_AREA_RANK = {area: i for i, area in enumerate(AREA_NAMES)}
+
+
+def canonical_codes(codes: Iterable[str]) -> list[str]:
+    """Country codes in canonical (sorted) order: the order written in a file means nothing, and
+    must not show through in justifications ("{interest.countries}") or any other text."""
+    return sorted(codes)
+
+
+def canonical_areas(areas: Iterable[str]) -> list[str]:
+    """Areas in the vocabulary's order (the paper's table first), others after, alphabetically."""
+    return sorted(areas, key=lambda a: (_AREA_RANK.get(a, len(_AREA_RANK)), a))
+
+
 def build_view(scenario: sm.Scenario, kinds: frozenset[str] | None = None) -> list[ViewFact]:
     """The view facts of a scenario; only the listed kinds when ``kinds`` is given."""
     return [f for f in _iter_view(scenario) if kinds is None or f.kind in kinds]
@@ -287,7 +302,7 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
                 "kind": f.kind,
                 "formal_treaty": f.formal_treaty,
                 "status": f.status,
-                "members": list(f.members),
+                "members": canonical_codes(f.members),
                 "member_key": f.member_key,
                 "member_count": len(f.members),
                 "established": f.established,
@@ -333,7 +348,7 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
                 "id": a.id,
                 "kind": a.kind,
                 "status": a.status,
-                "parties": list(a.parties),
+                "parties": canonical_codes(a.parties),
                 "party_count": len(a.parties),
                 "negotiation_started": a.dates.negotiation_started,
                 "signed": a.dates.signed,
@@ -363,10 +378,10 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
             "interest",
             {
                 "id": i.id,
-                "countries": list(i.countries),
+                "countries": canonical_codes(i.countries),
                 "member_key": i.member_key,
                 "member_count": len(i.countries),
-                "areas": list(i.areas),
+                "areas": canonical_areas(i.areas),
             },
             origin,
             model=i,
@@ -387,13 +402,13 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
                 "date": e.date,
                 "kind": e.kind,
                 "country": e.country,
-                "countries": list(e.countries),
+                "countries": canonical_codes(e.countries),
                 "framework": e.framework,
                 "agreement": e.agreement,
                 "caused_by": e.caused_by,
                 "engagement": e.stance.indo_pacific_engagement if e.stance else None,
                 "alignment": e.stance.alignment if e.stance else None,
-                "areas": list(e.areas),
+                "areas": canonical_areas(e.areas),
             },
             f"event:{e.id}",
             model=e,

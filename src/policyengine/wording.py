@@ -17,7 +17,7 @@ from typing import Any
 
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
 from policyengine.display import Names, join
-from policyengine.factview import FieldSpec
+from policyengine.factview import FieldSpec, canonical_codes
 from policyengine.models.vocabulary import FIELD_LABELS
 
 LANGS: tuple[str, str] = ("ja", "en")
@@ -185,7 +185,12 @@ class Wording:
             found = self.names.interests.get(str(fields.get("interest")))
             if found is not None:
                 others = join(
-                    [self.names.country(c, lang) for c in found.countries if c != fields.get("country")], lang
+                    [
+                        self.names.country(c, lang)
+                        for c in canonical_codes(found.countries)
+                        if c != fields.get("country")
+                    ],
+                    lang,
                 )
                 return (
                     f"{v('country')}は{others}と関心を共有している"
@@ -214,7 +219,7 @@ class Wording:
         found = self.names.interests.get(iid) if isinstance(iid, str) else None
         if found is None:
             return f"関心「{iid}」" if lang == "ja" else f"interest {iid}"
-        who = join([self.names.country(c, lang) for c in found.countries], lang)
+        who = join([self.names.country(c, lang) for c in canonical_codes(found.countries)], lang)
         return f"{who}が共有する関心" if lang == "ja" else f"the interests {who} share"
 
     def derived(self, kind: str, fields: Mapping[str, Any], lang: str) -> str:

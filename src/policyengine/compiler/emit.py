@@ -8,16 +8,18 @@ and handed back to the rule as ``$count`` facts.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from policyengine.compiler.ir import CondIR, Ref, RuleIR, Test
+from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
 
 KIND = "_k"  # the field holding a fact's kind (user fields never start with '_')
 STRATUM = "$stratum"
 TALLY = "$tally"
 COUNT = "$count"
 NEVER = "$never"
+END = "$end"
 
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _RESERVED = frozenset({"id", "sid"})  # durable-rules' own fields: fact identity and session
@@ -66,43 +68,111 @@ def _pattern(kind: str, tests: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$and": [{KIND: kind}, *tests]}
 
 
-def reference_guards(r: RuleIR) -> dict[str, list[str]]:
-    """variable -> the fields a later 'match' compares with anything but equality.
+_Field = tuple[str, str]  # (variable, field) of a reference
+_Case = tuple[frozenset[_Field], _Field | None]  # (fields present, the field missing or None)
 
-    durable-rules 2.0.28 crashes (a segmentation fault) when a 'match' condition compares a
-    field with ``ne``, ``lt``, ``le``, ``gt`` or ``ge`` against a reference to a field the bound
-    fact lacks. The fact that binds the variable is therefore required to have the field. This
-    changes no result: such a comparison fails (engine.matching), so no binding that lacks the
-    field could complete the rule anyway. ('absent' conditions are checked by the compiler's
-    resolve stage, which refuses what the engine cannot do there.)
+
+def _references(c: CondIR) -> list[_Field]:
+    """(variable, field) of every reference that a test of ``c`` compares with other than ``eq``."""
+    refs = {(t.value.var, t.value.field) for t in c.tests if isinstance(t.value, Ref) and t.op != "eq"}
+    return sorted(refs)
+
+
+def _surely_has(cond: CondIR, name: str) -> bool:
+    """Do the facts a condition matches surely have the field? (Every test on a field fails on a
+    fact that lacks it, except ``exists: false``.)"""
+    return any(t.field == name and not (t.op == "exists" and not t.value) for t in cond.tests)
+
+
+def may_lack(r: RuleIR, kinds: Kinds, ref: _Field) -> bool:
+    """Can the fact bound to the reference's variable lack the field it names?
+
+    Only fields marked ``optional`` can be missing (factview marks them; derived kinds inherit
+    the mark from the fields they copy), unless the binding condition tests the field.
     """
-    guards: dict[str, set[str]] = {}
-    for c in r.conditions:
-        if c.mode != "match":
-            continue
-        for t in c.tests:
-            if isinstance(t.value, Ref) and t.op != "eq":
-                guards.setdefault(t.value.var, set()).add(t.value.field)
-    return {var: sorted(fields) for var, fields in guards.items()}
+    var, name = ref
+    binding = next(c for c in r.conditions if c.var == var)
+    spec = kinds.field(binding.kind, name)
+    return (spec is None or spec.optional) and not _surely_has(binding, name)
 
 
-def emit_rule(r: RuleIR) -> tuple[dict[str, Any], list[CountSpec]]:
-    """The durable-rules definition of one rule (without its action) and its count specs."""
+def emit_rule(r: RuleIR, kinds: Kinds) -> tuple[list[dict[str, Any]], list[CountSpec]]:
+    """The durable-rules definitions of one rule (without actions) and its count specs.
+
+    A test against a reference to a field the bound fact lacks fails (engine.matching; see
+    docs/rules.md, "Missing fields"). durable-rules 2.0.28 cannot evaluate such a test when it
+    compares with anything but ``eq``: it crashes the process (measured, see
+    tests/test_engine_limits.py). The compiler therefore never lets it see one:
+
+    * a ``match`` condition's reference: the fact that binds the variable must have the field
+      (``$ex``). This changes no result: without the field the test fails, and the rule could
+      not match with that binding anyway;
+    * an ``absent`` condition's reference to a field that may be missing (``may_lack``): a
+      missing field makes every test against it fail, so nothing matches the negated pattern
+      and the absence holds. The rule is emitted in variants that partition the cases: every
+      such field present (the condition is kept), or the k-th missing and those before it
+      present (the condition is dropped, as it holds). The variants of one rule never fire for
+      the same binding.
+
+    The first definition is the rule itself; the others (if any) are its variants.
+    """
     aliases = {c.var: c.alias for c in r.conditions if c.var}
-    guards = reference_guards(r)
-    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
-    counts: list[CountSpec] = []
+    required: set[_Field] = set()
     for c in r.conditions:
         if c.mode == "match":
-            tests = [_test(t, aliases) for t in c.tests]
-            tests += [{"$ex": {engine_field(f): 1}} for f in guards.get(c.var or "", [])]
+            required.update(_references(c))
+    split: list[tuple[CondIR, list[_Field]]] = []
+    for c in r.conditions:
+        if c.mode == "absent":
+            lacking = [ref for ref in _references(c) if ref not in required and may_lack(r, kinds, ref)]
+            if lacking:
+                split.append((c, lacking))
+    choices: list[list[_Case]] = [
+        [(frozenset(refs), None), *((frozenset(refs[:k]), refs[k]) for k in range(len(refs)))]
+        for _, refs in split
+    ]
+    bodies: list[dict[str, Any]] = []
+    counts: list[CountSpec] = []
+    for combo in itertools.product(*choices):
+        need = set(required)
+        missing: set[_Field] = set()
+        dropped: set[int] = set()
+        for (c, _), (have, lacks) in zip(split, combo, strict=True):
+            need |= have
+            if lacks is not None:
+                missing.add(lacks)
+                dropped.add(c.index)
+        if need & missing:
+            continue  # no fact both has and lacks a field
+        counts = []
+        bodies.append(_body(r, aliases, need, missing, dropped, counts))
+    return bodies, counts
+
+
+def _body(
+    r: RuleIR,
+    aliases: dict[str, str],
+    need: set[_Field],
+    missing: set[_Field],
+    dropped: set[int],
+    counts: list[CountSpec],
+) -> dict[str, Any]:
+    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
+    for c in r.conditions:
+        if c.index in dropped:
+            continue
+        tests = [_test(t, aliases) for t in c.tests]
+        if c.var is not None:
+            tests += [{"$ex": {engine_field(f): 1}} for v, f in sorted(need) if v == c.var]
+            tests += [{"$nex": {engine_field(f): 1}} for v, f in sorted(missing) if v == c.var]
+        if c.mode == "match":
             conds.append({c.alias: _pattern(c.kind, tests)})
         elif c.mode == "absent":
-            conds.append({f"{c.alias}$not": _pattern(c.kind, [_test(t, aliases) for t in c.tests])})
+            conds.append({f"{c.alias}$not": _pattern(c.kind, tests)})
         else:
             counts.append(_count_spec(r, c))
             conds.append(_count_condition(r, c, aliases))
-    return {"all": conds}, counts
+    return {"all": conds}
 
 
 def count_key(r: RuleIR, c: CondIR) -> str:
@@ -137,4 +207,12 @@ CATCH_ALL: dict[str, Any] = {
     # Every fact must be "handled" by some rule, or durable-rules raises MessageNotHandledException
     # and defers other actions. This rule accepts any fact and never completes.
     "all": [{"any": {"$ex": {KIND: 1}}}, {"never": _pattern(NEVER, [])}]
+}
+
+SESSION_END: dict[str, Any] = {
+    # durable-rules 2.0.28 initialises a session's action context only when an action runs, and
+    # delete_state frees that context: deleting a session in which no action ever ran frees
+    # uninitialised pointers and crashes the process. The runtime asserts an $end fact before
+    # cleaning up, so that this rule's (empty) action runs once in every session.
+    "all": [{"end": _pattern(END, [])}]
 }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.compiler.emit import CATCH_ALL, CountSpec, emit_rule, emit_tally
+from policyengine.compiler.emit import CATCH_ALL, SESSION_END, CountSpec, emit_rule, emit_tally
 from policyengine.compiler.ir import Kinds, RuleIR
 from policyengine.compiler.resolve import resolve
 from policyengine.compiler.stratify import stratify
@@ -58,13 +58,17 @@ def _stratify(ctx: CompileContext) -> None:
 def _emit(ctx: CompileContext) -> None:
     definition: dict[str, Any] = {}
     for r in ctx.rules:
-        body, counts = emit_rule(r)
-        definition[f"r{r.index}"] = body
+        assert ctx.kinds is not None
+        bodies, counts = emit_rule(r, ctx.kinds)
+        definition[f"r{r.index}"] = bodies[0]
+        for k, variant in enumerate(bodies[1:], start=1):
+            definition[f"r{r.index}v{k}"] = variant
         for spec in counts:
             cond = r.conditions[[c.index for c in r.conditions].index(spec.cond_index)]
             definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)
         ctx.counts.extend(counts)
     definition["catch_all"] = CATCH_ALL
+    definition["session_end"] = SESSION_END
     ctx.definition = definition
 
 

@@ -28,6 +28,15 @@ _BARE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
 _CODE = re.compile(r"^(?:[A-Z]{3}|EU)$")
 
 _ORDERED = ("lt", "le", "gt", "ge")
+#: What people write for an operator, from other query languages, and what we call it.
+_OPERATOR_SYNONYMS = {
+    "equals": "eq", "equal": "eq", "is": "eq", "=": "eq", "==": "eq",
+    "not": "ne", "neq": "ne", "not_equal": "ne", "not_equals": "ne", "!=": "ne", "<>": "ne",
+    "<": "lt", "less": "lt", "before": "lt", "<=": "le", "lte": "le",
+    ">": "gt", "greater": "gt", "after": "gt", ">=": "ge", "gte": "ge",
+    "one_of": "in", "any_of": "in", "nin": "not_in", "none_of": "not_in",
+    "has": "contains", "includes": "contains", "exist": "exists",
+}  # fmt: skip
 _TEXTUAL = ("text", "code", "id")
 
 
@@ -47,7 +56,6 @@ class _RuleContext:
         self.kinds = kinds
         self.sink = sink
         self.vars: dict[str, str] = {}
-        self.bound: dict[str, CondIR] = {}  # variable -> the condition that binds it
 
     # -- locations -------------------------------------------------------------------------
     def cond_raw(self, index: int) -> YMap | None:
@@ -227,51 +235,9 @@ class _RuleContext:
                         t.location or where_loc,
                     )
                     return None
-        if cond.mode == "absent" and not self._engine_safe(ir, where_loc):
-            return None
         if var is not None:
             self.vars[var] = kind
-            self.bound[var] = ir
         return ir
-
-    def _engine_safe(self, ir: CondIR, where_loc: Location) -> bool:
-        """Refuse the tests of an 'absent' condition that durable-rules 2.0.28 cannot evaluate.
-
-        Measured: 'ne' against a reference inside 'absent' crashes the engine (a segmentation
-        fault) even when both fields are present; an ordered comparison (lt, le, gt, ge) with a
-        reference to a field the bound fact lacks fails the whole evaluation. (In 'match'
-        conditions the emitter guards such references instead: see emit.reference_guards.)
-        """
-        ok = True
-        for t in ir.tests:
-            if not isinstance(t.value, Ref) or t.op == "eq":
-                continue
-            ref = t.value
-            where = t.location or where_loc
-            if t.op == "ne":
-                self.error(
-                    "E403",
-                    f"'{t.field}: {{ne: {ref}}}' cannot be tested in an 'absent' condition: "
-                    "durable-rules 2.0.28 crashes on 'ne' against a reference there",
-                    where,
-                    "compare with a literal value, or derive the facts to exclude in a rule of "
-                    "their own and test those",
-                )
-                ok = False
-                continue
-            spec = self.kinds.field(self.vars[ref.var], ref.field)
-            if spec is not None and spec.optional and not _present(self.bound[ref.var], ref.field):
-                self.error(
-                    "E403",
-                    f"'{t.field}: {{{t.op}: {ref}}}': '{self.vars[ref.var]}.{ref.field}' may be "
-                    "missing, and durable-rules 2.0.28 cannot compare with a missing value inside "
-                    "an 'absent' condition",
-                    where,
-                    f"add '{ref.field}: {{exists: true}}' to the condition that binds ${ref.var} "
-                    "(the rule then applies only to facts that have it)",
-                )
-                ok = False
-        return ok
 
     def tests(
         self, kind: str, field: str, spec: FieldSpec, value: Any, location: Location, cond: Condition
@@ -305,9 +271,9 @@ class _RuleContext:
         for op, operand in value.items():
             oloc = value.location(op) if isinstance(value, YMap) else location
             if op not in OPERATORS:
-                self.error(
-                    "E403", f"unknown operator '{op}'", oloc, hint_for(op, OPERATORS, noun="operators")
-                )
+                synonym = _OPERATOR_SYNONYMS.get(str(op).lower())
+                hint = f"did you mean '{synonym}'?" if synonym else hint_for(op, OPERATORS, noun="operators")
+                self.error("E403", f"unknown operator '{op}'", oloc, hint)
                 out.append(None)
                 continue
             out.append(self._op_test(kind, field, spec, op, operand, oloc, own))
@@ -510,18 +476,14 @@ class _RuleContext:
         return out if ok else None
 
 
-def _present(cond: CondIR, field: str) -> bool:
-    """Do the facts a condition matches surely have ``field``? (Every test on a field fails on a
-    fact that lacks it, except 'exists: false'.)"""
-    return any(t.field == field and not (t.op == "exists" and not t.value) for t in cond.tests)
-
-
 def _derived_specs(pack: LoadedRulePack, sink: DiagnosticSink) -> dict[str, KindSpec]:
     """Kinds the pack derives, with fields typed from what they are derived from."""
     fields_of: dict[str, dict[str, FieldSpec]] = {}
     first_at: dict[str, tuple[frozenset[str], Location]] = {}
-    # Referenced fields may themselves be derived: iterate until types settle.
-    for _ in range(4):
+    # Referenced fields may themselves be derived: iterate until types settle (each round
+    # settles at least one more link of a chain of derived kinds).
+    for _ in range(len(pack.rules) + 1):
+        before_round = {kind: dict(specs) for kind, specs in fields_of.items()}
         for loaded in pack.rules:
             rule = loaded.rule
             var_kinds = {c.as_: c.kind for c in rule.when if c.match and c.as_}
@@ -548,6 +510,8 @@ def _derived_specs(pack: LoadedRulePack, sink: DiagnosticSink) -> dict[str, Kind
                     if before is not None and before.optional and not spec.optional:
                         spec = dataclasses.replace(spec, optional=True)
                     specs[name] = spec
+        if fields_of == before_round:
+            break
     for loaded in pack.rules:
         for i, d in enumerate(loaded.rule.then.derive):
             names = frozenset(d.fields)

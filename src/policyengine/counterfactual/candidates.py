@@ -235,6 +235,8 @@ class Analysis:
         """Single changes after which a scenario's view fact no longer matches ``cons``."""
         view = f.view
         assert view is not None
+        if f.kind == "scenario":
+            return set()  # the frame of the evaluation (its as_of date) is not a fact to change
         out: Family = {frozenset({remove(view.origin, view.detail)})}
         model = find_fact(self.scenario, view.origin)
         if model is None:

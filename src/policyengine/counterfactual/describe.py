@@ -6,6 +6,7 @@ from typing import Any
 
 from policyengine.counterfactual.changes import Change, find_fact
 from policyengine.display import Names, join, value
+from policyengine.factview import canonical_codes
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import CAPABILITY_DOMAINS, FIELD_LABELS, MECHANISM_KINDS
 
@@ -41,7 +42,7 @@ class Describer:
                 return n.agreement(ident, lang)
             if model.name is not None:
                 return str(model.name.get(lang))
-            parties = join([n.country(p, lang) for p in model.parties], lang)
+            parties = join([n.country(p, lang) for p in canonical_codes(model.parties)], lang)
             return f"{parties}の{value(model.kind, lang)}" if lang == "ja" else f"the {parties} {model.kind}"
         if kind == "event":
             if model is not None and model.name is not None:
@@ -49,7 +50,7 @@ class Describer:
             return n.event(ident, lang)
         if kind == "interest":
             if model is not None:
-                countries = join([n.country(c, lang) for c in model.countries], lang)
+                countries = join([n.country(c, lang) for c in canonical_codes(model.countries)], lang)
                 return f"{countries}の共有する関心" if lang == "ja" else f"the interest {countries} share"
             return ident
         if kind == "capability":
@@ -177,7 +178,7 @@ class Describer:
                 else f"a {kind} framework of {members} existed ({status})"
             )
         if ch.kind == "agreement":
-            others = [p for p in m.parties if p != "JPN"]
+            others = [p for p in canonical_codes(m.parties) if p != "JPN"]
             who = join([n.country(p, lang) for p in others], lang)
             kind, status = value(m.kind, lang), value(m.status, lang)
             return (

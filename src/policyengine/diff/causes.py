@@ -68,6 +68,18 @@ class _World:
             self._indexes[(kind, name)] = index
         return index
 
+    def reads_scenario(self, s: Support, seen: set[int] | None = None) -> bool:
+        """Did the support, or a derivation it rests on, bind the scenario fact?"""
+        seen = set() if seen is None else seen
+        for _, fid in s.bindings:
+            if fid in seen:
+                continue
+            seen.add(fid)
+            f = self.raw.facts[fid]
+            if f.kind == "scenario" or any(self.reads_scenario(d, seen) for d in f.supports):
+                return True
+        return False
+
     def support_key(self, s: Support) -> tuple[str, tuple[str, ...]]:
         return (self.raw.compiled.rules[s.rule].id, s.key)
 
@@ -107,6 +119,13 @@ class CauseFinder:
         if new_o is not None:
             gained = [s for s in new_o.supports if self.new.support_key(s) not in old_keys]
             self._negations(gained, self.new, self.old, "unblocks", found, set(), 0)
+        if not found and self.header_changed:
+            # Nothing but the header changed under the outcome: a rule read the as_of date
+            # (e.g. an event it had to ignore has now happened). The scenario fact is evidence
+            # of nothing (engine.evidence), so this is named only when no fact explains it.
+            for world, outcome in ((self.old, old_o), (self.new, new_o)):
+                if outcome is not None and any(world.reads_scenario(s) for s in outcome.supports):
+                    found.add(Cause(HEADER, "altered"))
         return tuple(sorted(found, key=lambda c: (c.fact_id, c.how, c.rule or "", c.condition or "")))
 
     def _changed(self, origin: str) -> str | None:
@@ -140,6 +159,11 @@ class CauseFinder:
         for s in supports:
             rule = rules[s.rule]
             env = {var: here.raw.facts[fid].fields for var, fid in s.bindings if var in rule.var_kinds}
+            # The scenario fact is the frame of a world, not a fact of it: in the other world the
+            # rule reads that world's as_of date.
+            for var, kind in rule.var_kinds.items():
+                if kind == "scenario" and var in env and there.by_kind.get("scenario"):
+                    env[var] = there.by_kind["scenario"][0].fields
             for cond in rule.conditions:
                 bounded = cond.mode == "count" and cond.at_most is not None
                 if cond.mode != "absent" and not bounded:

@@ -1,6 +1,7 @@
 """Evidence: the scenario facts that a fact, a support or an outcome of an evaluation rests on.
 
-A base fact is its own evidence (by the scenario fact it shows, ``agreement:raa-jpn-gbr``); a
+A base fact is its own evidence (by the scenario fact it shows, ``agreement:raa-jpn-gbr``),
+except the ``scenario`` fact that rules read the as_of date from, which is evidence of nothing; a
 derived fact rests on the evidence of every support that derived it; a count on the facts it
 counted. ``evaluate`` lists it for each recommendation, ``diff`` follows it to find causes.
 """
@@ -27,7 +28,10 @@ class Evidence:
         self._of_fact[fid] = frozenset()  # guards against recursive derivations
         f = self.raw.facts[fid]
         if f.view is not None:
-            out = frozenset({f.view.origin})
+            # The scenario fact (its id and as_of date) is the frame of every evaluation, not
+            # evidence for one recommendation; naming it would also make every evidence list
+            # differ between two scenarios that differ only in their id.
+            out = frozenset() if f.kind == "scenario" else frozenset({f.view.origin})
         elif f.kind == COUNT:
             out = frozenset().union(*(self.of_fact(m) for m in f.members))
         else:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
+from policyengine.compiler.emit import COUNT, END, KIND, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
@@ -104,9 +104,13 @@ class RawEvaluation:
         return self.facts[fid]
 
     def derived(self) -> list[EngineFact]:
-        return sorted(
-            (f for f in self.facts.values() if f.view is None and f.kind != COUNT), key=lambda f: f.key
-        )
+        """Facts the rules derived (recommendation and risk facts included), by key."""
+        return sorted((f for f in self.facts.values() if is_derived(f)), key=lambda f: f.key)
+
+
+def is_derived(f: EngineFact) -> bool:
+    """A fact a rule derived: neither a scenario fact nor the engine's own ($stratum, $count ...)."""
+    return f.view is None and not f.kind.startswith("$")
 
 
 def _engine_value(value: Any) -> Any:
@@ -205,7 +209,7 @@ class PreparedPack:
 
     # -- durable actions: record only --------------------------------------------------------
     def _action(self, rule_name: str) -> Callable[[Any], None]:
-        if rule_name == "catch_all":
+        if rule_name in ("catch_all", "session_end"):
             return lambda c: None
         if rule_name.startswith("t"):
             index, cond = (int(x) for x in rule_name[1:].split("_"))
@@ -221,7 +225,7 @@ class PreparedPack:
                     session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
 
             return tally
-        index = int(rule_name[1:])
+        index = int(rule_name[1:].partition("v")[0])  # r<index>, or r<index>v<k>: a variant
         aliases = self._match_aliases[index]
 
         def action(c: Any) -> None:
@@ -251,7 +255,7 @@ class PreparedPack:
                 raise EngineError("rule action failed: " + "; ".join(session.errors[:3]))
             stats = {
                 "facts": sum(1 for f in session.facts.values() if f.view is not None),
-                "derived": sum(1 for f in session.facts.values() if f.view is None and f.kind != COUNT),
+                "derived": sum(1 for f in session.facts.values() if is_derived(f)),
                 "matches": sum(len(o.supports) for o in session.outcomes.values()),
                 "strata": self.compiled.strata,
             }
@@ -434,9 +438,15 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule, cause)
 
     def _cleanup(self, session: _Session) -> None:
-        """Retract markers (so nothing can fire), then every other fact, then delete the session."""
+        """Retract markers (so nothing can fire), then every other fact, then delete the session.
+
+        An ``$end`` marker is asserted first: its rule's action runs, so that durable-rules has
+        initialised the session's action context before delete_state frees it (see SESSION_END).
+        """
         host = _get_host()
         try:
+            if session.asserted:
+                self._marker(session, END, 0)
             if session.markers:
                 host.retract_facts(self.name, session.markers)
             marker_ids = {m["id"] for m in session.markers}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictInt, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from policyengine.models.common import I18nText, Id, Model, Text
 
@@ -51,20 +52,22 @@ class Condition(Model):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Condition:
+        # The error type is the diagnostic code (see validation.pydantic_errors).
         given = [k for k in ("match", "absent", "count") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(
+            raise PydanticCustomError(
+                "E403",
                 "a condition needs exactly one of 'match', 'absent' or 'count'"
-                + (f" (found {', '.join(given)})" if given else "")
+                + (f" (found {', '.join(given)})" if given else ""),
             )
         if self.count is None and (self.at_least is not None or self.at_most is not None):
-            raise ValueError("'at_least' and 'at_most' belong to 'count' conditions")
+            raise PydanticCustomError("E403", "'at_least' and 'at_most' belong to 'count' conditions")
         if self.count is not None and self.at_least is None and self.at_most is None:
-            raise ValueError("a 'count' condition needs 'at_least' or 'at_most'")
+            raise PydanticCustomError("E403", "a 'count' condition needs 'at_least' or 'at_most'")
         if self.absent is not None and self.as_ is not None:
-            raise ValueError("an 'absent' condition binds nothing: remove 'as'")
+            raise PydanticCustomError("E403", "an 'absent' condition binds nothing: remove 'as'")
         if self.count is not None and self.as_ is not None:
-            raise ValueError("a 'count' condition binds nothing: remove 'as'")
+            raise PydanticCustomError("E403", "a 'count' condition binds nothing: remove 'as'")
         return self
 
     @property
@@ -110,7 +113,7 @@ class Then(Model):
     @model_validator(mode="after")
     def _something(self) -> Then:
         if not self.derive and self.recommend is None and self.risk is None:
-            raise ValueError("'then' needs 'derive', 'recommend' or 'risk'")
+            raise PydanticCustomError("E202", "'then' needs 'derive', 'recommend' or 'risk'")
         return self
 
 

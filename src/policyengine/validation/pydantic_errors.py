@@ -15,7 +15,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from policyengine.errors import Diagnostic
+from policyengine.errors import CODES, Diagnostic
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.common import COUNTRY_CODE_PATTERN, ID_PATTERN, FactError
@@ -302,6 +302,9 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
         return Diagnostic(
             location, "E204", f"'{subject}' must be a finite number", "NaN and infinities are not allowed"
         )
+    if etype in CODES:
+        # a validator that knows its diagnostic code raises PydanticCustomError(code, message)
+        return Diagnostic(location, etype, f"{label(tree, loc) or subject}: {err['msg']}")
     if etype == "value_error":
         error = ctx.get("error")
         if isinstance(error, FactError):

@@ -214,6 +214,10 @@ def _merge(
         values["scenario"] = header
         scenario = Scenario.model_construct(None, **values)
     origins = {f"{s.kind}:{ident}": origin for s in SECTIONS for ident, (_, origin) in merged[s.key].items()}
+    raw_header = checked[0].doc.tree.get("scenario")
+    if header is not None and isinstance(raw_header, YMap):
+        # the scenario fact (rules read its as_of date) is written in the file's own header
+        origins[f"scenario:{header.id}"] = FactOrigin(raw_header.location(), raw_header)
     loaded = LoadedScenario(scenario=scenario, path=chain[0], files=chain, origins=origins)
     return loaded, unverified, removed
 

@@ -1,0 +1,62 @@
+"""durable-rules sessions: evaluations that fire nothing, and many evaluations in one process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from policyengine.api import evaluate, load
+
+QUIET = Path(__file__).resolve().parent / "cases" / "worlds" / "quiet.yaml"
+
+
+def test_an_evaluation_in_which_no_rule_fires_ends_cleanly() -> None:
+    # durable-rules 2.0.28 leaves a session's action context uninitialised until an action runs,
+    # and delete_state frees it: deleting a session in which nothing fired crashed the process
+    # (SIGSEGV). Run in a child process so that a regression fails this test, not the suite.
+    code = textwrap.dedent(
+        f"""
+        from policyengine.api import evaluate, load
+        world = load({str(QUIET)!r})
+        for _ in range(20):
+            assert evaluate(world).ids == []
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-2000:]}"
+    assert done.stdout.strip() == "ok"
+
+
+def test_quiet_world_yields_nothing_in_process(compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(load(str(QUIET)), compiled_pack)
+    assert result.ids == [] and result.risks == []
+
+
+def test_derived_facts_are_the_rules_own(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    raw = evaluate(korea, compiled_pack).raw
+    assert raw is not None
+    kinds = {f.kind for f in raw.derived()}
+    # engine markers ($stratum, $tally, $count, $end) are not derived facts
+    assert kinds == {
+        "engaging-partner",
+        "non-ally-member",
+        "raa-partner",
+        "recommendation",
+        "soft-cooperation",
+    }
+    assert raw.stats["derived"] == len(raw.derived())
+
+
+def test_evaluate_command_on_a_quiet_world() -> None:
+    from click.testing import CliRunner
+
+    from policyengine.cli import cli
+
+    done = CliRunner().invoke(cli, ["evaluate", str(QUIET), "--format", "json", "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.output)
+    assert (out["scenario"]["id"], out["recommendations"], out["risks"]) == ("quiet-world", [], [])
