@@ -18,6 +18,7 @@ STRATUM = "$stratum"
 TALLY = "$tally"
 COUNT = "$count"
 NEVER = "$never"
+OPEN = "$open"
 
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _RESERVED = frozenset({"id", "sid"})  # durable-rules' own fields: fact identity and session
@@ -114,4 +115,12 @@ CATCH_ALL: dict[str, Any] = {
     # Every fact must be "handled" by some rule, or durable-rules raises MessageNotHandledException
     # and defers other actions. This rule accepts any fact and never completes.
     "all": [{"any": {"$ex": {KIND: 1}}}, {"never": _pattern(NEVER, [])}]
+}
+
+SESSION_OPEN: dict[str, Any] = {
+    # durable-rules leaves a session's action context uninitialised until an action runs, and
+    # delete_state frees it: deleting a session in which no action ever ran crashes the process
+    # (a pack that matches nothing, a scenario with few facts). The runtime opens every session
+    # with an OPEN marker that this rule's no-op action handles, so the context is always set.
+    "all": [{"open": _pattern(OPEN, [])}]
 }

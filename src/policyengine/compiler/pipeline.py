@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.compiler.emit import CATCH_ALL, CountSpec, emit_rule, emit_tally
+from policyengine.compiler.emit import CATCH_ALL, SESSION_OPEN, CountSpec, emit_rule, emit_tally
 from policyengine.compiler.ir import Kinds, RuleIR
 from policyengine.compiler.resolve import resolve
 from policyengine.compiler.stratify import stratify
@@ -65,6 +65,7 @@ def _emit(ctx: CompileContext) -> None:
             definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)
         ctx.counts.extend(counts)
     definition["catch_all"] = CATCH_ALL
+    definition["session_open"] = SESSION_OPEN
     ctx.definition = definition
 
 

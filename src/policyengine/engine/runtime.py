@@ -5,6 +5,11 @@
 * One session (``sid``) per evaluation; at the end every fact is retracted (stratum markers
   first, so nothing fires on the way out) and only then is the session deleted: deleting a
   session that still holds partial matches crashes the C engine.
+* Every session opens with an ``$open`` marker whose rule's no-op action runs at once: the C
+  engine leaves a session's action context uninitialised until some action has run, and
+  deleting such a session frees garbage (a segfault, e.g. for a pack that matches nothing).
+  A session that was not opened, or whose facts could not all be retracted, is never deleted:
+  it is left to the engine (a bounded leak) and the evaluation fails with EngineError.
 * A catch-all rule handles every fact (an unhandled fact raises and defers other actions).
 * Fact ids come from a pool whose hashes never collide (see ``ids``).
 * Actions only record what matched; derived facts are computed and asserted by this module
@@ -16,6 +21,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -24,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
+from policyengine.compiler.emit import COUNT, KIND, OPEN, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
@@ -154,6 +160,8 @@ class _Session:
         self.tracer = tracer
         self.next_index = 0
         self.stratum = 0
+        self.opened = False  # the session_open action ran: the C action context is initialised
+        self.pending: list[dict[str, Any]] = []  # a batch being asserted
 
     def new_fact(self, kind: str, fields: dict[str, Any], key: str, **kw: Any) -> EngineFact:
         fid = fact_id(self.next_index)
@@ -200,6 +208,14 @@ class PreparedPack:
     def _action(self, rule_name: str) -> Callable[[Any], None]:
         if rule_name == "catch_all":
             return lambda c: None
+        if rule_name == "session_open":
+
+            def opened(c: Any) -> None:
+                session = self._session
+                if session is not None:
+                    session.opened = True
+
+            return opened
         if rule_name.startswith("t"):
             index, cond = (int(x) for x in rule_name[1:].split("_"))
             key = f"r{index}.c{cond}"
@@ -256,12 +272,16 @@ class PreparedPack:
         import durable.engine as durable_engine
 
         host = _get_host()
+        # Recorded before the call: a batch that fails half-way may have left facts in the session,
+        # and cleanup must retract those too.
+        session.pending = batch
         try:
             host.assert_facts(self.name, batch)
         except durable_engine.MessageObservedException as exc:
             raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
         except durable_engine.MessageNotHandledException as exc:
             raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
+        session.pending = []
         session.asserted.extend(batch)
 
     def _marker(self, session: _Session, kind: str, n: int) -> None:
@@ -271,6 +291,9 @@ class PreparedPack:
         self._assert(session, [record])
 
     def _run(self, session: _Session, view: list[ViewFact]) -> None:
+        self._marker(session, OPEN, 0)
+        if not session.opened:
+            raise EngineError("durable-rules did not open the session")
         # Base facts, in a canonical order (the result never depends on it; ids then do not either).
         base = sorted(
             (
@@ -397,8 +420,16 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule)
 
     def _cleanup(self, session: _Session) -> None:
-        """Retract markers (so nothing can fire), then every other fact, then delete the session."""
+        """Retract markers (so nothing can fire), then every other fact, then delete the session.
+
+        The session is deleted only when that is safe: it was opened (its action context is
+        initialised) and every fact was retracted (no partial matches remain). Otherwise it is
+        left in the engine, which costs one of its 1024 session slots but cannot crash.
+        """
         host = _get_host()
+        if not session.asserted and not session.pending:
+            return  # durable-rules never created the session
+        safe = session.opened
         try:
             if session.markers:
                 host.retract_facts(self.name, session.markers)
@@ -406,8 +437,21 @@ class PreparedPack:
             rest = [f for f in session.asserted if f["id"] not in marker_ids]
             if rest:
                 host.retract_facts(self.name, rest)
-            if session.asserted:
-                host.delete_state(self.name, session.sid)
+        except Exception as exc:
+            safe = False
+            session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
+        if session.pending:
+            # A batch failed half-way: some of its facts may be in the session, with partial
+            # matches that no retraction can be sure to clear. Retract what can be, never delete.
+            safe = False
+            for record in session.pending:
+                with contextlib.suppress(Exception):
+                    host.retract_fact(self.name, record)
+        if not safe:
+            session.errors.append("cleanup: session left in the engine (not safe to delete)")
+            return
+        try:
+            host.delete_state(self.name, session.sid)
         except Exception as exc:
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
