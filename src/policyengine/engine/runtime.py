@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import threading
@@ -35,8 +36,9 @@ from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import Tracer
-from policyengine.errors import EngineError
+from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
+from policyengine.locations import Location
 
 if TYPE_CHECKING:
     from policyengine.engine.results import Result
@@ -115,18 +117,42 @@ class RawEvaluation:
         )
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+#: longest text a fact may carry into the engine (ids are at most 64 characters, member keys
+#: of 200 members 800, rule literals 1,000: see compiler.capacity)
+MAX_ENGINE_TEXT = 8_192
+#: most fields a fact may have (durable-rules crashes at 252 fields plus its own three)
+MAX_ENGINE_FIELDS = 128
+
+
 def _engine_value(value: Any) -> Any:
-    """Normalise a value for durable-rules' JSON: dates as day numbers, no floats, no sets."""
-    if hasattr(value, "toordinal"):
+    """Normalise a value for durable-rules' JSON, admitting only what its C parser handles.
+
+    Dates become day numbers. Floats (JSON may write them with an exponent, which the engine
+    rejects), integers beyond 64 bits, NUL characters (C strings end there), very long texts
+    and anything that is not plain data are refused here, as EngineError, before the engine
+    can misread them or crash: validation upstream never lets them through.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise EngineError("an integer beyond 64 bits cannot be given to the engine")
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+            raise EngineError("a text too long for the engine, or holding a NUL character")
+        return value
+    if isinstance(value, dt.date):
         return value.toordinal()
     if isinstance(value, (list, tuple)):
         return [_engine_value(v) for v in value]
-    if isinstance(value, float):
-        raise EngineError("floating-point values are not supported in facts")
-    return value
+    raise EngineError(f"a {type(value).__name__} value cannot be given to the engine")
 
 
 def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if len(fields) > MAX_ENGINE_FIELDS:
+        raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
     for name, value in fields.items():
         if value is None:
@@ -201,7 +227,17 @@ class PreparedPack:
             definition = json.loads(json.dumps(compiled.definition))  # register_rulesets mutates its input
             for rule_name, body in definition.items():
                 body["run"] = self._action(rule_name)
-            host.register_rulesets({self.name: definition})
+            try:
+                host.register_rulesets({self.name: definition})
+            except Exception as exc:
+                # The compiler's capacity stage keeps packs well inside the engine's limits; this
+                # catches what it cannot foresee (e.g. many rules sharing one condition).
+                raise input_error(
+                    "E407",
+                    f"durable-rules cannot hold this rule pack: {str(exc)[:200]}",
+                    Location(compiled.source.path or compiled.pack.id),
+                    "split the pack, or simplify rules that repeat the same conditions many times",
+                ) from None
             self._ruleset = host.get_ruleset(self.name)
 
     # -- durable actions: record only --------------------------------------------------------
