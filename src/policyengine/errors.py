@@ -20,6 +20,8 @@ CODES: dict[str, str] = {
     "E104": "file too large",
     "E105": "not UTF-8 text",
     "E106": "binary content",
+    "E107": "file cannot be written",
+    "E108": "torn last record",
     # YAML syntax and shape
     "E110": "YAML syntax error",
     "E111": "duplicate key",
@@ -28,6 +30,7 @@ CODES: dict[str, str] = {
     "E114": "wrong document shape",
     "E115": "unsupported YAML feature",
     "E116": "value out of range",
+    "E117": "control character in text",
     # schema
     "E201": "unknown key",
     "E202": "missing key",

@@ -16,7 +16,9 @@
   between durable calls, in a deterministic order, and stratum by stratum, so that negation
   and counts only ever see complete sets of facts, whatever the order of the input.
 * Errors inside actions, which durable-rules would swallow into the session state, are
-  collected and raised as EngineError.
+  collected and raised as EngineError. Interrupts (Ctrl-C, SIGTERM) are held while durable-rules
+  runs, which would swallow them too, and raised when it returns (``interrupts.critical``);
+  the session is then cleaned up like any other.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import Tracer
 from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
+from policyengine.interrupts import critical
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
@@ -228,7 +231,8 @@ class PreparedPack:
             for rule_name, body in definition.items():
                 body["run"] = self._action(rule_name)
             try:
-                host.register_rulesets({self.name: definition})
+                with critical():
+                    host.register_rulesets({self.name: definition})
             except Exception as exc:
                 # The compiler's capacity stage keeps packs well inside the engine's limits; this
                 # catches what it cannot foresee (e.g. many rules sharing one condition).
@@ -309,16 +313,18 @@ class PreparedPack:
 
         host = _get_host()
         # Recorded before the call: a batch that fails half-way may have left facts in the session,
-        # and cleanup must retract those too.
+        # and cleanup must retract those too. The bookkeeping after the call is in the critical
+        # block, so that an interrupt held during the call is raised only once it is done.
         session.pending = batch
-        try:
-            host.assert_facts(self.name, batch)
-        except durable_engine.MessageObservedException as exc:
-            raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
-        except durable_engine.MessageNotHandledException as exc:
-            raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
-        session.pending = []
-        session.asserted.extend(batch)
+        with critical():
+            try:
+                host.assert_facts(self.name, batch)
+            except durable_engine.MessageObservedException as exc:
+                raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
+            except durable_engine.MessageNotHandledException as exc:
+                raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
+            session.pending = []
+            session.asserted.extend(batch)
 
     def _marker(self, session: _Session, kind: str, n: int) -> None:
         f = session.new_fact(kind, {"n": n}, f"{kind}{n}")
@@ -456,6 +462,10 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule)
 
     def _cleanup(self, session: _Session) -> None:
+        with critical():
+            self._cleanup_session(session)
+
+    def _cleanup_session(self, session: _Session) -> None:
         """Retract markers (so nothing can fire), then every other fact, then delete the session.
 
         The session is deleted only when that is safe: it was opened (its action context is
