@@ -127,20 +127,18 @@ def test_sigterm_during_evaluate_output_many_times(tmp_path: Path) -> None:
 
 def test_an_interrupt_inside_a_critical_block_is_raised_when_it_ends() -> None:
     reached = []
-    with pytest.raises(KeyboardInterrupt):
-        with interrupts.critical():
-            interrupts.deliver(KeyboardInterrupt())
-            reached.append("after deliver")  # not raised here: inside the engine
+    with pytest.raises(KeyboardInterrupt), interrupts.critical():
+        interrupts.deliver(KeyboardInterrupt())
+        reached.append("after deliver")  # not raised here: inside the engine
     assert reached == ["after deliver"]
     with pytest.raises(interrupts.Terminated):
         interrupts.deliver(interrupts.Terminated())  # outside: at once
 
 
 def test_an_error_leaving_a_critical_block_wins_over_a_held_interrupt() -> None:
-    with pytest.raises(ValueError):
-        with interrupts.critical():
-            interrupts.deliver(KeyboardInterrupt())
-            raise ValueError("engine failure")
+    with pytest.raises(ValueError), interrupts.critical():
+        interrupts.deliver(KeyboardInterrupt())
+        raise ValueError("engine failure")
     with interrupts.critical():  # nothing left over from before
         pass
 
