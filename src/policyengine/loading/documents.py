@@ -54,8 +54,14 @@ def _shape(value: object) -> str:
     if isinstance(value, list):
         return "list"
     if isinstance(value, str):
-        return "text scalar"
-    return f"{type(value).__name__} scalar"
+        return "text"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float):
+        return "number"
+    return type(value).__name__
 
 
 def join_display(parent_display: str, target: str) -> str:
@@ -83,7 +89,21 @@ def read_chain(
         target = header["extends"]
         where = header.location("extends", of_value=True)
         if not isinstance(target, str) or not target.strip():
-            raise input_error("E203", "'extends' must be the path of a scenario file", where)
+            raise input_error(
+                "E203",
+                "'extends' must be the path of a scenario file",
+                where,
+                "e.g. extends: baseline_2022.yaml (relative to this file)",
+            )
+        if not target.endswith((".yaml", ".yml")):
+            # Not only a typo check: a hostile scenario could otherwise make policyengine read
+            # (and quote keys of) any file, device or /proc entry the user can read.
+            raise input_error(
+                "E305",
+                f"extends '{target}': not a .yaml file",
+                where,
+                "a scenario extends another scenario file, named *.yaml or *.yml",
+            )
         name = join_display(current.display, target)
         key = _identity(name)
         if key in seen:
@@ -95,7 +115,12 @@ def read_chain(
                 "a scenario cannot extend itself, directly or through others",
             )
         if len(docs) >= MAX_CHAIN:
-            raise input_error("E304", f"extends chain longer than {MAX_CHAIN} files", where)
+            raise input_error(
+                "E304",
+                f"extends chain longer than {MAX_CHAIN} files",
+                where,
+                "extend a scenario that already merges the intermediate steps",
+            )
         try:
             parent = read_document(name, name, reader=reader, limits=limits)
         except Exception as exc:

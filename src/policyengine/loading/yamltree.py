@@ -6,6 +6,9 @@ stream (libyaml when available), so that:
 
 * only plain data is produced (mappings, sequences, str, int, float, bool, None, date);
 * duplicate keys, explicit tags, deep nesting and alias bombs are located errors;
+* text holds no control characters (escape sequences would reach the terminal of whoever
+  reads a message or a report; bidirectional controls make text read differently than it
+  shows): only tab and line feed;
 * every mapping and sequence knows the line and column of itself and of each of its entries.
 
 Plain scalars follow the YAML 1.2 core schema (``yes``/``no``/``on``/``off`` stay strings),
@@ -96,6 +99,21 @@ _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _SPECIAL_START = frozenset("0123456789-+.~nNtTfF")
 
 _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
+
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings,
+# overrides and isolates. Plain scalars cannot hold them; "\e[2J" or "\u202e" in quotes can.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {0x1B: "ESC", 0x0D: "carriage return", 0x00: "NUL", 0x07: "BEL", 0x08: "backspace"}
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in ``text``, or None."""
+    m = _CONTROL_RE.search(text)
+    if m is None:
+        return None
+    code = ord(m[0])
+    name = _CONTROL_NAMES.get(code) or ("bidirectional control" if code >= 0x202A else "control")
+    return f"U+{code:04X} ({name})"
 
 
 def resolve_plain(text: str) -> Any:
@@ -211,9 +229,24 @@ class _Builder:
                     try:
                         value: Any = resolve_plain(event.value)
                     except ValueError as exc:
-                        raise self.error("E116", str(exc), mark) from None
+                        raise self.error(
+                            "E116",
+                            str(exc),
+                            mark,
+                            "put the value in quotes if it is a name, or correct the number or date",
+                        ) from None
                 else:
                     value = event.value
+                if isinstance(value, str):
+                    bad = control_character(value)
+                    if bad is not None:
+                        raise self.error(
+                            "E117",
+                            f"the text contains the control character {bad}",
+                            mark,
+                            "remove it: control characters can rewrite the terminal or report that "
+                            "shows them, or make text read differently than it appears",
+                        )
                 self.nodes += 1
                 in_key = bool(stack) and isinstance(stack[-1][0], YMap) and stack[-1][2] is _NO_KEY
                 if in_key and not isinstance(value, str):
@@ -251,7 +284,12 @@ class _Builder:
             elif kind is yaml.AliasEvent:
                 mark = _mark(event)
                 if event.anchor not in self.anchors:
-                    raise self.error("E110", f"unknown alias '*{event.anchor}'", mark)
+                    raise self.error(
+                        "E110",
+                        f"unknown alias '*{event.anchor}'",
+                        mark,
+                        f"define the anchor first with '&{event.anchor}', or write the value out",
+                    )
                 value, size = self.anchors[event.anchor]
                 self.alias_nodes += size
                 if self.alias_nodes > self.limits.max_alias_nodes:
@@ -272,7 +310,12 @@ class _Builder:
                         "remove the '---' separator; one file is one document",
                     )
             if self.nodes > self.limits.max_nodes:
-                raise self.error("E104", f"more than {self.limits.max_nodes} YAML nodes", _mark(event))
+                raise self.error(
+                    "E104",
+                    f"more than {self.limits.max_nodes:,} YAML nodes",
+                    _mark(event),
+                    "split the scenario with 'extends'",
+                )
         return root if have_root else None
 
     def _check_tag(self, event: Any, mark: Mark) -> None:
@@ -311,13 +354,31 @@ class _Node:
 _NO_KEY = object()
 
 
-def _decode(data: bytes, file: str) -> str:
+def _wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes look like it (with or without a byte-order mark)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:64]
+    if len(head) >= 8:
+        if all(b == 0 for i, b in enumerate(head) if i % 4 != 0) or all(
+            b == 0 for i, b in enumerate(head) if i % 4 != 3
+        ):
+            return "UTF-32"
+        if head[1::2].count(0) == len(head[1::2]) or head[0::2].count(0) == len(head[0::2]):
+            return "UTF-16"
+    return None
+
+
+def _decode(data: bytes, file: str) -> str:
+    wide = _wide_encoding(data)
+    if wide is not None:
         raise input_error(
             "E105",
-            "the file is UTF-16 encoded",
+            f"the file is {wide} encoded",
             Location(file),
-            "save it as UTF-8 (without BOM), e.g. iconv -f UTF-16 -t UTF-8",
+            f"save it as UTF-8, e.g. iconv -f {wide} -t UTF-8 FILE > FILE.utf8",
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -386,7 +447,15 @@ def _syntax_hint(text: str, index: int, problem: str) -> str | None:
         return f"a plain value cannot start with '{char}'; put the value in quotes"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted"
-    return None
+    if "nesting depth" in problem:
+        return "scenario and rule files need only a few levels; flatten the structure"
+    if "quoted scalar" in problem or "end of stream" in problem:
+        return "a quote or bracket is opened and never closed"
+    if "control characters" in problem or "special characters" in problem:
+        return "the file holds a character YAML does not allow; remove it"
+    if "expected ':'" in problem or "expected <block end>" in problem:
+        return "check the indentation: entries of one mapping or list start in the same column"
+    return "check the indentation and the quoting at this position"
 
 
 def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -404,11 +473,16 @@ def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) ->
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = _syntax_hint(text, mark.index if mark else -1, problem)
-        raise InputError([Diagnostic(loc, "E110", f"YAML syntax error: {problem}", hint)]) from None
+        code = "E112" if "nesting depth" in problem else "E110"
+        raise InputError([Diagnostic(loc, code, f"YAML syntax error: {problem}", hint)]) from None
     except yaml.YAMLError as exc:
-        raise input_error("E110", f"YAML syntax error: {exc}", Location(file)) from None
+        raise input_error(
+            "E110", f"YAML syntax error: {exc}", Location(file), "check the file is YAML text"
+        ) from None
     except RecursionError:
-        raise input_error("E112", "nesting too deep", Location(file)) from None
+        raise input_error(
+            "E112", "nesting too deep", Location(file), "flatten the structure: a few levels suffice"
+        ) from None
 
 
 def read_yaml(
