@@ -122,7 +122,7 @@ def check_clean_error(
     o: Outcome,
     file: str,
     *,
-    code: str | None = None,
+    code: str | frozenset[str] | None = None,
     line: int | None = None,
     column: int | None = None,
     hint: bool = True,
@@ -134,7 +134,8 @@ def check_clean_error(
     if line is not None:
         where = f"{file}:{line}:" + (f"{column}:" if column is not None else "")
         assert where in o.stderr, f"the message does not point at {where}\n{o.describe()}"
-    if code is not None:
-        assert f"{code}:" in o.stderr, f"expected error code {code}\n{o.describe()}"
+    if code:
+        codes = {code} if isinstance(code, str) else set(code)
+        assert any(f"{c}:" in o.stderr for c in codes), f"expected error code {codes}\n{o.describe()}"
     if hint:
         assert "hint:" in o.stderr, f"the message does not say what to fix (no hint)\n{o.describe()}"

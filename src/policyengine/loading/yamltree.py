@@ -413,13 +413,19 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     except FileNotFoundError:
         raise input_error("E101", "file not found", Location(display), "check the path") from None
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise _unreadable(display, exc) from None
     if path.is_dir():
         raise input_error(
             "E102", "this is a directory, not a file", Location(display), "name a .yaml file inside it"
         )
     if not path.is_file():
-        raise input_error("E102", "this is not a regular file", Location(display))
+        # Pipes, devices and sockets are refused before opening: reading them can block or never end.
+        raise input_error(
+            "E102",
+            "this is not a regular file",
+            Location(display),
+            "give a YAML file (not a pipe, a device or a socket)",
+        )
     if st.st_size > limits.max_bytes:
         raise input_error(
             "E104",
@@ -431,10 +437,24 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
         with path.open("rb") as fh:
             data = fh.read(limits.max_bytes + 1)
     except OSError as exc:
-        raise input_error("E103", f"cannot read the file: {exc.strerror}", Location(display)) from None
+        raise _unreadable(display, exc) from None
     if len(data) > limits.max_bytes:
-        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display))
+        raise input_error(
+            "E104",
+            f"file exceeds {limits.max_bytes:,} bytes",
+            Location(display),
+            "split the scenario with 'extends'",
+        )
     return data
+
+
+def _unreadable(display: str, exc: OSError) -> Exception:
+    return input_error(
+        "E103",
+        f"cannot read the file: {exc.strerror or exc}",
+        Location(display),
+        "check the file's permissions",
+    )
 
 
 def _syntax_hint(text: str, index: int, problem: str) -> str | None:

@@ -195,7 +195,8 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
                 )
             )
         elif etype in ("too_short", "too_long", "string_too_short", "string_too_long"):
-            out.append(Diagnostic(location, "E204", f"'{field}': {err['msg'].lower()}"))
+            hint = "shorten it" if etype.endswith("too_long") else "it cannot be empty here"
+            out.append(Diagnostic(location, "E204", f"'{field}': {err['msg'].lower()}", hint))
         elif etype in ("finite_number",):
             out.append(
                 Diagnostic(
@@ -214,14 +215,22 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
 
 
 def _type_hint(etype: str, value: Any) -> str | None:
-    if etype.startswith("date") and isinstance(value, str):
+    if etype.startswith("date"):
         return "write dates as YYYY-MM-DD, e.g. 2022-01-06"
     if etype == "bool_type":
         return "write true or false (without quotes)"
     if etype == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return "put the value in quotes to make it text"
-    if etype in ("model_type", "dict_type") and isinstance(value, (YSeq, list)):
-        return "remove the leading '- ': this is a mapping, not a list"
-    if etype == "list_type" and isinstance(value, (YMap, dict)):
-        return "a list needs '- ' before each item"
+    if etype == "string_type" and isinstance(value, (YMap, YSeq, dict, list)):
+        return "write a single text here, not a mapping or a list"
+    if etype in ("model_type", "dict_type", "model_attributes_type"):
+        if isinstance(value, (YSeq, list)):
+            return "remove the leading '- ': this is a mapping, not a list"
+        return "write a mapping of 'key: value' entries here"
+    if etype == "list_type":
+        if isinstance(value, (YMap, dict)):
+            return "a list needs '- ' before each item"
+        return "write a list, e.g. [JPN, AUS], even for a single item"
+    if etype in ("int_type", "int_parsing"):
+        return "write a whole number without quotes"
     return None
