@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "E305": "extends target cannot be loaded",
     "E306": "nothing to remove",
     "E307": "inconsistent fact",
+    "E308": "scenario too large to evaluate",
     # rule packs
     "E401": "unknown fact kind or field",
     "E402": "unknown variable",

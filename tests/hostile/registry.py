@@ -110,3 +110,8 @@ def command_paths() -> dict[str, bool]:
 
     walk(cli, "")
     return out
+
+
+def missing_from_registry() -> list[str]:
+    """Commands of the CLI that have no registry entry, sorted."""
+    return sorted(set(command_paths()) - set(REGISTRY))

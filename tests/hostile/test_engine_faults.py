@@ -109,3 +109,20 @@ def test_a_fact_with_too_many_fields_is_refused() -> None:
 
     with pytest.raises(EngineError):
         _to_engine("k", 1, "s1", {f"f{i}": "x" for i in range(MAX_ENGINE_FIELDS + 1)})
+
+
+def test_a_scenario_with_more_facts_than_one_evaluation_takes_is_a_located_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from policyengine.api import evaluate, load
+    from policyengine.engine import runtime
+
+    loaded = load(KOREA)
+    facts = len(runtime.build_view(loaded.scenario, None))
+    monkeypatch.setattr(runtime, "MAX_VIEW_FACTS", 50)
+    assert facts > 50
+    with pytest.raises(InputError) as info:
+        evaluate(loaded)
+    assert info.value.codes == ["E308"]
+    assert info.value.render().startswith(f"{KOREA}: E308: the scenario makes ")
+    assert "hint:" in info.value.render()
