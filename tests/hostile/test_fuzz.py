@@ -43,10 +43,13 @@ WHOLE_FILE = {"E101", "E102", "E103", "E104", "E105", "E106"}
 WATCHDOG = 60
 
 
-def _examples(ci: int) -> int:
-    """``ci`` examples under the default profile; the profile's count under a longer one."""
+def _examples(ci: int, most: int | None = None) -> int:
+    """``ci`` examples under the default profile; the profile's count (at most ``most``) under a
+    longer one."""
     configured = settings.default.max_examples
-    return ci if configured <= 100 else configured
+    if configured <= 100:
+        return ci
+    return configured if most is None else min(configured, most)
 
 
 def _tree(path: str) -> Any:
@@ -262,7 +265,7 @@ def fuzz_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-@settings(max_examples=_examples(8), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=_examples(8, most=400), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(which=st.sampled_from([BASELINE, KOREA, PACK]), data=st.data())
 def test_mutated_files_through_the_cli(
     runner: ForkRunner, fuzz_dir: Path, which: str, data: st.DataObject
