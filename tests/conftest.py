@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,15 @@ class CaseItem(pytest.Item):
 
     def reportinfo(self):  # type: ignore[no-untyped-def]
         return self.path, self.case.line - 1, f"case: {self.case.name}"
+
+
+# -- hypothesis profiles ---------------------------------------------------------------------------
+# "ci" (the default) keeps the suite fast; "long" fuzzes for real:
+#     HYPOTHESIS_PROFILE=long python -m pytest tests/hostile
+#     python -m pytest tests/hostile --hypothesis-profile=long
+# Tests that fuzz scale their example counts with the profile (see tests/hostile/test_fuzz.py).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+_hypothesis_settings.register_profile("long", max_examples=3000, deadline=None, print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -22,9 +22,16 @@ from policyengine.models.vocabulary import AREA_NAMES
 # The strategies of a fact's own fields are built once, here; references are drawn from the pools
 # of the world being built (strategies made while drawing are slow to validate).
 
-# Any text a YAML file can hold: every Unicode character but surrogates, including control
-# characters, quotes, '#', ': ', leading and trailing spaces and text that looks like numbers.
-texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12) | st.sampled_from(
+# Any text a scenario may hold: every Unicode character but surrogates and the control characters
+# the loader refuses (E117: C0/C1 controls but tab and line feed, bidirectional overrides and
+# isolates), including tabs, line feeds, quotes, '#', ': ', leading and trailing spaces and text
+# that looks like numbers.
+_REFUSED = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+texts = st.text(
+    st.characters(exclude_categories=("Cs", "Cc"), exclude_characters=_REFUSED) | st.sampled_from("\t\n"),
+    min_size=1,
+    max_size=12,
+) | st.sampled_from(
     ["0o17", "0x1F", "1e3", "yes", "null", "~", "2022-05-10", "- item", "#", "a: b", " x ", "'", '"', "true"]
 )
 _ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"

@@ -196,7 +196,10 @@ def test_schema_output(files: Path) -> None:
 def test_output_into_a_missing_folder(files: Path) -> None:
     result = invoke("schema", "--output", "nowhere/scenario.schema.json")
     assert result.exit_code == 2
-    assert result.stderr == "nowhere/scenario.schema.json: E101: the output folder 'nowhere' does not exist\n"
+    assert result.stderr == (
+        "nowhere/scenario.schema.json: E101: the output folder 'nowhere' does not exist\n"
+        "  hint: create the folder first, or write somewhere else\n"
+    )
 
 
 # ----------------------------------------------------------------------------- matrix and --output

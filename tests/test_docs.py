@@ -122,11 +122,63 @@ def test_error_examples_are_real_messages() -> None:
     """Examples of E1xx-E3xx are taken from the exact reports of tests/test_loader_errors.py."""
     reports = "\n".join(case.expected for case in CASES)
     for code, (_, body) in error_sections().items():
-        # E103 needs a refused read (test_unreadable_file)
-        if not code.startswith(("E1", "E2", "E3")) or code == "E103":
+        # E103 needs a refused read (test_unreadable_file); E109, E118 and E308 come from writing,
+        # logs and evaluation (test_examples_of_writing_logs_and_limits)
+        if not code.startswith(("E1", "E2", "E3")) or code in ("E103", "E109", "E118", "E308"):
             continue
         for example in re.findall(r"```\n(.*?)```", body, flags=re.DOTALL):
             assert example.rstrip("\n") in reports, f"{code}: example not produced by any case:\n{example}"
+
+
+def _example(code: str) -> str:
+    (example,) = re.findall(r"```\n(.*?)```", error_sections()[code][1], flags=re.DOTALL)
+    return str(example).rstrip("\n")
+
+
+def test_examples_of_writing_logs_and_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples of E109, E118, E308 and E407 are what policyengine reports."""
+    import errno
+    import os
+
+    from policyengine import fileio
+    from policyengine.api import evaluate, load, load_pack
+    from policyengine.engine import runtime
+    from policyengine.errors import InputError
+
+    monkeypatch.chdir(tmp_path)
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "write", full)
+        with pytest.raises(InputError) as info:
+            fileio.atomic_write_text("report.md", "x")
+    assert info.value.render() == _example("E109")
+
+    (tmp_path / "ttx.jsonl").write_bytes(b'{"seq":0}\n{"seq":1}\n{"seq":2,"ty')
+    torn = fileio.read_jsonl("ttx.jsonl").torn
+    assert torn is not None and torn.format() == _example("E118")
+
+    values = ", ".join(f"e{i}" for i in range(65))
+    (tmp_path / "e407.yaml").write_text(
+        "pack:\n  id: demo\n  title: {ja: 例, en: Example}\nrules:\n  - id: demo-rule\n"
+        "    title: {ja: 例, en: Example}\n"
+        "    source: {document: minilateral-2022, section: 日本への含意, quote: 日本への含意}\n"
+        "    when:\n      - match: event\n        as: e\n"
+        f"        where: {{id: {{in: [{values}]}}}}\n"
+        "    then:\n      derive: [{kind: demo, fields: {id: $e.id}}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_pack("e407.yaml")
+    assert info.value.render() == _example("E407")
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(runtime, "MAX_VIEW_FACTS", 100)
+    with pytest.raises(InputError) as info:
+        evaluate(load("scenarios/korea_new_gov.yaml"))
+    assert info.value.render() == _example("E308")
 
 
 def test_lint_examples_are_real_findings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -130,9 +130,9 @@ def test_scripted_session_writes_the_log(session) -> None:  # type: ignore[no-un
     moves = [r for r in recs if r["type"] == "move"]
     assert moves[1]["applied"] == ["trilateral-launched", "tanker-damaged"]
     assert moves[2]["applied"] == ["quad-maritime-exercise", "trilateral-defense-ministers"]
-    # every line is one complete JSON record, keys sorted
+    # every line is one complete JSON record, keys sorted, written compactly (fileio.append_jsonl)
     for line in log.read_text(encoding="utf-8").splitlines():
-        assert json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True) == line
+        assert json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True, separators=(",", ":")) == line
     assert "unknown cell 'mdo'. did you mean 'mod'?" in result.stderr
     assert "did you mean 'activate-mechanisms/jpn-usa-kor'? [Y/n]" in result.stderr
 

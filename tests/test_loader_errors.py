@@ -286,6 +286,13 @@ CASES: list[Case] = [
         "a.yaml:4:10: E204: invalid date '2022-13-01' for 'as_of': month must be in 1..12\n"
         "  hint: write a date that exists, as YYYY-MM-DD",
     ),
+    Case(
+        "terminal-escape-in-text",
+        {"a.yaml": HEADER.replace("en: Test}", 'en: "Test \\e[2J"}')},
+        "a.yaml:3:23: E117: the text contains the control character U+001B (ESC)\n"
+        "  hint: remove it: control characters can rewrite the terminal or report that shows them, "
+        "or make text read differently than it appears",
+    ),
     # ---------------------------------------------------------------------- schema
     Case(
         "unknown-keys-at-every-level",
@@ -694,6 +701,8 @@ def test_every_loading_code_is_exercised() -> None:
     wanted = {code for code in CODES if code[0] == "E" and code[1] in "123"}
     met = {code for case in CASES for code in wanted if f": {code}: " in case.expected}
     met |= {"E103"}  # test_unreadable_file
+    # written files, logs and evaluation: tests/test_docs.py::test_examples_of_writing_logs_and_limits
+    met |= {"E109", "E118", "E308"}
     assert sorted(wanted - met) == []
 
 

@@ -102,7 +102,7 @@ def test_a_sweep_writes_every_variant_and_summarises_firing_rates(tmp_path: Path
     forum = next(r for r in s.recommendations if r.id == "propose-framework/AUS+JPN+KOR")
     driver = next(d for d in forum.drivers if d.dimension == "kor-engagement")
     assert driver.rates["increasing"] == 1.0 and driver.rates["steady"] == 0.0
-    assert not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_csv_results_have_one_column_per_dimension(tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_an_invalid_combination_is_recorded_not_fatal(tmp_path: Path, korea) -> 
 
 
 def _part_lines(folder: Path) -> int:
-    parts = list(folder.glob(".results.jsonl.*.part"))
+    parts = list(folder.glob(".results.jsonl.*.tmp"))
     if not parts:
         return 0
     try:
@@ -208,4 +208,4 @@ def test_ctrl_c_keeps_the_finished_results_complete_line_by_line(tmp_path: Path,
     assert summary["variants"]["done"] == len(lines)
     assert summary["variants"]["selected"] == 7776
     assert "interrupted" in stderr.decode()
-    assert not list(tmp_path.glob(".results.jsonl.*.part"))
+    assert not list(tmp_path.glob(".results.jsonl.*.tmp"))

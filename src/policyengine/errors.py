@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     # files at git revisions (REV:PATH arguments)
     "E107": "unknown git revision",
     "E108": "not in a git repository",
+    # writing files and append-only logs
+    "E109": "file cannot be written",
     # YAML syntax and shape
     "E110": "YAML syntax error",
     "E111": "duplicate key",
@@ -34,6 +36,8 @@ CODES: dict[str, str] = {
     "E114": "wrong document shape",
     "E115": "unsupported YAML feature",
     "E116": "value out of range",
+    "E117": "control character in text",
+    "E118": "torn last record",
     # schema
     "E201": "unknown key",
     "E202": "missing key",
@@ -47,6 +51,7 @@ CODES: dict[str, str] = {
     "E305": "extends target cannot be loaded",
     "E306": "nothing to remove",
     "E307": "inconsistent fact",
+    "E308": "scenario too large to evaluate",
     # rule packs
     "E401": "unknown fact kind or field",
     "E402": "unknown variable",

@@ -1,32 +1,324 @@
-"""Writing output files atomically: readers see the old file or the new one, never a torn one."""
+"""Writing files so that nothing is ever half-written.
+
+* :func:`atomic_write_text`: readers see the old file or the new one, never a torn one, even if
+  the process is interrupted (Ctrl-C, SIGTERM) or killed (SIGKILL, power loss: then a temporary
+  ``.NAME.*.tmp`` file may remain beside the target, never a torn target).
+* :func:`append_jsonl` / :func:`read_jsonl`: append-only logs of JSON records, one per line,
+  each appended with a single write and flushed to disk. A record whose append was cut short
+  (the process killed mid-write) is detected by the reader, which keeps every earlier record,
+  and dropped by the next append.
+
+Every way these fail on the file system is an :class:`InputError` naming the file (exit 2).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from policyengine.errors import input_error
+from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.interrupts import critical
 from policyengine.locations import Location
 
 
+def _write_failed(path: str | os.PathLike[str], exc: OSError) -> Exception:
+    return input_error(
+        "E109",
+        f"cannot write the file: {exc.strerror or exc}",
+        Location(str(path)),
+        "check that the folder exists, is writable and has free space",
+    )
+
+
+class AtomicFile:
+    """A file written in pieces and put in place whole, through a temporary file beside it.
+
+    Until :meth:`commit`, readers see the old file (or none); :meth:`discard` (or any failure
+    or interrupt before the commit) removes the temporary file. Permission bits of an existing
+    target are kept. Used for outputs written in one go (:func:`atomic_write_text`) and for
+    results streamed as they come (``policyengine sweep --output``).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self.target = Path(path)
+        folder = self.target.parent if str(self.target.parent) else Path(".")
+        if self.target.is_dir():
+            raise input_error("E102", "the output path is a directory", Location(str(path)), "name a file")
+        if not folder.is_dir():
+            raise input_error(
+                "E101",
+                f"the output folder '{folder}' does not exist",
+                Location(str(path)),
+                "create the folder first, or write somewhere else",
+            )
+        self._fd = -1
+        self._tmp: str | None = None
+        try:
+            with critical():  # an interrupt here is raised once ``_tmp`` is known
+                self._fd, self._tmp = tempfile.mkstemp(
+                    prefix=f".{self.target.name}.", suffix=".tmp", dir=folder
+                )
+            with contextlib.suppress(OSError):
+                os.fchmod(self._fd, _mode_for(self.target))
+        except BaseException as exc:
+            self.discard()
+            if isinstance(exc, OSError):
+                raise _write_failed(path, exc) from None
+            raise
+
+    def write(self, text: str) -> None:
+        """Append ``text`` (UTF-8) to the temporary file."""
+        view = memoryview(text.encode("utf-8"))
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            self.discard()
+            raise _write_failed(self.path, exc) from None
+
+    def commit(self) -> None:
+        """Flush the temporary file to disk and rename it over the target."""
+        try:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+            assert self._tmp is not None
+            os.replace(self._tmp, self.target)
+            self._tmp = None
+        except OSError as exc:
+            raise _write_failed(self.path, exc) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary file (nothing after a commit)."""
+        with critical():
+            if self._fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(self._fd)
+                self._fd = -1
+            if self._tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._tmp)
+                self._tmp = None
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and a rename."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise input_error("E102", "the output path is a directory", Location(str(path)), "name a file")
-    if not folder.is_dir():
-        raise input_error("E101", f"the output folder '{folder}' does not exist", Location(str(path)))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and a rename.
+
+    The temporary file is removed on any failure or interrupt; the target is only ever replaced
+    by a complete, flushed file. Permission bits of an existing target are kept.
+    """
+    out = AtomicFile(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        out.write(text)
+        out.commit()
+    finally:
+        out.discard()
+
+
+def _mode_for(target: Path) -> int:
+    """The existing file's permissions, or the usual ones for a new file under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+# -- append-only JSON lines ------------------------------------------------------------------------
+
+
+def _dumps(record: Mapping[str, Any]) -> bytes:
+    line = json.dumps(
+        dict(record), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return (line + "\n").encode("utf-8")
+
+
+def append_jsonl(path: str | os.PathLike[str], record: Mapping[str, Any], *, new: bool = False) -> None:
+    """Append one JSON record as one line, flushed to disk before returning.
+
+    The line is written with a single ``write`` on a file opened for appending, under an
+    exclusive lock, so that concurrent appenders never interleave. If the file ends with a torn
+    line (an earlier append was killed mid-write), that partial line is cut off first: it was
+    never acknowledged to its writer, and keeping it would corrupt the record after it.
+    NaN and infinities are refused (they are not JSON). ``new``: the record starts a new file,
+    and an existing one raises :class:`FileExistsError` (the caller says what to do instead).
+    """
+    import fcntl
+
+    try:
+        data = _dumps(record)
+    except ValueError as exc:
+        raise input_error("E204", f"record is not valid JSON: {exc}", Location(str(path))) from None
+    target = Path(path)
+    created = new or not target.exists()
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | (os.O_EXCL if new else 0)
+    try:
+        with critical():  # a record is appended whole, or not at all
+            fd = os.open(target, flags, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                _cut_torn_tail(fd)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if created:
+                _fsync_folder(target.parent)
+    except FileExistsError:
         raise
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+
+
+def drop_torn_line(path: str | os.PathLike[str]) -> None:
+    """Cut off a torn last line now, under the appenders' lock (``append_jsonl`` does it too,
+    before its record)."""
+    import fcntl
+
+    try:
+        with critical():
+            fd = os.open(path, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                _cut_torn_tail(fd)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+
+
+def _cut_torn_tail(fd: int) -> None:
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return
+    # Find the end of the last complete line, reading backwards in blocks.
+    end = size
+    keep = 0
+    while end > 0:
+        start = max(0, end - 65536)
+        block = os.pread(fd, end - start, start)
+        i = block.rfind(b"\n")
+        if i >= 0:
+            keep = start + i + 1
+            break
+        end = start
+    os.ftruncate(fd, keep)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+@dataclass
+class JsonLines:
+    """What :func:`read_jsonl` found: the complete records, and a torn last line if any."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line number of each record
+    torn: Diagnostic | None = None  # the last line was cut short (kept out of ``records``)
+
+
+#: damaged lines reported before reading stops (a file that is not a log at all has many)
+MAX_DAMAGED = 50
+
+
+def _control_character(value: Any) -> str | None:
+    """The first control character in any text of a JSON value (escape sequences that would
+    reach the terminal of whoever reads a report built from it), described; else None."""
+    from policyengine.loading.yamltree import control_character
+
+    if isinstance(value, str):
+        return control_character(value)
+    if isinstance(value, dict):
+        items: Any = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = _control_character(item)
+        if found is not None:
+            return found
+    return None
+
+
+def read_jsonl(path: str | os.PathLike[str], *, code: str | None = None) -> JsonLines:
+    """Read a log written by :func:`append_jsonl`.
+
+    A last line without its newline is a torn append: it is reported in ``torn`` (with its
+    line number) and left out, and every earlier record is kept. Damaged lines anywhere else
+    (empty, not JSON, not a JSON object) are an :class:`InputError` naming each at its line,
+    all at once (up to ``MAX_DAMAGED``): E110 for a line that is not JSON, E114 for one that is
+    not an object, or ``code`` for all of them (a caller's own code for a damaged log); a text
+    holding a control character is E117, as in YAML files.
+    """
+    from policyengine.loading.yamltree import DEFAULT_LIMITS, read_bytes
+
+    display = str(path)
+    # Located errors for a missing or special file (a pipe or a device would never end) and a
+    # size bound, as for every file policyengine reads.
+    data = read_bytes(Path(path), display, DEFAULT_LIMITS)
+    out = JsonLines()
+    damaged: list[Diagnostic] = []
+    hint = "the log was edited or damaged: restore it from a copy, or remove the line"
+    lines = data.split(b"\n")
+    tail = lines.pop()  # after the last newline: empty unless the last append was torn
+    for number, raw in enumerate(lines, start=1):
+        where = Location(display, number, 1)
+        if len(damaged) >= MAX_DAMAGED:
+            break  # not a log at all: enough said
+        if not raw.strip():
+            damaged.append(Diagnostic(where, code or "E110", "an empty line", hint))
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            damaged.append(Diagnostic(where, code or "E110", f"not a JSON record: {exc}", hint))
+            continue
+        if not isinstance(value, dict):
+            damaged.append(Diagnostic(where, code or "E114", "not a JSON object", hint))
+            continue
+        bad = _control_character(value)
+        if bad is not None:
+            damaged.append(
+                Diagnostic(
+                    where,
+                    "E117",
+                    f"the record contains the control character {bad}",
+                    "a log holds no control characters: it was not written by policyengine",
+                )
+            )
+            continue
+        out.records.append(value)
+        out.lines.append(number)
+    if damaged:
+        raise InputError(damaged)
+    if tail:
+        number = len(lines) + 1
+        out.torn = Diagnostic(
+            Location(display, number, 1),
+            "E118",
+            f"the last line ({len(tail)} bytes) was cut short by an interrupted write; "
+            f"the {len(out.records)} record(s) before it are intact",
+            "the next append removes it; the record it held was never completely written",
+        )
+    return out

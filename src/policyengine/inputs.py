@@ -78,6 +78,9 @@ def validate_file(path: str) -> str:
     from policyengine.validation.rulepack import load_rule_pack
 
     compiled = compile_pack(load_rule_pack(path))
+    from policyengine.engine import prepare
+
+    prepare(compiled)  # registering it is the only way to learn that the engine can hold it
     derived = sorted(k for k, spec in compiled.kinds.specs.items() if spec.derived)
     return (
         f"rule pack '{compiled.pack.id}': {len(compiled.rules)} rules in {compiled.strata} strata; "

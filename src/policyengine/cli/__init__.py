@@ -29,6 +29,7 @@ class PolicyEngineGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from policyengine.errors import InputError
+        from policyengine.interrupts import Terminated
 
         try:
             return super().invoke(ctx)
@@ -40,6 +41,9 @@ class PolicyEngineGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("policyengine: interrupted", err=True)
             ctx.exit(130)
+        except Terminated as exc:
+            click.echo("policyengine: terminated", err=True)
+            ctx.exit(128 + exc.signum)
         except Exception as exc:
             if _debug(ctx):
                 traceback.print_exc()
@@ -135,8 +139,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="policyengine")
+    """Console-script entry point.
+
+    SIGINT and SIGTERM become orderly exits (130 and 143): cleanups run, so an output file
+    being written is left as it was or complete, and no temporary file remains.
+    """
+    from policyengine.interrupts import Terminated, install
+
+    install()
+    try:
+        cli(prog_name="policyengine")
+    except Terminated as exc:  # arrived outside a command (e.g. while click parsed arguments)
+        raise SystemExit(128 + exc.signum) from None
 
 
 # Subcommands live in their own modules; each imports only click at import time.

@@ -125,11 +125,12 @@ def coverage(
     rules_path: str | None, source_path: str | None, fmt: str, lang: str, output: str | None
 ) -> None:
     """Which sentences of 日本への含意 the rules cite, and which no rule encodes yet."""
-    from policyengine.default_pack import default_rules_path
+    from policyengine.api import load_pack
     from policyengine.render.rules import render_coverage
     from policyengine.ruletools.coverage import coverage as measure
-    from policyengine.validation.rulepack import load_rule_pack
 
     source = _source(source_path)
-    pack = load_rule_pack(rules_path or default_rules_path())
+    # Compiled like every other command's pack: a pack that cannot run is refused with its
+    # located errors rather than measured ('rules lint' lists everything wrong with it).
+    pack = load_pack(rules_path).source
     emit(render_coverage(measure(pack, source), fmt, lang), output)

@@ -19,7 +19,7 @@ STRATUM = "$stratum"
 TALLY = "$tally"
 COUNT = "$count"
 NEVER = "$never"
-END = "$end"
+OPEN = "$open"
 
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 _RESERVED = frozenset({"id", "sid"})  # durable-rules' own fields: fact identity and session
@@ -209,10 +209,10 @@ CATCH_ALL: dict[str, Any] = {
     "all": [{"any": {"$ex": {KIND: 1}}}, {"never": _pattern(NEVER, [])}]
 }
 
-SESSION_END: dict[str, Any] = {
-    # durable-rules 2.0.28 initialises a session's action context only when an action runs, and
-    # delete_state frees that context: deleting a session in which no action ever ran frees
-    # uninitialised pointers and crashes the process. The runtime asserts an $end fact before
-    # cleaning up, so that this rule's (empty) action runs once in every session.
-    "all": [{"end": _pattern(END, [])}]
+SESSION_OPEN: dict[str, Any] = {
+    # durable-rules leaves a session's action context uninitialised until an action runs, and
+    # delete_state frees it: deleting a session in which no action ever ran crashes the process
+    # (a pack that matches nothing, a scenario with few facts). The runtime opens every session
+    # with an OPEN marker that this rule's no-op action handles, so the context is always set.
+    "all": [{"open": _pattern(OPEN, [])}]
 }

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.compiler.emit import CATCH_ALL, SESSION_END, CountSpec, emit_rule, emit_tally
+from policyengine.compiler.capacity import check_capacity
+from policyengine.compiler.emit import CATCH_ALL, SESSION_OPEN, CountSpec, emit_rule, emit_tally
 from policyengine.compiler.ir import Kinds, RuleIR
 from policyengine.compiler.resolve import resolve
 from policyengine.compiler.stratify import stratify
@@ -55,6 +56,10 @@ def _stratify(ctx: CompileContext) -> None:
     ctx.strata = stratify(ctx.rules, ctx.sink)
 
 
+def _capacity(ctx: CompileContext) -> None:
+    check_capacity(ctx.rules, ctx.definition, ctx.sink)
+
+
 def _emit(ctx: CompileContext) -> None:
     definition: dict[str, Any] = {}
     for r in ctx.rules:
@@ -68,7 +73,7 @@ def _emit(ctx: CompileContext) -> None:
             definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)
         ctx.counts.extend(counts)
     definition["catch_all"] = CATCH_ALL
-    definition["session_end"] = SESSION_END
+    definition["session_open"] = SESSION_OPEN
     ctx.definition = definition
 
 
@@ -77,6 +82,7 @@ STAGES: tuple[tuple[str, Callable[[CompileContext], None]], ...] = (
     ("resolve", _resolve),
     ("stratify", _stratify),
     ("emit", _emit),
+    ("capacity", _capacity),
 )
 
 

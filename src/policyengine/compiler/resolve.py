@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from policyengine.compiler.capacity import MAX_DERIVED_FIELDS, MAX_LIST_VALUES, MAX_LITERAL_CHARS
 from policyengine.compiler.ir import OPERATORS, CondIR, Kinds, OutputIR, Ref, RuleIR, Template, Test
 from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import DiagnosticSink
@@ -144,10 +145,12 @@ class _RuleContext:
         if not isinstance(value, str):
             self.error(
                 "E403",
-                f"'{kind}.{field}' holds text; {value!r} is not text",
+                f"'{kind}.{field}' holds text; {_show(value)} is not text",
                 location,
                 "put the value in quotes",
             )
+            return False, None
+        if not self.short_enough(value, location):
             return False, None
         if spec.values and value not in spec.values:
             self.error(
@@ -167,6 +170,17 @@ class _RuleContext:
             )
             return False, None
         return True, value
+
+    def short_enough(self, text: str, location: Location) -> bool:
+        if len(text) <= MAX_LITERAL_CHARS:
+            return True
+        self.error(
+            "E407",
+            f"a literal of {len(text):,} characters; the engine takes at most {MAX_LITERAL_CHARS:,}",
+            location,
+            "literals name codes, ids and short labels; keep long text in titles and templates",
+        )
+        return False
 
     # -- conditions ------------------------------------------------------------------------
     def where_tests(
@@ -332,6 +346,14 @@ class _RuleContext:
             if not isinstance(operand, (list, YSeq)) or not operand:
                 self.error("E403", f"'{op}' takes a non-empty list of values", location)
                 return None
+            if len(operand) > MAX_LIST_VALUES:
+                self.error(
+                    "E407",
+                    f"'{op}' lists {len(operand)} values; the engine takes at most {MAX_LIST_VALUES}",
+                    location,
+                    "test a shared attribute of those facts instead, or derive a fact that marks them",
+                )
+                return None
             values = []
             for item in operand:
                 ok, v = self.literal(kind, field, spec, item, location)
@@ -374,8 +396,13 @@ class _RuleContext:
         if isinstance(value, str) and value.startswith("$"):
             return self.ref(value, location)
         if isinstance(value, str):
-            return value
-        self.error("E403", f"expected text or a $variable.field reference, not {value!r}", location)
+            return value if self.short_enough(value, location) else None
+        self.error(
+            "E403",
+            f"expected text or a $variable.field reference, not {_show(value)}",
+            location,
+            "put a literal in quotes, or name a field of a bound fact: $variable.field",
+        )
         return None
 
     def template(self, text: str, location: Location) -> Template | None:
@@ -427,6 +454,16 @@ class _RuleContext:
                     f"cannot derive '{d.kind}': it is a built-in fact kind",
                     at("derive", i, "kind"),
                     "choose a new kind name for derived facts",
+                )
+                ok = False
+                continue
+            if len(d.fields) > MAX_DERIVED_FIELDS:
+                self.error(
+                    "E407",
+                    f"derives '{d.kind}' with {len(d.fields)} fields; the engine takes at most "
+                    f"{MAX_DERIVED_FIELDS}",
+                    at("derive", i, "fields"),
+                    "derive several smaller kinds, each with the fields one rule needs",
                 )
                 ok = False
                 continue
@@ -606,3 +643,13 @@ def resolve_where(
     ctx = _WhereContext(raw, kinds, sink, label)
     fallback = raw.location("where") if "where" in raw else raw.location()
     return ctx.where_tests(kind, where, raw.get("where"), fallback, Condition.model_validate({"match": kind}))
+
+
+def _show(value: Any) -> str:
+    """A literal for a message: short, and never a Python repr of a date or a huge number."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if hasattr(value, "isoformat"):
+        return f"the date {value.isoformat()}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

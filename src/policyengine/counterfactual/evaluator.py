@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.counterfactual.changes import Change, ChangeError, apply_changes
@@ -48,8 +44,8 @@ class Evaluator:
     def raw(self, loaded: LoadedScenario) -> RawEvaluation:
         self.evaluations += 1
         view = build_view(loaded.scenario, self.compiled.base_kinds)
-        with deferred_interrupt():
-            return self.prepared.evaluate_view(view)
+        # Ctrl-C is held while durable-rules runs (engine.runtime, interrupts.critical).
+        return self.prepared.evaluate_view(view)
 
     def outcomes(self, loaded: LoadedScenario) -> Outcomes:
         return outcomes_of(self.raw(loaded))
@@ -74,28 +70,3 @@ class Evaluator:
 
     def is_cached(self, changes: Iterable[Change]) -> bool:
         return frozenset(changes) in self._cache
-
-
-@contextlib.contextmanager
-def deferred_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done, then raise it.
-
-    A KeyboardInterrupt raised inside a durable-rules action callback crashes the C engine
-    (a segmentation fault, seen here); evaluations are short, so Ctrl-C waits for the current one.
-    """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    ):
-        yield
-        return
-    caught: list[Any] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        if callable(previous):
-            previous(signal.SIGINT, caught[0])
-        raise KeyboardInterrupt

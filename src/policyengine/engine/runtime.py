@@ -5,17 +5,26 @@
 * One session (``sid``) per evaluation; at the end every fact is retracted (stratum markers
   first, so nothing fires on the way out) and only then is the session deleted: deleting a
   session that still holds partial matches crashes the C engine.
+* Every session opens with an ``$open`` marker whose rule's no-op action runs at once: the C
+  engine leaves a session's action context uninitialised until some action has run, and
+  deleting such a session frees garbage (a segfault, e.g. for a pack that matches nothing).
+  A session that was not opened, or whose facts could not all be retracted, is never deleted:
+  it is left to the engine (a bounded leak) and the evaluation fails with EngineError.
 * A catch-all rule handles every fact (an unhandled fact raises and defers other actions).
 * Fact ids come from a pool whose hashes never collide (see ``ids``).
 * Actions only record what matched; derived facts are computed and asserted by this module
   between durable calls, in a deterministic order, and stratum by stratum, so that negation
   and counts only ever see complete sets of facts, whatever the order of the input.
 * Errors inside actions, which durable-rules would swallow into the session state, are
-  collected and raised as EngineError.
+  collected and raised as EngineError. Interrupts (Ctrl-C, SIGTERM) are held while durable-rules
+  runs, which would swallow them too, and raised when it returns (``interrupts.critical``);
+  the session is then cleaned up like any other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import itertools
 import json
 import threading
@@ -24,13 +33,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.compiler.emit import COUNT, END, KIND, STRATUM, TALLY, CountSpec, engine_field
+from policyengine.compiler.emit import COUNT, KIND, OPEN, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import RuleCitation, Tracer
-from policyengine.errors import EngineError
+from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
+from policyengine.interrupts import critical
+from policyengine.locations import Location
 
 if TYPE_CHECKING:
     from policyengine.engine.results import Result
@@ -113,18 +124,47 @@ def is_derived(f: EngineFact) -> bool:
     return f.view is None and not f.kind.startswith("$")
 
 
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+#: longest text a fact may carry into the engine (ids are at most 64 characters, member keys
+#: of 200 members 800, rule literals 1,000: see compiler.capacity)
+MAX_ENGINE_TEXT = 8_192
+#: most fields a fact may have (durable-rules crashes at 252 fields plus its own three)
+MAX_ENGINE_FIELDS = 128
+#: most scenario facts (as rules see them: one per country, member, area ...) one evaluation
+#: asserts. Joins make the engine's work grow faster than the facts: 20,000 took 13 s and
+#: 0.5 GB with the paper's rules, 200,000 took 7 minutes and 5 GB. The paper's world has a few
+#: hundred. Raise it from Python for a trusted, larger world.
+MAX_VIEW_FACTS = 20_000
+
+
 def _engine_value(value: Any) -> Any:
-    """Normalise a value for durable-rules' JSON: dates as day numbers, no floats, no sets."""
-    if hasattr(value, "toordinal"):
+    """Normalise a value for durable-rules' JSON, admitting only what its C parser handles.
+
+    Dates become day numbers. Floats (JSON may write them with an exponent, which the engine
+    rejects), integers beyond 64 bits, NUL characters (C strings end there), very long texts
+    and anything that is not plain data are refused here, as EngineError, before the engine
+    can misread them or crash: validation upstream never lets them through.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise EngineError("an integer beyond 64 bits cannot be given to the engine")
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+            raise EngineError("a text too long for the engine, or holding a NUL character")
+        return value
+    if isinstance(value, dt.date):
         return value.toordinal()
     if isinstance(value, (list, tuple)):
         return [_engine_value(v) for v in value]
-    if isinstance(value, float):
-        raise EngineError("floating-point values are not supported in facts")
-    return value
+    raise EngineError(f"a {type(value).__name__} value cannot be given to the engine")
 
 
 def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
+    if len(fields) > MAX_ENGINE_FIELDS:
+        raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
     for name, value in fields.items():
         if value is None:
@@ -164,6 +204,8 @@ class _Session:
         self.tracer = tracer
         self.next_index = 0
         self.stratum = 0
+        self.opened = False  # the session_open action ran: the C action context is initialised
+        self.pending: list[dict[str, Any]] = []  # a batch being asserted
 
     def new_fact(self, kind: str, fields: dict[str, Any], key: str, **kw: Any) -> EngineFact:
         fid = fact_id(self.next_index)
@@ -204,13 +246,32 @@ class PreparedPack:
             definition = json.loads(json.dumps(compiled.definition))  # register_rulesets mutates its input
             for rule_name, body in definition.items():
                 body["run"] = self._action(rule_name)
-            host.register_rulesets({self.name: definition})
+            try:
+                with critical():
+                    host.register_rulesets({self.name: definition})
+            except Exception as exc:
+                # The compiler's capacity stage keeps packs well inside the engine's limits; this
+                # catches what it cannot foresee (e.g. many rules sharing one condition).
+                raise input_error(
+                    "E407",
+                    f"durable-rules cannot hold this rule pack: {str(exc)[:200]}",
+                    Location(compiled.source.path or compiled.pack.id),
+                    "split the pack, or simplify rules that repeat the same conditions many times",
+                ) from None
             self._ruleset = host.get_ruleset(self.name)
 
     # -- durable actions: record only --------------------------------------------------------
     def _action(self, rule_name: str) -> Callable[[Any], None]:
-        if rule_name in ("catch_all", "session_end"):
+        if rule_name == "catch_all":
             return lambda c: None
+        if rule_name == "session_open":
+
+            def opened(c: Any) -> None:
+                session = self._session
+                if session is not None:
+                    session.opened = True
+
+            return opened
         if rule_name.startswith("t"):
             index, cond = (int(x) for x in rule_name[1:].split("_"))
             key = f"r{index}.c{cond}"
@@ -267,13 +328,19 @@ class PreparedPack:
         import durable.engine as durable_engine
 
         host = _get_host()
-        try:
-            host.assert_facts(self.name, batch)
-        except durable_engine.MessageObservedException as exc:
-            raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
-        except durable_engine.MessageNotHandledException as exc:
-            raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
-        session.asserted.extend(batch)
+        # Recorded before the call: a batch that fails half-way may have left facts in the session,
+        # and cleanup must retract those too. The bookkeeping after the call is in the critical
+        # block, so that an interrupt held during the call is raised only once it is done.
+        session.pending = batch
+        with critical():
+            try:
+                host.assert_facts(self.name, batch)
+            except durable_engine.MessageObservedException as exc:
+                raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
+            except durable_engine.MessageNotHandledException as exc:
+                raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
+            session.pending = []
+            session.asserted.extend(batch)
 
     def _marker(self, session: _Session, kind: str, n: int) -> None:
         f = session.new_fact(kind, {"n": n}, f"{kind}{n}")
@@ -282,6 +349,9 @@ class PreparedPack:
         self._assert(session, [record])
 
     def _run(self, session: _Session, view: list[ViewFact]) -> None:
+        self._marker(session, OPEN, 0)
+        if not session.opened:
+            raise EngineError("durable-rules did not open the session")
         # Base facts, in a canonical order (the result never depends on it; ids then do not either).
         base = sorted(
             (
@@ -438,23 +508,42 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule, cause)
 
     def _cleanup(self, session: _Session) -> None:
+        with critical():
+            self._cleanup_session(session)
+
+    def _cleanup_session(self, session: _Session) -> None:
         """Retract markers (so nothing can fire), then every other fact, then delete the session.
 
-        An ``$end`` marker is asserted first: its rule's action runs, so that durable-rules has
-        initialised the session's action context before delete_state frees it (see SESSION_END).
+        The session is deleted only when that is safe: it was opened (its action context is
+        initialised) and every fact was retracted (no partial matches remain). Otherwise it is
+        left in the engine, which costs one of its 1024 session slots but cannot crash.
         """
         host = _get_host()
+        if not session.asserted and not session.pending:
+            return  # durable-rules never created the session
+        safe = session.opened
         try:
-            if session.asserted:
-                self._marker(session, END, 0)
             if session.markers:
                 host.retract_facts(self.name, session.markers)
             marker_ids = {m["id"] for m in session.markers}
             rest = [f for f in session.asserted if f["id"] not in marker_ids]
             if rest:
                 host.retract_facts(self.name, rest)
-            if session.asserted:
-                host.delete_state(self.name, session.sid)
+        except Exception as exc:
+            safe = False
+            session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
+        if session.pending:
+            # A batch failed half-way: some of its facts may be in the session, with partial
+            # matches that no retraction can be sure to clear. Retract what can be, never delete.
+            safe = False
+            for record in session.pending:
+                with contextlib.suppress(Exception):
+                    host.retract_fact(self.name, record)
+        if not safe:
+            session.errors.append("cleanup: session left in the engine (not safe to delete)")
+            return
+        try:
+            host.delete_state(self.name, session.sid)
         except Exception as exc:
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
@@ -463,6 +552,15 @@ class PreparedPack:
         from policyengine.engine.results import build_result
 
         view = build_view(loaded.scenario, self.compiled.base_kinds)
+        if len(view) > MAX_VIEW_FACTS:
+            raise input_error(
+                "E308",
+                f"the scenario makes {len(view):,} facts for the rules (countries, members, areas, "
+                f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
+                Location(loaded.path),
+                "evaluate a smaller part of the world, or raise "
+                "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
+            )
         raw = self.evaluate_view(view, tracer=tracer)
         return build_result(raw, loaded)
 

@@ -1,27 +1,24 @@
 """The decision log: append-only JSON Lines, one fsync'd line per record.
 
 A session writes an ``exercise`` header record, then one ``decision`` record per decision and one
-``move`` record per completed move. Each record is written with a single ``write`` on a file
-opened for appending and is ``fsync``'d before the session goes on, so an interruption loses at
-most the record being written. That record, if partly written, is the *torn* last line (no final
-newline): reading reports it and keeps every earlier record; resuming cuts it off first.
+``move`` record per completed move. Records are written and read by ``policyengine.fileio``
+(``append_jsonl``/``read_jsonl``): each is appended with a single ``write`` and flushed to disk
+before the session goes on, so an interruption loses at most the record being written. That
+record, if partly written, is the *torn* last line (no final newline): reading reports it and
+keeps every earlier record; the next append (resuming) cuts it off first.
 
 Records carry ``seq`` (0, 1, 2, ...) so that a missing or reordered line is noticed.
-(``fileio.append_jsonl``/``read_jsonl``, planned on another branch, may replace the two
-primitives here.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.fileio import append_jsonl, drop_torn_line, read_jsonl
 from policyengine.locations import Location
 
 LOG_VERSION = 1
@@ -40,25 +37,10 @@ def timestamp(clock: Clock) -> str:
     return clock().isoformat()
 
 
-def encode(record: dict[str, Any]) -> bytes:
-    """One record as one line of UTF-8 JSON, keys sorted."""
-    return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-
-
-def _fsync_dir(path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    with contextlib.suppress(OSError):  # not every file system lets a folder be fsync'd
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def create_log(path: str, header: dict[str, Any]) -> None:
     """Create a new log holding only its header record; refuse to overwrite an existing file."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        append_jsonl(path, header, new=True)
     except FileExistsError:
         raise input_error(
             "E501",
@@ -66,46 +48,23 @@ def create_log(path: str, header: dict[str, Any]) -> None:
             Location(path),
             "resume it with --resume, or name a new log with --log",
         ) from None
-    except OSError as exc:
-        raise input_error("E103", f"cannot create the decision log: {exc.strerror}", Location(path)) from None
-    try:
-        _write_all(fd, encode(header))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _fsync_dir(path)
 
 
 def append_record(path: str, record: dict[str, Any]) -> None:
-    """Append one record as one line, and fsync it before returning."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    try:
-        _write_all(fd, encode(record))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
+    """Append one record as one line (a torn last line is cut off first), flushed to disk."""
+    append_jsonl(path, record)
 
 
 @dataclass(frozen=True)
 class TornLine:
-    """The incomplete last line of a log: its line number and where the complete records end."""
+    """The incomplete last line of a log (``fileio.read_jsonl``'s E118), by its line number."""
 
     line: int
-    good_size: int  # bytes of the complete records before it
-    excerpt: str
 
     def warning(self, path: str) -> str:
         return (
             f"{path}:{self.line}:1: warning: the last record is incomplete (the session was "
-            f"interrupted while writing it) and is ignored: {self.excerpt!r}; "
-            "the records before it are kept"
+            "interrupted while writing it) and is ignored; the records before it are kept"
         )
 
 
@@ -125,32 +84,12 @@ class LogContents:
 
 def read_log(path: str) -> LogContents:
     """Read and check a log. A torn last line is reported in ``torn``; any other damage is an error."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise input_error("E101", "decision log not found", Location(path)) from None
-    except IsADirectoryError:
-        raise input_error("E102", "the decision log path is a folder", Location(path)) from None
-    except OSError as exc:
-        raise input_error("E103", f"cannot read the decision log: {exc.strerror}", Location(path)) from None
-    parts = data.split(b"\n")
-    tail = parts.pop()  # after the last newline: empty when the file ends cleanly
+    lines = read_jsonl(path, code="E602")
     contents = LogContents(path, [])
     problems: list[Diagnostic] = []
-    offset = 0
-    for number, raw in enumerate(parts, start=1):
-        offset += len(raw) + 1
-        if not raw.strip():
-            problems.append(Diagnostic(Location(path, number, 1), "E602", "empty line in the decision log"))
-            continue
-        try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(Diagnostic(Location(path, number, 1), "E602", f"not a JSON record: {exc}"))
-            continue
+    for number, record in zip(lines.lines, lines.records, strict=True):
         problem = _check_record(record, len(contents.records))
-        if problem and number == 1 and isinstance(record, dict) and record.get("type") != "exercise":
+        if problem and number == 1 and record.get("type") != "exercise":
             # A file that does not open with the header is not a log at all, not a damaged one.
             raise _not_a_log(path)
         if problem:
@@ -158,9 +97,8 @@ def read_log(path: str) -> LogContents:
             continue
         contents.records.append(record)
         contents.lines.append(number)
-    if tail:
-        excerpt = tail[:60].decode("utf-8", errors="replace")
-        contents.torn = TornLine(len(parts) + 1, offset, excerpt + ("..." if len(tail) > 60 else ""))
+    if lines.torn is not None and lines.torn.location is not None:
+        contents.torn = TornLine(lines.torn.location.line or 0)
     if problems:
         raise InputError(problems)
     if not contents.records or contents.records[0].get("type") != "exercise":
@@ -208,10 +146,5 @@ def cut_torn(contents: LogContents) -> None:
     """Drop a torn last line from the file, keeping every complete record (before resuming)."""
     if contents.torn is None:
         return
-    fd = os.open(contents.path, os.O_WRONLY)
-    try:
-        os.ftruncate(fd, contents.torn.good_size)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    drop_torn_line(contents.path)
     contents.torn = None

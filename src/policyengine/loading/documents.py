@@ -78,8 +78,14 @@ def _shape(value: object) -> str:
     if isinstance(value, list):
         return "list"
     if isinstance(value, str):
-        return "text scalar"
-    return f"{type(value).__name__} scalar"
+        return "text"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float):
+        return "number"
+    return type(value).__name__
 
 
 def join_display(parent_display: str, target: str) -> str:
@@ -145,6 +151,18 @@ def read_chain_collecting(
                     "E203",
                     "'extends' must be the path of a scenario file",
                     "e.g. extends: baseline_2022.yaml (relative to this file's folder)",
+                )
+            )
+            return Chain(docs, problems, broken=True)
+        if not target.endswith((".yaml", ".yml")):
+            # Not only a typo check: a hostile scenario could otherwise make policyengine read
+            # (and quote keys of) any file, device or /proc entry the user can read.
+            problems.append(
+                Diagnostic(
+                    where,
+                    "E305",
+                    f"extends '{target}': not a .yaml file",
+                    "a scenario extends another scenario file, named *.yaml or *.yml",
                 )
             )
             return Chain(docs, problems, broken=True)

@@ -6,6 +6,9 @@ stream (libyaml when available), so that:
 
 * only plain data is produced (mappings, sequences, str, int, float, bool, None, date);
 * duplicate keys, explicit tags, deep nesting and alias bombs are located errors;
+* text holds no control characters (escape sequences would reach the terminal of whoever
+  reads a message or a report; bidirectional controls make text read differently than it
+  shows): only tab and line feed;
 * every mapping and sequence knows the line and column of itself and of each of its entries.
 
 Plain scalars follow the YAML 1.2 core schema (``yes``/``no``/``on``/``off`` stay strings),
@@ -114,6 +117,21 @@ _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _SPECIAL_START = frozenset("0123456789-+.~nNtTfF")
 
 _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
+
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings,
+# overrides and isolates. Plain scalars cannot hold them; "\e[2J" or "\u202e" in quotes can.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {0x1B: "ESC", 0x0D: "carriage return", 0x00: "NUL", 0x07: "BEL", 0x08: "backspace"}
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in ``text``, or None."""
+    m = _CONTROL_RE.search(text)
+    if m is None:
+        return None
+    code = ord(m[0])
+    name = _CONTROL_NAMES.get(code) or ("bidirectional control" if code >= 0x202A else "control")
+    return f"U+{code:04X} ({name})"
 
 
 def resolve_plain(text: str) -> Any:
@@ -233,6 +251,16 @@ class _Builder:
                         value = _MERGE_KEY
                 else:
                     value = event.value
+                if isinstance(value, str):
+                    bad = control_character(value)
+                    if bad is not None:
+                        raise self.error(
+                            "E117",
+                            f"the text contains the control character {bad}",
+                            mark,
+                            "remove it: control characters can rewrite the terminal or report that "
+                            "shows them, or make text read differently than it appears",
+                        )
                 self.nodes += 1
                 if in_key and not isinstance(value, str) and value is not _MERGE_KEY:
                     value = _Node(value)  # non-text key: rejected in attach()
@@ -374,26 +402,37 @@ _MERGE_KEY = object()  # an unquoted "<<" key (YAML 1.1 merge)
 _CORE_PREFIX = "tag:yaml.org,2002:"
 
 
-def _decode(data: bytes, file: str) -> str:
+def _wide_encoding(data: bytes) -> tuple[str, bool] | None:
+    """('UTF-16' or 'UTF-32', has a byte-order mark) when the bytes look like it, else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32", True
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise input_error(
-            "E105",
-            "the file is UTF-16 encoded",
-            Location(file),
-            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        return "UTF-16", True
     head = data[:64]
+    if len(head) >= 8 and (
+        all(b == 0 for i, b in enumerate(head) if i % 4 != 0)
+        or all(b == 0 for i, b in enumerate(head) if i % 4 != 3)
+    ):
+        return "UTF-32", False
     even, odd = head[0::2].count(0), head[1::2].count(0)
     if (even >= 2 and odd == 0) or (odd >= 2 and even == 0):
         # NUL bytes at every other position: UTF-16 text without a byte-order mark, not binary.
+        return "UTF-16", False
+    return None
+
+
+def _decode(data: bytes, file: str) -> str:
+    wide = _wide_encoding(data)
+    if wide is not None:
+        encoding, marked = wide
         raise input_error(
             "E105",
-            "the file looks UTF-16 encoded",
+            f"the file {'is' if marked else 'looks'} {encoding} encoded",
             Location(file),
-            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8",
+            f"save it as UTF-8, e.g. iconv -f {encoding} -t UTF-8",
         )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
@@ -432,14 +471,20 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
         raise input_error("E101", "file not found", Location(display), "check the path") from None
     except OSError as exc:
         raise input_error(
-            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+            "E103", f"cannot read the file: {exc.strerror or exc}", Location(display), _READ_HINT
         ) from None
     if path.is_dir():
         raise input_error(
             "E102", "this is a directory, not a file", Location(display), "name a .yaml file inside it"
         )
     if not path.is_file():
-        raise input_error("E102", "this is not a regular file", Location(display))
+        # Pipes, devices and sockets are refused before opening: reading them can block or never end.
+        raise input_error(
+            "E102",
+            "this is not a regular file",
+            Location(display),
+            "give a YAML file (not a pipe, a device or a socket)",
+        )
     if st.st_size > limits.max_bytes:
         raise input_error(
             "E104",
@@ -452,7 +497,7 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             data = fh.read(limits.max_bytes + 1)
     except OSError as exc:
         raise input_error(
-            "E103", f"cannot read the file: {exc.strerror}", Location(display), _READ_HINT
+            "E103", f"cannot read the file: {exc.strerror or exc}", Location(display), _READ_HINT
         ) from None
     if len(data) > limits.max_bytes:
         raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), _LIMIT_HINT)
@@ -472,6 +517,9 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ("did not find expected key", "the entries of one mapping must start in the same column"),
     ("expected <block end>", "the entries of one mapping or list must start in the same column"),
     ("did not find expected '-' indicator", "the items of one list must start in the same column"),
+    ("nesting depth", "scenario and rule files need only a few levels; flatten the structure"),
+    ("control characters", "the file holds a character YAML does not allow; remove it"),
+    ("special characters", "the file holds a character YAML does not allow; remove it"),
     (
         "block sequence entries are not allowed",
         "a list item ('- ') cannot follow a key's value on the same level; indent it under its key",
@@ -490,7 +538,7 @@ def _syntax_hint(text: str, index: int, problem: str) -> str | None:
     for phrase, hint in _SYNTAX_HINTS:
         if phrase in problem:
             return hint
-    return None
+    return "check the indentation and the quoting at this position"
 
 
 def _points_back(problem: str, mark: Any, text: str) -> bool:
@@ -526,11 +574,16 @@ def parse_yaml_collecting(
             mark = exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         hint = _syntax_hint(text, mark.index if mark else -1, problem)
-        raise InputError([Diagnostic(loc, "E110", f"YAML syntax error: {problem}", hint)]) from None
+        code = "E112" if "nesting depth" in problem else "E110"
+        raise InputError([Diagnostic(loc, code, f"YAML syntax error: {problem}", hint)]) from None
     except yaml.YAMLError as exc:
-        raise input_error("E110", f"YAML syntax error: {exc}", Location(file)) from None
+        raise input_error(
+            "E110", f"YAML syntax error: {exc}", Location(file), "check the file is YAML text"
+        ) from None
     except RecursionError:
-        raise input_error("E112", "nesting too deep", Location(file)) from None
+        raise input_error(
+            "E112", "nesting too deep", Location(file), "flatten the structure: a few levels suffice"
+        ) from None
     return tree, sort_diagnostics(builder.problems)
 
 

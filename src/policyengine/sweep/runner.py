@@ -3,28 +3,28 @@
 Each worker process loads the scenario and the variation file and compiles the rule pack once
 (the durable-rules host is per process), then evaluates the variants it is sent in chunks. With
 one job the variants are evaluated in this process. Results arrive in variant order and are
-written one line each to a temporary file beside the output, which is renamed into place at the
-end, or on Ctrl-C with the variants finished so far (every line complete).
+written one line each to a temporary file beside the output (``fileio.AtomicFile``), which is
+renamed into place at the end, or on Ctrl-C with the variants finished so far (every line
+complete: Ctrl-C is held while a result is written and counted, ``interrupts.critical``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import multiprocessing
-import os
 import signal
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from policyengine.counterfactual.changes import ChangeError, apply_changes
-from policyengine.counterfactual.evaluator import Evaluator, deferred_interrupt
+from policyengine.counterfactual.evaluator import Evaluator
 from policyengine.errors import input_error
+from policyengine.fileio import AtomicFile
+from policyengine.interrupts import critical
 from policyengine.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize
 from policyengine.sweep.variations import Variations, load_variations
@@ -96,35 +96,26 @@ def evaluate_variants(
 
 
 class ResultsWriter:
-    """Streams results to ``FILE.part`` beside the output; :meth:`commit` renames it into place."""
+    """Streams results to a temporary file beside the output; :meth:`commit` puts it in place."""
 
     def __init__(self, path: str, variations: Variations) -> None:
-        target = Path(path)
-        suffix = target.suffix.lower()
-        if suffix not in (".csv", ".jsonl"):
+        if Path(path).suffix.lower() not in (".csv", ".jsonl"):
             raise input_error(
                 "E501",
                 f"cannot tell the results format from '{path}'",
                 Location(path),
                 "name it .csv or .jsonl",
             )
-        if target.is_dir():
-            raise input_error("E102", "the output path is a directory", Location(path), "name a file")
-        folder = target.parent if str(target.parent) else Path(".")
-        if not folder.is_dir():
-            raise input_error("E101", f"the output folder '{folder}' does not exist", Location(path))
-        self.target = target
-        self.csv = suffix == ".csv"
+        self.csv = Path(path).suffix.lower() == ".csv"
         self.dims = [d.id for d in variations.dimensions]
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.out = AtomicFile(path)
         if self.csv:
             self._csv_row(["index", *self.dims, "recommendations", "risks", "error"])
 
     def _csv_row(self, row: list[Any]) -> None:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerow(row)
-        self.fh.write(buf.getvalue())
+        self.out.write(buf.getvalue())
 
     def write(self, r: VariantResult) -> None:
         if self.csv:
@@ -137,20 +128,13 @@ class ResultsWriter:
                 "risks": list(r.risks),
                 "error": r.error,
             }
-            self.fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        self.fh.flush()
+            self.out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 
     def commit(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        os.replace(self.tmp, self.target)
+        self.out.commit()
 
     def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.fh.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.tmp)
+        self.out.discard()
 
 
 @dataclass
@@ -187,7 +171,7 @@ def run_sweep(
     try:
         for r in evaluate_variants(scenario, variations_path, rules, indices, jobs=jobs):
             # Written and counted together, or neither: the summary matches the file.
-            with deferred_interrupt():
+            with critical():
                 if writer is not None:
                     writer.write(r)
                 tally.add(r)

@@ -336,7 +336,7 @@ _BOUNDS = {
 
 
 def _type_hint(etype: str, value: Any, tp: Any) -> str | None:
-    if etype == "date_type":
+    if etype.startswith("date"):
         return "write dates as YYYY-MM-DD, e.g. 2022-05-10"
     if etype == "bool_type":
         return "write true or false (without quotes)"
@@ -355,6 +355,14 @@ def _type_hint(etype: str, value: Any, tp: Any) -> str | None:
         return "a list needs '- ' before each item"
     if etype == "list_type" and isinstance(value, str):
         return f"write a list, e.g. [{value}] or one '- ' line per item"
+    if etype == "string_type" and isinstance(value, (YMap, YSeq, dict, list)):
+        return "write a single text here, not a mapping or a list"
+    if etype in ("model_type", "dict_type", "model_attributes_type"):
+        return "write a mapping of 'key: value' entries here"
+    if etype == "list_type":
+        return "write a list, e.g. [JPN, AUS], even for a single item"
+    if etype in ("int_type", "int_parsing"):
+        return "write a whole number without quotes"
     return None
 
 

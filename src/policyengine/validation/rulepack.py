@@ -50,7 +50,12 @@ def pack_files(path: str) -> list[str]:
     if p.is_dir():
         files = sorted(str(f) for f in p.glob("*.yaml") if f.is_file())
         if not files:
-            raise input_error("E101", "no *.yaml rule files in this folder", Location(path))
+            raise input_error(
+                "E101",
+                "no *.yaml rule files in this folder",
+                Location(path),
+                "a rule pack is a .yaml file, or a folder of them",
+            )
         return files
     return [path]
 

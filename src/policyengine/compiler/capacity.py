@@ -1,0 +1,146 @@
+"""Stage ``capacity``: reject rule packs that durable-rules cannot hold, before it sees them.
+
+durable-rules has fixed limits in its C code, and past some of them it does not fail, it
+crashes the process. Measured on 2.0.28:
+
+* a fact of 255 or more properties (252 fields plus the engine's ``_k``, ``id`` and ``sid``)
+  crashes it (SIGSEGV) when asserted;
+* at most 256 rules can be joined to one condition (``BETA_LIST_LENGTH``): every rule of a
+  stratum starts with that stratum's marker, so a stratum of more than ~256 rules fails to
+  register (error 108);
+* a node of its alpha network (one test on one field) keeps its children in a hash set of 512
+  slots: once it is full, looking up a new test loops forever (``findAlpha``), so a pack with
+  more than ~500 distinct tests on one kind of fact hangs at registration (10 rules with 64
+  distinct ``in`` values each were enough). ``exists: false`` tests go to a list of 128 slots
+  that is read past its end when full;
+* a literal of megabytes is copied into every node and every fact that holds it (a 20 MB text
+  took 1.8 GB and 10 s).
+
+The bounds below sit well under those limits and are checked with locations (``resolve`` checks
+literals and derived fields, this stage the size of each stratum). Anything the bounds miss and
+the engine still refuses when the pack is registered is reported as E407 by the runtime.
+This stage runs after ``emit``: distinct tests are counted on the very definition the engine
+gets (every value of an ``in`` is a test of its own).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from policyengine.compiler.emit import KIND
+from policyengine.compiler.ir import RuleIR
+from policyengine.errors import DiagnosticSink
+
+#: rules in one stratum (the engine's hard limit is 256 rules joined to one condition)
+MAX_RULES_PER_STRATUM = 200
+#: fields of a derived fact kind (the engine crashes at 252)
+MAX_DERIVED_FIELDS = 64
+#: characters of a literal text in a condition, a derived field or a target
+MAX_LITERAL_CHARS = 1_000
+#: values listed by ``in`` or ``not_in``
+MAX_LIST_VALUES = 64
+#: distinct tests on one kind of fact, over the whole pack (the engine hangs at 512)
+MAX_TESTS_PER_KIND = 400
+#: distinct ``exists: false`` tests on one kind of fact (the engine overruns at 128)
+MAX_ABSENCE_TESTS_PER_KIND = 100
+
+
+def check_capacity(rules: list[RuleIR], definition: dict[str, Any], sink: DiagnosticSink) -> None:
+    """Report what would pass the engine's limits, at the first rule past each limit."""
+    _check_strata(rules, definition, sink)
+    _check_tests(rules, definition, sink)
+
+
+def _check_strata(rules: list[RuleIR], definition: dict[str, Any], sink: DiagnosticSink) -> None:
+    # What the engine holds: a rule's definition and its variants (emit.emit_rule), each joined
+    # to the stratum's marker.
+    by_index = {r.index: r for r in rules}
+    by_stratum: dict[int, list[RuleIR]] = defaultdict(list)
+    for name in definition:
+        index = _rule_index(name)
+        if name.startswith("r") and index is not None and index in by_index:
+            by_stratum[by_index[index].stratum].append(by_index[index])
+    for stratum, members in sorted(by_stratum.items()):
+        if len(members) <= MAX_RULES_PER_STRATUM:
+            continue
+        first = members[MAX_RULES_PER_STRATUM]
+        sink.add(
+            "E407",
+            f"stratum {stratum} holds {len(members)} rules (variants included); the engine takes at "
+            f"most {MAX_RULES_PER_STRATUM} (rule '{first.id}' is the first past the limit)",
+            first.location,
+            "split the rules into several packs evaluated separately, or merge rules that differ "
+            "only in a literal into one rule with 'in: [...]'",
+        )
+
+
+def _atoms(test: dict[str, Any]) -> Iterator[tuple[bool, str]]:
+    """The single tests inside one test expression: (is an absence test, canonical text)."""
+    for op, operand in test.items():
+        if op in ("$or", "$and") and isinstance(operand, list):
+            for sub in operand:
+                yield from _atoms(sub)
+        else:
+            yield op == "$nex", json.dumps({op: operand}, sort_keys=True, ensure_ascii=False)
+
+
+def _rule_index(name: str) -> int | None:
+    """``r12``, its variants ``r12v1`` ... and ``t12_3`` belong to rule 12; the engine's own rules
+    to none."""
+    head = name.split("_", 1)[0].partition("v")[0] if name.startswith("r") else name.split("_", 1)[0]
+    if head[:1] in ("r", "t") and head[1:].isdigit():
+        return int(head[1:])
+    return None
+
+
+_KINDS = "$kinds"  # pseudo-kind: the kinds themselves, tested at the root of the network
+
+
+def _check_tests(rules: list[RuleIR], definition: dict[str, Any], sink: DiagnosticSink) -> None:
+    by_index = {r.index: r for r in rules}
+    tests: dict[str, set[str]] = defaultdict(set)
+    absences: dict[str, set[str]] = defaultdict(set)
+    reported: set[Any] = set()
+    for name, body in definition.items():
+        index = _rule_index(name)
+        rule = by_index.get(index) if index is not None else None
+        for cond in body.get("all", []):
+            for pattern in cond.values():
+                parts = pattern.get("$and", []) if isinstance(pattern, dict) else []
+                kinds = [p[KIND] for p in parts if isinstance(p, dict) and isinstance(p.get(KIND), str)]
+                if not kinds:
+                    continue
+                kind = kinds[0]
+                tests[_KINDS].add(kind)  # every kind is a test on the root node
+                for part in parts:
+                    if isinstance(part, dict) and KIND not in part:
+                        for is_absence, atom in _atoms(part):
+                            (absences if is_absence else tests)[kind].add(atom)
+                for is_absence, pool, limit in (
+                    (False, tests, MAX_TESTS_PER_KIND),
+                    (True, absences, MAX_ABSENCE_TESTS_PER_KIND),
+                ):
+                    if len(pool[kind]) <= limit or (kind, is_absence) in reported or rule is None:
+                        continue
+                    reported.add((kind, is_absence))
+                    what = "'exists: false' tests" if is_absence else "distinct tests"
+                    sink.add(
+                        "E407",
+                        f"the pack makes more than {limit} {what} on '{kind}' facts; the engine "
+                        f"takes at most {limit} (rule '{rule.id}' is the first past the limit)",
+                        rule.location,
+                        "test a shared attribute instead of listing many values, or derive a fact "
+                        "that marks the facts you mean and match that",
+                    )
+                if len(tests[_KINDS]) > MAX_TESTS_PER_KIND and _KINDS not in reported and rule is not None:
+                    reported.add(_KINDS)
+                    sink.add(
+                        "E407",
+                        f"the pack matches more than {MAX_TESTS_PER_KIND} kinds of facts; the engine "
+                        f"takes at most {MAX_TESTS_PER_KIND} (rule '{rule.id}' is the first past the limit)",
+                        rule.location,
+                        "derive fewer kinds: one kind with a field telling the cases apart",
+                    )

@@ -1,0 +1,108 @@
+"""Interrupts (Ctrl-C, SIGTERM) that arrive at moments when they can be handled safely.
+
+durable-rules runs our actions from C and catches every exception they raise, BaseException
+included, into the session state: a KeyboardInterrupt raised inside an action is silently lost
+and the C engine is left mid-action. While the engine runs (``critical``), signals handled
+through :func:`deliver` are therefore held and raised as soon as the engine has returned.
+Outside the engine they are raised at once.
+
+The CLI installs the handlers (:func:`install`). For a library user who does not, the
+outermost ``critical`` block routes SIGINT through :func:`deliver` for its duration only and
+restores the previous handler after it (a Ctrl-C held meanwhile then reaches that handler), so
+that Ctrl-C cannot land inside an engine action either way. SIGTERM keeps its default there
+(the process ends at once, which leaves nothing half-done in this process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+_state = threading.local()
+
+
+class Terminated(BaseException):
+    """The process was asked to terminate (SIGTERM). A BaseException, like KeyboardInterrupt,
+    so that ``except Exception`` clauses do not swallow it and cleanups (``finally``) run."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(f"terminated by signal {signum}")
+        self.signum = signum
+
+
+def _depth() -> int:
+    return int(getattr(_state, "depth", 0))
+
+
+@contextlib.contextmanager
+def critical() -> Iterator[None]:
+    """Hold interrupts delivered through :func:`deliver` until the block is left.
+
+    On leaving the outermost block, a held interrupt is raised, unless an exception is already
+    on its way out (it propagates, and the held interrupt is dropped: one is enough).
+    """
+    previous = _route_sigint() if _depth() == 0 else None
+    _state.depth = _depth() + 1
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _state.depth = _depth() - 1
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        pending: BaseException | None = getattr(_state, "pending", None)
+        if _state.depth == 0 and pending is not None:
+            _state.pending = None
+            if not failed:
+                if (
+                    previous is not None
+                    and isinstance(pending, KeyboardInterrupt)
+                    and callable(previous)
+                    and previous is not signal.default_int_handler
+                ):
+                    previous(signal.SIGINT, None)  # the caller's own Ctrl-C handler
+                else:
+                    raise pending
+
+
+def _route_sigint() -> Any:
+    """Route SIGINT through :func:`deliver` if nothing does; returns the handler to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    current = signal.getsignal(signal.SIGINT)
+    if current is _on_sigint or current is signal.SIG_IGN or current is None:
+        return None  # installed, ignored (worker processes), or set from outside Python
+    signal.signal(signal.SIGINT, _on_sigint)
+    return current
+
+
+def deliver(exc: BaseException) -> None:
+    """Raise ``exc`` now, or when the current critical block ends."""
+    if _depth() > 0:
+        if getattr(_state, "pending", None) is None:
+            _state.pending = exc
+        return
+    raise exc
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    deliver(KeyboardInterrupt())
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    deliver(Terminated(signum))
+
+
+def install() -> None:
+    """Route SIGINT and SIGTERM through :func:`deliver` (main thread only; else a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGTERM, _on_sigterm)
