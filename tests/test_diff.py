@@ -163,14 +163,18 @@ def test_a_removed_blocker_unblocks(tmp_path: Path, korea, compiled_pack) -> Non
     )
 
 
+def _deu_steps_back(date: str) -> str:
+    """An events section: Germany restates its stance (its engagement is decreasing) on ``date``."""
+    return (
+        f"events:\n  - id: deu-steps-back\n    date: {date}\n    kind: policy-statement\n"
+        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n"
+    )
+
+
 def test_a_blocker_of_a_derived_fact_is_found(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
     # Germany restates its stance: the rule deriving 'engaging-partner' from its recorded posture
     # is blocked, so ad hoc cooperation with Germany is no longer recommended.
-    path = _scenario(
-        tmp_path,
-        "events:\n  - id: deu-steps-back\n    date: 2022-12-02\n    kind: policy-statement\n"
-        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n",
-    )
+    path = _scenario(tmp_path, _deu_steps_back("2022-12-02"))
     d = diff_scenarios(korea, load(path), compiled_pack)
     assert [(o.change, o.id) for o in d.recommendations] == [("removed", "adhoc-cooperation/DEU")]
     (cause,) = d.recommendations[0].causes
@@ -184,11 +188,7 @@ def test_a_blocker_of_a_derived_fact_is_found(tmp_path: Path, korea, compiled_pa
 def test_an_event_that_has_happened_by_the_new_date_blocks(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
     # Dated after korea's as_of (2022-06-01), on or before the new world's (2023-01-01): the rule
     # reads each world's own date, so the event is the cause, not the date.
-    path = _scenario(
-        tmp_path,
-        "events:\n  - id: deu-steps-back\n    date: 2022-07-01\n    kind: policy-statement\n"
-        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n",
-    )
+    path = _scenario(tmp_path, _deu_steps_back("2022-07-01"))
     d = diff_scenarios(korea, load(path), compiled_pack)
     (change,) = d.recommendations
     assert [(c.fact_id, c.how, c.rule) for c in change.causes] == [
@@ -199,10 +199,7 @@ def test_an_event_that_has_happened_by_the_new_date_blocks(tmp_path: Path, korea
 def test_when_only_the_date_moved_the_header_is_the_cause(tmp_path: Path, compiled_pack) -> None:  # type: ignore[no-untyped-def]
     # The same facts, as of two dates: Germany's restatement (2022-07-01) has not happened by the
     # first and has by the second.
-    event = (
-        "events:\n  - id: deu-steps-back\n    date: 2022-07-01\n    kind: policy-statement\n"
-        "    country: DEU\n    stance: {indo_pacific_engagement: decreasing}\n"
-    )
+    event = _deu_steps_back("2022-07-01")
     before = _scenario(tmp_path, event, "before.yaml")
     text = Path(before).read_text(encoding="utf-8").replace("as_of: 2023-01-01", "as_of: 2022-06-01")
     Path(before).write_text(text, encoding="utf-8")

@@ -20,6 +20,7 @@ from policyengine.errors import DiagnosticSink
 from policyengine.models import scenario as sm
 from policyengine.models.vocabulary import AREA_NAMES
 from policyengine.validation.scenario import LoadedScenario, cross_check
+from scenario_strategies import agreement_dates
 
 CODES = ("JPN", "USA", "AUS", "IND", "KOR", "GBR", "FRA", "CAN", "DEU", "IDN", "MYS", "PHL", "EU", "CHN")
 AREAS = tuple(AREA_NAMES)
@@ -95,19 +96,13 @@ def scenarios(draw: st.DrawFn) -> sm.Scenario:
     agreements = []
     for i in range(draw(st.integers(0, 3))):
         status = draw(st.sampled_from(_values(sm.AgreementStatus)))
-        started, signed, in_force = sorted(draw(st.lists(DATES, min_size=3, max_size=3)))
-        dates = {"negotiation_started": draw(st.none() | st.just(started))}
-        if status != "negotiating":
-            dates["signed"] = draw(st.none() | st.just(signed))
-        if status == "in-force":
-            dates["in_force"] = draw(st.none() | st.just(in_force))
         agreements.append(
             sm.AgreementFact(
                 id=f"a{i}",
                 kind=draw(_often("raa", _values(sm.AgreementKind))),
                 parties=draw(_with_japan(codes)),
                 status=status,
-                dates=sm.AgreementDates(**dates),
+                dates=agreement_dates(draw, status),
             )
         )
     asset_protection = [sm.AssetProtection(partner=c, since=draw(DATES)) for c in draw(_subset(codes[1:], 0))]

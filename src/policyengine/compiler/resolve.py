@@ -22,6 +22,7 @@ from policyengine.locations import Location
 from policyengine.models.rules import Condition, Rule
 from policyengine.models.vocabulary import AREA_NAMES
 from policyengine.suggest import hint_for
+from policyengine.validation.pydantic_errors import describe
 from policyengine.validation.rulepack import LoadedRule, LoadedRulePack
 
 _REF = re.compile(r"^\$([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$")
@@ -145,7 +146,7 @@ class _RuleContext:
         if not isinstance(value, str):
             self.error(
                 "E403",
-                f"'{kind}.{field}' holds text; {_show(value)} is not text",
+                f"'{kind}.{field}' holds text; {describe(value)} is not text",
                 location,
                 "put the value in quotes",
             )
@@ -399,7 +400,7 @@ class _RuleContext:
             return value if self.short_enough(value, location) else None
         self.error(
             "E403",
-            f"expected text or a $variable.field reference, not {_show(value)}",
+            f"expected text or a $variable.field reference, not {describe(value)}",
             location,
             "put a literal in quotes, or name a field of a bound fact: $variable.field",
         )
@@ -643,13 +644,3 @@ def resolve_where(
     ctx = _WhereContext(raw, kinds, sink, label)
     fallback = raw.location("where") if "where" in raw else raw.location()
     return ctx.where_tests(kind, where, raw.get("where"), fallback, Condition.model_validate({"match": kind}))
-
-
-def _show(value: Any) -> str:
-    """A literal for a message: short, and never a Python repr of a date or a huge number."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if hasattr(value, "isoformat"):
-        return f"the date {value.isoformat()}"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
