@@ -100,8 +100,9 @@ def emit_rule(r: RuleIR, kinds: Kinds) -> tuple[list[dict[str, Any]], list[Count
     """The durable-rules definitions of one rule (without actions) and its count specs.
 
     A test against a reference to a field the bound fact lacks fails (engine.matching; see
-    docs/rules.md, "Missing fields"). durable-rules 2.0.28 cannot evaluate such a test when it
-    compares with anything but ``eq``: it crashes the process (measured, see
+    docs/rules.md, "Fields a fact lacks"). durable-rules 2.0.28 cannot evaluate such a test when
+    it compares with anything but ``eq``: the evaluation fails with its error 311, and deleting
+    the session afterwards crashed the process (measured in subprocesses, see
     tests/test_engine_limits.py). The compiler therefore never lets it see one:
 
     * a ``match`` condition's reference: the fact that binds the variable must have the field
