@@ -16,12 +16,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
@@ -120,12 +122,17 @@ def _engine_value(value: Any) -> Any:
     return value
 
 
+_ENGINE_NAMES = {name: engine_field(name) for name in ("id", "sid")}
+_PASS_THROUGH = frozenset({str, int, bool})  # values _engine_value returns unchanged
+
+
 def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
+    renamed = _ENGINE_NAMES
     for name, value in fields.items():
         if value is None:
             continue  # absent: tests on it fail, 'exists: false' holds
-        out[engine_field(name)] = _engine_value(value)
+        out[renamed.get(name, name)] = value if type(value) in _PASS_THROUGH else _engine_value(value)
     return out
 
 
@@ -133,8 +140,55 @@ def _describe(f: EngineFact) -> str:
     return f.view.describe() if f.view is not None else f.key
 
 
+class _NotPlain(Exception):
+    """A value the fast canonical encoder leaves to json.dumps."""
+
+
+def _encode(value: Any) -> str:
+    t = type(value)
+    if t is str:
+        return _json_str(value)
+    if t is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is list or t is tuple:
+        return "[" + ", ".join([_encode(v) for v in value]) + "]"
+    if t is dict:
+        return _encode_dict(value)
+    if t is dt.date:
+        return _json_str(str(value))  # as json.dumps(default=str)
+    raise _NotPlain
+
+
+def _encode_dict(d: dict[Any, Any]) -> str:
+    for k in d:
+        if type(k) is not str:
+            raise _NotPlain
+    return "{" + ", ".join([_json_str(k) + ": " + _encode(v) for k, v in sorted(d.items())]) + "}"
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    """``json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)``, character for character.
+
+    Keys are computed for every fact of every evaluation; the plain values facts hold (text,
+    integers, booleans, dates, lists) are encoded directly, anything else by json.dumps.
+    """
+    try:
+        return _encode_dict(fields)
+    except _NotPlain:
+        return json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+
+
 def _stable_key(kind: str, fields: dict[str, Any]) -> str:
-    return kind + json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return kind + _canonical(fields)
+
+
+def _view_key(v: ViewFact) -> str:
+    """``_stable_key(v.kind, {"o": v.origin, "d": v.detail})`` for the text fields of a view fact."""
+    return f'{v.kind}{{"d": {_json_str(v.detail)}, "o": {_json_str(v.origin)}}}'
 
 
 class _Session:
@@ -272,14 +326,8 @@ class PreparedPack:
 
     def _run(self, session: _Session, view: list[ViewFact]) -> None:
         # Base facts, in a canonical order (the result never depends on it; ids then do not either).
-        base = sorted(
-            (
-                (v, _stable_key(v.kind, {"o": v.origin, "d": v.detail}))
-                for v in view
-                if v.kind in self.compiled.base_kinds
-            ),
-            key=lambda p: p[1],
-        )
+        kinds = self.compiled.base_kinds
+        base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
         batch = []
         for v, key in base:
             if key in session.by_key:
