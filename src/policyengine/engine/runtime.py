@@ -241,29 +241,32 @@ class PreparedPack:
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
+        self._actions: dict[str, Callable[[dict[str, Any]], None]] = {}
         with _lock:
             host = _get_host()
             self.name = f"policyengine_{compiled.fingerprint}_{next(_ruleset_counter)}"
             definition = json.loads(json.dumps(compiled.definition))  # register_rulesets mutates its input
             for rule_name, body in definition.items():
-                body["run"] = self._action(rule_name)
+                action = self._actions[rule_name] = self._action(rule_name)
+                body["run"] = _closure_action(action)
             host.register_rulesets({self.name: definition})
             self._ruleset = host.get_ruleset(self.name)
 
     # -- durable actions: record only --------------------------------------------------------
-    def _action(self, rule_name: str) -> Callable[[Any], None]:
+    def _action(self, rule_name: str) -> Callable[[dict[str, Any]], None]:
+        """The action of a rule, given the facts it matched (alias -> fact)."""
         if rule_name == "catch_all":
-            return lambda c: None
+            return lambda m: None
         if rule_name.startswith("t"):
             index, cond = (int(x) for x in rule_name[1:].split("_"))
             key = f"r{index}.c{cond}"
 
-            def tally(c: Any) -> None:
+            def tally(m: dict[str, Any]) -> None:
                 session = self._session
                 if session is None:
                     return
                 try:
-                    session.tallies[key].add(int(c._m["x"]["id"]))
+                    session.tallies[key].add(int(m["x"]["id"]))
                 except Exception as exc:
                     session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
 
@@ -271,12 +274,11 @@ class PreparedPack:
         index = int(rule_name[1:])
         aliases = self._match_aliases[index]
 
-        def action(c: Any) -> None:
+        def action(m: dict[str, Any]) -> None:
             session = self._session
             if session is None:
                 return
             try:
-                m = c._m
                 session.matches.append((index, {var: int(m[alias]["id"]) for var, alias in aliases}))
             except Exception as exc:
                 session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
@@ -309,14 +311,43 @@ class PreparedPack:
             return
         import durable.engine as durable_engine
 
-        host = _get_host()
         try:
-            host.assert_facts(self.name, batch)
+            state = self._ruleset.assert_facts(batch)
         except durable_engine.MessageObservedException as exc:
             raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
         except durable_engine.MessageNotHandledException as exc:
             raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
         session.asserted.extend(batch)
+        self._run_actions(state)
+
+    def _run_actions(self, state: int) -> None:
+        """Run every action the last assertion made ready, to completion.
+
+        This is the loop of durable-rules' ``Ruleset.do_actions``, with the same engine calls in
+        the same order, minus what only its general-purpose actions need: a ``Closure`` per
+        action and a JSON round trip of the session state, which our actions never change (the
+        state the engine handed out is handed back as it came). On a failure the action is
+        abandoned, as durable-rules does, and the error raised.
+        """
+        import durable_rules_engine as engine
+
+        handle = self._ruleset._handle
+        started = engine.start_action_for_state(handle, state)
+        if not started:
+            return
+        state_json, messages = started
+        actions = self._actions
+        loads = json.loads
+        try:
+            while messages:
+                for rule_name, matched in loads(messages).items():
+                    actions[rule_name](matched)
+                    break
+                engine.update_state(handle, state_json)
+                messages = engine.complete_and_start_action(handle, state)
+        except BaseException:
+            engine.abandon_action(handle, state)
+            raise
 
     def _marker(self, session: _Session, kind: str, n: int) -> None:
         f = session.new_fact(kind, {"n": n}, f"{kind}{n}")
@@ -466,6 +497,15 @@ class PreparedPack:
         view = build_view(loaded.scenario, self.compiled.base_kinds)
         raw = self.evaluate_view(view, tracer=tracer)
         return build_result(raw, loaded)
+
+
+def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    """The same action in the form durable-rules' own dispatch calls (with a Closure)."""
+
+    def run(c: Any) -> None:
+        action(c._m)
+
+    return run
 
 
 _prepared: dict[int, PreparedPack] = {}
