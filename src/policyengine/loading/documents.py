@@ -81,9 +81,13 @@ def read_chain(
         if not isinstance(header, YMap) or "extends" not in header:
             return docs
         target = header["extends"]
-        where = header.location("extends", of_value=True)
+
+        def where(header: YMap = header) -> Location:
+            # Computed only for an error: a file read as JSON finds its lines on demand.
+            return header.location("extends", of_value=True)
+
         if not isinstance(target, str) or not target.strip():
-            raise input_error("E203", "'extends' must be the path of a scenario file", where)
+            raise input_error("E203", "'extends' must be the path of a scenario file", where())
         name = join_display(current.display, target)
         key = _identity(name)
         if key in seen:
@@ -91,11 +95,11 @@ def read_chain(
             raise input_error(
                 "E304",
                 "extends cycle: " + " -> ".join(cycle),
-                where,
+                where(),
                 "a scenario cannot extend itself, directly or through others",
             )
         if len(docs) >= MAX_CHAIN:
-            raise input_error("E304", f"extends chain longer than {MAX_CHAIN} files", where)
+            raise input_error("E304", f"extends chain longer than {MAX_CHAIN} files", where())
         try:
             parent = read_document(name, name, reader=reader, limits=limits)
         except Exception as exc:
@@ -108,7 +112,7 @@ def read_chain(
                 raise input_error(
                     "E305",
                     f"extends '{target}': {first.message} ({name})",
-                    where,
+                    where(),
                     "the path is relative to the file that names it",
                 ) from None
             raise

@@ -389,12 +389,24 @@ def _syntax_hint(text: str, index: int, problem: str) -> str | None:
     return None
 
 
-def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`."""
+def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True) -> Any:
+    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`.
+
+    Text that is JSON is read by the json module (see :mod:`policyengine.loading.jsontree`)
+    unless ``fast`` is False; the tree and every location it reports are the same either way.
+    """
     import yaml
 
+    utf8 = None
     if isinstance(text, bytes):
-        text = _decode(text, file)
+        utf8, text = text, _decode(text, file)
+    if fast:
+        from policyengine.loading.jsontree import FALLBACK, looks_like_json, parse_json
+
+        if looks_like_json(text):
+            tree = parse_json(text, file, limits, utf8)
+            if tree is not FALLBACK:
+                return tree
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder(file, limits)
     try:

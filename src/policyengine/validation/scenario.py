@@ -24,16 +24,40 @@ from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 
 
-@dataclass(frozen=True)
 class FactOrigin:
-    """Where a fact was written: its mapping's location (with the extends chain) and raw tree."""
+    """Where a fact was written: its mapping's location (with the extends chain) and raw tree.
 
-    location: Location
-    raw: YMap
+    ``FactOrigin(location, raw)``; or ``FactOrigin(None, raw, via)``, whose location is worked
+    out on first use: a file read through the JSON fast path (loading.jsontree) finds its line
+    numbers only when something asks for one.
+    """
+
+    __slots__ = ("_location", "raw", "via")
+
+    def __init__(self, location: Location | None, raw: YMap, via: tuple[str, ...] | None = None) -> None:
+        self._location = location
+        self.raw = raw
+        self.via: tuple[str, ...] = via if via is not None else location.via if location is not None else ()
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = self.raw.location().with_via(self.via)
+        return self._location
 
     def field_location(self, name: str) -> Location:
         loc = self.raw.location(name, of_value=True) if name in self.raw else self.raw.location()
-        return loc.with_via(self.location.via)
+        return loc.with_via(self.via)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FactOrigin):
+            return NotImplemented
+        return (self.location, self.raw) == (other.location, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]  # like the frozen dataclass it was: raw is a dict
+
+    def __repr__(self) -> str:
+        return f"FactOrigin(location={self.location!r}, raw=<{len(self.raw)} keys>)"
 
 
 @dataclass
@@ -155,7 +179,7 @@ def _merge(
             raw_items = raw_doc.get(section.key)
             for i, fact in enumerate(getattr(model, section.key)):
                 raw = raw_items[i] if isinstance(raw_items, YSeq) else YMap(doc.display)
-                origin = FactOrigin(raw.location().with_via(via), raw)
+                origin = FactOrigin(None, raw, via)
                 merged[section.key][section.identity(fact)] = (fact, origin)
     header: ScenarioHeader = files[0].scenario
     values = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
@@ -180,7 +204,7 @@ def cross_check(loaded: LoadedScenario, sink: DiagnosticSink) -> None:
         if index is not None:
             seq = origin.raw.get(name)
             if isinstance(seq, YSeq):
-                return seq.location(index).with_via(origin.location.via)
+                return seq.location(index).with_via(origin.via)
         return origin.field_location(name)
 
     def check(
