@@ -54,12 +54,19 @@ def paired_ratio(a: Sample, b: Sample) -> float:
     return statistics.median(x / y for x, y in zip(a.values, b.values, strict=True))
 
 
+#: The clock of in-process measurements: CPU time of this process. On a machine shared with
+#: others, wall-clock time also counts the time the process waited for a core; CPU time does not.
+CPU = time.process_time
+WALL = time.perf_counter
+
+
 def interleaved(
     variants: Mapping[str, Callable[[], Any]],
     repeats: int,
     *,
     warmup: int = 1,
     on_result: Callable[[str, Any], None] | None = None,
+    clock: Callable[[], float] = CPU,
 ) -> dict[str, Sample]:
     """Time every variant ``repeats`` times, one of each per round, rotating the order."""
     names = list(variants)
@@ -73,19 +80,19 @@ def interleaved(
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             gc.collect()
-            start = time.perf_counter()
+            start = clock()
             result = variants[name]()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
             if on_result is not None:
                 on_result(name, result)
     return {name: Sample(tuple(v)) for name, v in times.items()}
 
 
-def time_once(fn: Callable[[], Any]) -> tuple[float, Any]:
+def time_once(fn: Callable[[], Any], clock: Callable[[], float] = CPU) -> tuple[float, Any]:
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     result = fn()
-    return time.perf_counter() - start, result
+    return clock() - start, result
 
 
 def subprocess_env(pycache: str | None) -> dict[str, str]:
@@ -118,7 +125,8 @@ def processes(
 
         return run
 
-    return interleaved({name: runner(argv) for name, argv in commands.items()}, repeats, warmup=warmup)
+    commands_ = {name: runner(argv) for name, argv in commands.items()}
+    return interleaved(commands_, repeats, warmup=warmup, clock=WALL)
 
 
 def rss_kib() -> int:

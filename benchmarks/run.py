@@ -38,6 +38,7 @@ from benchmarks.report import (
 #: Sections in the order they run: name -> module with ``run(cfg) -> Section``.
 SECTIONS = {
     "peers": "benchmarks.suite_peers",
+    "scaling": "benchmarks.suite_scaling",
 }
 
 

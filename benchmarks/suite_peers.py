@@ -30,7 +30,7 @@ def run(cfg: Config) -> Section:
     names = peers.available_engines()
     engines = {name: peers.ENGINES[name]() for name in names}
     header = ["N", *(f"{n} (noise)" for n in names), "pe/durable", "pe/clips", "pe per fact"]
-    section = Section("peers", "Peers: one workload, four engines (time per evaluation, median)", header)
+    section = Section("peers", "Peers: one workload, four engines (CPU time per evaluation, median)", header)
     if "clips" not in names:
         section.notes.append("clipspy is not installed (pip install -e '.[bench]'): CLIPS column skipped")
     for n in cfg.sizes(SIZES, QUICK_SIZES):
