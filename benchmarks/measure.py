@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import resource
 import statistics
 import subprocess
 import time
@@ -112,21 +113,33 @@ def subprocess_env(pycache: str | None) -> dict[str, str]:
 
 def processes(
     commands: Mapping[str, Sequence[str]], repeats: int, *, env: Mapping[str, str], cwd: str, warmup: int = 1
-) -> dict[str, Sample]:
-    """Wall-clock time of whole processes, interleaved; every command must exit 0."""
+) -> dict[str, tuple[Sample, Sample]]:
+    """Wall-clock and CPU time (user + system) of whole processes, interleaved; all must exit 0."""
+    names = list(commands)
 
-    def runner(argv: Sequence[str]) -> Callable[[], None]:
-        def run() -> None:
-            done = subprocess.run(
-                list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-500:]!r}")
+    def run(argv: Sequence[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-500:]!r}")
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
-        return run
-
-    commands_ = {name: runner(argv) for name, argv in commands.items()}
-    return interleaved(commands_, repeats, warmup=warmup, clock=WALL)
+    for _ in range(warmup):
+        for name in names:
+            run(commands[name])
+    walls: dict[str, list[float]] = {n: [] for n in names}
+    cpus: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(repeats):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            wall, cpu = run(commands[name])
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return {n: (Sample(tuple(walls[n])), Sample(tuple(cpus[n]))) for n in names}
 
 
 def rss_kib() -> int:

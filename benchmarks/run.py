@@ -39,6 +39,7 @@ from benchmarks.report import (
 SECTIONS = {
     "peers": "benchmarks.suite_peers",
     "scaling": "benchmarks.suite_scaling",
+    "startup": "benchmarks.suite_startup",
 }
 
 
