@@ -25,6 +25,10 @@ class Model(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         hide_input_in_errors=True,
+        # Build each model's validator when it is first used, not when its class is defined:
+        # a command pays only for the models it validates with (and a top-level model builds its
+        # nested models' schemas once, inside its own).
+        defer_build=True,
     )
 
 
