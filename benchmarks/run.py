@@ -40,6 +40,8 @@ SECTIONS = {
     "peers": "benchmarks.suite_peers",
     "scaling": "benchmarks.suite_scaling",
     "startup": "benchmarks.suite_startup",
+    "sweep": "benchmarks.suite_sweep",
+    "memory": "benchmarks.suite_memory",
 }
 
 
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="print only; write no files")
     parser.add_argument(
         "--profile", action="store_true", help="also write pyinstrument profiles of the largest cases"
+    )
+    parser.add_argument(
+        "--sweep-runner", default="pool", help="sweep runner to measure (benchmarks/sweep.py)"
     )
     parser.add_argument("--max-n", type=int, default=None, help="skip sizes above this many facts")
     parser.add_argument(
