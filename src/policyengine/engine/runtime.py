@@ -200,6 +200,7 @@ class _Session:
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
         self.asserted: list[dict[str, Any]] = []
+        self.texts: list[tuple[str, list[dict[str, Any]]]] = []  # each batch as asserted, and its JSON
         self.markers: list[dict[str, Any]] = []
         self.matches: list[tuple[int, dict[str, int]]] = []
         self.tallies: dict[str, set[int]] = defaultdict(set)
@@ -310,14 +311,18 @@ class PreparedPack:
         if not batch:
             return
         import durable.engine as durable_engine
+        import durable_rules_engine as engine
 
+        # What Ruleset.assert_facts does, keeping the JSON text: the cleanup retracts with it.
+        text = json.dumps(batch, ensure_ascii=False)
         try:
-            state = self._ruleset.assert_facts(batch)
+            state = self._ruleset._handle_result(engine.assert_facts(self._ruleset._handle, text), batch)
         except durable_engine.MessageObservedException as exc:
             raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
         except durable_engine.MessageNotHandledException as exc:
             raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
         session.asserted.extend(batch)
+        session.texts.append((text, batch))
         self._run_actions(state)
 
     def _run_actions(self, state: int) -> None:
@@ -476,15 +481,23 @@ class PreparedPack:
         return self._derive(session, kind, fields, support, rule)
 
     def _cleanup(self, session: _Session) -> None:
-        """Retract markers (so nothing can fire), then every other fact, then delete the session."""
+        """Retract markers (so nothing can fire), then every other fact, then delete the session.
+
+        Facts are retracted batch by batch, in the order they were asserted, with the JSON text
+        they were asserted with (what Host.retract_facts would do after encoding them again).
+        """
+        import durable_rules_engine as engine
+
         host = _get_host()
+        ruleset = self._ruleset
         try:
             if session.markers:
                 host.retract_facts(self.name, session.markers)
-            marker_ids = {m["id"] for m in session.markers}
-            rest = [f for f in session.asserted if f["id"] not in marker_ids]
-            if rest:
-                host.retract_facts(self.name, rest)
+            markers = {id(m) for m in session.markers}
+            for text, batch in session.texts:
+                if len(batch) == 1 and id(batch[0]) in markers:
+                    continue
+                self._run_actions(ruleset._handle_result(engine.retract_facts(ruleset._handle, text), batch))
             if session.asserted:
                 host.delete_state(self.name, session.sid)
         except Exception as exc:
