@@ -483,8 +483,10 @@ class PreparedPack:
     def _cleanup(self, session: _Session) -> None:
         """Retract markers (so nothing can fire), then every other fact, then delete the session.
 
-        Facts are retracted batch by batch, in the order they were asserted, with the JSON text
-        they were asserted with (what Host.retract_facts would do after encoding them again).
+        The other facts go in one call, as one JSON array joined from the texts their batches
+        were asserted with: byte for byte what Host.retract_facts would send after encoding them
+        all again. (One call matters: retracting the same facts batch by batch crashed the C
+        engine on a pack with counts.)
         """
         import durable_rules_engine as engine
 
@@ -494,10 +496,15 @@ class PreparedPack:
             if session.markers:
                 host.retract_facts(self.name, session.markers)
             markers = {id(m) for m in session.markers}
-            for text, batch in session.texts:
-                if len(batch) == 1 and id(batch[0]) in markers:
-                    continue
-                self._run_actions(ruleset._handle_result(engine.retract_facts(ruleset._handle, text), batch))
+            rest = [
+                (text, batch)
+                for text, batch in session.texts
+                if not (len(batch) == 1 and id(batch[0]) in markers)
+            ]
+            if rest:
+                text = "[" + ", ".join(t[1:-1] for t, _ in rest) + "]"
+                facts = [f for _, batch in rest for f in batch]
+                self._run_actions(ruleset._handle_result(engine.retract_facts(ruleset._handle, text), facts))
             if session.asserted:
                 host.delete_state(self.name, session.sid)
         except Exception as exc:
