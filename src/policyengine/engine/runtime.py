@@ -33,6 +33,7 @@ from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import Tracer
 from policyengine.errors import EngineError
 from policyengine.factview import ViewFact, build_view
+from policyengine.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from policyengine.engine.results import Result
@@ -289,7 +290,7 @@ class PreparedPack:
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
         """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
-        with _lock:
+        with _lock, paused_gc():
             session = _Session(self, tracer)
             self._session = session
             try:
@@ -514,9 +515,10 @@ class PreparedPack:
         """Evaluate a scenario in a fresh session; recommendations and risks, rendered."""
         from policyengine.engine.results import build_result
 
-        view = build_view(loaded.scenario, self.compiled.base_kinds)
-        raw = self.evaluate_view(view, tracer=tracer)
-        return build_result(raw, loaded)
+        with paused_gc():
+            view = build_view(loaded.scenario, self.compiled.base_kinds)
+            raw = self.evaluate_view(view, tracer=tracer)
+            return build_result(raw, loaded)
 
 
 def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:

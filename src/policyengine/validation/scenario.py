@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from policyengine.errors import DiagnosticSink, InputError
+from policyengine.gcpause import paused_gc
 from policyengine.loading.documents import Document, Reader, read_chain
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
@@ -123,6 +124,11 @@ def load_scenario(
 
     Raises :class:`InputError` with every problem found, sorted by location.
     """
+    with paused_gc():
+        return _load_scenario(path, display, reader, limits)
+
+
+def _load_scenario(path: str, display: str | None, reader: Reader | None, limits: Limits) -> LoadedScenario:
     docs = read_chain(path, display, reader=reader, limits=limits)
     sink = DiagnosticSink()
     files: list[ScenarioFile] = []
