@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import operator
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from json.encoder import encode_basestring as _json_str  # what json.dumps(ensur
 from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT, KIND, STRATUM, TALLY, CountSpec, engine_field
-from policyengine.compiler.ir import Ref, RuleIR
+from policyengine.compiler.ir import Ref, RuleIR, Test
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import Tracer
@@ -240,6 +241,21 @@ class PreparedPack:
             ]
             for r in compiled.rules
         }
+        # The literal tests of every condition (match, absent, count) on each base kind: a fact
+        # that fails some literal test of every condition on its kind can never be matched,
+        # counted or block an absence, so durable-rules need not see it (see _may_match).
+        self._literal_tests: dict[str, list[list[Test]]] = defaultdict(list)
+        for r in compiled.rules:
+            for c in r.conditions:
+                if c.kind in compiled.base_kinds:
+                    self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
+        # The decision depends only on the tested fields' values, which take few distinct values
+        # (alignments, statuses, kinds): decided once per combination and evaluation.
+        self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
+        for kind, conditions in self._literal_tests.items():
+            names = sorted({t.field for tests in conditions for t in tests})
+            always = any(not tests for tests in conditions)
+            self._tested[kind] = None if always else operator.itemgetter(*names) if names else None
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -366,11 +382,13 @@ class PreparedPack:
         kinds = self.compiled.base_kinds
         base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
         batch = []
+        decided: dict[tuple[str, Any], bool] = {}
         for v, key in base:
             if key in session.by_key:
                 continue
             f = session.new_fact(v.kind, v.fields, key, view=v)
-            batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+            if self._may_match_cached(v.kind, v.fields, decided):
+                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
         self._assert(session, batch)
         for k in range(1, self.compiled.strata + 1):
             session.stratum = k
@@ -383,6 +401,28 @@ class PreparedPack:
             while session.matches:
                 pending, session.matches = session.matches, []
                 self._assert(session, self._consume(session, pending))
+
+    def _may_match_cached(
+        self, kind: str, fields: dict[str, Any], decided: dict[tuple[str, Any], bool]
+    ) -> bool:
+        tested = self._tested.get(kind)
+        if tested is None:
+            return True  # a condition on this kind has no literal test: every fact may match
+        try:
+            combination = (kind, tested(fields))
+            found = decided.get(combination)
+        except (KeyError, TypeError):  # a field missing from the dict, or a list: no shortcut
+            return self._may_match(kind, fields)
+        if found is None:
+            found = decided[combination] = self._may_match(kind, fields)
+        return found
+
+    def _may_match(self, kind: str, fields: dict[str, Any]) -> bool:
+        """False only when every condition on the kind has a literal test the fact surely fails."""
+        for tests in self._literal_tests.get(kind, ()):
+            if not any(_surely_fails(t, fields) for t in tests):
+                return True
+        return False
 
     def _tally(self, session: _Session, k: int) -> None:
         session.tallies.clear()
@@ -519,6 +559,30 @@ class PreparedPack:
             view = build_view(loaded.scenario, self.compiled.base_kinds)
             raw = self.evaluate_view(view, tracer=tracer)
             return build_result(raw, loaded)
+
+
+def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
+    """Whether durable-rules must reject the fact on this literal test.
+
+    Decided only where Python and the engine plainly agree (a field present or absent; text or
+    integers compared with values of the same type); anything else is left to the engine.
+    """
+    value = fields.get(t.field)
+    if t.op == "exists":
+        return (value is not None) != bool(t.value)
+    kind = type(value)
+    if kind is not str and kind is not int:
+        return False
+    literal = t.value
+    if t.op == "eq":
+        return type(literal) is kind and literal != value
+    if t.op == "ne":
+        return type(literal) is kind and literal == value
+    if t.op == "in":
+        return all(type(x) is kind for x in literal) and value not in literal
+    if t.op == "not_in":
+        return any(type(x) is kind and x == value for x in literal)
+    return False
 
 
 def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
