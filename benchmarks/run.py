@@ -111,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load average at start {start:.2f}, at end {end:.2f}; run took {meta['seconds']:.0f} s")
     if args.compare is not None:
         print("\n" + compare(args.compare, sections, targets))
+    if args.profile:
+        from benchmarks.profiles import write_profiles
+
+        for path in write_profiles(cfg, meta):
+            print(f"wrote profile {path}")
     if not args.no_save:
         out = args.output or default_output(meta)
         write_json(out, meta, sections, targets)
