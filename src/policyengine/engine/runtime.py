@@ -202,7 +202,6 @@ class _Session:
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
         self.asserted: list[dict[str, Any]] = []
-        self.texts: list[tuple[str, list[dict[str, Any]]]] = []  # each batch as asserted, and its JSON
         self.markers: list[dict[str, Any]] = []
         self.matches: list[tuple[int, dict[str, int]]] = []
         self.tallies: dict[str, set[int]] = defaultdict(set)
@@ -328,18 +327,14 @@ class PreparedPack:
         if not batch:
             return
         import durable.engine as durable_engine
-        import durable_rules_engine as engine
 
-        # What Ruleset.assert_facts does, keeping the JSON text: the cleanup retracts with it.
-        text = json.dumps(batch, ensure_ascii=False)
         try:
-            state = self._ruleset._handle_result(engine.assert_facts(self._ruleset._handle, text), batch)
+            state = self._ruleset.assert_facts(batch)
         except durable_engine.MessageObservedException as exc:
             raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
         except durable_engine.MessageNotHandledException as exc:
             raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
         session.asserted.extend(batch)
-        session.texts.append((text, batch))
         self._run_actions(state)
 
     def _run_actions(self, state: int) -> None:
@@ -524,28 +519,19 @@ class PreparedPack:
     def _cleanup(self, session: _Session) -> None:
         """Retract markers (so nothing can fire), then every other fact, then delete the session.
 
-        The other facts go in one call, as one JSON array joined from the texts their batches
-        were asserted with: byte for byte what Host.retract_facts would send after encoding them
-        all again. (One call matters: retracting the same facts batch by batch crashed the C
-        engine on a pack with counts.)
+        The other facts are retracted newest first, in one call. durable-rules indexes a
+        session's facts in a hash table of 512 chains (state.c: SET puts a new entry at the head
+        of its chain, GET_FIRST walks from the head), so finding the oldest fact walks its whole
+        chain: retracting oldest first was quadratic in the number of facts.
         """
-        import durable_rules_engine as engine
-
         host = _get_host()
-        ruleset = self._ruleset
         try:
             if session.markers:
                 host.retract_facts(self.name, session.markers)
             markers = {id(m) for m in session.markers}
-            rest = [
-                (text, batch)
-                for text, batch in session.texts
-                if not (len(batch) == 1 and id(batch[0]) in markers)
-            ]
+            rest = [f for f in reversed(session.asserted) if id(f) not in markers]
             if rest:
-                text = "[" + ", ".join(t[1:-1] for t, _ in rest) + "]"
-                facts = [f for _, batch in rest for f in batch]
-                self._run_actions(ruleset._handle_result(engine.retract_facts(ruleset._handle, text), facts))
+                host.retract_facts(self.name, rest)
             if session.asserted:
                 host.delete_state(self.name, session.sid)
         except Exception as exc:
