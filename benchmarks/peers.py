@@ -62,8 +62,8 @@ class Workload:
 
 
 def _pick(rnd: random.Random, table: tuple[tuple[str, int], ...]) -> str:
-    values, weights = zip(*table, strict=True)
-    return rnd.choices(values, weights)[0]
+    values = [v for v, _ in table]
+    return rnd.choices(values, [w for _, w in table])[0]
 
 
 def make_workload(n: int, seed: int = 2022) -> Workload:

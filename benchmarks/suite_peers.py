@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from benchmarks import peers
 from benchmarks.config import Config
@@ -14,6 +15,10 @@ QUICK_SIZES = (50, 500, 5_000)
 LIMIT_DURABLE = 1.3  # policyengine at most 1.3 times hand-written durable-rules, at every N
 LIMIT_CLIPS = 1.0  # and not slower than CLIPS from N = 5,000 on
 CLIPS_FROM = 5_000
+
+
+def _bind(evaluate: peers.Evaluate, w: peers.Workload) -> Callable[[], peers.Outcomes]:
+    return lambda: evaluate(w)
 
 
 def _repeats(cfg: Config, n: int) -> int:
@@ -43,7 +48,7 @@ def run(cfg: Config) -> Section:
                 raise AssertionError(f"{name} gave different results on repeated evaluation at N={n}")
 
         samples = interleaved(
-            {name: (lambda f=f, w=w: f(w)) for name, f in engines.items()}, _repeats(cfg, n), on_result=keep
+            {name: _bind(f, w) for name, f in engines.items()}, _repeats(cfg, n), on_result=keep
         )
         peers.check_agree(got)
         pe = samples["policyengine"].median

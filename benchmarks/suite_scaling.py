@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,14 +165,17 @@ def _growth(section: Section, totals: dict[int, float], label: str, key: str) ->
     )
 
 
-def _yaml_rows(cfg: Config, section: Section) -> None:
+def _loader(path: str) -> Callable[[], Any]:
     from policyengine import api
+
+    return lambda: api.load(path)
+
+
+def _yaml_rows(cfg: Config, section: Section) -> None:
 
     for n in cfg.sizes(YAML_SIZES, (1_000,)):
         paths = {"yaml": str(world(cfg, n, "yaml")), "json": str(world(cfg, n, "json"))}
-        samples = interleaved(
-            {f: (lambda p=p: api.load(p)) for f, p in paths.items()}, cfg.reps(3, 1), warmup=0
-        )
+        samples = interleaved({f: _loader(p) for f, p in paths.items()}, cfg.reps(3, 1), warmup=0)
         section.metrics[f"load.yaml@{n}"] = samples["yaml"].median
         section.notes.append(
             f"N={n:,} written as YAML: load {ms(samples['yaml'].median)}, "
