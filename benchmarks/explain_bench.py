@@ -53,13 +53,14 @@ def main() -> None:
 
     tracer = Tracer()
     result = evaluate(korea, pack, tracer=tracer)
-    assert result.raw is not None
+    raw = result.raw
+    assert raw is not None
     targets = [c.code for c in korea.scenario.countries] + [f.id for f in korea.scenario.frameworks]
     actions = sorted({r.output.recommend["action"] for r in pack.rules if r.output.recommend})
     missing = [(a, t) for a in actions for t in targets if f"{a}/{t}" not in set(result.ids)]
 
     def all_why_nots() -> None:
-        builder = WhyNotBuilder(FactIndex(result.raw, korea, pack), tracer.events, result)
+        builder = WhyNotBuilder(FactIndex(raw, korea, pack), tracer.events, result)
         for a, t in missing:
             builder.outcome("recommendation", a, t)
 

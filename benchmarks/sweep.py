@@ -1,109 +1,122 @@
-"""Speed of sweeps, what-if and sensitivity on the paper's scenario (korea_new_gov).
+"""Sweeps: many variants of one scenario, evaluated by a pool of worker processes.
 
-    .venv/bin/python benchmarks/sweep.py [--variants 400] [--seed 1]
+A variant is a small change to a base scenario (a country's engagement, a framework's status, a
+fact removed), applied in the worker to a base loaded once per worker, so that only the change
+and the recommendation ids travel between processes. A *runner* evaluates a list of variants
+with a number of workers and returns each variant's recommendation ids, in order:
 
-Prints evaluations per second of a sweep on one worker (in process) and on two worker processes,
-the ratio, and the time of `whatif` and `sensitivity`. Sweep rates are given twice: over the whole
-run (including starting and compiling in the workers) and in steady state (from the first result
-to the last). Numbers depend on the machine and its load; nothing here asserts a speed.
+    runner(scenario_path, variants, workers) -> list[list[str]]
+
+``RUNNERS`` holds the runners the benchmark knows. ``pool`` is a multiprocessing pool of
+``api.evaluate``; when ``policyengine sweep`` exists, a runner calling it is registered here
+(see :func:`register`) and the benchmark measures it with ``--sweep-runner``.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
+import copy
+import multiprocessing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from policyengine.api import load, load_pack  # noqa: E402
-from policyengine.counterfactual.sensitivity import sensitivity  # noqa: E402
-from policyengine.counterfactual.whatif import whatif  # noqa: E402
-from policyengine.sweep.runner import evaluate_variants  # noqa: E402
-from policyengine.sweep.variations import load_variations  # noqa: E402
-
-SCENARIO = str(ROOT / "scenarios" / "korea_new_gov.yaml")
-VARY = str(ROOT / "variations" / "korea_new_gov.yaml")
+from policyengine.models.scenario import SECTION_BY_KEY
 
 
-def _cpu() -> float:
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+@dataclass(frozen=True)
+class Variant:
+    """One change to the base: set fields of one fact, or remove it (``updates`` is None)."""
+
+    name: str
+    section: str  # scenario section key: countries, frameworks, ...
+    identity: str  # the fact's identity (country code, framework id, ...)
+    updates: tuple[tuple[str, Any], ...] | None
 
 
-def sweep_rate(indices: list[int], jobs: int) -> tuple[float, float, float, float]:
-    """(whole-run rate, steady-state rate, seconds, CPU ms per evaluation) of the variants."""
-    cpu = _cpu()
-    start = time.perf_counter()
-    first: float | None = None
-    n = 0
-    for _ in evaluate_variants(SCENARIO, VARY, None, indices, jobs=jobs):
-        n += 1
-        if first is None:
-            first = time.perf_counter()
-    end = time.perf_counter()
-    assert n == len(indices)
-    steady = (n - 1) / (end - first) if first is not None and end > first else float("nan")
-    # Worker processes' CPU time counts once they have been joined (evaluate_variants joins them).
-    return n / (end - start), steady, end - start, (_cpu() - cpu) / n * 1000
-
-
-def timed(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--variants", type=int, default=400, help="variants per sweep measurement")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    loaded = load(SCENARIO)
-    compiled = load_pack()
-    variations = load_variations(VARY, loaded)
-    indices = variations.indices(args.variants, args.seed)
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    print(f"sweep: {len(indices)} of {variations.total} variants of {Path(VARY).name}")
-
-    one_total, one_steady, one_s, one_cpu = sweep_rate(indices, 1)
-    two_total, two_steady, two_s, two_cpu = sweep_rate(indices, 2)
-    print(
-        f"  1 worker : {one_total:7.1f} evaluations/s overall, {one_steady:7.1f}/s steady "
-        f"({one_s:.1f} s; {one_cpu:.0f} CPU ms/evaluation)"
-    )
-    print(
-        f"  2 workers: {two_total:7.1f} evaluations/s overall, {two_steady:7.1f}/s steady "
-        f"({two_s:.1f} s; {two_cpu:.0f} CPU ms/evaluation, startup included)"
-    )
-    print(f"  ratio 2/1: {two_total / one_total:.2f} overall, {two_steady / one_steady:.2f} steady")
-
-    print("whatif on korea_new_gov (median of 3, pack compiled once):")
-    for rec, n in (
-        ("propose-framework/AUS+JPN+KOR", 2),
-        ("extend-asset-protection/FRA", 2),
-        ("strengthen-information-security/JPN", 2),
-    ):
-        result = whatif(loaded, compiled, rec, max_changes=n)
-        seconds = timed(lambda rec=rec, n=n: whatif(loaded, compiled, rec, max_changes=n))
-        print(
-            f"  {rec:40s} {seconds:6.2f} s  ({result.evaluations} evaluations, "
-            f"{len(result.answers)} answers, {seconds / result.evaluations * 1000:.0f} ms/evaluation)"
+def variants_of(loaded: Any, count: int) -> list[Variant]:
+    """``count`` variants of a scenario: engagement and alignment of each country, status of each
+    framework and agreement, each asset-protection partner removed; cycled to reach ``count``."""
+    sc = loaded.scenario
+    out: list[Variant] = []
+    for c in sc.countries:
+        for trend in ("increasing", "steady", "decreasing"):
+            if trend != c.indo_pacific_engagement:
+                out.append(
+                    Variant(
+                        f"{c.code}.engagement={trend}",
+                        "countries",
+                        c.code,
+                        (("indo_pacific_engagement", trend),),
+                    )
+                )
+    for f in sc.frameworks:
+        out.append(Variant(f"{f.id}.status=suspended", "frameworks", f.id, (("status", "suspended"),)))
+    for a in sc.agreements:
+        status = "in-force" if a.status != "in-force" else "signed"
+        dates = a.dates.model_copy(update={"in_force": None}) if status == "signed" else a.dates
+        out.append(
+            Variant(f"{a.id}.status={status}", "agreements", a.id, (("status", status), ("dates", dates)))
         )
-    res = sensitivity(loaded, compiled)
-    seconds = timed(lambda: sensitivity(loaded, compiled))
-    print(f"sensitivity on korea_new_gov: {seconds:.2f} s ({res.evaluations} evaluations, median of 3)")
+    for ap in sc.asset_protection:
+        out.append(Variant(f"-{ap.partner}", "asset_protection", ap.partner, None))
+    return [out[i % len(out)] for i in range(count)]
 
 
-if __name__ == "__main__":
-    main()
+def apply(loaded: Any, variant: Variant) -> Any:
+    """The base scenario with the variant's change (the base is left as it was)."""
+    section = SECTION_BY_KEY[variant.section]
+    facts = list(getattr(loaded.scenario, variant.section))
+    for i, fact in enumerate(facts):
+        if section.identity(fact) == variant.identity:
+            if variant.updates is None:
+                del facts[i]
+            else:
+                facts[i] = fact.model_copy(update=dict(variant.updates))
+            break
+    else:
+        raise KeyError(f"{variant.section} has no '{variant.identity}'")
+    new = copy.copy(loaded)
+    new.scenario = loaded.scenario.model_copy(update={variant.section: facts})
+    return new
+
+
+# -- the pool runner -------------------------------------------------------------------------------
+_base: Any = None
+_pack: Any = None
+
+
+def _init(scenario_path: str) -> None:
+    global _base, _pack
+    from policyengine import api
+
+    _base = api.load(scenario_path)
+    _pack = api.load_pack()
+
+
+def _evaluate(variant: Variant) -> list[str]:
+    from policyengine import api
+
+    return api.evaluate(apply(_base, variant), _pack).ids
+
+
+def pool_runner(scenario_path: str, variants: Sequence[Variant], workers: int) -> list[list[str]]:
+    """``workers`` processes, each loading the base and the pack once, evaluating variants in chunks."""
+    ctx = multiprocessing.get_context("fork")
+    chunk = max(1, len(variants) // (workers * 8))
+    with ctx.Pool(workers, initializer=_init, initargs=(scenario_path,)) as pool:
+        return pool.map(_evaluate, variants, chunksize=chunk)
+
+
+def serial_runner(scenario_path: str, variants: Sequence[Variant], workers: int) -> list[list[str]]:
+    """No pool at all: the reference the others must agree with."""
+    _init(scenario_path)
+    return [_evaluate(v) for v in variants]
+
+
+Runner = Callable[[str, Sequence[Variant], int], list[list[str]]]
+RUNNERS: dict[str, Runner] = {"pool": pool_runner}
+
+
+def register(name: str, runner: Runner) -> None:
+    """Make a runner (e.g. one calling ``policyengine sweep``) available to the benchmark."""
+    RUNNERS[name] = runner

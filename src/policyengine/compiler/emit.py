@@ -1,9 +1,14 @@
 """Stage ``emit``: durable-rules JSON for every rule, gated behind its stratum's marker fact.
 
-Every rule's first condition is the marker ``{_k: $stratum, n: k}``: nothing of stratum k is
+A gated rule's first condition is the marker ``{_k: $stratum, n: k}``: nothing of stratum k is
 joined, let alone negated, before the runtime asserts that marker, which it does only once all
 facts of lower strata are in. Counts are tallied by helper rules gated behind ``$tally`` markers
 and handed back to the rule as ``$count`` facts.
+
+Rules of stratum 1 that only match (no ``absent``, no ``count``) are not gated: whatever the order
+facts arrive in, a Rete network ends with the same matches for them, and the runtime records
+matches and consumes them only after marker 1, in a canonical order, exactly as for gated rules.
+Without the marker, durable-rules need not keep every matching fact in a join with it.
 """
 
 from __future__ import annotations
@@ -158,7 +163,7 @@ def _body(
     dropped: set[int],
     counts: list[CountSpec],
 ) -> dict[str, Any]:
-    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}]
+    conds: list[dict[str, Any]] = [{"stratum": _pattern(STRATUM, [{"n": r.stratum}])}] if gated(r) else []
     for c in r.conditions:
         if c.index in dropped:
             continue
@@ -174,6 +179,11 @@ def _body(
             counts.append(_count_spec(r, c))
             conds.append(_count_condition(r, c, aliases))
     return {"all": conds}
+
+
+def gated(r: RuleIR) -> bool:
+    """Whether a rule waits for its stratum's marker: above stratum 1, or negating or counting."""
+    return r.stratum > 1 or any(c.mode != "match" for c in r.conditions)
 
 
 def count_key(r: RuleIR, c: CondIR) -> str:

@@ -27,19 +27,22 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import operator
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT, KIND, OPEN, STRATUM, TALLY, CountSpec, engine_field
-from policyengine.compiler.ir import Ref, RuleIR
+from policyengine.compiler.ir import Ref, RuleIR, Test
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import fact_id
 from policyengine.engine.trace import RuleCitation, Tracer
 from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
+from policyengine.gcpause import paused_gc
 from policyengine.interrupts import critical
 from policyengine.locations import Location
 
@@ -162,14 +165,28 @@ def _engine_value(value: Any) -> Any:
     raise EngineError(f"a {type(value).__name__} value cannot be given to the engine")
 
 
+_ENGINE_NAMES = {name: engine_field(name) for name in ("id", "sid")}
+
+
 def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
     if len(fields) > MAX_ENGINE_FIELDS:
         raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
+    renamed = _ENGINE_NAMES
     for name, value in fields.items():
         if value is None:
             continue  # absent: tests on it fail, 'exists: false' holds
-        out[engine_field(name)] = _engine_value(value)
+        t = type(value)
+        # The common plain values that _engine_value would return unchanged are admitted here
+        # with the same checks, without the call; everything else goes through the gate.
+        if (
+            (t is str and len(value) <= MAX_ENGINE_TEXT and "\x00" not in value)
+            or (t is int and _INT_MIN <= value <= _INT_MAX)
+            or t is bool
+        ):
+            out[renamed.get(name, name)] = value
+        else:
+            out[renamed.get(name, name)] = _engine_value(value)
     return out
 
 
@@ -183,8 +200,55 @@ def _citation(r: RuleIR) -> RuleCitation:
     return RuleCitation(r.id, str(r.location), src.document, src.section, src.quote)
 
 
+class _NotPlain(Exception):
+    """A value the fast canonical encoder leaves to json.dumps."""
+
+
+def _encode(value: Any) -> str:
+    t = type(value)
+    if t is str:
+        return _json_str(value)
+    if t is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is list or t is tuple:
+        return "[" + ", ".join([_encode(v) for v in value]) + "]"
+    if t is dict:
+        return _encode_dict(value)
+    if t is dt.date:
+        return _json_str(str(value))  # as json.dumps(default=str)
+    raise _NotPlain
+
+
+def _encode_dict(d: dict[Any, Any]) -> str:
+    for k in d:
+        if type(k) is not str:
+            raise _NotPlain
+    return "{" + ", ".join([_json_str(k) + ": " + _encode(v) for k, v in sorted(d.items())]) + "}"
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    """``json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)``, character for character.
+
+    Keys are computed for every fact of every evaluation; the plain values facts hold (text,
+    integers, booleans, dates, lists) are encoded directly, anything else by json.dumps.
+    """
+    try:
+        return _encode_dict(fields)
+    except _NotPlain:
+        return json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+
+
 def _stable_key(kind: str, fields: dict[str, Any]) -> str:
-    return kind + json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return kind + _canonical(fields)
+
+
+def _view_key(v: ViewFact) -> str:
+    """``_stable_key(v.kind, {"o": v.origin, "d": v.detail})`` for the text fields of a view fact."""
+    return f'{v.kind}{{"d": {_json_str(v.detail)}, "o": {_json_str(v.origin)}}}'
 
 
 class _Session:
@@ -237,15 +301,32 @@ class PreparedPack:
             for r in compiled.rules
         }
         self._citations = {r.index: _citation(r) for r in compiled.rules}
+        # The literal tests of every condition (match, absent, count) on each base kind: a fact
+        # that fails some literal test of every condition on its kind can never be matched,
+        # counted or block an absence, so durable-rules need not see it (see _may_match).
+        self._literal_tests: dict[str, list[list[Test]]] = defaultdict(list)
+        for r in compiled.rules:
+            for c in r.conditions:
+                if c.kind in compiled.base_kinds:
+                    self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
+        # The decision depends only on the tested fields' values, which take few distinct values
+        # (alignments, statuses, kinds): decided once per combination and evaluation.
+        self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
+        for kind, conditions in self._literal_tests.items():
+            names = sorted({t.field for tests in conditions for t in tests})
+            always = any(not tests for tests in conditions)
+            self._tested[kind] = None if always else operator.itemgetter(*names) if names else None
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
+        self._actions: dict[str, Callable[[dict[str, Any]], None]] = {}
         with _lock:
             host = _get_host()
             self.name = f"policyengine_{compiled.fingerprint}_{next(_ruleset_counter)}"
             definition = json.loads(json.dumps(compiled.definition))  # register_rulesets mutates its input
             for rule_name, body in definition.items():
-                body["run"] = self._action(rule_name)
+                action = self._actions[rule_name] = self._action(rule_name)
+                body["run"] = _closure_action(action)
             try:
                 with critical():
                     host.register_rulesets({self.name: definition})
@@ -261,12 +342,13 @@ class PreparedPack:
             self._ruleset = host.get_ruleset(self.name)
 
     # -- durable actions: record only --------------------------------------------------------
-    def _action(self, rule_name: str) -> Callable[[Any], None]:
+    def _action(self, rule_name: str) -> Callable[[dict[str, Any]], None]:
+        """The action of a rule, given the facts it matched (alias -> fact)."""
         if rule_name == "catch_all":
-            return lambda c: None
+            return lambda m: None
         if rule_name == "session_open":
 
-            def opened(c: Any) -> None:
+            def opened(m: dict[str, Any]) -> None:
                 session = self._session
                 if session is not None:
                     session.opened = True
@@ -276,12 +358,12 @@ class PreparedPack:
             index, cond = (int(x) for x in rule_name[1:].split("_"))
             key = f"r{index}.c{cond}"
 
-            def tally(c: Any) -> None:
+            def tally(m: dict[str, Any]) -> None:
                 session = self._session
                 if session is None:
                     return
                 try:
-                    session.tallies[key].add(int(c._m["x"]["id"]))
+                    session.tallies[key].add(int(m["x"]["id"]))
                 except Exception as exc:
                     session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
 
@@ -289,12 +371,11 @@ class PreparedPack:
         index = int(rule_name[1:].partition("v")[0])  # r<index>, or r<index>v<k>: a variant
         aliases = self._match_aliases[index]
 
-        def action(c: Any) -> None:
+        def action(m: dict[str, Any]) -> None:
             session = self._session
             if session is None:
                 return
             try:
-                m = c._m
                 session.matches.append((index, {var: int(m[alias]["id"]) for var, alias in aliases}))
             except Exception as exc:
                 session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
@@ -304,7 +385,7 @@ class PreparedPack:
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
         """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
-        with _lock:
+        with _lock, paused_gc():
             session = _Session(self, tracer)
             self._session = session
             try:
@@ -327,20 +408,52 @@ class PreparedPack:
             return
         import durable.engine as durable_engine
 
-        host = _get_host()
         # Recorded before the call: a batch that fails half-way may have left facts in the session,
-        # and cleanup must retract those too. The bookkeeping after the call is in the critical
-        # block, so that an interrupt held during the call is raised only once it is done.
+        # and cleanup must retract those too. The actions run, and the bookkeeping after the call
+        # is done, in the critical block, so that an interrupt held meanwhile is raised only once
+        # the engine has returned and the session's record is complete.
         session.pending = batch
         with critical():
             try:
-                host.assert_facts(self.name, batch)
+                state = self._ruleset.assert_facts(batch)
             except durable_engine.MessageObservedException as exc:
                 raise EngineError(f"durable-rules saw a fact twice: {exc.message[:200]}") from None
             except durable_engine.MessageNotHandledException as exc:
                 raise EngineError(f"durable-rules did not handle a fact: {exc.message[:200]}") from None
             session.pending = []
             session.asserted.extend(batch)
+            self._run_actions(state)
+
+    def _run_actions(self, state: int) -> None:
+        """Run every action the last assertion made ready, to completion.
+
+        This is the loop of durable-rules' ``Ruleset.do_actions``, with the same engine calls in
+        the same order, minus what only its general-purpose actions need: a ``Closure`` per
+        action and a JSON round trip of the session state, which our actions never change (the
+        state the engine handed out is handed back as it came). Our actions record their own
+        errors in the session (raised after the evaluation as EngineError); anything that still
+        escapes one abandons the action, as durable-rules does, and is raised instead of being
+        swallowed into the session state.
+        """
+        import durable_rules_engine as engine
+
+        handle = self._ruleset._handle
+        started = engine.start_action_for_state(handle, state)
+        if not started:
+            return
+        state_json, messages = started
+        actions = self._actions
+        loads = json.loads
+        try:
+            while messages:
+                for rule_name, matched in loads(messages).items():
+                    actions[rule_name](matched)
+                    break
+                engine.update_state(handle, state_json)
+                messages = engine.complete_and_start_action(handle, state)
+        except BaseException:
+            engine.abandon_action(handle, state)
+            raise
 
     def _marker(self, session: _Session, kind: str, n: int) -> None:
         f = session.new_fact(kind, {"n": n}, f"{kind}{n}")
@@ -353,20 +466,16 @@ class PreparedPack:
         if not session.opened:
             raise EngineError("durable-rules did not open the session")
         # Base facts, in a canonical order (the result never depends on it; ids then do not either).
-        base = sorted(
-            (
-                (v, _stable_key(v.kind, {"o": v.origin, "d": v.detail}))
-                for v in view
-                if v.kind in self.compiled.base_kinds
-            ),
-            key=lambda p: p[1],
-        )
+        kinds = self.compiled.base_kinds
+        base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
         batch = []
+        decided: dict[tuple[str, Any], bool] = {}
         for v, key in base:
             if key in session.by_key:
                 continue
             f = session.new_fact(v.kind, v.fields, key, view=v)
-            batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+            if self._may_match_cached(v.kind, v.fields, decided):
+                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
         self._assert(session, batch)
         for k in range(1, self.compiled.strata + 1):
             session.stratum = k
@@ -379,6 +488,28 @@ class PreparedPack:
             while session.matches:
                 pending, session.matches = session.matches, []
                 self._assert(session, self._consume(session, pending))
+
+    def _may_match_cached(
+        self, kind: str, fields: dict[str, Any], decided: dict[tuple[str, Any], bool]
+    ) -> bool:
+        tested = self._tested.get(kind)
+        if tested is None:
+            return True  # a condition on this kind has no literal test: every fact may match
+        try:
+            combination = (kind, tested(fields))
+            found = decided.get(combination)
+        except (KeyError, TypeError):  # a field missing from the dict, or a list: no shortcut
+            return self._may_match(kind, fields)
+        if found is None:
+            found = decided[combination] = self._may_match(kind, fields)
+        return found
+
+    def _may_match(self, kind: str, fields: dict[str, Any]) -> bool:
+        """False only when every condition on the kind has a literal test the fact surely fails."""
+        for tests in self._literal_tests.get(kind, ()):
+            if not any(_surely_fails(t, fields) for t in tests):
+                return True
+        return False
 
     def _tally(self, session: _Session, k: int) -> None:
         session.tallies.clear()
@@ -517,6 +648,11 @@ class PreparedPack:
         The session is deleted only when that is safe: it was opened (its action context is
         initialised) and every fact was retracted (no partial matches remain). Otherwise it is
         left in the engine, which costs one of its 1024 session slots but cannot crash.
+
+        The other facts are retracted newest first, in one call. durable-rules indexes a
+        session's facts in a hash table of 512 chains (state.c: SET puts a new entry at the head
+        of its chain, GET_FIRST walks from the head), so finding the oldest fact walks its whole
+        chain: retracting oldest first was quadratic in the number of facts.
         """
         host = _get_host()
         if not session.asserted and not session.pending:
@@ -525,8 +661,8 @@ class PreparedPack:
         try:
             if session.markers:
                 host.retract_facts(self.name, session.markers)
-            marker_ids = {m["id"] for m in session.markers}
-            rest = [f for f in session.asserted if f["id"] not in marker_ids]
+            markers = {id(m) for m in session.markers}
+            rest = [f for f in reversed(session.asserted) if id(f) not in markers]
             if rest:
                 host.retract_facts(self.name, rest)
         except Exception as exc:
@@ -551,18 +687,52 @@ class PreparedPack:
         """Evaluate a scenario in a fresh session; recommendations and risks, rendered."""
         from policyengine.engine.results import build_result
 
-        view = build_view(loaded.scenario, self.compiled.base_kinds)
-        if len(view) > MAX_VIEW_FACTS:
-            raise input_error(
-                "E308",
-                f"the scenario makes {len(view):,} facts for the rules (countries, members, areas, "
-                f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
-                Location(loaded.path),
-                "evaluate a smaller part of the world, or raise "
-                "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
-            )
-        raw = self.evaluate_view(view, tracer=tracer)
-        return build_result(raw, loaded)
+        with paused_gc():
+            view = build_view(loaded.scenario, self.compiled.base_kinds)
+            if len(view) > MAX_VIEW_FACTS:
+                raise input_error(
+                    "E308",
+                    f"the scenario makes {len(view):,} facts for the rules (countries, members, areas, "
+                    f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
+                    Location(loaded.path),
+                    "evaluate a smaller part of the world, or raise "
+                    "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
+                )
+            raw = self.evaluate_view(view, tracer=tracer)
+            return build_result(raw, loaded)
+
+
+def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
+    """Whether durable-rules must reject the fact on this literal test.
+
+    Decided only where Python and the engine plainly agree (a field present or absent; text or
+    integers compared with values of the same type); anything else is left to the engine.
+    """
+    value = fields.get(t.field)
+    if t.op == "exists":
+        return (value is not None) != bool(t.value)
+    kind = type(value)
+    if kind is not str and kind is not int:
+        return False
+    literal = t.value
+    if t.op == "eq":
+        return type(literal) is kind and literal != value
+    if t.op == "ne":
+        return type(literal) is kind and literal == value
+    if t.op == "in":
+        return all(type(x) is kind for x in literal) and value not in literal
+    if t.op == "not_in":
+        return any(type(x) is kind and x == value for x in literal)
+    return False
+
+
+def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    """The same action in the form durable-rules' own dispatch calls (with a Closure)."""
+
+    def run(c: Any) -> None:
+        action(c._m)
+
+    return run
 
 
 _prepared: dict[int, PreparedPack] = {}

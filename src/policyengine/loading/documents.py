@@ -15,6 +15,9 @@ from policyengine.locations import Location
 Reader = Callable[[str, str], bytes]
 
 MAX_CHAIN = 32
+#: the names ``extends`` may give: YAML, and JSON (which YAML reads too; large generated worlds
+#: are written as JSON, see benchmarks/generate.py and loading.jsontree)
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
@@ -143,26 +146,30 @@ def read_chain_collecting(
         if not isinstance(header, YMap) or "extends" not in header:
             return Chain(docs, problems, broken=False)
         target = header["extends"]
-        where = header.location("extends", of_value=True)
+
+        def where(header: YMap = header) -> Location:
+            # Computed only for an error: a file read as JSON finds its lines on demand.
+            return header.location("extends", of_value=True)
+
         if not isinstance(target, str) or not target.strip():
             problems.append(
                 Diagnostic(
-                    where,
+                    where(),
                     "E203",
                     "'extends' must be the path of a scenario file",
                     "e.g. extends: baseline_2022.yaml (relative to this file's folder)",
                 )
             )
             return Chain(docs, problems, broken=True)
-        if not target.endswith((".yaml", ".yml")):
+        if not target.endswith(SCENARIO_SUFFIXES):
             # Not only a typo check: a hostile scenario could otherwise make policyengine read
             # (and quote keys of) any file, device or /proc entry the user can read.
             problems.append(
                 Diagnostic(
-                    where,
+                    where(),
                     "E305",
-                    f"extends '{target}': not a .yaml file",
-                    "a scenario extends another scenario file, named *.yaml or *.yml",
+                    f"extends '{target}': not a .yaml (or .json) file",
+                    "a scenario extends another scenario file, named *.yaml, *.yml or *.json",
                 )
             )
             return Chain(docs, problems, broken=True)
@@ -173,7 +180,7 @@ def read_chain_collecting(
             cycle = [d.display for d in docs[seen[key] :]] + [name]
             problems.append(
                 Diagnostic(
-                    where,
+                    where(),
                     "E304",
                     "extends cycle: " + " -> ".join(cycle),
                     "a scenario cannot extend itself, directly or through others; "
@@ -184,7 +191,7 @@ def read_chain_collecting(
         if len(docs) >= MAX_CHAIN:
             problems.append(
                 Diagnostic(
-                    where,
+                    where(),
                     "E304",
                     f"extends chain longer than {MAX_CHAIN} files",
                     "merge some of the files of the chain",
@@ -198,7 +205,7 @@ def read_chain_collecting(
             if len(exc.diagnostics) == 1 and first.code in ("E101", "E102", "E103"):
                 problems.append(
                     Diagnostic(
-                        where,
+                        where(),
                         "E305",
                         f"cannot extend '{target}': {first.message} (looked for {name})",
                         "the path is relative to the folder of the file that names it",

@@ -549,7 +549,7 @@ def _points_back(problem: str, mark: Any, text: str) -> bool:
 
 
 def parse_yaml_collecting(
-    text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS
+    text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True
 ) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML text into YMap/YSeq/scalars, returning the tree and the problems read past.
 
@@ -557,11 +557,23 @@ def parse_yaml_collecting(
     that do not (duplicate or non-text keys, tags, out-of-range values) are returned, sorted,
     with the tree as best read: the first of duplicate keys kept, rejected entries dropped,
     out-of-range values kept as their text. Callers must report them.
+
+    Text that is JSON is read by the json module (see :mod:`policyengine.loading.jsontree`)
+    unless ``fast`` is False; the tree and every location it reports are the same either way,
+    and any text with a problem (of any kind) is left to the YAML parser, which reports it.
     """
     import yaml
 
+    utf8 = None
     if isinstance(text, bytes):
-        text = _decode(text, file)
+        utf8, text = text, _decode(text, file)
+    if fast:
+        from policyengine.loading.jsontree import FALLBACK, looks_like_json, parse_json
+
+        if looks_like_json(text):
+            fast_tree = parse_json(text, file, limits, utf8)
+            if fast_tree is not FALLBACK:
+                return fast_tree, []
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder(file, limits)
     try:
@@ -587,9 +599,12 @@ def parse_yaml_collecting(
     return tree, sort_diagnostics(builder.problems)
 
 
-def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`."""
-    tree, problems = parse_yaml_collecting(text, file, limits)
+def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True) -> Any:
+    """Parse YAML text into YMap/YSeq/scalars; every problem is an :class:`InputError`.
+
+    ``fast``: see :func:`parse_yaml_collecting`.
+    """
+    tree, problems = parse_yaml_collecting(text, file, limits, fast=fast)
     if problems:
         raise InputError(problems)
     return tree

@@ -71,6 +71,10 @@ class Model(BaseModel):
         hide_input_in_errors=True,
         # A field's docstring describes it in the JSON Schema, which editors show on hover.
         use_attribute_docstrings=True,
+        # Build each model's validator when it is first used, not when its class is defined:
+        # a command pays only for the models it validates with (and a top-level model builds its
+        # nested models' schemas once, inside its own).
+        defer_build=True,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError
+from policyengine.gcpause import paused_gc
 from policyengine.loading.documents import Document, Reader, read_chain_collecting
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
@@ -27,16 +28,40 @@ from policyengine.validation.pydantic_errors import combine, diagnostics_from
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
 class FactOrigin:
-    """Where a fact was written: its mapping's location (with the extends chain) and raw tree."""
+    """Where a fact was written: its mapping's location (with the extends chain) and raw tree.
 
-    location: Location
-    raw: YMap
+    ``FactOrigin(location, raw)``; or ``FactOrigin(None, raw, via)``, whose location is worked
+    out on first use: a file read through the JSON fast path (loading.jsontree) finds its line
+    numbers only when something asks for one.
+    """
+
+    __slots__ = ("_location", "raw", "via")
+
+    def __init__(self, location: Location | None, raw: YMap, via: tuple[str, ...] | None = None) -> None:
+        self._location = location
+        self.raw = raw
+        self.via: tuple[str, ...] = via if via is not None else location.via if location is not None else ()
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = self.raw.location().with_via(self.via)
+        return self._location
 
     def field_location(self, name: str) -> Location:
         loc = self.raw.location(name, of_value=True) if name in self.raw else self.raw.location()
-        return loc.with_via(self.location.via)
+        return loc.with_via(self.via)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FactOrigin):
+            return NotImplemented
+        return (self.location, self.raw) == (other.location, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]  # like the frozen dataclass it was: raw is a dict
+
+    def __repr__(self) -> str:
+        return f"FactOrigin(location={self.location!r}, raw=<{len(self.raw)} keys>)"
 
 
 @dataclass
@@ -166,6 +191,11 @@ def load_scenario(
     broken fact does not hide the other mistakes of a file; they are not checked when the
     ``extends`` chain itself is broken, since the missing files would declare what is referred to.
     """
+    with paused_gc():
+        return _load_scenario(path, display, reader, limits)
+
+
+def _load_scenario(path: str, display: str | None, reader: Reader | None, limits: Limits) -> LoadedScenario:
     chain = read_chain_collecting(path, display, reader=reader, limits=limits)
     docs = chain.documents
     found: list[Diagnostic] = []
@@ -202,7 +232,7 @@ def _merge(
             _apply_removal(item, depth == len(checked) - 1, merged, unverified, removed, sink)
         for section in SECTIONS:
             for fact, raw in item.facts[section.key]:
-                origin = FactOrigin(raw.location().with_via(via), raw)
+                origin = FactOrigin(None, raw, via)
                 merged[section.key][section.identity(fact)] = (fact, origin)
             unverified[section.key] |= item.unverified[section.key]
     values: dict[str, Any] = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
@@ -217,7 +247,7 @@ def _merge(
     raw_header = checked[0].doc.tree.get("scenario")
     if header is not None and isinstance(raw_header, YMap):
         # the scenario fact (rules read its as_of date) is written in the file's own header
-        origins[f"scenario:{header.id}"] = FactOrigin(raw_header.location(), raw_header)
+        origins[f"scenario:{header.id}"] = FactOrigin(None, raw_header, ())
     loaded = LoadedScenario(scenario=scenario, path=chain[0], files=chain, origins=origins)
     return loaded, unverified, removed
 
@@ -298,11 +328,11 @@ def cross_check(
         if isinstance(index, int):
             seq = origin.raw.get(name)
             if isinstance(seq, YSeq):
-                return seq.location(index).with_via(origin.location.via)
+                return seq.location(index).with_via(origin.via)
         if isinstance(index, str):
             mapping = origin.raw.get(name)
             if isinstance(mapping, YMap):
-                return mapping.location(index).with_via(origin.location.via)
+                return mapping.location(index).with_via(origin.via)
         return origin.field_location(name)
 
     def check(

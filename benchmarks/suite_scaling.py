@@ -1,0 +1,206 @@
+"""Section ``scaling``: load, validate and evaluate synthetic worlds of 1,000 to 100,000 facts.
+
+Worlds come from :mod:`benchmarks.generate` (shaped like the baseline), written as JSON (read by
+the JSON fast path) and cached in the work folder. Two packs:
+
+* the paper's own pack, up to 10,000 facts: four of its rules are cross products whose matches
+  grow as N^2 on such worlds (see :mod:`benchmarks.packs`), so larger worlds take minutes;
+* the paper's pack without those rules ("connected"), up to 100,000 facts: how the engine scales.
+
+Times are CPU time of this process (load = read, parse, validate, merge, cross-check; evaluate =
+the view, durable-rules, results), medians of the repeats, fresh load each time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks import generate, packs
+from benchmarks.config import Config
+from benchmarks.measure import Sample, exponent, interleaved
+from benchmarks.report import Section, Target, ms, pct, ratio
+
+SIZES = (1_000, 3_000, 10_000, 30_000, 100_000)
+QUICK_SIZES = (1_000, 3_000, 10_000)
+PAPER_UP_TO = 10_000  # the paper's pack beyond this takes minutes (cross products)
+YAML_SIZES = (1_000, 10_000)  # loading the same worlds written as YAML, for comparison
+LIMIT_K = 1.15
+LIMIT_LOAD = 1.0
+
+
+def world(cfg: Config, n: int, fmt: str = "json") -> Path:
+    """The generated world of n facts (cached: generator version and baseline in the name)."""
+    digest = hashlib.sha256(generate.BASELINE.read_bytes()).hexdigest()[:8]
+    path = cfg.work / f"world-{n}-v{generate.GENERATOR_VERSION}-{digest}.{fmt}"
+    if not path.exists():
+        generate.write(generate.generate(n), path, fmt=fmt)
+    return path
+
+
+@contextlib.contextmanager
+def trusted_worlds(view_facts: int = 250_000) -> Iterator[None]:
+    """Let one evaluation take the generated worlds' view facts (E308 stops it at 20,000).
+
+    The limit protects users from hostile or mistaken files; these worlds are generated here,
+    and measuring how the engine scales beyond the limit is the point.
+    """
+    from policyengine.engine import runtime
+
+    before = runtime.MAX_VIEW_FACTS
+    runtime.MAX_VIEW_FACTS = max(before, view_facts)
+    try:
+        yield
+    finally:
+        runtime.MAX_VIEW_FACTS = before
+
+
+def _repeats(cfg: Config, n: int) -> int:
+    if n <= 3_000:
+        return cfg.reps(5, 3)
+    if n <= 10_000:
+        return cfg.reps(3, 2)
+    return cfg.reps(1, 1)
+
+
+def run(cfg: Config) -> Section:
+    with trusted_worlds():
+        return _run(cfg)
+
+
+def _run(cfg: Config) -> Section:
+    from policyengine import api
+
+    connected_path, dropped = packs.connected_pack(cfg.work / "paper-connected.yaml")
+    paper = api.load_pack()
+    connected = api.load_pack(str(connected_path))
+    header = [
+        "N",
+        "view facts",
+        "load (noise)",
+        "evaluate (noise)",
+        "load/eval",
+        "supports",
+        "paper: eval",
+        "supports",
+    ]
+    section = Section("scaling", "Scaling: synthetic worlds (CPU time, load = read + validate)", header)
+    sizes = cfg.sizes(SIZES, QUICK_SIZES)
+    totals: dict[int, float] = {}
+    paper_totals: dict[int, float] = {}
+    for n in sizes:
+        path = str(world(cfg, n))
+        loaded: dict[str, Any] = {}
+
+        def load(path: str = path, loaded: dict[str, Any] = loaded) -> None:
+            loaded["it"] = api.load(path)
+
+        results: dict[str, Any] = {}
+
+        def evaluate(
+            pack: Any, key: str, results: dict[str, Any] = results, loaded: dict[str, Any] = loaded
+        ) -> None:
+            results[key] = api.evaluate(loaded["it"], pack)
+
+        load()  # the first evaluation needs a loaded world
+        variants = {"load": load, "evaluate": lambda: evaluate(connected, "connected")}
+        if n <= PAPER_UP_TO:
+            variants["paper"] = lambda: evaluate(paper, "paper")
+        samples = interleaved(variants, _repeats(cfg, n), warmup=0 if n > PAPER_UP_TO else 1)
+        raw = results["connected"].raw
+        supports = _supports(raw)
+        load_s, eval_s = samples["load"], samples["evaluate"]
+        totals[n] = load_s.median + eval_s.median
+        paper_cells = ["-", "-"]
+        if "paper" in samples:
+            paper_totals[n] = load_s.median + samples["paper"].median
+            paper_cells = [_cell(samples["paper"]), f"{_supports(results['paper'].raw):,}"]
+            section.metrics[f"paper.evaluate@{n}"] = samples["paper"].median
+            section.data[f"paper.evaluate@{n}"] = samples["paper"].to_dict()
+        section.rows.append(
+            [
+                f"{n:,}",
+                f"{raw.stats['facts']:,}",
+                _cell(load_s),
+                _cell(eval_s),
+                ratio(load_s.median / eval_s.median),
+                f"{supports:,}",
+                *paper_cells,
+            ]
+        )
+        section.metrics[f"load@{n}"] = load_s.median
+        section.metrics[f"evaluate@{n}"] = eval_s.median
+        section.data[f"load@{n}"] = load_s.to_dict()
+        section.data[f"evaluate@{n}"] = eval_s.to_dict()
+        section.targets.append(
+            Target(
+                f"scaling.load_vs_eval@{n}",
+                f"scaling N={n:,}: load+validate / evaluate",
+                load_s.median / eval_s.median,
+                LIMIT_LOAD,
+            )
+        )
+    _growth(section, totals, "connected pack", "scaling.k.connected")
+    _growth(section, paper_totals, "paper pack", "scaling.k.paper")
+    _yaml_rows(cfg, section)
+    section.notes.append(
+        "connected pack = rules/paper.yaml without its cross-product rules ("
+        + ", ".join(dropped)
+        + "): their matches grow as N^2 on worlds shaped like the paper's"
+    )
+    return section
+
+
+def _supports(raw: Any) -> int:
+    return sum(len(o.supports) for o in raw.outcomes.values()) + sum(
+        len(f.supports) for f in raw.facts.values()
+    )
+
+
+def _cell(s: Sample) -> str:
+    return f"{ms(s.median)} ({pct(s.noise)})" if len(s.values) >= 4 else ms(s.median)
+
+
+def _growth(section: Section, totals: dict[int, float], label: str, key: str) -> None:
+    if len(totals) < 2:
+        return
+    ns = sorted(totals)
+    first, last = ns[0], ns[-1]
+    k_ends = math.log(totals[last] / totals[first]) / math.log(last / first)
+    k_fit = exponent(ns, [totals[n] for n in ns])
+    section.metrics[f"k.{label} [k]"] = k_ends
+    section.notes.append(
+        f"{label}: load+evaluate grows as N^{k_ends:.2f} from {first:,} to {last:,} facts "
+        f"(least-squares fit over {len(ns)} sizes: N^{k_fit:.2f})"
+    )
+    section.targets.append(
+        Target(
+            key,
+            f"scaling exponent k, {label}, N={first:,}..{last:,}",
+            k_ends,
+            LIMIT_K,
+            note="" if last >= 100_000 else f"measured up to N={last:,} only",
+        )
+    )
+
+
+def _loader(path: str) -> Callable[[], Any]:
+    from policyengine import api
+
+    return lambda: api.load(path)
+
+
+def _yaml_rows(cfg: Config, section: Section) -> None:
+
+    for n in cfg.sizes(YAML_SIZES, (1_000,)):
+        paths = {"yaml": str(world(cfg, n, "yaml")), "json": str(world(cfg, n, "json"))}
+        samples = interleaved({f: _loader(p) for f, p in paths.items()}, cfg.reps(3, 1), warmup=0)
+        section.metrics[f"load.yaml@{n}"] = samples["yaml"].median
+        section.notes.append(
+            f"N={n:,} written as YAML: load {ms(samples['yaml'].median)}, "
+            f"{samples['yaml'].median / samples['json'].median:.1f} times the same world as JSON"
+        )
