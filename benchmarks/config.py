@@ -13,7 +13,7 @@ class Config:
     work: Path = field(default_factory=lambda: Path("/tmp/policyengine-bench"))  # generated files
     profile: bool = False  # write pyinstrument profiles of the largest cases
     max_n: int | None = None  # skip sizes above this many facts
-    sweep_runner: str = "pool"  # which runner of benchmarks.sweep.RUNNERS the sweep section measures
+    sweep_runner: str = "policyengine"  # which runner of benchmarks.sweep.RUNNERS the sweep section measures
     results: Path = Path(__file__).resolve().parent / "results"
 
     def sizes(self, full: tuple[int, ...], quick: tuple[int, ...]) -> tuple[int, ...]:

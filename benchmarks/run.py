@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="also write pyinstrument profiles of the largest cases"
     )
     parser.add_argument(
-        "--sweep-runner", default="pool", help="sweep runner to measure (benchmarks/sweep.py)"
+        "--sweep-runner",
+        default="policyengine",
+        help="sweep runner to measure (benchmarks/sweep.py: policyengine, the sweep command; pool)",
     )
     parser.add_argument("--max-n", type=int, default=None, help="skip sizes above this many facts")
     parser.add_argument(
@@ -81,7 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--compare: no such file {args.compare}")
 
     cfg = Config(
-        quick=args.quick, repeats=args.repeats, work=args.work, profile=args.profile, max_n=args.max_n
+        quick=args.quick,
+        repeats=args.repeats,
+        work=args.work,
+        profile=args.profile,
+        max_n=args.max_n,
+        sweep_runner=args.sweep_runner,
     )
     cfg.work.mkdir(parents=True, exist_ok=True)
     meta = metadata()

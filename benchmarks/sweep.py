@@ -1,122 +1,128 @@
-"""Sweeps: many variants of one scenario, evaluated by a pool of worker processes.
+"""Sweeps: many variants of one scenario, evaluated by worker processes.
 
-A variant is a small change to a base scenario (a country's engagement, a framework's status, a
-fact removed), applied in the worker to a base loaded once per worker, so that only the change
-and the recommendation ids travel between processes. A *runner* evaluates a list of variants
-with a number of workers and returns each variant's recommendation ids, in order:
+The workload is what ``policyengine sweep`` evaluates: a seeded sample of the variants of a
+variation file (``variations/korea_new_gov.yaml``; format in docs/whatif.md). A *runner*
+evaluates a workload with a number of workers and returns each variant's recommendation ids
+(sorted), in variant order (an invalid variant gives ``["error: ..."]``):
 
-    runner(scenario_path, variants, workers) -> list[list[str]]
+    runner(workload, workers) -> list[list[str]]
 
-``RUNNERS`` holds the runners the benchmark knows. ``pool`` is a multiprocessing pool of
-``api.evaluate``; when ``policyengine sweep`` exists, a runner calling it is registered here
-(see :func:`register`) and the benchmark measures it with ``--sweep-runner``.
+``RUNNERS`` holds the runners the benchmark knows:
+
+* ``policyengine``: the sweep command itself (``policyengine.sweep.runner.run_sweep``, which
+  ``policyengine sweep SCENARIO --vary FILE --sample N --seed S --jobs W --output F.jsonl`` calls):
+  spawned workers that load the scenario, the variations and the pack once each, results streamed
+  to a JSON Lines file, read back here. This is what the benchmark measures by default.
+* ``pool``: a forked ``multiprocessing`` pool of ``api.evaluate`` over the same variants (the
+  harness used before the command existed). The difference is the command's own overhead.
+
+:func:`serial_runner` is the reference both must agree with: ``api.evaluate`` of each variant, one
+by one, in this process, not through the sweep's code. :func:`register` adds a runner.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 import multiprocessing
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from policyengine.models.scenario import SECTION_BY_KEY
+from benchmarks.report import ROOT
+
+SCENARIO = str(ROOT / "scenarios" / "korea_new_gov.yaml")
+VARIATIONS = str(ROOT / "variations" / "korea_new_gov.yaml")
 
 
 @dataclass(frozen=True)
-class Variant:
-    """One change to the base: set fields of one fact, or remove it (``updates`` is None)."""
+class Workload:
+    """``count`` variants of a variation file, sampled with ``seed`` (``--sample``, ``--seed``)."""
 
-    name: str
-    section: str  # scenario section key: countries, frameworks, ...
-    identity: str  # the fact's identity (country code, framework id, ...)
-    updates: tuple[tuple[str, Any], ...] | None
+    count: int
+    seed: int = 1
+    scenario: str = SCENARIO
+    variations: str = VARIATIONS
 
+    def indices(self) -> list[int]:
+        """The variants' indices, as the sweep command selects them."""
+        from policyengine.api import load
+        from policyengine.sweep.variations import load_variations
 
-def variants_of(loaded: Any, count: int) -> list[Variant]:
-    """``count`` variants of a scenario: engagement and alignment of each country, status of each
-    framework and agreement, each asset-protection partner removed; cycled to reach ``count``."""
-    sc = loaded.scenario
-    out: list[Variant] = []
-    for c in sc.countries:
-        for trend in ("increasing", "steady", "decreasing"):
-            if trend != c.indo_pacific_engagement:
-                out.append(
-                    Variant(
-                        f"{c.code}.engagement={trend}",
-                        "countries",
-                        c.code,
-                        (("indo_pacific_engagement", trend),),
-                    )
-                )
-    for f in sc.frameworks:
-        out.append(Variant(f"{f.id}.status=suspended", "frameworks", f.id, (("status", "suspended"),)))
-    for a in sc.agreements:
-        status = "in-force" if a.status != "in-force" else "signed"
-        dates = a.dates.model_copy(update={"in_force": None}) if status == "signed" else a.dates
-        out.append(
-            Variant(f"{a.id}.status={status}", "agreements", a.id, (("status", status), ("dates", dates)))
-        )
-    for ap in sc.asset_protection:
-        out.append(Variant(f"-{ap.partner}", "asset_protection", ap.partner, None))
-    return [out[i % len(out)] for i in range(count)]
+        return load_variations(self.variations, load(self.scenario)).indices(self.count, self.seed)
 
 
-def apply(loaded: Any, variant: Variant) -> Any:
-    """The base scenario with the variant's change (the base is left as it was)."""
-    section = SECTION_BY_KEY[variant.section]
-    facts = list(getattr(loaded.scenario, variant.section))
-    for i, fact in enumerate(facts):
-        if section.identity(fact) == variant.identity:
-            if variant.updates is None:
-                del facts[i]
-            else:
-                facts[i] = fact.model_copy(update=dict(variant.updates))
-            break
-    else:
-        raise KeyError(f"{variant.section} has no '{variant.identity}'")
-    new = copy.copy(loaded)
-    new.scenario = loaded.scenario.model_copy(update={variant.section: facts})
-    return new
+Ids = list[str]
 
 
-# -- the pool runner -------------------------------------------------------------------------------
+# -- the reference: one by one, through api.evaluate ------------------------------------------------
 _base: Any = None
 _pack: Any = None
+_variations: Any = None
 
 
-def _init(scenario_path: str) -> None:
-    global _base, _pack
+def _init(scenario: str, variations: str) -> None:
+    global _base, _pack, _variations
     from policyengine import api
+    from policyengine.sweep.variations import load_variations
 
-    _base = api.load(scenario_path)
+    _base = api.load(scenario)
     _pack = api.load_pack()
+    _variations = load_variations(variations, _base)
 
 
-def _evaluate(variant: Variant) -> list[str]:
+def _evaluate(index: int) -> Ids:
     from policyengine import api
+    from policyengine.counterfactual.changes import ChangeError, apply_changes
 
-    return api.evaluate(apply(_base, variant), _pack).ids
+    try:
+        world = apply_changes(_base, _variations.variant_changes(index))
+    except ChangeError as exc:
+        return [f"error: {exc}"]
+    return sorted(api.evaluate(world, _pack).ids)
 
 
-def pool_runner(scenario_path: str, variants: Sequence[Variant], workers: int) -> list[list[str]]:
-    """``workers`` processes, each loading the base and the pack once, evaluating variants in chunks."""
+def serial_runner(workload: Workload, limit: int | None = None) -> list[Ids]:
+    """No pool and no sweep code: the reference the runners must agree with (the first ``limit``)."""
+    _init(workload.scenario, workload.variations)
+    return [_evaluate(i) for i in workload.indices()[:limit]]
+
+
+def pool_runner(workload: Workload, workers: int) -> list[Ids]:
+    """``workers`` forked processes, each loading the base and the pack once, in chunks."""
+    indices = workload.indices()
     ctx = multiprocessing.get_context("fork")
-    chunk = max(1, len(variants) // (workers * 8))
-    with ctx.Pool(workers, initializer=_init, initargs=(scenario_path,)) as pool:
-        return pool.map(_evaluate, variants, chunksize=chunk)
+    chunk = max(1, len(indices) // (workers * 8))
+    with ctx.Pool(workers, initializer=_init, initargs=(workload.scenario, workload.variations)) as pool:
+        return pool.map(_evaluate, indices, chunksize=chunk)
 
 
-def serial_runner(scenario_path: str, variants: Sequence[Variant], workers: int) -> list[list[str]]:
-    """No pool at all: the reference the others must agree with."""
-    _init(scenario_path)
-    return [_evaluate(v) for v in variants]
+def sweep_runner(workload: Workload, workers: int) -> list[Ids]:
+    """``policyengine sweep`` (its library entry point), results read back from its JSON Lines file."""
+    from policyengine.sweep.runner import run_sweep
+
+    with tempfile.TemporaryDirectory(prefix="policyengine-sweep-") as folder:
+        out = Path(folder) / "results.jsonl"
+        run = run_sweep(
+            workload.scenario,
+            workload.variations,
+            jobs=workers,
+            sample=workload.count,
+            seed=workload.seed,
+            output=str(out),
+        )
+        if run.interrupted:
+            raise KeyboardInterrupt
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    records.sort(key=lambda r: r["index"])
+    return [[f"error: {r['error']}"] if r["error"] else sorted(r["recommendations"]) for r in records]
 
 
-Runner = Callable[[str, Sequence[Variant], int], list[list[str]]]
-RUNNERS: dict[str, Runner] = {"pool": pool_runner}
+Runner = Callable[[Workload, int], list[Ids]]
+RUNNERS: dict[str, Runner] = {"policyengine": sweep_runner, "pool": pool_runner}
 
 
 def register(name: str, runner: Runner) -> None:
-    """Make a runner (e.g. one calling ``policyengine sweep``) available to the benchmark."""
+    """Make another runner available to the benchmark (``run.py --sweep-runner NAME``)."""
     RUNNERS[name] = runner

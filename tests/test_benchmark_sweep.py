@@ -1,41 +1,57 @@
-"""The sweep benchmark's variants change what they say, and pools agree with one-by-one evaluation."""
+"""The sweep benchmark measures `policyengine sweep` itself; its runners agree with one-by-one evaluation."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import sweep  # noqa: E402
-
-KOREA = str(ROOT / "scenarios" / "korea_new_gov.yaml")
-
-
-def test_a_variant_changes_one_fact_and_leaves_the_base_alone(korea: Any) -> None:
-    variant = sweep.Variant(
-        "GBR.engagement=steady", "countries", "GBR", (("indo_pacific_engagement", "steady"),)
-    )
-    changed = sweep.apply(korea, variant)
-    assert changed.scenario.country("GBR").indo_pacific_engagement == "steady"
-    assert korea.scenario.country("GBR").indo_pacific_engagement == "increasing"
-    removed = sweep.apply(korea, sweep.Variant("-AUS", "asset_protection", "AUS", None))
-    assert [a.partner for a in removed.scenario.asset_protection] == ["USA"]
-    with pytest.raises(KeyError):
-        sweep.apply(korea, sweep.Variant("x", "countries", "XXX", None))
+from benchmarks import run, sweep  # noqa: E402
+from benchmarks.config import Config  # noqa: E402
 
 
-def test_variants_reach_the_count_and_change_results(korea: Any) -> None:
-    variants = sweep.variants_of(korea, 120)
-    assert len(variants) == 120
-    results = {tuple(ids) for ids in sweep.serial_runner(KOREA, variants[:40], 1)}
-    assert len(results) > 1, "no variant changed the recommendations"
+def test_the_workload_is_the_sweep_commands_sample() -> None:
+    from policyengine.api import load
+    from policyengine.sweep.variations import load_variations
+
+    workload = sweep.Workload(40, seed=3)
+    variations = load_variations(sweep.VARIATIONS, load(sweep.SCENARIO))
+    assert workload.indices() == variations.indices(40, 3)
+    assert len(set(workload.indices())) == 40
 
 
-def test_a_pool_of_two_gives_what_one_by_one_gives(korea: Any) -> None:
-    variants = sweep.variants_of(korea, 12)
-    assert sweep.pool_runner(KOREA, variants, 2) == sweep.serial_runner(KOREA, variants, 1)
+def test_variants_change_results() -> None:
+    results = sweep.serial_runner(sweep.Workload(40))
+    assert len(results) == 40
+    assert len({tuple(ids) for ids in results}) > 1, "no variant changed the recommendations"
+    assert all(ids == sorted(ids) for ids in results)
+
+
+def test_the_sweep_command_with_two_workers_gives_what_one_by_one_gives() -> None:
+    workload = sweep.Workload(12, seed=5)
+    expected = sweep.serial_runner(workload)
+    assert sweep.RUNNERS["policyengine"] is sweep.sweep_runner
+    assert sweep.sweep_runner(workload, 2) == expected
+    assert sweep.sweep_runner(workload, 1) == expected
+    assert sweep.pool_runner(workload, 2) == expected
+
+
+def test_the_command_line_chooses_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.report import Section
+
+    seen: list[Config] = []
+
+    def fake_section(cfg: Config) -> Section:
+        seen.append(cfg)
+        return Section("sweep", "sweep", [])
+
+    import benchmarks.suite_sweep as suite
+
+    monkeypatch.setattr(suite, "run", fake_section)
+    assert run.main(["--only", "sweep", "--no-save", "--sweep-runner", "pool"]) == 0
+    assert run.main(["--only", "sweep", "--no-save"]) == 0
+    assert [c.sweep_runner for c in seen] == ["pool", "policyengine"]
