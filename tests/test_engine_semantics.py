@@ -324,6 +324,66 @@ def test_counts_over_derived_facts(tmp_path, world) -> None:  # type: ignore[no-
     assert evaluate(world, compiled).ids == ["busy/f-jpn-aus", "quiet/f-aus-gbr"]
 
 
+def test_a_rule_may_count_recommendations_of_another_action_than_its_own(tmp_path, world) -> None:  # type: ignore[no-untyped-def]
+    # 'gated' recommends while counting recommendations: only those of action 'country', all
+    # made in a lower stratum, so that the count sees them all (one support per country, not
+    # one per pair of countries, as a match of the recommendation would give).
+    compiled = pack(
+        tmp_path,
+        rule("country", "when:\n  - match: country\n    as: c\n", recommend("$c.code", "country")),
+        rule(
+            "gated",
+            """\
+            when:
+              - match: country
+                as: c
+                where: {alignment: us-ally}
+              - count: recommendation
+                where: {action: country}
+                at_least: 2
+            """,
+            recommend("$c.code", "gated"),
+        ),
+    )
+    strata = {r.id: r.stratum for r in compiled.rules}
+    assert strata == {"country": 1, "gated": 2}
+    result = evaluate(world, compiled)
+    allies = sorted(c.code for c in world.scenario.countries if c.alignment == "us-ally")
+    countries = sorted(c.code for c in world.scenario.countries)
+    assert len(countries) >= 2 and allies
+    assert result.ids == sorted([f"country/{c}" for c in countries] + [f"gated/{c}" for c in allies])
+    gated = result.raw.outcomes[f"recommendation:gated/{allies[0]}"]
+    assert len(gated.supports) == 1
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["{action: gated}", "{action: {in: [country, gated]}}", "{target: JPN}"],
+    ids=["its own action", "a list with its own action", "any action"],
+)
+def test_counting_recommendations_a_rule_itself_makes_is_a_cycle(tmp_path, where: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        pack(
+            tmp_path,
+            rule("country", "when:\n  - match: country\n    as: c\n", recommend("$c.code", "country")),
+            rule(
+                "gated",
+                f"""\
+                when:
+                  - match: country
+                    as: c
+                  - count: recommendation
+                    where: {where}
+                    at_least: 1
+                """,
+                recommend("$c.code", "gated"),
+            ),
+        )
+    [d] = caught.value.diagnostics
+    assert d.code == "E405"
+    assert "rule 'gated': negation cycle: recommendation" in d.message
+
+
 # -- cycles -------------------------------------------------------------------------------------
 
 

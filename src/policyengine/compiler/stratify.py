@@ -5,23 +5,63 @@ durable-rules fires a rule the moment its conditions match and never takes an ac
 strata: a rule's stratum is at least that of every kind it matches, and strictly above that of
 every kind it negates or counts. The runtime opens stratum k only after stratum k-1 has
 derived everything it can. A pack whose negations form a cycle has no such order: rejected.
+
+Recommendations and risks are told apart by their action (risk kind) where a rule negates or
+counts them: ``count: recommendation`` with ``where: {action: link-technology-cooperation}``
+waits only for the rules that recommend that action, so a rule may count recommendations of
+one action while making another. Without a literal action (or an ``in`` list of them) it waits
+for every recommendation. Matches keep waiting for all of the kind, as before: a match needs no
+complete set, and the strata of matching rules do not change.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from policyengine.compiler.ir import RuleIR
+from policyengine.compiler.ir import CondIR, RuleIR
 from policyengine.errors import DiagnosticSink
 
+#: The field that names what an outcome fact is: a recommendation's action, a risk's kind.
+_OUTCOME_NAME = {"recommendation": "action", "risk": "kind"}
 
-def _edges(rules: list[RuleIR]) -> list[tuple[str, str, bool, RuleIR]]:
-    """(body kind, head kind, negative?, rule) for every rule, condition and produced kind."""
+
+def _named(kind: str, name: str) -> str:
+    """The node of the outcomes of one action (risk kind), e.g. ``recommendation[action=X]``."""
+    return f"{kind}[{_OUTCOME_NAME[kind]}={name}]"
+
+
+def _heads(r: RuleIR) -> list[str]:
+    """The nodes a rule produces: its derived kinds, outcome kinds and outcomes by action."""
+    heads = set(r.produces())
+    if r.output.recommend is not None:
+        heads.add(_named("recommendation", str(r.output.recommend["action"])))
+    if r.output.risk is not None:
+        heads.add(_named("risk", str(r.output.risk["kind"])))
+    return sorted(heads)
+
+
+def _bodies(c: CondIR) -> list[str]:
+    """The nodes a condition depends on: its kind, or for a negated or counted outcome whose
+    action (risk kind) is given literally, the outcomes of those actions only."""
+    name = _OUTCOME_NAME.get(c.kind)
+    if name is None or c.mode == "match":
+        return [c.kind]
+    for t in c.tests:
+        if t.field == name and t.op == "eq" and isinstance(t.value, str):
+            return [_named(c.kind, t.value)]
+        if t.field == name and t.op == "in" and all(isinstance(v, str) for v in t.value):
+            return sorted({_named(c.kind, v) for v in t.value})
+    return [c.kind]
+
+
+def _edges(rules: list[RuleIR]) -> list[tuple[str, str, bool, RuleIR, CondIR]]:
+    """(body node, head node, negative?, rule, condition) for every rule, condition and head."""
     out = []
     for r in rules:
-        for head in sorted(r.produces()):
+        for head in _heads(r):
             for c in r.conditions:
-                out.append((c.kind, head, c.mode != "match", r))
+                for body in _bodies(c):
+                    out.append((body, head, c.mode != "match", r, c))
     return out
 
 
@@ -91,7 +131,7 @@ def stratify(rules: list[RuleIR], sink: DiagnosticSink) -> int:
     edges = _edges(rules)
     succ: dict[str, list[str]] = defaultdict(list)
     nodes: list[str] = []
-    for body, head, _, _ in edges:
+    for body, head, _, _, _ in edges:
         for n in (body, head):
             if n not in nodes:
                 nodes.append(n)
@@ -99,12 +139,11 @@ def stratify(rules: list[RuleIR], sink: DiagnosticSink) -> int:
             succ[body].append(head)
     comp = _sccs(nodes, succ)
     reported: set[int] = set()
-    for body, head, negative, rule in edges:
+    for body, head, negative, rule, cond in edges:
         if negative and comp[body] == comp[head] and comp[body] not in reported:
             reported.add(comp[body])
             members = {n for n in nodes if comp[n] == comp[body]}
             cycle = [*_path(succ, head, body, members), head]
-            cond = next(c for c in rule.conditions if c.kind == body and c.mode != "match")
             sink.add(
                 "E405",
                 f"rule '{rule.id}': negation cycle: {' -> '.join(cycle)} (this rule tests the absence or "
@@ -120,12 +159,12 @@ def stratify(rules: list[RuleIR], sink: DiagnosticSink) -> int:
         for r in rules:
             s = 1
             for c in r.conditions:
-                base = stratum.get(c.kind, 0)
+                base = max(stratum.get(body, 0) for body in _bodies(c))
                 s = max(s, base + 1 if c.mode != "match" else base)
             if r.stratum != s:
                 r.stratum = s
                 changed = True
-            for head in r.produces():
+            for head in _heads(r):
                 if stratum.get(head, 0) < s:
                     stratum[head] = s
                     changed = True
