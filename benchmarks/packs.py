@@ -19,11 +19,18 @@ PAPER = ROOT / "rules" / "paper.yaml"
 
 
 def components(rule: Any) -> list[list[str]]:
-    """The groups of a compiled rule's conditions that share variables (by condition alias)."""
+    """The groups of a compiled rule's ``match`` conditions that share variables (by alias).
+
+    Only matches multiply a rule's supports: an ``absent`` binds nothing, a ``count`` binds one
+    tally per group of the facts it counts (one in all when its ``where`` refers to no
+    variable), and the ``scenario`` fact (which rules read the as_of date from) is one per
+    evaluation, so none of these makes a group of its own.
+    """
     from policyengine.compiler.ir import Ref
 
-    parent = {c.alias: c.alias for c in rule.conditions}
-    owner = {c.var: c.alias for c in rule.conditions if c.var}
+    matches = [c for c in rule.conditions if c.mode == "match" and c.kind != "scenario"]
+    parent = {c.alias: c.alias for c in matches}
+    owner = {c.var: c.alias for c in matches if c.var}
 
     def find(a: str) -> str:
         while parent[a] != a:
@@ -31,12 +38,12 @@ def components(rule: Any) -> list[list[str]]:
             a = parent[a]
         return a
 
-    for c in rule.conditions:
+    for c in matches:
         for t in c.tests:
             if isinstance(t.value, Ref) and t.value.var in owner:
                 parent[find(c.alias)] = find(owner[t.value.var])
     groups: dict[str, list[str]] = {}
-    for c in rule.conditions:
+    for c in matches:
         groups.setdefault(find(c.alias), []).append(c.alias)
     return list(groups.values())
 

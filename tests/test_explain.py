@@ -266,10 +266,21 @@ def test_a_nearest_binding_never_changes_what_a_fact_is(korea, compiled_pack) ->
     ex = explain_outcome(world, compiled_pack, "strengthen-information-security/JPN")
     assert ex.why_not is not None
     (attempt,) = ex.why_not.attempts
-    tech = next(c for c in attempt.conditions if c.var == "tech")
+    # The technology links are counted (one support per gap): none is counted, and why none is
+    # made is explained one level down, as for a missing match.
+    tech = next(c for c in attempt.conditions if c.mode == "count")
     assert not tech.holds and not tech.facts, "a recommendation with another action is no near miss"
+    assert tech.failures == [
+        {"ja": "該当は0件（ルールの条件は1件以上）", "en": "0 counted (the rule needs at least 1)"}
+    ]
     (sub,) = tech.missing
     (link,) = sub.attempts
     by_var = {c.var: c for c in link.conditions}
     assert by_var["alliance"].holds and by_var["alliance"].facts[0].origin == "framework:usa-jpn-alliance"
     assert [c.var for c in link.conditions if not c.holds] == ["agenda"]
+    from policyengine.render.explain import render_markdown, render_text
+
+    for text in (render_text(ex, "en"), render_markdown(ex, "en")):
+        count_line = text.index("at least 1 × recommendation (action: link-technology-cooperation)")
+        why = text.index("why not: a recommendation 'link-technology-cooperation'")
+        assert count_line < why < text.index("agenda: the scenario has no event")

@@ -86,3 +86,28 @@ def test_evidence_names_facts_not_the_scenario_itself(korea, compiled_pack) -> N
     assert "event:kor-new-government-2022" in rec.evidence
     assert all(not e.startswith("scenario:") for r in result.recommendations for e in r.evidence)
     assert all(not e.startswith("scenario:") for r in result.risks for e in r.evidence)
+
+
+def test_technology_links_gate_the_capability_gaps_once_each(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # Two links are recommended (quad, aukus); each gap is one support, not one per link, and
+    # the links' facts are still evidence (through the count).
+    raw = evaluate(korea, compiled_pack).raw
+    assert raw is not None
+    links = [o for o in raw.outcomes.values() if o.action == "link-technology-cooperation"]
+    assert len(links) == 2
+    for oid, gaps in (
+        ("strengthen-information-security/JPN", {"jpn-information-security", "jpn-technology-security"}),
+        ("public-private-rnd/JPN", {"jpn-public-private-rnd"}),
+    ):
+        outcome = raw.outcomes[f"recommendation:{oid}"]
+        assert len(outcome.supports) == len(gaps)
+        bound = {
+            raw.facts[fid].fields.get("id")
+            for s in outcome.supports
+            for var, fid in s.bindings
+            if var == "gap"
+        }
+        assert bound == gaps
+    rec = evaluate(korea, compiled_pack).recommendation("strengthen-information-security/JPN")
+    assert rec is not None
+    assert {"framework:quad", "framework:aukus", "event:usa-jpn-2plus2-2022"} <= set(rec.evidence)

@@ -4,7 +4,8 @@ For each candidate rule (one whose recommend, risk or derive action produces wha
 the Python matcher finds the binding that comes closest (:func:`~policyengine.explain.matcher
 .nearest`); each of its conditions is then said to hold, or to fail and why: the attribute that
 differs, the fact in the way of an 'absent', the count that falls short. A derived fact that is
-missing is explained the same way, recursively ("why is there no raa-partner for Australia?").
+missing is explained the same way, recursively ("why is there no raa-partner for Australia?"),
+also when a count of derived facts found none ("why is no link-technology-cooperation made?").
 """
 
 from __future__ import annotations
@@ -218,11 +219,16 @@ class WhyNotBuilder:
                     node.facts = [self.tree.fact(fact_ref(f.engine)) for f in r.facts]
                     if not r.holds:
                         node.failures = [i18n(partial(w.miscount, cond, len(r.facts)))]
+                        derived = self.index.compiled.kinds.specs[cond.kind].derived
+                        if derived and not r.facts and cond.at_least:
+                            # Nothing to count: why is there no such fact at all? (When some
+                            # are there but too few, "why not one more" has no nearest answer.)
+                            node.missing = self._missing(cond, attempt, depth, trail)
             nodes.append(node)
         return Application(rule_info(attempt.rule), nodes)
 
     def _missing(self, cond: CondIR, attempt: Attempt, depth: int, trail: frozenset[str]) -> list[WhyNot]:
-        """Why the derived fact a 'match' needed is not there (one level deeper)."""
+        """Why the derived fact a 'match' (or a 'count' of none) needed is not there (one level deeper)."""
         if depth + 1 > self.max_depth:
             return []
         wanted = _expected(cond, attempt)

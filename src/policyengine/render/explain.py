@@ -191,6 +191,8 @@ class _Layout:
                 for fact in cond.facts:
                     details, children = self.fact_details(fact)
                     node.children.append(_Node(fact.text[lang], details, children))
+                # a count of derived facts that found none: why none was derived
+                node.children += [self.why_not(w, nested=True) for w in cond.missing]
         return node
 
     def application(self, app: Application, extra: list[str] | None = None, marks: bool = False) -> _Node:
