@@ -60,3 +60,39 @@ def test_evaluate_command_on_a_quiet_world() -> None:
     assert done.exit_code == 0, done.output
     out = json.loads(done.output)
     assert (out["scenario"]["id"], out["recommendations"], out["risks"]) == ("quiet-world", [], [])
+
+
+def test_every_evaluation_deletes_its_session(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The engine keeps at most 1,024 live sessions per rule pack: a session left behind by
+    each evaluation crashes a long-running process after about a thousand evaluations (what
+    tests/test_memory.py's long variant would also see). Checked directly, at once: after an
+    evaluation, durable-rules no longer knows its session (error 309)."""
+    from policyengine.api import load_pack
+    from policyengine.engine import runtime
+
+    sids: list[str] = []
+    init = runtime._Session.__init__
+
+    def recording(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        init(self, *args, **kwargs)
+        sids.append(self.sid)
+
+    monkeypatch.setattr(runtime._Session, "__init__", recording)
+    pack = load_pack()
+    prepared = runtime.prepare(pack)
+    host = runtime._get_host()
+    worlds = [
+        QUIET,
+        QUIET.parent / "compact.yaml",
+        Path(__file__).resolve().parents[1] / "scenarios" / "korea_new_gov.yaml",
+    ]
+    for world in worlds:
+        evaluate(load(str(world)), pack)
+    assert len(sids) == len(worlds)
+    for sid in sids:
+        try:
+            state = host.get_state(prepared.name, sid)
+        except Exception as exc:
+            assert "error code: 309" in str(exc), exc
+        else:
+            raise AssertionError(f"session {sid} is still in the engine: {state}")
