@@ -15,7 +15,7 @@ from collections.abc import Callable
 from policyengine.exercise.load import known_targets
 from policyengine.exercise.runner import MoveState
 from policyengine.exercise.session import Session
-from policyengine.models.exercise import RECOMMENDATION_ID_PATTERN
+from policyengine.models.common import RECOMMENDATION_ID_PATTERN
 from policyengine.render.exercise import render_decisions, render_header, render_move
 from policyengine.suggest import hint_for
 

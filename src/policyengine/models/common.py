@@ -13,6 +13,14 @@ COUNTRY_CODE_PATTERN = r"^(?:[A-Z]{3}|EU)$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATE_RE = re.compile(DATE_PATTERN)
+#: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
+RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
+#: ``ACTION/TARGET`` or ``KIND/TARGET``: a target is a country code, a framework id or ``A+B+C``.
+OUTCOME_ID_PATTERN = (
+    r"^[a-z0-9][a-z0-9-]{0,63}/(?:[A-Za-z0-9][A-Za-z0-9-]{0,63})(?:\+[A-Za-z0-9-]{1,64}){0,63}$"
+)
+#: Exercise clock time of an inject within its move (MSEL "time" column).
+CLOCK_TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 
 #: ISO 3166-1 alpha-3 code, or ``EU`` for the European Union.
 CountryCode = Annotated[str, StringConstraints(strict=True, pattern=COUNTRY_CODE_PATTERN)]
@@ -69,8 +77,10 @@ class Model(BaseModel):
         allow_inf_nan=False,
         validate_default=False,
         hide_input_in_errors=True,
-        # A field's docstring describes it in the JSON Schema, which editors show on hover.
-        use_attribute_docstrings=True,
+        # A field's docstring describes it in the JSON Schema, which editors show on hover; the
+        # schema command reads the docstrings itself (policyengine.schema), because pydantic's
+        # use_attribute_docstrings reads and parses every model's source when its class is
+        # defined, a third of the time it takes to import the models.
         # Build each model's validator when it is first used, not when its class is defined:
         # a command pays only for the models it validates with (and a top-level model builds its
         # nested models' schemas once, inside its own).

@@ -15,7 +15,14 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from policyengine.models.common import I18nText, Id, Model, Text
+from policyengine.models.common import (
+    CLOCK_TIME_PATTERN,
+    RECOMMENDATION_ID_PATTERN,
+    I18nText,
+    Id,
+    Model,
+    Text,
+)
 from policyengine.models.scenario import (
     SECTIONS,
     AgreementFact,
@@ -31,10 +38,8 @@ from policyengine.models.scenario import (
 )
 
 #: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
-RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
 RecommendationId = Annotated[str, StringConstraints(strict=True, pattern=RECOMMENDATION_ID_PATTERN)]
 #: Exercise clock time of an inject within its move (MSEL "time" column).
-CLOCK_TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 ClockTime = Annotated[str, StringConstraints(strict=True, pattern=CLOCK_TIME_PATTERN)]
 
 

@@ -19,13 +19,10 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StringConstraints
 
-from policyengine.models.common import I18nText, Id, Model, Text
+from policyengine.models.common import OUTCOME_ID_PATTERN, I18nText, Id, Model, Text
 from policyengine.models.rules import Priority
 
 #: ``ACTION/TARGET`` or ``KIND/TARGET``: a target is a country code, a framework id or ``A+B+C``.
-OUTCOME_ID_PATTERN = (
-    r"^[a-z0-9][a-z0-9-]{0,63}/(?:[A-Za-z0-9][A-Za-z0-9-]{0,63})(?:\+[A-Za-z0-9-]{1,64}){0,63}$"
-)
 OutcomeId = Annotated[str, StringConstraints(strict=True, pattern=OUTCOME_ID_PATTERN)]
 
 

@@ -18,9 +18,14 @@ from pydantic import BaseModel, ValidationError
 from policyengine.errors import CODES, Diagnostic
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
-from policyengine.models.common import COUNTRY_CODE_PATTERN, ID_PATTERN, FactError
-from policyengine.models.exercise import CLOCK_TIME_PATTERN, RECOMMENDATION_ID_PATTERN
-from policyengine.models.expectations import OUTCOME_ID_PATTERN
+from policyengine.models.common import (
+    CLOCK_TIME_PATTERN,
+    COUNTRY_CODE_PATTERN,
+    ID_PATTERN,
+    OUTCOME_ID_PATTERN,
+    RECOMMENDATION_ID_PATTERN,
+    FactError,
+)
 from policyengine.suggest import hint_for
 
 _TYPE_NAMES = {
