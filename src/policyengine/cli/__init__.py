@@ -150,6 +150,7 @@ def main() -> None:
     try:
         cli(prog_name="policyengine")
     except Terminated as exc:  # arrived outside a command (e.g. while click parsed arguments)
+        click.echo("policyengine: terminated", err=True)
         raise SystemExit(128 + exc.signum) from None
 
 
