@@ -50,9 +50,32 @@ def test_which_sentences_are_encoded(report) -> None:  # type: ignore[no-untyped
     by_index = {s.index: s.rules for s in report.sentences}
     assert by_index[5] == ["conclude-raa", "extend-asset-protection"]
     assert by_index[15] == ["propose-framework"]
-    # the paper's passages no rule encodes yet: the analyst's to-do list
-    assert [s.index for s in report.uncovered] == [2, 7, 9, 11, 12, 17, 18, 19, 21]
-    assert report.covered == 15
+    assert by_index[8] == ["soft-cooperation", "expand-to-hard-security"]
+    # every sentence is encoded: 15 by a rule's main quote, 9 by a passage under 'also' only
+    assert report.uncovered == []
+    assert report.covered == 24
+    also = {s.index: s.also for s in report.sentences if s.also}
+    assert also == {
+        2: ["elevate-cooperation"],
+        7: ["elevate-cooperation"],
+        9: ["expand-to-hard-security"],
+        11: ["activate-mechanisms"],
+        12: ["activate-mechanisms"],
+        17: ["link-technology-cooperation"],
+        18: ["link-technology-cooperation"],
+        19: ["link-technology-cooperation"],
+        21: ["strengthen-defense-posture"],
+    }
+    assert all(set(s.also) <= set(s.rules) for s in report.sentences)
+
+
+def test_every_also_passage_of_the_shipped_pack_is_in_its_section(paper) -> None:  # type: ignore[no-untyped-def]
+    pack = load_rule_pack(str(ROOT / "rules"))
+    passages = [(lr.rule.id, lr.rule.source.section, t) for lr in pack.rules for t in lr.rule.source.also]
+    assert len(passages) == 9
+    for rid, section, text in passages:
+        assert paper.contains(text), (rid, text)
+        assert paper.section_of(text) == section, (rid, text)
 
 
 ORIGINAL = "英国やフランスとは現在円滑化協定の締結に向けた交渉が進められている"
@@ -131,11 +154,14 @@ def test_cli_json(at_root) -> None:  # type: ignore[no-untyped-def]
     args = ["rules", "coverage", "--rules", "rules", "--source", str(PAPER), "--format", "json"]
     result = CliRunner().invoke(cli, args)
     data = json.loads(result.output)
-    assert (
-        data["total"] == 24
-        and data["covered"] == 15
-        and data["uncovered"] == [2, 7, 9, 11, 12, 17, 18, 19, 21]
-    )
+    assert data["total"] == 24 and data["covered"] == 24 and data["uncovered"] == []
+    assert data["sentences"][8] == {
+        "index": 9,
+        "text": data["sentences"][8]["text"],
+        "rules": ["expand-to-hard-security"],
+        "also": ["expand-to-hard-security"],
+    }
+    assert data["sentences"][7]["also"] == []
 
 
 def test_cli_without_a_source_says_so(at_root, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
