@@ -194,10 +194,12 @@ def test_lint_examples_are_real_findings(monkeypatch: pytest.MonkeyPatch) -> Non
     for code, (_, body) in error_sections().items():
         if not (code.startswith("L") or code == "E406"):
             continue
-        (example,) = re.findall(r"```\n(.*?)```", body, flags=re.DOTALL)
-        pack = example.split(":", 1)[0]
-        findings = "\n".join(d.format() for d in lint_pack(pack, source, scenarios).findings)
-        assert example.rstrip("\n") in findings, f"{code}: example not reported for {pack}:\n{findings}"
+        examples = re.findall(r"```\n(.*?)```", body, flags=re.DOTALL)
+        assert examples, f"{code}: no example"
+        for example in examples:
+            pack = example.split(":", 1)[0]
+            findings = "\n".join(d.format() for d in lint_pack(pack, source, scenarios).findings)
+            assert example.rstrip("\n") in findings, f"{code}: example not reported for {pack}:\n{findings}"
 
 
 # ----------------------------------------------------------------------------- docs/scenarios.md

@@ -271,6 +271,12 @@ def test_changed_rules_are_refused(session, world: Path) -> None:  # type: ignor
     # comments and layout do not count: the same rules replay
     rules.write_text("# a comment\n" + text, encoding="utf-8")
     assert CliRunner().invoke(cli, ["exercise", "replay", str(log), "--rules", str(rules)]).exit_code == 0
+    # nor do further passages a rule cites, which no exercise output shows
+    quote = "      quote: 英国やフランスとは現在円滑化協定の締結に向けた交渉が進められている\n"
+    assert text.count(quote) == 1
+    also = "      also:\n        - 現在は米軍や豪州軍に対して行われている自衛隊による武器等防護\n"
+    rules.write_text(text.replace(quote, quote + also), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["exercise", "replay", str(log), "--rules", str(rules)]).exit_code == 0
 
 
 def test_existing_log_is_never_overwritten(session, world: Path) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ def test_list_names_every_rule_in_pack_order(at_root, compiled_pack) -> None:  #
     assert by_id["raa-partner"]["produces"] == ["derive raa-partner"]
     assert by_id["link-partner"]["stratum"] == 2
     assert by_id["alienation-risk"]["produces"] == ["risk alienation"]
-    assert by_id["conclude-raa"]["location"] == "rules/paper.yaml:235:5"
+    assert by_id["conclude-raa"]["location"] == "rules/paper.yaml:239:5"
 
 
 def test_list_text_is_the_golden_file(at_root, golden) -> None:  # type: ignore[no-untyped-def]
@@ -44,6 +44,8 @@ def test_list_text_is_the_golden_file(at_root, golden) -> None:  # type: ignore[
         ("link-partner", "text", "en"),
         ("extend-asset-protection", "text", "ja"),
         ("activate-mechanisms", "markdown", "en"),
+        ("link-technology-cooperation", "text", "ja"),
+        ("strengthen-defense-posture", "markdown", "ja"),
     ],
 )
 def test_show_is_the_golden_file(at_root, golden, rule: str, fmt: str, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,6 +68,16 @@ def test_show_knows_what_feeds_a_rule_and_what_it_feeds(compiled_pack) -> None: 
     elevate = show_rule(compiled_pack, "elevate-cooperation")
     # matched by action: the rules asking for 'link-technology-cooperation' do not use it
     assert elevate.used_by == ["link-partner", "keep-informal-risk"]
+
+
+def test_show_json_lists_the_also_passages_under_source(at_root) -> None:  # type: ignore[no-untyped-def]
+    args = ["rules", "show", "elevate-cooperation", "--rules", "rules", "--format", "json"]
+    source = json.loads(CliRunner().invoke(cli, args).output)["source"]
+    assert source["quote"] == "日本は日米豪やクアッドといった既存のミニラテラルな協力をさらに推進する"
+    assert source["also"][1] == "日本はまた、クアッドの協力をさらに発展させていく必要がある"
+    assert len(source["also"]) == 2
+    args = ["rules", "show", "conclude-raa", "--rules", "rules", "--format", "json"]
+    assert "also" not in json.loads(CliRunner().invoke(cli, args).output)["source"]
 
 
 def test_show_an_unknown_rule_exits_2_with_did_you_mean(at_root) -> None:  # type: ignore[no-untyped-def]

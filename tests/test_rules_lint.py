@@ -26,6 +26,7 @@ SCENARIOS = [str(p) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
 #: broken pack -> the codes lint must report for it, and nothing else
 BROKEN: dict[str, set[str]] = {
     "broken_quote.yaml": {"E406"},
+    "broken_also.yaml": {"E406"},
     "broken_never_fires.yaml": {"L101"},
     "broken_unknown_field.yaml": {"E401"},
     "broken_unused_derived.yaml": {"L102"},
@@ -114,6 +115,22 @@ def test_a_broken_pack_still_gets_every_other_check(tmp_path: Path, paper) -> No
     assert {d.code for d in report.findings} == {"E202", "E406"}
 
 
+def test_an_also_passage_of_another_section_is_found_at_its_item(tmp_path: Path, paper) -> None:  # type: ignore[no-untyped-def]
+    text = (PACKS / "clean.yaml").read_text(encoding="utf-8")
+    item = "        - 2022年1月に日豪の首脳が署名した「円滑化協定」\n"
+    elsewhere = "        - 三カ国の頭文字をとって「AUKUS」と名付けられたこの枠組み\n"
+    assert text.count(item) == 1
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(text.replace(item, elsewhere), encoding="utf-8")
+    (finding,) = lint_pack(str(pack), paper, SCENARIOS).findings
+    assert finding.code == "L104" and finding.location is not None
+    assert (finding.location.line, finding.location.column) == (17, 11)
+    assert finding.message == (
+        "rule 'raa-partner': 'also' passage 1 is in section 'ミニラテラリズムの意義と役割', "
+        "not '日本への含意'"
+    )
+
+
 def test_no_pack_at_all_is_bad_input(paper) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError) as err:
         lint_pack("no/such/pack.yaml", paper, SCENARIOS)
@@ -161,7 +178,7 @@ def test_cli_json(at_root) -> None:  # type: ignore[no-untyped-def]
     assert data["clean"] is False and data["rules"] == 2
     (finding,) = data["findings"]
     assert finding["code"] == "E406" and finding["file"] == "tests/packs/broken_quote.yaml"
-    assert finding["line"] == 32 and "the source has the quote up to" in finding["hint"]
+    assert finding["line"] == 34 and "the source has the quote up to" in finding["hint"]
 
 
 def test_cli_without_a_source_says_so(at_root, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

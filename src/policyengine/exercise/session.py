@@ -41,12 +41,17 @@ def pack_fingerprint(pack: CompiledPack) -> str:
 
     The compiler's fingerprint covers only the conditions; titles, justification templates and
     quotes change the output too, so the validated models of the header and every rule are
-    hashed with it. Comments and formatting of the files do not count.
+    hashed with it. Comments and formatting of the files do not count, nor do the further
+    passages a rule cites (``source.also``): no exercise output shows them, and logs written
+    before they existed stay valid.
     """
     content = {
         "compiled": pack.fingerprint,
         "pack": pack.pack.model_dump(mode="json"),
-        "rules": [r.rule.model_dump(mode="json", by_alias=True) for r in pack.source.rules],
+        "rules": [
+            r.rule.model_dump(mode="json", by_alias=True, exclude={"source": {"also"}})
+            for r in pack.source.rules
+        ],
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -24,13 +24,49 @@ Priority = Literal["high", "medium", "low"]
 Value = Any
 
 
+#: Passages a rule cites besides its main quote; more means the rule should be split.
+MAX_ALSO = 8
+
+
+def _passage(text: str) -> str:
+    """A passage as matched against the source: all whitespace removed (as ``sources.squash``)."""
+    return "".join(text.split())
+
+
 class RuleSource(Model):
-    """The passage a rule encodes. ``quote`` must occur verbatim in the document."""
+    """The passages a rule encodes. ``quote`` and each ``also`` occur verbatim in the document."""
 
     document: Id
+    """The cited document: an id declared under ``pack.documents``."""
     section: Text
+    """The section of the document that holds the passages."""
     quote: Text
+    """The main passage the rule encodes, verbatim (whitespace ignored); results cite it."""
+    also: Annotated[list[Text], Field(max_length=MAX_ALSO)] = Field(default_factory=list)
+    """Further passages the rule encodes, verbatim; only ``rules coverage`` and ``rules show`` use them."""
     locator: Text | None = None
+    """Where in the document, if the section is not precise enough."""
+
+    @model_validator(mode="after")
+    def _distinct(self) -> RuleSource:
+        # The error type is the diagnostic code, the index the item at fault (validation.pydantic_errors).
+        seen = {_passage(self.quote): "the main 'quote'"}
+        for i, text in enumerate(self.also):
+            key = _passage(text)
+            if key in seen:
+                raise PydanticCustomError(
+                    "E406",
+                    "item {item} of 'also' repeats {first} (whitespace ignored)",
+                    {
+                        "item": i + 1,
+                        "first": seen[key],
+                        "field": "also",
+                        "index": i,
+                        "hint": "cite each passage once: remove this item",
+                    },
+                )
+            seen[key] = f"item {i + 1} of 'also'"
+        return self
 
 
 class Condition(Model):

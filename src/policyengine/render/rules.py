@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.render.common import WRAP, markdown_table, md_escape, text_table, to_json, wrap_hanging
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
-from policyengine.ruletools.coverage import CoverageReport
+from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
 
 LABELS: dict[str, dict[str, str]] = {
@@ -27,6 +27,9 @@ LABELS: dict[str, dict[str, str]] = {
         "uncovered": "まだルールがない文",
         "elsewhere": "論文の他の部分を引用するルール",
         "unplaced": "引用が論文に見つからないルール",
+        "also_mark": "（追加引用）",
+        "also_legend": "（追加引用）：主な引用（quote）ではなく、追加の引用（source.also）が該当する文",
+        "also": "追加の引用",
         "sentence": "文",
         "rules": "ルール",
     },
@@ -48,7 +51,10 @@ LABELS: dict[str, dict[str, str]] = {
         "coverage_summary": "{covered} of {total} sentences are cited by at least one rule",
         "uncovered": "Sentences no rule encodes yet",
         "elsewhere": "Rules citing other parts of the paper",
-        "unplaced": "Rules whose quote is not in the paper",
+        "unplaced": "Rules with a quote or 'also' passage not in the paper",
+        "also_mark": " (also)",
+        "also_legend": "(also): cited by a further passage of the rule (source.also), not by its main quote",
+        "also": "also encodes",
         "sentence": "sentence",
         "rules": "rules",
     },
@@ -92,6 +98,10 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
             f"> {detail.source['quote']}",
             "",
         ]
+        if detail.also:
+            out += [f"{L['also']}{c.rstrip()}", ""]
+            for text in detail.also:
+                out += [f"> {text}", ""]
         if detail.description:
             out += [md_escape(detail.description[lang]), ""]
         out += [f"## {L['when']}", ""]
@@ -108,6 +118,10 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     out.append(f"  {L['at']}{c}{s.location} ({L['stratum']} {s.stratum})")
     out.append(f"  {L['source']}{c}{detail.source['document']}, {detail.source['section']}")
     out += wrap_hanging(_quote(detail.source["quote"]), "    ", "    ", WRAP)
+    if detail.also:
+        out.append(f"  {L['also']}{c.rstrip()}")
+        for text in detail.also:
+            out += wrap_hanging(_quote(text), "    ", "    ", WRAP)
     if detail.description:
         out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
     out.append(f"  {L['when']}{c.rstrip()}")
@@ -149,6 +163,11 @@ def render_lint(report: LintReport, fmt: str) -> str:
 # -- rules coverage ----------------------------------------------------------------------------
 
 
+def _also(sentence: Sentence, rule: str, L: dict[str, str]) -> str:
+    """The mark of a rule that cites the sentence by an 'also' passage, not its main quote."""
+    return L["also_mark"] if rule in sentence.also else ""
+
+
 def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json(report.to_dict())
@@ -158,7 +177,12 @@ def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
     uncovered = ", ".join(str(s.index) for s in report.uncovered) or L["none"]
     if fmt == "markdown":
         out = [f"# {md_escape(title)}", "", summary, ""]
-        rows = [[str(s.index), s.text, ", ".join(f"`{r}`" for r in s.rules) or "—"] for s in report.sentences]
+        if any(s.also for s in report.sentences):
+            out += [md_escape(L["also_legend"]), ""]
+        rows = [
+            [str(s.index), s.text, ", ".join(f"`{r}`" + _also(s, r, L) for r in s.rules) or "—"]
+            for s in report.sentences
+        ]
         out.append(markdown_table(["#", L["sentence"], L["rules"]], rows).rstrip())
         out += ["", f"**{L['uncovered']}:** {uncovered}", ""]
         if report.elsewhere:
@@ -169,11 +193,15 @@ def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
         if report.unplaced:
             out += [f"**{L['unplaced']}:** " + ", ".join(f"`{r}`" for r in report.unplaced), ""]
         return "\n".join(out).rstrip() + "\n"
-    out = [*wrap_hanging(title, "", "  ", WRAP), summary, ""]
+    out = [*wrap_hanging(title, "", "  ", WRAP), summary]
+    if any(s.also for s in report.sentences):
+        out += wrap_hanging(L["also_legend"], "", "  ", WRAP)
+    out.append("")
     for s in report.sentences:
         mark = "✓" if s.rules else "✗"
         out += wrap_hanging(f"[{s.index}] {mark} {s.text}", "", "       ", WRAP)
-        out.append(f"       → {', '.join(s.rules)}" if s.rules else "       → —")
+        cited = ", ".join(r + _also(s, r, L) for r in s.rules) or "—"
+        out += wrap_hanging(f"       → {cited}", "", "         ", WRAP)
     out += ["", f"{L['uncovered']}: {uncovered}"]
     if report.elsewhere:
         out += wrap_hanging(

@@ -75,12 +75,16 @@ class RuleDetail:
     outputs: list[I18n]
     depends_on: list[str] = field(default_factory=list)  # rules deriving what it matches
     used_by: list[str] = field(default_factory=list)  # rules matching what it derives
+    also: list[str] = field(default_factory=list)  # further passages it encodes (source.also)
 
     def to_dict(self) -> dict[str, Any]:
+        source: dict[str, Any] = dict(self.source)
+        if self.also:
+            source["also"] = list(self.also)
         return {
             **self.summary.to_dict(),
             "description": dict(self.description) if self.description else None,
-            "source": dict(self.source),
+            "source": source,
             "conditions": [dict(c) for c in self.conditions],
             "outputs": [dict(o) for o in self.outputs],
             "depends_on": list(self.depends_on),
@@ -175,6 +179,7 @@ def show_rule(compiled: CompiledPack, rule_id: str) -> RuleDetail:
         _outputs(rule),
         depends_on=[r.id for r in compiled.rules if r is not rule and feeds(r, rule)],
         used_by=[r.id for r in compiled.rules if r is not rule and feeds(rule, r)],
+        also=list(src.also),
     )
 
 

@@ -1,8 +1,8 @@
 """Which sentences of the paper's 日本への含意 the rules encode, and which they do not yet.
 
 The section is split into sentences (:meth:`policyengine.sources.SourceText.implications_sentences`);
-a rule cites a sentence when its quote overlaps it, whitespace ignored. A quote that spans two
-sentences cites both.
+a rule cites a sentence when its quote, or one of its ``also`` passages, overlaps it, whitespace
+ignored. A passage that spans two sentences cites both.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ _START = "以上を踏まえると"
 class Sentence:
     index: int  # 1-based, in the paper's order
     text: str  # whitespace removed, as matched
-    rules: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # every rule citing it, in the pack's order
+    also: list[str] = field(default_factory=list)  # those of ``rules`` citing it by 'also' only
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "text": self.text, "rules": list(self.rules)}
+        return {"index": self.index, "text": self.text, "rules": list(self.rules), "also": list(self.also)}
 
 
 @dataclass
@@ -35,7 +36,7 @@ class CoverageReport:
     section: str
     sentences: list[Sentence]
     elsewhere: list[tuple[str, str]]  # (rule, section) of rules citing other parts of the paper
-    unplaced: list[str]  # rules whose quote the paper does not contain
+    unplaced: list[str]  # rules with a quote or 'also' passage the paper does not contain
 
     @property
     def covered(self) -> int:
@@ -89,18 +90,28 @@ def coverage(pack: LoadedRulePack, source: SourceText) -> CoverageReport:
     elsewhere: list[tuple[str, str]] = []
     unplaced: list[str] = []
     for lr in pack.rules:
-        quote = lr.rule.source.quote
-        at = _find(body, quote, max(start, 0))
-        if at < 0:
-            unplaced.append(lr.rule.id)
-            continue
-        end = at + len(squash(quote))
-        hits = [s for s, (a, b) in zip(sentences, spans, strict=True) if at < b and a < end]
-        if hits:
-            for s in hits:
-                s.rules.append(lr.rule.id)
-        else:
-            elsewhere.append((lr.rule.id, source.section_of(quote) or lr.rule.source.section))
+        rid, src = lr.rule.id, lr.rule.source
+        by_quote: set[int] = set()
+        by_also: set[int] = set()
+        passages = [(src.quote, by_quote), *((text, by_also) for text in src.also)]
+        for passage, cited in passages:
+            at = _find(body, passage, max(start, 0))
+            if at < 0:
+                if rid not in unplaced:
+                    unplaced.append(rid)
+                continue
+            end = at + len(squash(passage))
+            hits = {s.index for s, (a, b) in zip(sentences, spans, strict=True) if at < b and a < end}
+            cited.update(hits)
+            if not hits:
+                place = (rid, source.section_of(passage) or src.section)
+                if place not in elsewhere:
+                    elsewhere.append(place)
+        for s in sentences:
+            if s.index in by_quote or s.index in by_also:
+                s.rules.append(rid)
+                if s.index not in by_quote:
+                    s.also.append(rid)
     return CoverageReport(display_path(pack.path), source.name, IMPLICATIONS, sentences, elsewhere, unplaced)
 
 

@@ -4,11 +4,11 @@ Everything is collected, nothing is raised: the loader's and the compiler's own 
 (duplicate ids E302, unknown kinds and fields E401, unknown variables E402, templates naming
 unbound variables E404, negation cycles E405 ...) become findings beside lint's own checks:
 
-* E406  a quote that does not occur in the source text (whitespace ignored);
+* E406  a quote or ``also`` passage that does not occur in the source text (whitespace ignored);
 * L101  a rule that fires in none of the scenarios;
 * L102  a derived fact no rule uses;
 * L103  a missing translation (empty, identical in ja and en, ja without Japanese, en without Latin);
-* L104  a quote found in another section than the rule names;
+* L104  a quote or ``also`` passage found in another section than the rule names;
 * L105  a source document the pack does not declare;
 * L106  ja and en templates that name different facts.
 
@@ -117,7 +117,28 @@ def _prefix_found(quote: str, source: SourceText) -> int:
     return lo
 
 
+@dataclass(frozen=True)
+class _Passage:
+    """One passage a rule cites: its main quote (``item`` None) or an item of ``also``."""
+
+    text: str
+    path: tuple[str | int, ...]  # in the rule's YAML
+    item: int | None = None  # 1-based
+
+    @property
+    def name(self) -> str:
+        return "quote" if self.item is None else f"'also' passage {self.item}"
+
+
+def _passages(lr: LoadedRule) -> Iterator[_Passage]:
+    src = lr.rule.source
+    yield _Passage(src.quote, ("source", "quote"))
+    for i, text in enumerate(src.also):
+        yield _Passage(text, ("source", "also", i), i + 1)
+
+
 def check_quotes(pack: LoadedRulePack, source: SourceText) -> Iterator[Diagnostic]:
+    """Each rule's quote and ``also`` passages: in the source, and in the section it names."""
     declared = set(pack.pack.documents)
     for lr in pack.rules:
         src = lr.rule.source
@@ -129,28 +150,36 @@ def check_quotes(pack: LoadedRulePack, source: SourceText) -> Iterator[Diagnosti
                 f"rule '{rid}': cites document '{src.document}', which the pack does not declare",
                 "declare it under pack.documents, or fix the id: " + ", ".join(sorted(declared)),
             )
-        if not source.contains(src.quote):
-            q = squash(src.quote)
-            k = _prefix_found(src.quote, source)
-            if k >= 4:
-                hint = f"the source has the quote up to '…{q[max(0, k - 12) : k]}' but not '{q[k : k + 12]}…'"
-            else:
-                hint = "no part of it was found: copy the passage from the source text"
-            yield Diagnostic(
-                locate(lr.raw, "source", "quote"),
-                "E406",
-                f"rule '{rid}': quote not found in {source.name} (whitespace ignored)",
-                hint,
-            )
-            continue
-        section = source.section_of(src.quote)
-        if section is not None and section != src.section:
-            yield Diagnostic(
-                locate(lr.raw, "source", "section"),
-                "L104",
-                f"rule '{rid}': the quote is in section '{section}', not '{src.section}'",
-                f"write section: {section}",
-            )
+        for p in _passages(lr):
+            main = p.item is None
+            if not source.contains(p.text):
+                q = squash(p.text)
+                k = _prefix_found(p.text, source)
+                if k >= 4:
+                    hint = (
+                        f"the source has {'the quote' if main else 'the passage'} up to "
+                        f"'…{q[max(0, k - 12) : k]}' but not '{q[k : k + 12]}…'"
+                    )
+                else:
+                    hint = "no part of it was found: copy the passage from the source text"
+                yield Diagnostic(
+                    locate(lr.raw, *p.path),
+                    "E406",
+                    f"rule '{rid}': {p.name} not found in {source.name} (whitespace ignored)",
+                    hint,
+                )
+                continue
+            section = source.section_of(p.text)
+            if section is not None and section != src.section:
+                # the main quote places the rule, so its section is what to fix; an 'also'
+                # passage elsewhere is the odd one out
+                yield Diagnostic(
+                    locate(lr.raw, "source", "section") if main else locate(lr.raw, *p.path),
+                    "L104",
+                    f"rule '{rid}': {'the quote' if main else p.name} is in section '{section}', "
+                    f"not '{src.section}'",
+                    f"write section: {section}" if main else "cite passages of the rule's section only",
+                )
 
 
 def _texts(lr: LoadedRule) -> Iterator[tuple[tuple[str | int, ...], Any]]:

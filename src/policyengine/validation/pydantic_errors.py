@@ -308,8 +308,18 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
             location, "E204", f"'{subject}' must be a finite number", "NaN and infinities are not allowed"
         )
     if etype in CODES:
-        # a validator that knows its diagnostic code raises PydanticCustomError(code, message)
-        return Diagnostic(location, etype, f"{label(tree, loc) or subject}: {err['msg']}")
+        # a validator that knows its diagnostic code raises PydanticCustomError(code, message,
+        # context); the context may name the part at fault (a "field", an "index" in it) and a "hint"
+        part = tuple(ctx[k] for k in ("field", "index") if k in ctx)
+        if part:
+            location, _ = _locate(tree, (*loc, *part), key_position=False)
+        given = ctx.get("hint")
+        return Diagnostic(
+            location,
+            etype,
+            f"{label(tree, loc) or subject}: {err['msg']}",
+            given if isinstance(given, str) else None,
+        )
     if etype == "value_error":
         error = ctx.get("error")
         if isinstance(error, FactError):
