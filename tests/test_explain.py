@@ -207,6 +207,9 @@ def test_trace_of_a_why_not_shows_the_candidate_rules_only(korea, compiled_pack)
     [
         ("extend-asset-protecton/GBR", "did you mean 'extend-asset-protection/GBR'"),
         ("extend-asset-protection/GRB", "did you mean 'extend-asset-protection/GBR'"),
+        # a misspelt target is suggested with the same action, even where nothing was made
+        ("extend-asset-protection/AUZ", "did you mean 'extend-asset-protection/AUS'?"),
+        ("elevate-cooperation/quadd", "did you mean 'elevate-cooperation/quad'?"),
         ("propose-framework/JPN+KOR+AUS", "did you mean 'propose-framework/AUS+JPN+KOR'"),
         ("conclude-raa", "'conclude-raa' is a rule"),
         ("strengthen-posture/JPN", "did you mean"),

@@ -125,6 +125,39 @@ def test_unknown_recommendations_are_input_errors_with_a_hint(korea, compiled_pa
         whatif(korea, compiled_pack, "no-slash")
 
 
+@pytest.mark.parametrize(
+    ("outcome_id", "message", "hint"),
+    [
+        (
+            "extend-asset-protection/AUZ",
+            "'AUZ' is not a country, framework or grouping of the scenario",
+            "did you mean 'extend-asset-protection/AUS'?",
+        ),
+        (
+            "propose-framework/JPN+KOR+AUS",
+            "a grouping's members are sorted in its id",
+            "did you mean 'propose-framework/AUS+JPN+KOR'?",
+        ),
+        ("propose-framework/AUS+JPN+XXX", "'XXX' in 'AUS+JPN+XXX' is not a country of the scenario", None),
+    ],
+)
+def test_a_target_that_names_nothing_is_an_input_error_not_an_empty_search(  # type: ignore[no-untyped-def]
+    korea, compiled_pack, outcome_id: str, message: str, hint: str | None
+) -> None:
+    with pytest.raises(InputError) as info:
+        whatif(korea, compiled_pack, outcome_id)
+    assert info.value.codes == ["E501"]
+    assert message in info.value.diagnostics[0].message
+    if hint is not None:
+        assert info.value.diagnostics[0].hint == hint
+
+
+def test_a_grouping_of_the_scenarios_countries_can_be_asked_about(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # no interest or framework has exactly these members, yet the question is a fair one
+    result = whatif(korea, compiled_pack, "propose-framework/AUS+JPN+USA", max_changes=1)
+    assert not result.present
+
+
 _QUESTIONS = [
     "propose-framework/AUS+JPN+KOR",
     "extend-asset-protection/GBR",

@@ -30,6 +30,7 @@ from policyengine.counterfactual.candidates import Analysis, ChangeSet
 from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.evaluator import Evaluator, Outcomes, outcomes_of
 from policyengine.errors import input_error
+from policyengine.explain.targets import check_target
 from policyengine.suggest import hint_for
 from policyengine.validation.scenario import LoadedScenario
 
@@ -121,6 +122,9 @@ def whatif(
     kind = _kind_of(compiled, base, outcome_id, action)
     pool = base.recommendations if kind == "recommendation" else base.risks
     present = outcome_id in pool
+    if not present:
+        made = sorted(base.recommendations | base.risks)
+        check_target(action, target, loaded, made, extra={m.partition("/")[2] for m in made})
     analysis = Analysis(loaded, compiled, raw, limit=max_changes)
     if present:
         outcome = raw.outcomes[f"{kind}:{outcome_id}"]

@@ -33,11 +33,63 @@ def _actions(compiled: CompiledPack) -> tuple[set[str], set[str]]:
 
 
 def known_targets(loaded: LoadedScenario, result: Result) -> set[str]:
+    pool = scenario_targets(loaded)
+    pool |= {r.target for r in result.recommendations} | {r.target for r in result.risks}
+    return pool
+
+
+def scenario_targets(loaded: LoadedScenario) -> set[str]:
+    """What an outcome can be about: the scenario's countries, frameworks and groupings."""
     sc = loaded.scenario
     pool = {c.code for c in sc.countries} | {f.id for f in sc.frameworks}
     pool |= {i.member_key for i in sc.interests} | {f.member_key for f in sc.frameworks}
-    pool |= {r.target for r in result.recommendations} | {r.target for r in result.risks}
     return pool
+
+
+def check_target(
+    action: str, target: str, loaded: LoadedScenario, made: list[str], *, extra: set[str] | None = None
+) -> None:
+    """Raise InputError (E501) with a suggestion when ``target`` can name nothing in the scenario.
+
+    A grouping (``A+B+C``) must list countries of the scenario, sorted as ids are; anything else
+    must be a country, framework or grouping of the scenario (or one of ``extra``). ``made`` are
+    the ids of the outcomes made, suggested when no target is close.
+    """
+    text = f"{action}/{target}"
+    if "+" in target:
+        codes = target.split("+")
+        countries = {c.code for c in loaded.scenario.countries}
+        unknown = [c for c in codes if c not in countries]
+        if unknown:
+            raise input_error(
+                "E501",
+                f"'{unknown[0]}' in '{target}' is not a country of the scenario",
+                None,
+                hint_for(unknown[0], countries, noun="countries"),
+            )
+        canonical = "+".join(sorted(codes))
+        if canonical != target:
+            raise input_error(
+                "E501",
+                f"a grouping's members are sorted in its id: '{action}/{canonical}', not '{text}'",
+                None,
+                f"did you mean '{action}/{canonical}'?",
+            )
+        return
+    known = scenario_targets(loaded) | (extra or set())
+    if target in known:
+        return
+    # a misspelt target first (AUZ -> extend-asset-protection/AUS), made or not; else the made
+    # ids closest to the whole text
+    full = [f"{action}/{c}" for c in did_you_mean(target, known)] or did_you_mean(text, made)
+    hint = (
+        "did you mean " + " or ".join(f"'{c}'" for c in full) + "?"
+        if full
+        else hint_for(target, known, noun="targets")
+    )
+    raise input_error(
+        "E501", f"'{target}' is not a country, framework or grouping of the scenario", None, hint
+    )
 
 
 def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, result: Result) -> Target:
@@ -63,35 +115,7 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
             else hint_for(action, recs | risks, noun="actions")
         )
         raise input_error("E501", f"no rule recommends '{action}' or raises it as a risk", None, hint)
-    if "+" in target:
-        codes = target.split("+")
-        countries = {c.code for c in loaded.scenario.countries}
-        unknown = [c for c in codes if c not in countries]
-        if unknown:
-            raise input_error(
-                "E501",
-                f"'{unknown[0]}' in '{target}' is not a country of the scenario",
-                None,
-                hint_for(unknown[0], countries, noun="countries"),
-            )
-        canonical = "+".join(sorted(codes))
-        if canonical != target:
-            raise input_error(
-                "E501",
-                f"a grouping's members are sorted in its id: '{action}/{canonical}', not '{text}'",
-                None,
-                f"did you mean '{action}/{canonical}'?",
-            )
-    elif target not in known_targets(loaded, result):
-        full = did_you_mean(text, made)
-        hint = (
-            "did you mean " + " or ".join(f"'{c}'" for c in full) + "?"
-            if full
-            else hint_for(target, known_targets(loaded, result), noun="targets")
-        )
-        raise input_error(
-            "E501", f"'{target}' is not a country, framework or grouping of the scenario", None, hint
-        )
+    check_target(action, target, loaded, made, extra=known_targets(loaded, result))
     if action in recs:
         rec = result.recommendation(text)
         if rec is not None or action not in risks:
@@ -100,4 +124,4 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
     return Target(text, "risk", action, target, risk)
 
 
-__all__ = ["Target", "known_targets", "resolve_target"]
+__all__ = ["Target", "check_target", "known_targets", "resolve_target", "scenario_targets"]
