@@ -4,14 +4,15 @@
     result = evaluate("scenarios/korea_new_gov.yaml")
     print(result.ids)
 
-Compiled rule packs are cached per process (keyed by the pack's files and their mtimes), so
-repeated evaluations prepare the pack once.
+Compiled rule packs are cached per process (keyed by the pack's files and their mtimes; the 16
+most recently used), so repeated evaluations prepare the pack once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from policyengine.explain.nodes import Explanation
     from policyengine.validation.scenario import LoadedScenario
 
-_cache: dict[tuple[Any, ...], CompiledPack] = {}
+#: compiled packs by their files' signature; the least recently used go beyond _CACHE_MAX
+_cache: OrderedDict[tuple[Any, ...], CompiledPack] = OrderedDict()
+_CACHE_MAX = 16
 
 
 def _signature(path: str) -> tuple[Any, ...]:
@@ -50,6 +53,9 @@ def load_pack(path: str | None = None) -> CompiledPack:
     if compiled is None:
         compiled = compile_pack(load_rule_pack(rules_path))
         _cache[key] = compiled
+    _cache.move_to_end(key)
+    while len(_cache) > _CACHE_MAX:
+        _cache.popitem(last=False)
     return compiled
 
 

@@ -29,7 +29,7 @@ import itertools
 import json
 import operator
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
@@ -320,6 +320,15 @@ class PreparedPack:
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
         self._actions: dict[str, Callable[[dict[str, Any]], None]] = {}
+        self._ruleset: Any = None
+        self.name = ""
+        # a session durable-rules could not safely delete stays in the ruleset: never free it then
+        self._left_behind = False
+        self._register()
+
+    def _register(self) -> None:
+        """Register the pack with durable-rules under a fresh name (E407 when it cannot hold it)."""
+        compiled = self.compiled
         with _lock:
             host = _get_host()
             self.name = f"policyengine_{compiled.fingerprint}_{next(_ruleset_counter)}"
@@ -340,6 +349,33 @@ class PreparedPack:
                     "split the pack, or simplify rules that repeat the same conditions many times",
                 ) from None
             self._ruleset = host.get_ruleset(self.name)
+
+    def close(self) -> None:
+        """Free the engine's copy of the pack; the next evaluation registers it again.
+
+        durable-rules keeps every registered ruleset until the process ends (about 1.4 MB for
+        the paper's pack), so a process that compiles many packs closes those it no longer
+        uses (:func:`prepare` does, beyond the most recent few). A pack that ever left a
+        session in the engine (see ``_cleanup``) is not freed: deleting the ruleset would
+        delete that session too, which is what must not happen.
+        """
+        with _lock:
+            if self._ruleset is None or self._session is not None or self._left_behind:
+                return
+            import durable_rules_engine
+
+            host = _get_host()
+            ruleset, self._ruleset = self._ruleset, None
+            host._ruleset_directory.pop(self.name, None)
+            with contextlib.suppress(ValueError):
+                host._ruleset_list.remove(ruleset)
+            with critical():
+                durable_rules_engine.delete_ruleset(ruleset._handle)
+
+    @property
+    def registered(self) -> bool:
+        """Whether durable-rules holds the pack now (see :meth:`close`)."""
+        return self._ruleset is not None
 
     # -- durable actions: record only --------------------------------------------------------
     def _action(self, rule_name: str) -> Callable[[dict[str, Any]], None]:
@@ -386,6 +422,8 @@ class PreparedPack:
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
         """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
         with _lock, paused_gc():
+            if self._ruleset is None:
+                self._register()
             session = _Session(self, tracer)
             self._session = session
             try:
@@ -676,11 +714,13 @@ class PreparedPack:
                 with contextlib.suppress(Exception):
                     host.retract_fact(self.name, record)
         if not safe:
+            self._left_behind = True
             session.errors.append("cleanup: session left in the engine (not safe to delete)")
             return
         try:
             host.delete_state(self.name, session.sid)
         except Exception as exc:
+            self._left_behind = True
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
     def evaluate(self, loaded: LoadedScenario, *, tracer: Tracer | None = None) -> Result:
@@ -735,14 +775,26 @@ def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any],
     return run
 
 
-_prepared: dict[int, PreparedPack] = {}
+#: how many packs :func:`prepare` keeps registered; the least recently prepared is closed
+PREPARED_MAX = 16
+_prepared: OrderedDict[int, PreparedPack] = OrderedDict()
 
 
 def prepare(compiled: CompiledPack) -> PreparedPack:
-    """Register a compiled pack (once per CompiledPack object) and return it ready to evaluate."""
-    key = id(compiled)
-    found = _prepared.get(key)
-    if found is None or found.compiled is not compiled:
-        found = PreparedPack(compiled)
-        _prepared[key] = found
-    return found
+    """Register a compiled pack (once per CompiledPack object) and return it ready to evaluate.
+
+    The most recently prepared :data:`PREPARED_MAX` packs stay registered; an older one is
+    closed (its engine memory freed), and preparing it again registers it again. A
+    :class:`PreparedPack` made or kept by the caller is the caller's to :meth:`~PreparedPack.close`.
+    """
+    with _lock:
+        key = id(compiled)
+        found = _prepared.get(key)
+        if found is None or found.compiled is not compiled:
+            found = PreparedPack(compiled)
+            _prepared[key] = found
+        _prepared.move_to_end(key)
+        while len(_prepared) > PREPARED_MAX:
+            _, oldest = _prepared.popitem(last=False)
+            oldest.close()
+        return found
