@@ -44,6 +44,27 @@ def test_broken_expectations_are_named_with_why(golden) -> None:  # type: ignore
     golden("check/broken_on_baseline.txt", result.output)
 
 
+def test_the_report_speaks_japanese_whole(golden) -> None:  # type: ignore[no-untyped-def]
+    result = _check("scenarios/baseline_2022.yaml", "--expect", BROKEN, "--lang", "ja")
+    assert result.exit_code == 1
+    golden("check/broken_on_baseline.ja.txt", result.output)
+    # the frame as well as the reasons; ok/FAIL and the last line's FAILED: stay, for CI logs
+    for english in ("must be", "not recommended", "note:", "why:", "priority", "expectations broken"):
+        assert english not in result.output
+    assert result.output.splitlines()[-1].startswith("FAILED: ")
+    passed = _check("scenarios/korea_new_gov.yaml", "--expect", "expectations/korea_new_gov.yaml", "-v")
+    assert passed.exit_code == 0
+    assert passed.output.splitlines()[-1] == "ok: 31件の期待はすべて満たされている"
+    data = json.loads(
+        _check(
+            "scenarios/korea_new_gov.yaml", "--expect", "expectations/korea_new_gov.yaml", "--format", "json"
+        ).output
+    )
+    messages = {f["id"]: f["message"] for f in data["findings"]}
+    assert messages["conclude-raa/GBR"] == "推奨されている（優先度：高）"
+    assert messages["extend-asset-protection/AUS"] == "推奨されていない"
+
+
 def test_json_report() -> None:
     result = _check("scenarios/baseline_2022.yaml", "--expect", BROKEN, "--format", "json", "--lang", "en")
     assert result.exit_code == 1

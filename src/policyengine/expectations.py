@@ -199,6 +199,50 @@ class CheckReport:
         }
 
 
+#: the words of a finding's message, by language (reasons come localized from explain)
+_WORDS = {
+    "en": {
+        "recommendation": "recommended",
+        "risk": "raised",
+        "absent-recommendation": "not recommended",
+        "absent-risk": "not raised",
+        "level_differs": "{noun} with {level} {actual}, expected {wanted}",
+        "level_ok": "{noun} ({level} {actual})",
+        "set_by": "{level} {actual} is set by rule {rule}",
+        "priority": "priority",
+        "severity": "severity",
+        "unlisted": "{noun} but not listed under '{key}'",
+    },
+    "ja": {
+        "recommendation": "推奨されている",
+        "risk": "提起されている",
+        "absent-recommendation": "推奨されていない",
+        "absent-risk": "提起されていない",
+        "level_differs": "{noun}が、{level}は{actual}（期待は{wanted}）",
+        "level_ok": "{noun}（{level}：{actual}）",
+        "set_by": "{level}「{actual}」はルール {rule} が定めている",
+        "priority": "優先度",
+        "severity": "深刻度",
+        "unlisted": "{noun}が、'{key}' に挙げられていない",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS["ja" if lang == "ja" else "en"]
+
+
+def _level_value(value: str, lang: str) -> str:
+    from policyengine.models.vocabulary import VALUE_NAMES
+
+    names = VALUE_NAMES.get(value)
+    return names[0 if lang == "ja" else 1] if names else value
+
+
+def _absent(kind: str, lang: str) -> str:
+    return _words(lang)[f"absent-{kind}"]
+
+
 def _judge(
     key: str,
     kind: str,
@@ -210,19 +254,20 @@ def _judge(
     lang: str,
 ) -> Finding:
     """One expectation against what the evaluation gave."""
-    noun = "recommended" if kind == "recommendation" else "raised"
+    w = _words(lang)
+    noun = w[kind]
     if found is None:
         if must:
             return Finding(
                 key,
                 item.id,
                 False,
-                f"not {noun}",
+                _absent(kind, lang),
                 where,
                 item.note,
                 tuple(reasons.missing(kind, item.id, lang)),
             )
-        return Finding(key, item.id, True, f"not {noun}", where, item.note)
+        return Finding(key, item.id, True, _absent(kind, lang), where, item.note)
     if not must:
         return Finding(
             key, item.id, False, noun, where, item.note, tuple(reasons.present(kind, item.id, lang))
@@ -230,11 +275,16 @@ def _judge(
     level_name = "priority" if kind == "recommendation" else "severity"
     wanted = getattr(item, level_name)
     actual = getattr(found, level_name)
+    level, shown = w[level_name], _level_value(actual, lang)
     if wanted is not None and wanted != actual:
-        why = (f"{level_name} {actual} is set by rule {found.rule}",)
-        message = f"{noun} with {level_name} {actual}, expected {wanted}"
+        why = (w["set_by"].format(level=level, actual=shown, rule=found.rule),)
+        message = w["level_differs"].format(
+            noun=noun, level=level, actual=shown, wanted=_level_value(wanted, lang)
+        )
         return Finding(key, item.id, False, message, where, item.note, why)
-    return Finding(key, item.id, True, f"{noun} ({level_name} {actual})", where, item.note)
+    return Finding(
+        key, item.id, True, w["level_ok"].format(noun=noun, level=level, actual=shown), where, item.note
+    )
 
 
 def check(
@@ -264,7 +314,9 @@ def check(
                         "exhaustive",
                         oid,
                         False,
-                        "recommended but not listed under 'recommended'",
+                        _words(lang)["unlisted"].format(
+                            noun=_words(lang)["recommendation"], key="recommended"
+                        ),
                         where,
                         None,
                         tuple(reasons.present("recommendation", oid, lang)),
@@ -277,7 +329,7 @@ def check(
                         "exhaustive",
                         oid,
                         False,
-                        "raised but not listed under 'risks'",
+                        _words(lang)["unlisted"].format(noun=_words(lang)["risk"], key="risks"),
                         where,
                         None,
                         tuple(reasons.present("risk", oid, lang)),

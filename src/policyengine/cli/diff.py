@@ -133,6 +133,6 @@ def check(
     from policyengine.render.check import render
 
     report = check_files(scenario, expect_path, rules_path, lang=lang)
-    emit(render(report, fmt, verbose=verbose), output)
+    emit(render(report, fmt, verbose=verbose, lang=lang), output)
     if not report.passed:
         sys.exit(EXIT_FINDING)

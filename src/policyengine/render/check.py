@@ -2,7 +2,8 @@
 
 The text names each broken expectation as ``FILE:LINE:COL`` (where it is written), what was
 expected and found, the expectation's note, and why; passing expectations are counted, and
-listed with ``verbose``.
+listed with ``verbose``. ``ok``/``FAIL`` and the last line's ``ok:``/``FAILED:`` stay the same in
+every language, for scripts that grep a CI log.
 """
 
 from __future__ import annotations
@@ -10,51 +11,77 @@ from __future__ import annotations
 from policyengine.expectations import CheckReport, Finding
 from policyengine.render.common import to_json, wrap_hanging
 
-WHAT = {
-    "recommended": "must be recommended",
-    "not_recommended": "must not be recommended",
-    "risks": "must be raised",
-    "no_risks": "must not be raised",
-    "exhaustive": "not expected (exhaustive)",
+LABELS = {
+    "en": {
+        "recommended": "must be recommended",
+        "not_recommended": "must not be recommended",
+        "risks": "must be raised",
+        "no_risks": "must not be raised",
+        "exhaustive": "not expected (exhaustive)",
+        "finding": "{status} {where}{id} {what}: {message}",
+        "note": "note: ",
+        "why": "why: ",
+        "header": "check: {files} against {expectations}",
+        "scenario": "  scenario: {id} (as of {as_of}), rule pack: {pack}",
+        "passed": "ok: all {n} expectations hold",
+        "failed": "FAILED: {broken} of {n} expectations broken",
+    },
+    "ja": {
+        "recommended": "は推奨されるべき",
+        "not_recommended": "は推奨されるべきでない",
+        "risks": "は提起されるべき",
+        "no_risks": "は提起されるべきでない",
+        "exhaustive": "は期待に挙げられていない（exhaustive）",
+        "finding": "{status} {where}{id} {what}：{message}",
+        "note": "注記：",
+        "why": "理由：",
+        "header": "check: {files} を {expectations} と照合",
+        "scenario": "  シナリオ：{id}（時点 {as_of}）、ルールパック：{pack}",
+        "passed": "ok: {n}件の期待はすべて満たされている",
+        "failed": "FAILED: {n}件の期待のうち{broken}件が満たされていない",
+    },
 }
 
 
-def _finding(f: Finding) -> list[str]:
+def _finding(f: Finding, L: dict[str, str]) -> list[str]:
     where = f"{f.location}: " if f.location else ""
     status = "ok  " if f.ok else "FAIL"
-    lines = wrap_hanging(f"{status} {where}{f.id} {WHAT[f.expectation]}: {f.message}", "", "       ")
+    head = L["finding"].format(status=status, where=where, id=f.id, what=L[f.expectation], message=f.message)
+    lines = wrap_hanging(head, "", "       ")
     if f.note and not f.ok:
-        lines += wrap_hanging(f"note: {f.note}", "       ", "         ")
+        lines += wrap_hanging(f"{L['note']}{f.note}", "       ", "         ")
+    why = L["why"]
     for i, r in enumerate(f.reasons):
         # A reason indented by spaces is nested under the one before; a long one wraps deeper
         # than the reasons nested under it start.
         text = r.lstrip(" ")
         pad = " " * (len(r) - len(text))
-        first = "       " + pad + "why: " if i == 0 else "            " + pad
+        first = "       " + pad + why if i == 0 else "            " + pad
         lines += wrap_hanging(text, first, "            " + pad + "    ")
     return lines
 
 
-def render_text(r: CheckReport, *, verbose: bool = False) -> str:
+def render_text(r: CheckReport, *, verbose: bool = False, lang: str = "en") -> str:
+    L = LABELS["ja" if lang == "ja" else "en"]
     out = [
-        f"check: {' <- '.join(r.scenario_files)} against {r.expectations_path}",
-        f"  scenario: {r.scenario_id} (as of {r.as_of}), rule pack: {r.pack_id}",
+        L["header"].format(files=" <- ".join(r.scenario_files), expectations=r.expectations_path),
+        L["scenario"].format(id=r.scenario_id, as_of=r.as_of, pack=r.pack_id),
         "",
     ]
     for f in r.findings:
         if verbose or not f.ok:
-            out += _finding(f)
+            out += _finding(f, L)
     if verbose or r.broken:
         out.append("")
     n = len(r.findings)
     if r.passed:
-        out.append(f"ok: all {n} expectations hold")
+        out.append(L["passed"].format(n=n))
     else:
-        out.append(f"FAILED: {len(r.broken)} of {n} expectations broken")
+        out.append(L["failed"].format(broken=len(r.broken), n=n))
     return "\n".join(out) + "\n"
 
 
-def render(r: CheckReport, fmt: str, *, verbose: bool = False) -> str:
+def render(r: CheckReport, fmt: str, *, verbose: bool = False, lang: str = "en") -> str:
     if fmt == "json":
         return to_json(r.to_dict())
-    return render_text(r, verbose=verbose)
+    return render_text(r, verbose=verbose, lang=lang)
