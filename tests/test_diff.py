@@ -281,3 +281,21 @@ def test_the_library_needs_no_files(korea, compiled_pack) -> None:  # type: igno
         ("changed", "extend-asset-protection/FRA"),
         ("changed", "link-partner/FRA"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "other"), [("ja", "理由: ", "justification"), ("en", "justification: ", "理由")]
+)
+def test_a_changed_recommendations_fields_are_named_in_the_outputs_language(  # type: ignore[no-untyped-def]
+    tmp_path: Path, korea, compiled_pack, lang: str, label: str, other: str
+) -> None:
+    from policyengine.render.diff import render
+
+    path = _scenario(
+        tmp_path, "agreements:\n  - {id: raa-jpn-gbr, kind: raa, parties: [JPN, GBR], status: signed}\n"
+    )
+    d = diff_scenarios(korea, load(path), compiled_pack)
+    assert "extend-asset-protection/GBR" in {o.id for o in d.recommendations if o.change == "changed"}
+    for fmt in ("text", "markdown"):
+        out = render(d, fmt, lang)
+        assert label in out and other not in out, fmt

@@ -87,6 +87,31 @@ LABELS = {
 MAX_VALUE = 60
 
 
+#: the compared fields of an outcome (diff.outcomes.RECOMMENDATION_FIELDS, RISK_FIELDS), by language
+OUTCOME_FIELD_NAMES = {
+    "priority": ("優先度", "priority"),
+    "severity": ("深刻度", "severity"),
+    "justification": ("理由", "justification"),
+    "message": ("内容", "message"),
+    "rule": ("ルール", "rule"),
+    "rules": ("ルール一覧", "rules"),
+    "areas": ("分野", "areas"),
+    "evidence": ("根拠となる事実", "evidence"),
+}
+
+
+def field_name(path: str, lang: str) -> str:
+    """An outcome field's name (``justification.ja`` -> 理由 / justification)."""
+    base = path.split(".")[0]
+    names = OUTCOME_FIELD_NAMES.get(base)
+    return names[0 if lang == "ja" else 1] if names else base
+
+
+def changed_fields(o: OutcomeChange, lang: str) -> str:
+    """The fields in which a changed outcome differs, named in ``lang``, in a stable order."""
+    return ", ".join(field_name(p, lang) for p in sorted({f.path.split(".")[0] for f in o.fields}))
+
+
 def show_value(value: Any, limit: int = MAX_VALUE) -> str:
     """A JSON value on one line: '-' when absent, long texts cut with '…'."""
     if value is None:
@@ -144,15 +169,18 @@ def _reason(item: Recommendation | Risk, lang: str) -> str:
 
 
 def _field_lines(f: FieldChange, lang: str, indent: str) -> list[str]:
+    name = field_name(f.path, lang)
     if f.path == "evidence":
         old, new = set(f.old or []), set(f.new or [])
         parts = [f"+{e}" for e in sorted(new - old)] + [f"-{e}" for e in sorted(old - new)]
-        return wrap(f"evidence: {' '.join(parts)}", indent)
+        return wrap(f"{name}: {' '.join(parts)}", indent)
     if f.path.startswith(("justification.", "message.")):
         if not f.path.endswith("." + lang):
             return []
-        return [*wrap(f"{f.path.split('.')[0]}: {f.old}", indent), *wrap(f"-> {f.new}", indent + "  ")]
-    return wrap(f"{f.path}: {show_value(f.old)} -> {show_value(f.new)}", indent)
+        return [*wrap(f"{name}: {f.old}", indent), *wrap(f"-> {f.new}", indent + "  ")]
+    if f.path in ("priority", "severity"):
+        return wrap(f"{name}: {value_name(f.old, lang)} -> {value_name(f.new, lang)}", indent)
+    return wrap(f"{name}: {show_value(f.old)} -> {show_value(f.new)}", indent)
 
 
 def _text_outcome(d: Diff, o: OutcomeChange, lang: str) -> list[str]:
@@ -282,8 +310,11 @@ def render_markdown(d: Diff, lang: str = "ja") -> str:
             for fc in o.fields:
                 if fc.path.startswith(("justification.", "message.")) and not fc.path.endswith("." + lang):
                     continue
-                old, new = md_escape(show_value(fc.old, 400)), md_escape(show_value(fc.new, 400))
-                out.append(f"  - `{fc.path}`: {old} → {new}")
+                if fc.path in ("priority", "severity"):
+                    old, new = value_name(fc.old, lang), value_name(fc.new, lang)
+                else:
+                    old, new = md_escape(show_value(fc.old, 400)), md_escape(show_value(fc.new, 400))
+                out.append(f"  - {field_name(fc.path, lang)}: {old} → {new}")
             if o.causes:
                 out.append(f"  - {L['caused']}: " + "; ".join(_md_cause(d, c, lang) for c in o.causes))
             else:

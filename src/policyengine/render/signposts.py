@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.diff import OutcomeChange
 from policyengine.render.common import md_escape, to_json, wrap_hanging
-from policyengine.render.diff import MARK, cause_text
+from policyengine.render.diff import MARK, cause_text, changed_fields
 from policyengine.signposts import SignpostReport, SignpostStatus
 
 LABELS = {
@@ -58,8 +58,7 @@ def _outcome(s: SignpostStatus, o: OutcomeChange, lang: str) -> list[str]:
     assert s.effect is not None
     lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", "      ", "        ")
     if o.change == "changed":
-        fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
-        lines += wrap_hanging(f"{L['changed']}: {fields}", "        ", "          ")
+        lines += wrap_hanging(f"{L['changed']}: {changed_fields(o, lang)}", "        ", "          ")
     causes = [cause_text(s.effect, c, lang) for c in o.causes] or [L["unexplained"]]
     for c in causes:
         lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")

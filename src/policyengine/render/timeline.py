@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.diff import Diff, OutcomeChange
 from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
-from policyengine.render.diff import MARK, cause_text
+from policyengine.render.diff import MARK, cause_text, changed_fields
 from policyengine.timeline import Dated, Timeline, TimelineStep
 
 LABELS = {
@@ -60,8 +60,7 @@ def _outcome_lines(diff: Diff, o: OutcomeChange, lang: str) -> list[str]:
     cur = o.current
     lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
     if o.change == "changed":
-        fields = ", ".join(sorted({f.path.split(".")[0] for f in o.fields}))
-        lines += wrap_hanging(f"{L['changed']}: {fields}", "        ", "          ")
+        lines += wrap_hanging(f"{L['changed']}: {changed_fields(o, lang)}", "        ", "          ")
     causes = [cause_text(diff, c, lang) for c in o.causes] or [L["none"]]
     for c in causes:
         lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")
