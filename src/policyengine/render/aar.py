@@ -28,6 +28,7 @@ from policyengine.render.exercise import (
     date_text,
     join_text,
     label,
+    move_title,
     risk_line,
     source_quotes,
     value_text,
@@ -139,19 +140,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
     for m in report.moves:
         s = m.state
         n = s.index + 1
-        timeline.append(
-            Heading(
-                3,
-                label(
-                    lang,
-                    "move",
-                    n=n,
-                    total=report.total_moves,
-                    title=s.move.title.get(lang),
-                    date=date_text(s.move.date, lang),
-                ),
-            )
-        )
+        timeline.append(Heading(3, move_title(s.move, n, report.total_moves, lang)))
         items: list[Inline] = []
         for o in s.injects:
             time = f"{o.inject.time} " if o.inject.time else ""
@@ -215,19 +204,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
 def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], lang: str) -> list[Block]:
     s = m.state
     n = s.index + 1
-    blocks: list[Block] = [
-        Heading(
-            3,
-            label(
-                lang,
-                "move",
-                n=n,
-                total=report.total_moves,
-                title=s.move.title.get(lang),
-                date=date_text(s.move.date, lang),
-            ),
-        )
-    ]
+    blocks: list[Block] = [Heading(3, move_title(s.move, n, report.total_moves, lang))]
     rows: list[list[Inline | Cell]] = []
     for i, r in enumerate(m.recommendations, start=1):
         rec = r.recommendation

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policyengine.display import Names, format_date
-from policyengine.models.exercise import Inject
+from policyengine.models.exercise import Inject, Move
 from policyengine.models.vocabulary import VALUE_NAMES
 from policyengine.render.blocks import (
     Block,
@@ -43,6 +43,11 @@ from policyengine.render.exercise_labels import LABELS
 def label(lang: str, key: str, **kw: object) -> str:
     text = LABELS[lang][key]
     return text.format(**kw) if kw else text
+
+
+def move_title(move: Move, n: int, total: int, lang: str) -> str:
+    """``Move N of TOTAL: TITLE (DATE)`` in ``lang``: every report's heading of a move."""
+    return label(lang, "move", n=n, total=total, title=move.title.get(lang), date=date_text(move.date, lang))
 
 
 def date_text(d: object, lang: str) -> str:
@@ -300,14 +305,7 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     move = state.move
     total = len(ex.moves)
     n = state.index + 1
-    blocks: list[Block] = [
-        Heading(
-            2,
-            label(
-                lang, "move", n=n, total=total, title=move.title.get(lang), date=date_text(move.date, lang)
-            ),
-        )
-    ]
+    blocks: list[Block] = [Heading(2, move_title(move, n, total, lang))]
     if move.situation:
         blocks += [Heading(3, label(lang, "situation")), Para(move.situation.get(lang))]
     if move.notes:

@@ -29,6 +29,7 @@ from policyengine.render.exercise import (
     inject_blocks,
     label,
     move_blocks,
+    move_title,
     recommendation_line,
 )
 
@@ -96,19 +97,7 @@ def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None =
     blocks += _world_blocks(exercise, lang)
     total = len(exercise.moves)
     for i, move in enumerate(exercise.moves):
-        part: list[Block] = [
-            Heading(
-                2,
-                label(
-                    lang,
-                    "move",
-                    n=i + 1,
-                    total=total,
-                    title=move.title.get(lang),
-                    date=date_text(move.date, lang),
-                ),
-            )
-        ]
+        part: list[Block] = [Heading(2, move_title(move, i + 1, total, lang))]
         if move.situation:
             part.append(Para(move.situation.get(lang)))
         shown = [inj for inj in move.injects if inj.when is None]
