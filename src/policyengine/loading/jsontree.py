@@ -88,12 +88,11 @@ def _copy_marks(fast: Any, located: Any) -> None:
             stack.extend((v, y[i]) for i, v in enumerate(f) if isinstance(v, (JMap, JSeq)))
 
 
-class JMap(YMap):
-    """A YMap read by the json module; its marks are found on first use."""
+class _LazyMarks:
+    """Marks found on first use, by the locator of the tree the node belongs to."""
 
-    __slots__ = ("_h", "_locator")
+    __slots__ = ()
     _locator: _Locator
-    _h: int  # containers on the longest path down from here, this one included
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes not set yet: the marks, before the locator filled them.
@@ -103,18 +102,18 @@ class JMap(YMap):
         raise AttributeError(name)
 
 
-class JSeq(YSeq):
+class JMap(_LazyMarks, YMap):
+    """A YMap read by the json module; its marks are found on first use."""
+
+    __slots__ = ("_h", "_locator")
+    _h: int  # containers on the longest path down from here, this one included
+
+
+class JSeq(_LazyMarks, YSeq):
     """A YSeq read by the json module; its marks are found on first use."""
 
     __slots__ = ("_h", "_locator")
-    _locator: _Locator
     _h: int  # containers on the longest path down from here, this one included
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _MARK_SLOTS:
-            self._locator.fill()
-            return object.__getattribute__(self, name)
-        raise AttributeError(name)
 
 
 def looks_like_json(text: str) -> bool:
