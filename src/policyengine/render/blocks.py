@@ -141,7 +141,7 @@ def _cell(c: Inline | Cell) -> Cell:
 
 
 def to_text(doc: Document) -> str:
-    from policyengine.render.common import wrap
+    from policyengine.render.common import paper_quote, wrap
 
     out: list[str] = []
 
@@ -173,7 +173,7 @@ def to_text(doc: Document) -> str:
                 out.extend("  " + line if line else line for line in table.rstrip("\n").split("\n"))
                 out.append("")
             elif isinstance(b, Quote):
-                out.extend(wrap(f"「{b.text}」", "    "))
+                out.extend(wrap(paper_quote(b.text), "    "))
                 if b.cite:
                     out.extend(wrap(f"— {b.cite}", "    "))
                 out.append("")

@@ -102,6 +102,11 @@ def _break_tokens(text: str) -> list[str]:
 WRAP = 100
 
 
+def paper_quote(text: str) -> str:
+    """A passage of the paper (Japanese) in Japanese quotation marks, whatever the output's language."""
+    return f"「{text}」"
+
+
 def wrap_hanging(text: str, first: str, rest: str, columns: int = WRAP) -> list[str]:
     """Wrap ``text`` to ``columns`` terminal columns: the first line after ``first``, the others
     after ``rest``; CJK-aware, and never starting a line with closing punctuation."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
 from policyengine.models.vocabulary import VALUE_NAMES
-from policyengine.render.common import md_escape, to_json, wrap
+from policyengine.render.common import md_escape, paper_quote, to_json, wrap
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -53,10 +53,6 @@ def _value(v: str, lang: str) -> str:
     return names[0 if lang == "ja" else 1] if names else v
 
 
-def _quote(text: str, lang: str) -> str:
-    return f"「{text}」" if lang == "ja" else f"“{text}”"
-
-
 def render_text(result: Result, lang: str = "ja") -> str:
     L = LABELS[lang]
     out = [
@@ -89,7 +85,7 @@ def render_text(result: Result, lang: str = "ja") -> str:
 def _text_passage(i: int, p: CitedPassage, lang: str) -> list[str]:
     L = LABELS[lang]
     lines = [f"  [{i}] {p.document}, {p.section}"]
-    lines += wrap(_quote(p.quote, "ja"), "      ")
+    lines += wrap(paper_quote(p.quote), "      ")
     lines += wrap(f"{L['cited_by']}: {', '.join(p.rules)}", "      ")
     return [*lines, ""]
 
@@ -104,7 +100,7 @@ def _text_item(r: Recommendation, lang: str) -> list[str]:
         lines += wrap(f"{L['areas']}: {', '.join(r.areas)}", "    ")
     lines += wrap(f"{L['evidence']}: {', '.join(r.evidence)}", "    ")
     for s in r.sources:
-        lines += wrap(f"{L['source']}: {s.section} {_quote(s.quote, 'ja')}", "    ")
+        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
     return [*lines, ""]
 
 
@@ -116,7 +112,7 @@ def _text_risk(k: Risk, lang: str) -> list[str]:
         lines += wrap(f"{L['because']}: {k.because[lang]}", "    ")
     lines += wrap(f"{L['evidence']}: {', '.join(k.evidence)}", "    ")
     for s in k.sources:
-        lines += wrap(f"{L['source']}: {s.section} {_quote(s.quote, 'ja')}", "    ")
+        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
     return [*lines, ""]
 
 

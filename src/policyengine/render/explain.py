@@ -15,7 +15,7 @@ from policyengine.explain.nodes import (
     FactNode,
     WhyNot,
 )
-from policyengine.render.common import WRAP, md_escape, to_json, wrap_hanging
+from policyengine.render.common import WRAP, md_escape, paper_quote, to_json, wrap_hanging
 
 LABELS: dict[str, dict[str, str]] = {
     "ja": {
@@ -94,10 +94,6 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def _quote(text: str) -> str:
-    return f"「{text}」"
-
-
 class _Layout:
     def __init__(self, lang: str, *, expand_derived: bool) -> None:
         self.lang = lang
@@ -112,7 +108,7 @@ class _Layout:
     def rule(self, app: Application, extra: list[str] | None = None) -> _Node:
         r = app.rule
         head = f"{self.L['rule']} {r.id} — {r.title[self.lang]} ({r.location})"
-        details = [f"{self.L['paper']}{self.colon()}{r.section} {_quote(r.quote)}", *(extra or [])]
+        details = [f"{self.L['paper']}{self.colon()}{r.section} {paper_quote(r.quote)}", *(extra or [])]
         return _Node(head, details)
 
     def provenance(self, fact: FactNode) -> list[str]:
@@ -126,7 +122,9 @@ class _Layout:
             where = fact.source.get("locator", fact.source["document"])
             quote = fact.source.get("quote")
             lines.append(
-                f"{self.L['source']}{c}{where} {_quote(quote)}" if quote else f"{self.L['source']}{c}{where}"
+                f"{self.L['source']}{c}{where} {paper_quote(quote)}"
+                if quote
+                else f"{self.L['source']}{c}{where}"
             )
         if fact.note:
             lines.append(f"{self.L['note']}{c}{fact.note}")

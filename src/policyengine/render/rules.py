@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from policyengine.render.common import WRAP, markdown_table, md_escape, text_table, to_json, wrap_hanging
+from policyengine.render.common import (
+    WRAP,
+    markdown_table,
+    md_escape,
+    paper_quote,
+    text_table,
+    to_json,
+    wrap_hanging,
+)
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
@@ -61,10 +69,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _quote(text: str) -> str:
-    return f"「{text}」"
-
-
 # -- rules list --------------------------------------------------------------------------------
 
 
@@ -117,11 +121,11 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     out = wrap_hanging(f"{s.id} — {s.title[lang]}", "", "  ", WRAP)
     out.append(f"  {L['at']}{c}{s.location} ({L['stratum']} {s.stratum})")
     out.append(f"  {L['source']}{c}{detail.source['document']}, {detail.source['section']}")
-    out += wrap_hanging(_quote(detail.source["quote"]), "    ", "    ", WRAP)
+    out += wrap_hanging(paper_quote(detail.source["quote"]), "    ", "    ", WRAP)
     if detail.also:
         out.append(f"  {L['also']}{c.rstrip()}")
         for text in detail.also:
-            out += wrap_hanging(_quote(text), "    ", "    ", WRAP)
+            out += wrap_hanging(paper_quote(text), "    ", "    ", WRAP)
     if detail.description:
         out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
     out.append(f"  {L['when']}{c.rstrip()}")
