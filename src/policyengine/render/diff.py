@@ -6,12 +6,13 @@ Markers, as in a unified diff: ``+`` added, ``-`` removed, ``~`` altered or chan
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
-from policyengine.render.common import md_escape, to_json, wrap
+from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
@@ -107,9 +108,22 @@ def field_name(path: str, lang: str) -> str:
     return names[0 if lang == "ja" else 1] if names else base
 
 
-def changed_fields(o: OutcomeChange, lang: str) -> str:
+def _changed_fields(o: OutcomeChange, lang: str) -> str:
     """The fields in which a changed outcome differs, named in ``lang``, in a stable order."""
     return ", ".join(field_name(p, lang) for p in sorted({f.path.split(".")[0] for f in o.fields}))
+
+
+def outcome_change_lines(
+    d: Diff, o: OutcomeChange, lang: str, indent: str, labels: Mapping[str, str], unexplained: str
+) -> list[str]:
+    """An outcome change as the timeline and the signposts list it: marker, id and title, the
+    fields that changed, and its causes (``labels``: the caller's ``changed`` and ``caused``)."""
+    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", indent, indent + "  ")
+    if o.change == "changed":
+        lines += wrap_hanging(f"{labels['changed']}: {_changed_fields(o, lang)}", "        ", "          ")
+    for cause in [cause_text(d, c, lang) for c in o.causes] or [unexplained]:
+        lines += wrap_hanging(f"{labels['caused']}: {cause}", "        ", "          ")
+    return lines
 
 
 def show_value(value: Any, limit: int = MAX_VALUE) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from policyengine.diff import OutcomeChange
 from policyengine.render.common import md_escape, to_json, wrap_hanging
-from policyengine.render.diff import MARK, cause_text, changed_fields
+from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.signposts import SignpostReport, SignpostStatus
 
 LABELS = {
@@ -53,18 +52,6 @@ LABELS = {
 }
 
 
-def _outcome(s: SignpostStatus, o: OutcomeChange, lang: str) -> list[str]:
-    L = LABELS[lang]
-    assert s.effect is not None
-    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", "      ", "        ")
-    if o.change == "changed":
-        lines += wrap_hanging(f"{L['changed']}: {changed_fields(o, lang)}", "        ", "          ")
-    causes = [cause_text(s.effect, c, lang) for c in o.causes] or [L["unexplained"]]
-    for c in causes:
-        lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")
-    return lines
-
-
 def _status_text(s: SignpostStatus, lang: str) -> list[str]:
     L = LABELS[lang]
     sp = s.signpost
@@ -86,7 +73,7 @@ def _status_text(s: SignpostStatus, lang: str) -> list[str]:
         if not outcomes:
             lines.append(f"      {L['nothing']}")
         for o in outcomes:
-            lines += _outcome(s, o, lang)
+            lines += outcome_change_lines(s.effect, o, lang, "      ", L, L["unexplained"])
     return [*lines, ""]
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from policyengine.diff import Diff, OutcomeChange
 from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
-from policyengine.render.diff import MARK, cause_text, changed_fields
+from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.timeline import Dated, Timeline, TimelineStep
 
 LABELS = {
@@ -55,18 +54,6 @@ def dated_text(d: Dated, lang: str) -> str:
     return f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
 
 
-def _outcome_lines(diff: Diff, o: OutcomeChange, lang: str) -> list[str]:
-    L = LABELS[lang]
-    cur = o.current
-    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {cur.title[lang]}", "    ", "      ")
-    if o.change == "changed":
-        lines += wrap_hanging(f"{L['changed']}: {changed_fields(o, lang)}", "        ", "          ")
-    causes = [cause_text(diff, c, lang) for c in o.causes] or [L["none"]]
-    for c in causes:
-        lines += wrap_hanging(f"{L['caused']}: {c}", "        ", "          ")
-    return lines
-
-
 def _step_text(step: TimelineStep, lang: str) -> list[str]:
     L = LABELS[lang]
     lines = [step.date.isoformat()]
@@ -75,7 +62,7 @@ def _step_text(step: TimelineStep, lang: str) -> list[str]:
     if not step.changed:
         return [*lines, f"    {L['no_change']}", ""]
     for o in (*step.diff.recommendations, *step.diff.risks):
-        lines += _outcome_lines(step.diff, o, lang)
+        lines += outcome_change_lines(step.diff, o, lang, "    ", L, L["none"])
     return [*lines, ""]
 
 
