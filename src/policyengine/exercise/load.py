@@ -22,7 +22,7 @@ from policyengine.loading.documents import join_display, read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.exercise import ExerciseFile, Inject, Move
-from policyengine.models.scenario import SECTIONS
+from policyengine.models.scenario import SECTIONS, outcome_targets
 from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import LoadedScenario, load_scenario
@@ -278,15 +278,11 @@ def _known(value: str, pool: list[str], noun: str, loc: Location, sink: Diagnost
 
 def known_targets(ex: LoadedExercise) -> set[str]:
     """Everything a recommendation can target in any world of the exercise."""
-    sc = ex.start.scenario
-    out = {c.code for c in sc.countries} | {f.id for f in sc.frameworks}
-    out |= {f.member_key for f in sc.frameworks} | {i.member_key for i in sc.interests}
+    out = outcome_targets(ex.start.scenario)
     for _, _, _, inj in ex.injects():
         for facts in (inj.add, inj.replace):
-            if facts is None:
-                continue
-            out |= {c.code for c in facts.countries} | {f.id for f in facts.frameworks}
-            out |= {f.member_key for f in facts.frameworks} | {i.member_key for i in facts.interests}
+            if facts is not None:
+                out |= outcome_targets(facts)
     return out
 
 

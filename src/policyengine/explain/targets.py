@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.results import Recommendation, Result, Risk
 from policyengine.errors import input_error
+from policyengine.models.scenario import outcome_targets
 from policyengine.suggest import did_you_mean, hint_for
 from policyengine.validation.scenario import LoadedScenario
 
@@ -30,20 +31,6 @@ def _actions(compiled: CompiledPack) -> tuple[set[str], set[str]]:
     recs = {r.output.recommend["action"] for r in compiled.rules if r.output.recommend is not None}
     risks = {r.output.risk["kind"] for r in compiled.rules if r.output.risk is not None}
     return recs, risks
-
-
-def known_targets(loaded: LoadedScenario, result: Result) -> set[str]:
-    pool = scenario_targets(loaded)
-    pool |= {r.target for r in result.recommendations} | {r.target for r in result.risks}
-    return pool
-
-
-def scenario_targets(loaded: LoadedScenario) -> set[str]:
-    """What an outcome can be about: the scenario's countries, frameworks and groupings."""
-    sc = loaded.scenario
-    pool = {c.code for c in sc.countries} | {f.id for f in sc.frameworks}
-    pool |= {i.member_key for i in sc.interests} | {f.member_key for f in sc.frameworks}
-    return pool
 
 
 def check_target(
@@ -76,7 +63,7 @@ def check_target(
                 f"did you mean '{action}/{canonical}'?",
             )
         return
-    known = scenario_targets(loaded) | (extra or set())
+    known = outcome_targets(loaded.scenario) | (extra or set())
     if target in known:
         return
     # a misspelt target first (AUZ -> extend-asset-protection/AUS), made or not; else the made
@@ -115,7 +102,8 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
             else hint_for(action, recs | risks, noun="actions")
         )
         raise input_error("E501", f"no rule recommends '{action}' or raises it as a risk", None, hint)
-    check_target(action, target, loaded, made, extra=known_targets(loaded, result))
+    made_targets = {r.target for r in result.recommendations} | {r.target for r in result.risks}
+    check_target(action, target, loaded, made, extra=made_targets)
     if action in recs:
         rec = result.recommendation(text)
         if rec is not None or action not in risks:
@@ -124,4 +112,4 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
     return Target(text, "risk", action, target, risk)
 
 
-__all__ = ["Target", "check_target", "known_targets", "resolve_target", "scenario_targets"]
+__all__ = ["Target", "check_target", "resolve_target"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
@@ -460,6 +461,23 @@ class Scenario(Model):
 
     def framework(self, fid: str) -> Framework | None:
         return next((f for f in self.frameworks if f.id == fid), None)
+
+
+class _Targetable(Protocol):
+    @property
+    def countries(self) -> Sequence[Country]: ...
+    @property
+    def frameworks(self) -> Sequence[Framework]: ...
+    @property
+    def interests(self) -> Sequence[Interest]: ...
+
+
+def outcome_targets(facts: _Targetable) -> set[str]:
+    """What a recommendation or risk can be about among ``facts`` (a scenario, or the facts an
+    exercise's inject adds): countries, frameworks, and the groupings of frameworks' members and
+    of countries sharing an interest (``AUS+JPN+KOR``)."""
+    out = {c.code for c in facts.countries} | {f.id for f in facts.frameworks}
+    return out | {f.member_key for f in facts.frameworks} | {i.member_key for i in facts.interests}
 
 
 @dataclass(frozen=True)
