@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from policyengine.display import value as value_name
 from policyengine.errors import DiagnosticSink, InputError
 from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
@@ -232,13 +233,6 @@ def _words(lang: str) -> dict[str, str]:
     return _WORDS["ja" if lang == "ja" else "en"]
 
 
-def _level_value(value: str, lang: str) -> str:
-    from policyengine.models.vocabulary import VALUE_NAMES
-
-    names = VALUE_NAMES.get(value)
-    return names[0 if lang == "ja" else 1] if names else value
-
-
 def _absent(kind: str, lang: str) -> str:
     return _words(lang)[f"absent-{kind}"]
 
@@ -275,11 +269,11 @@ def _judge(
     level_name = "priority" if kind == "recommendation" else "severity"
     wanted = getattr(item, level_name)
     actual = getattr(found, level_name)
-    level, shown = w[level_name], _level_value(actual, lang)
+    level, shown = w[level_name], value_name(actual, lang)
     if wanted is not None and wanted != actual:
         why = (w["set_by"].format(level=level, actual=shown, rule=found.rule),)
         message = w["level_differs"].format(
-            noun=noun, level=level, actual=shown, wanted=_level_value(wanted, lang)
+            noun=noun, level=level, actual=shown, wanted=value_name(wanted, lang)
         )
         return Finding(key, item.id, False, message, where, item.note, why)
     return Finding(
