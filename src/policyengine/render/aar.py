@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policyengine.display import Names
+from policyengine.display import value as value_name
 from policyengine.models.vocabulary import LEVEL_SYMBOLS
 from policyengine.render.blocks import (
     Block,
@@ -31,7 +32,6 @@ from policyengine.render.exercise import (
     move_title,
     risk_line,
     source_quotes,
-    value_text,
 )
 from policyengine.render.handout import matrix_block
 
@@ -223,7 +223,7 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             [
                 str(i),
                 [mark, Code(rec.id), f" {rec.title[lang]} — {rec.target_name[lang]}"],
-                value_text(rec.priority, lang),
+                value_name(rec.priority, lang),
                 players,
                 _status_cell(r.status, lang),
             ]
@@ -407,7 +407,7 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
             [
                 Code(f.action),
                 f.recommendation.title[lang] if f.recommendation else "",
-                value_text(f.recommendation.priority, lang) if f.recommendation else "",
+                value_name(f.recommendation.priority, lang) if f.recommendation else "",
                 _moves_text(report, f.moves, lang),
             ]
             for f in report.others_not_considered

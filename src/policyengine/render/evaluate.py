@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from policyengine.display import value as value_name
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
-from policyengine.models.vocabulary import VALUE_NAMES
 from policyengine.render.common import md_escape, paper_quote, to_json, wrap
 
 PRIORITIES = ("high", "medium", "low")
@@ -48,11 +48,6 @@ LABELS = {
 }
 
 
-def _value(v: str, lang: str) -> str:
-    names = VALUE_NAMES.get(v)
-    return names[0 if lang == "ja" else 1] if names else v
-
-
 def render_text(result: Result, lang: str = "ja") -> str:
     L = LABELS[lang]
     out = [
@@ -68,7 +63,7 @@ def render_text(result: Result, lang: str = "ja") -> str:
         recs = [r for r in result.recommendations if r.priority == p]
         if not recs:
             continue
-        out += [L["priority"].format(p=_value(p, lang)), ""]
+        out += [L["priority"].format(p=value_name(p, lang)), ""]
         for r in recs:
             out += _text_item(r, lang)
     if result.risks:
@@ -106,7 +101,7 @@ def _text_item(r: Recommendation, lang: str) -> list[str]:
 
 def _text_risk(k: Risk, lang: str) -> list[str]:
     L = LABELS[lang]
-    lines = [f"  {k.id} ({L['severity'].format(p=_value(k.severity, lang))})"]
+    lines = [f"  {k.id} ({L['severity'].format(p=value_name(k.severity, lang))})"]
     lines += wrap(k.message[lang], "    ")
     if k.because:
         lines += wrap(f"{L['because']}: {k.because[lang]}", "    ")
@@ -137,7 +132,7 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
         recs = [r for r in result.recommendations if r.priority == p]
         if not recs:
             continue
-        out += [f"## {L['priority'].format(p=_value(p, lang))}", ""]
+        out += [f"## {L['priority'].format(p=value_name(p, lang))}", ""]
         for r in recs:
             out += [
                 f"### `{r.id}` — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
@@ -155,7 +150,7 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
         out += [f"## {L['risks']}", ""]
         for k in result.risks:
             out += [
-                f"### `{k.id}` ({L['severity'].format(p=_value(k.severity, lang))})",
+                f"### `{k.id}` ({L['severity'].format(p=value_name(k.severity, lang))})",
                 "",
                 md_escape(k.message[lang]),
                 "",

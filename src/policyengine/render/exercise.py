@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policyengine.display import Names, format_date
+from policyengine.display import value as value_name
 from policyengine.models.exercise import Inject, Move
-from policyengine.models.vocabulary import VALUE_NAMES
 from policyengine.render.blocks import (
     Block,
     Bullets,
@@ -57,11 +57,6 @@ def date_text(d: object, lang: str) -> str:
         d = dt.date.fromisoformat(d)
     assert isinstance(d, dt.date)
     return format_date(d, lang)
-
-
-def value_text(v: str, lang: str) -> str:
-    names = VALUE_NAMES.get(v)
-    return names[0 if lang == "ja" else 1] if names else v
 
 
 def sentence_stop(lang: str) -> str:
@@ -164,12 +159,12 @@ def recommendation_line(r: Recommendation, lang: str, mark: str = "") -> Inline:
     return [
         f"{mark} " if mark else "",
         Code(r.id),
-        f" [{value_text(r.priority, lang)}] {r.title[lang]} — {r.target_name[lang]}",
+        f" [{value_name(r.priority, lang)}] {r.title[lang]} — {r.target_name[lang]}",
     ]
 
 
 def risk_line(k: Risk, lang: str) -> Inline:
-    return [Code(k.id), f" [{value_text(k.severity, lang)}] {k.message[lang]}"]
+    return [Code(k.id), f" [{value_name(k.severity, lang)}] {k.message[lang]}"]
 
 
 def source_quotes(r: Recommendation | Risk) -> list[Block]:
@@ -243,7 +238,7 @@ def _changes_blocks(
             o, n = old_recs[rid], new_recs[rid]
             blocks.append(Bullets([[*as_parts(recommendation_line(n, lang, "~")), *cause(rid)]]))
             if o.priority != n.priority:
-                was, now = value_text(o.priority, lang), value_text(n.priority, lang)
+                was, now = value_name(o.priority, lang), value_name(n.priority, lang)
                 blocks.append(Para(f"{label(lang, 'priority')}: {was} → {now}"))
             if o.justification != n.justification:
                 blocks.append(Para(f"{label(lang, 'now')}: {n.justification[lang]}"))
