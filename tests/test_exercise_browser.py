@@ -13,16 +13,17 @@
      stack, so there must be none. A control page with an external image proves the check sees
      a page's request when there is one.
 
-Without chromium these tests FAIL (CI installs it, see .ci/run); set POLICYENGINE_SKIP_BROWSER=1
-to skip them on a machine without a browser.
+- Japanese text renders as Japanese glyphs, not as replacement boxes (a font with them must be
+  installed: Debian's fonts-noto-cjk).
+
+Without chromium (or the font) these tests skip, saying how to install it; under CI, or with
+POLICYENGINE_REQUIRE_SYSTEM=1, they fail instead (tests/system.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -31,6 +32,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import system
 import test_exercise_session as _fixtures
 from policyengine.cli import cli
 
@@ -55,26 +57,10 @@ EXTERNAL_URL = re.compile(
 )
 
 
-def chromium() -> str:
-    found = (
-        os.environ.get("POLICYENGINE_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if found:
-        return found
-    if os.environ.get("POLICYENGINE_SKIP_BROWSER") == "1":
-        pytest.skip("chromium not installed and POLICYENGINE_SKIP_BROWSER=1")
-    pytest.fail(
-        "chromium is not installed: the HTML report tests need it (apt-get install -y chromium; "
-        ".ci/run installs it). Set POLICYENGINE_SKIP_BROWSER=1 to skip them locally."
-    )
-
-
 def run_browser(page: Path, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     profile = work / f"profile-{len(list(work.iterdir()))}"
     return subprocess.run(
-        [chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
+        [system.chromium(), *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -197,3 +183,56 @@ def test_handouts_are_self_contained(tmp_path: Path) -> None:
         html = out.read_text(encoding="utf-8")
         assert not EXTERNAL_URL.search(html)
         assert "@media print" in html and "<style>" in html
+
+
+# -- Japanese glyphs -----------------------------------------------------------------------------
+# Without a font that has them, chromium draws every Japanese character as the same replacement
+# box. The report's heading is drawn one character to a fixed cell, with the report's own style,
+# beside a cell holding a private-use character (always a box): every character must look unlike
+# the box and unlike each other.
+
+CELL = 64
+PRIVATE_USE = "\ue000"
+
+
+def glyph_cells(page: Path, work: Path, count: int) -> list[list[bytes]]:
+    """Screenshot ``page`` and cut the top row into ``count`` cells of CELL x CELL pixels."""
+    shot = work / f"{page.stem}.png"
+    done = run_browser(page, work, f"--window-size={CELL * count},{CELL * 2}", f"--screenshot={shot}")
+    assert shot.exists(), done.stderr[-2000:]
+    width, _, pixels = png_pixels(shot.read_bytes())
+    return [
+        [pixels[y * width + x] for y in range(CELL) for x in range(i * CELL, (i + 1) * CELL)]
+        for i in range(count)
+    ]
+
+
+def test_japanese_text_renders_as_japanese_glyphs(report_html: Path, tmp_path: Path) -> None:
+    system.japanese_font()
+    html = report_html.read_text(encoding="utf-8")
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    assert heading, "the report has no heading"
+    chars = list(dict.fromkeys(c for c in heading.group(1) if "\u3040" <= c <= "\u9fff"))[:6]
+    assert len(chars) >= 4, heading.group(1)
+    style = re.search(r"<style>.*?</style>", html, re.DOTALL)
+    assert style, "the report has no style"
+    cells = "".join(f'<span class="g">{c}</span>' for c in [*chars, PRIVATE_USE])
+    page = tmp_path / "glyphs.html"
+    page.write_text(
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">{style.group(0)}<style>'
+        f"body{{margin:0;padding:0;max-width:none}}"
+        f".g{{display:inline-block;width:{CELL}px;height:{CELL}px;font-size:{CELL * 3 // 4}px;"
+        f"line-height:{CELL}px;text-align:center;vertical-align:top;overflow:hidden}}"
+        f'</style></head><body><div style="white-space:nowrap;line-height:0">{cells}</div></body></html>',
+        encoding="utf-8",
+    )
+    work = tmp_path / "browser"
+    work.mkdir()
+    *glyphs, box = glyph_cells(page, work, len(chars) + 1)
+    assert len(set(box)) > 1, "the replacement box was not drawn: the check would prove nothing"
+    for char, glyph in zip(chars, glyphs, strict=True):
+        assert len(set(glyph)) > 1, f"{char} drew nothing"
+        if glyph == box:
+            pytest.fail(f"{char} drew as a replacement box: no font with Japanese glyphs", pytrace=False)
+    distinct = {tuple(g) for g in glyphs}
+    assert len(distinct) == len(chars), "different characters drew the same shape: replacement boxes"

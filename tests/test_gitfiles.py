@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import system
 from gitrepo import commit_all, git
 from policyengine.cli import cli
 from policyengine.errors import InputError
@@ -16,7 +17,11 @@ from policyengine.gitfiles import is_revision_spec, load_revision
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _git() -> None:
+    system.git()
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ at least one case.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+import system
 from gitrepo import commit_all
 from policyengine.errors import CODES, InputError
 from policyengine.gitfiles import is_revision_spec, load_revision
@@ -74,8 +74,7 @@ def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: Case) -> str:
     monkeypatch.chdir(tmp_path)
     revision = is_revision_spec(case.main)
     if revision:
-        if shutil.which("git") is None:
-            pytest.skip("git is not installed")
+        system.git()
         # Whatever holds the temporary folder, git must not find a repository above it.
         monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     if case.commit:

@@ -16,7 +16,9 @@ that Ctrl-C cannot land inside an engine action either way. SIGTERM keeps its de
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -100,9 +102,33 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     deliver(Terminated(signum))
 
 
+_previous_unraisablehook = sys.unraisablehook
+
+
+def _on_unraisable(unraisable: Any) -> None:
+    """An interrupt raised where Python cannot raise (a weakref callback, ``__del__``): ask again.
+
+    The signal handler runs wherever the main thread is; inside such a callback its exception is
+    printed as "Exception ignored" and lost, and the program carries on as if never interrupted.
+    The signal is sent again a moment later, to be handled once that callback has returned.
+    """
+    exc = unraisable.exc_value
+    if isinstance(exc, Terminated | KeyboardInterrupt):
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        resend = threading.Timer(0.001, os.kill, (os.getpid(), signum))
+        resend.daemon = True
+        resend.start()
+        return
+    _previous_unraisablehook(unraisable)
+
+
 def install() -> None:
     """Route SIGINT and SIGTERM through :func:`deliver` (main thread only; else a no-op)."""
+    global _previous_unraisablehook
     if threading.current_thread() is not threading.main_thread():
         return
     signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.unraisablehook is not _on_unraisable:
+        _previous_unraisablehook = sys.unraisablehook
+        sys.unraisablehook = _on_unraisable

@@ -51,8 +51,8 @@ def esc(text: str) -> str:
 
 
 HTML_STYLE = """
-body{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",system-ui,sans-serif;margin:2rem;color:#111;
-line-height:1.5;max-width:72rem}
+body{font-family:"Noto Sans JP","Noto Sans CJK JP","Hiragino Sans","Yu Gothic",system-ui,sans-serif;
+margin:2rem;color:#111;line-height:1.5;max-width:72rem}
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #999}
 table{border-collapse:collapse;margin:1rem 0}
 th,td{border:1px solid #777;padding:.25rem .5rem;vertical-align:top}
