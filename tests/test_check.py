@@ -152,6 +152,7 @@ def test_ids_are_checked_against_the_rules_and_the_scenario(tmp_path: Path) -> N
         "  - {id: extend-asset-protecton/GBR}\n"
         "  - {id: conclude-raa/GRB}\n"
         "  - {id: propose-framework/JPN+AUS+KOR}\n"
+        "  - {id: extend-asset-protection/UK}\n"
         "no_risks:\n"
         "  - {id: alienaton/AUS+JPN+KOR}\n",
         encoding="utf-8",
@@ -166,7 +167,10 @@ def test_ids_are_checked_against_the_rules_and_the_scenario(tmp_path: Path) -> N
         "grouping of scenario 'baseline-2022'\n"
         "  hint: did you mean 'GBR'?\n"
         f"{path}:5:5: E204: grouping 'JPN+AUS+KOR' must list its members sorted: 'AUS+JPN+KOR'\n"
-        f"{path}:7:5: E301: no rule of pack 'minilateral-2022' raises 'alienaton' "
+        f"{path}:6:5: E301: unknown target 'UK' in 'extend-asset-protection/UK': not a country, framework "
+        "or A+B grouping of scenario 'baseline-2022'\n"
+        "  hint: did you mean 'extend-asset-protection/GBR'?\n"
+        f"{path}:8:5: E301: no rule of pack 'minilateral-2022' raises 'alienaton' "
         "(in 'alienaton/AUS+JPN+KOR')\n"
         "  hint: did you mean 'alienation'?\n"
     )

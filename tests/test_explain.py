@@ -203,6 +203,28 @@ def test_trace_of_a_why_not_shows_the_candidate_rules_only(korea, compiled_pack)
 
 
 @pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("propose-framework/JPN+KOR+AUS", "propose-framework/AUS+JPN+KOR"),
+        ("propose-framework/kor+Japan+australia", "propose-framework/AUS+JPN+KOR"),
+        ("propose-framework/日韓豪", "propose-framework/AUS+JPN+KOR"),
+        ("extend-asset-protection/UK", "extend-asset-protection/GBR"),
+        ("extend-asset-protection/Britain", "extend-asset-protection/GBR"),
+        ("extend-asset-protection/英国", "extend-asset-protection/GBR"),
+        ("extend-asset-protection/the United Kingdom", "extend-asset-protection/GBR"),
+        ("Extend-Asset-Protection/gbr", "extend-asset-protection/GBR"),
+        ("conclude-raa/フランス", "conclude-raa/FRA"),
+        ("elevate-cooperation/QUAD", "elevate-cooperation/quad"),
+        ("elevate-cooperation/日米豪印", "elevate-cooperation/quad"),
+        ("activate-mechanisms/日米韓", "activate-mechanisms/jpn-usa-kor"),
+        ("activate-mechanisms/Japan-US-ROK", "activate-mechanisms/jpn-usa-kor"),
+    ],
+)
+def test_ids_are_typed_forgivingly(korea, compiled_pack, typed: str, canonical: str) -> None:  # type: ignore[no-untyped-def]
+    assert explain_outcome(korea, compiled_pack, typed).id == canonical
+
+
+@pytest.mark.parametrize(
     ("rec", "hint"),
     [
         ("extend-asset-protecton/GBR", "did you mean 'extend-asset-protection/GBR'"),
@@ -210,7 +232,8 @@ def test_trace_of_a_why_not_shows_the_candidate_rules_only(korea, compiled_pack)
         # a misspelt target is suggested with the same action, even where nothing was made
         ("extend-asset-protection/AUZ", "did you mean 'extend-asset-protection/AUS'?"),
         ("elevate-cooperation/quadd", "did you mean 'elevate-cooperation/quad'?"),
-        ("propose-framework/JPN+KOR+AUS", "did you mean 'propose-framework/AUS+JPN+KOR'"),
+        ("propose-framework/JPN+KOR+AUZ", "did you mean 'AUS'?"),
+        ("conclude-raa/Korea", "did you mean 'conclude-raa/KOR'?"),  # which Korea? not guessed
         ("conclude-raa", "'conclude-raa' is a rule"),
         ("strengthen-posture/JPN", "did you mean"),
     ],

@@ -23,6 +23,7 @@ from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.expectations import ExpectationsFile
+from policyengine.models.outcome_ids import canonical_id
 from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 
@@ -132,12 +133,16 @@ def validate_against(
             parts = target.split("+")
             known = target in targets or (len(parts) > 1 and all(p in codes for p in parts))
             if not known:
+                # a file keeps the canonical id (diffs and other files name it so): suggest it
+                canonical = canonical_id(item.id, sc, pool)
                 sink.add(
                     "E301",
                     f"unknown target '{target}' in '{item.id}': not a country, framework or A+B grouping "
                     f"of scenario '{sc.scenario.id}'",
                     where,
-                    hint_for(target, targets, noun="targets"),
+                    f"did you mean '{canonical}'?"
+                    if canonical != item.id
+                    else hint_for(target, targets, noun="targets"),
                 )
             elif len(parts) > 1 and parts != sorted(parts):
                 sink.add(

@@ -30,7 +30,7 @@ from policyengine.counterfactual.candidates import Analysis, ChangeSet
 from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.evaluator import Evaluator, Outcomes, outcomes_of
 from policyengine.errors import input_error
-from policyengine.explain.targets import check_target
+from policyengine.explain.targets import canonical_id, check_target
 from policyengine.suggest import hint_for
 from policyengine.validation.scenario import LoadedScenario
 
@@ -114,6 +114,9 @@ def whatif(
     """Minimal verified change sets that make ``outcome_id`` disappear (present) or appear (absent)."""
     if max_changes < 1:
         raise input_error("E501", "--max-changes must be at least 1")
+    actions = {r.output.recommend["action"] for r in compiled.rules if r.output.recommend}
+    actions |= {r.output.risk["kind"] for r in compiled.rules if r.output.risk}
+    outcome_id = canonical_id(outcome_id, loaded.scenario, actions)
     action, target = parse_outcome_id(outcome_id)
     started = clock()
     ev = Evaluator(loaded, compiled)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.results import Recommendation, Result, Risk
 from policyengine.errors import input_error
+from policyengine.models.outcome_ids import canonical_id
 from policyengine.models.scenario import outcome_targets
 from policyengine.suggest import did_you_mean, hint_for
 from policyengine.validation.scenario import LoadedScenario
@@ -38,7 +39,8 @@ def check_target(
 ) -> None:
     """Raise InputError (E501) with a suggestion when ``target`` can name nothing in the scenario.
 
-    A grouping (``A+B+C``) must list countries of the scenario, sorted as ids are; anything else
+    ``target`` is canonical (see :func:`canonical_id`). A grouping (``A+B+C``) must list countries
+    of the scenario, each once, sorted as ids are; anything else
     must be a country, framework or grouping of the scenario (or one of ``extra``). ``made`` are
     the ids of the outcomes made, suggested when no target is close.
     """
@@ -54,8 +56,10 @@ def check_target(
                 None,
                 hint_for(unknown[0], countries, noun="countries"),
             )
+        if len(set(codes)) != len(codes):
+            raise input_error("E501", f"a grouping names each member once: '{target}'", None, None)
         canonical = "+".join(sorted(codes))
-        if canonical != target:
+        if canonical != target:  # callers pass ids through canonical_id, which sorts members
             raise input_error(
                 "E501",
                 f"a grouping's members are sorted in its id: '{action}/{canonical}', not '{text}'",
@@ -83,6 +87,7 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
     """Resolve ``ACTION/TARGET``; raise InputError (E501) with a suggestion when it names nothing."""
     made = [r.id for r in result.recommendations] + [r.id for r in result.risks]
     recs, risks = _actions(compiled)
+    text = canonical_id(text, loaded.scenario, recs | risks)
     action, slash, target = text.partition("/")
     if not slash or not action or not target:
         close = did_you_mean(text, made)
@@ -112,4 +117,4 @@ def resolve_target(text: str, compiled: CompiledPack, loaded: LoadedScenario, re
     return Target(text, "risk", action, target, risk)
 
 
-__all__ = ["Target", "check_target", "resolve_target"]
+__all__ = ["Target", "canonical_id", "check_target", "resolve_target"]

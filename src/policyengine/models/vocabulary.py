@@ -196,3 +196,23 @@ CAPABILITY_DOMAINS: dict[str, tuple[str, str]] = {
     "technology-security": ("技術保全・管理", "technology security"),
     "public-private-rnd": ("官民一体の研究開発", "public-private research and development"),
 }
+
+
+#: Common names of countries that are neither their code nor their name in the scenario files,
+#: accepted where a user types a recommendation's target (``extend-asset-protection/UK``).
+#: Only unambiguous ones: "Korea" could be either Korea, so it is not here.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "GBR": ("UK", "U.K.", "Britain", "Great Britain", "イギリス", "英"),
+    "USA": ("US", "U.S.", "America", "United States of America", "アメリカ", "米"),
+    "KOR": ("ROK", "South Korea", "大韓民国", "韓"),
+    "JPN": ("日",),
+    "PRK": ("DPRK", "North Korea"),
+    "AUS": ("オーストラリア", "豪"),
+    "IND": ("印",),
+    "FRA": ("仏",),
+    "DEU": ("独",),
+    "IDN": ("尼",),
+    "PHL": ("比",),
+    "MYS": ("馬",),
+    "EU": ("欧州連合",),
+}
