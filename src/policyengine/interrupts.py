@@ -15,11 +15,13 @@ that Ctrl-C cannot land inside an engine action either way. SIGTERM keeps its de
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
@@ -95,14 +97,26 @@ def deliver(exc: BaseException) -> None:
 
 
 def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    if _in_hook(frame):
+        _thread.start_new_thread(_resend_later, (signum,))
+        return
     deliver(KeyboardInterrupt())
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    if _in_hook(frame):
+        _thread.start_new_thread(_resend_later, (signum,))
+        return
     deliver(Terminated(signum))
 
 
 _previous_unraisablehook = sys.unraisablehook
+
+
+def _resend_later(signum: int) -> None:
+    """In a thread of its own: send ``signum`` to this process again, a moment from now."""
+    time.sleep(0.005)
+    os.kill(os.getpid(), signum)
 
 
 def _on_unraisable(unraisable: Any) -> None:
@@ -110,16 +124,22 @@ def _on_unraisable(unraisable: Any) -> None:
 
     The signal handler runs wherever the main thread is; inside such a callback its exception is
     printed as "Exception ignored" and lost, and the program carries on as if never interrupted.
-    The signal is sent again a moment later, to be handled once that callback has returned.
+    The signal is sent again a moment later, to be handled once that callback has returned. Only
+    built-in functions are called here, so that a signal handled meanwhile finds this very frame
+    (see :func:`_in_hook`), not one of a function it called.
     """
     exc = unraisable.exc_value
-    if isinstance(exc, Terminated | KeyboardInterrupt):
-        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
-        resend = threading.Timer(0.001, os.kill, (os.getpid(), signum))
-        resend.daemon = True
-        resend.start()
-        return
-    _previous_unraisablehook(unraisable)
+    if isinstance(exc, Terminated):
+        _thread.start_new_thread(_resend_later, (exc.signum,))
+    elif isinstance(exc, KeyboardInterrupt):
+        _thread.start_new_thread(_resend_later, (signal.SIGINT,))
+    else:
+        _previous_unraisablehook(unraisable)
+
+
+def _in_hook(frame: FrameType | None) -> bool:
+    """Whether a signal arrived while :func:`_on_unraisable` ran, where raising would lose it too."""
+    return frame is not None and frame.f_code is _on_unraisable.__code__
 
 
 def install() -> None:

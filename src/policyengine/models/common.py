@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 COUNTRY_CODE_PATTERN = r"^(?:[A-Z]{3}|EU)$"
@@ -27,6 +27,21 @@ CountryCode = Annotated[str, StringConstraints(strict=True, pattern=COUNTRY_CODE
 #: Lower-case kebab-case identifier (``jpn-usa-aus``, ``raa-jpn-gbr``).
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=20_000)]
+
+#: Japanese script and punctuation (kana, kanji, CJK and full-width punctuation).
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_IN_JAPANESE = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+
+def join_japanese_lines(text: str) -> str:
+    """Drop the spaces YAML puts where it folds a line (``>`` or a plain scalar over several
+    lines) between two Japanese characters: Japanese is written without spaces between words,
+    so 「韓国・豪州と どのように」 is a folding artefact, not the author's."""
+    return _SPACE_IN_JAPANESE.sub("", text)
+
+
+#: Japanese text: as Text, with folded lines joined as Japanese is written.
+JapaneseText = Annotated[Text, AfterValidator(join_japanese_lines)]
 
 
 def _date(value: Any) -> Any:
@@ -91,7 +106,7 @@ class Model(BaseModel):
 class I18nText(Model):
     """A text in Japanese and English."""
 
-    ja: Text
+    ja: JapaneseText
     """Japanese."""
     en: Text
     """English."""
