@@ -142,11 +142,21 @@ class Svg:
         )
 
     def path(
-        self, d: str, *, fill: str = "none", stroke: str = INK, sw: float = 1, dash: str = "", title: str = ""
+        self,
+        d: str,
+        *,
+        fill: str = "none",
+        stroke: str = INK,
+        sw: float = 1,
+        dash: str = "",
+        title: str = "",
+        cls: str = "",
     ) -> None:
         attrs = f'd="{d}" fill="{fill}" stroke="{stroke}" stroke-width="{num(sw)}"'
         if dash:
             attrs += f' stroke-dasharray="{dash}"'
+        if cls:
+            attrs += f' class="{cls}"'
         self.add(_titled("path", attrs, title))
 
     def polygon(
@@ -157,10 +167,11 @@ class Svg:
         stroke: str = INK,
         sw: float = 1,
         title: str = "",
+        cls: str = "",
     ) -> None:
         """A closed shape through ``points`` (markers: triangles, diamonds, arrow heads)."""
         d = "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points) + "Z"
-        self.path(d, fill=fill, stroke=stroke, sw=sw, title=title)
+        self.path(d, fill=fill, stroke=stroke, sw=sw, title=title, cls=cls)
 
     def text(
         self,
@@ -211,7 +222,7 @@ class Svg:
     def __str__(self) -> str:
         defs = "".join(PATTERNS[p] for p in self.patterns)
         head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{num(self.w)}" height="{num(self.h)}" '
+            f'<svg width="{num(self.w)}" height="{num(self.h)}" '
             f'viewBox="0 0 {num(self.w)} {num(self.h)}" role="img" aria-label="{esc(self.label)}" '
             f'font-family="{FONT_FAMILY}" fill="{INK}">'
         )

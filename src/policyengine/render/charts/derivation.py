@@ -382,7 +382,7 @@ def _key(lang: str) -> str:
     for shape, text in items:
         defs = f"<defs>{hatch}</defs>" if "failhatch-key" in shape else ""
         out.append(
-            f'<dt><svg xmlns="http://www.w3.org/2000/svg" width="32" height="18" viewBox="0 0 32 18" '
+            f'<dt><svg width="32" height="18" viewBox="0 0 32 18" '
             f'aria-hidden="true">{defs}{shape}</svg></dt><dd>{esc(text)}</dd>'
         )
     out.append("</dl>")

@@ -306,7 +306,7 @@ def _draw_lane(
     for start, end in ln.spans:
         x1 = xs[start]
         x2 = xs[end] if end is not None else right - 44
-        svg.rect(x1, mid - 5, x2 - x1, 10, fill=fill, stroke=stroke, sw=1, title=ln.id)
+        svg.rect(x1, mid - 5, x2 - x1, 10, fill=fill, stroke=stroke, title=ln.id, cls=f"span {ln.kind}")
         if end is None:  # still in force at the end: an arrow head
             svg.path(
                 f"M{num(x2)} {num(mid - 7)}L{num(x2 + 9)} {num(mid)}L{num(x2)} {num(mid + 7)}Z",
@@ -319,13 +319,23 @@ def _draw_lane(
         title = _hover(t, step, o, number, lang)
         if o.change == "added":  # a white triangle pointing up
             svg.polygon(
-                [(cx, mid - 8), (cx + 7, mid + 6), (cx - 7, mid + 6)], fill="#fff", sw=1.6, title=title
+                [(cx, mid - 8), (cx + 7, mid + 6), (cx - 7, mid + 6)],
+                fill="#fff",
+                sw=1.6,
+                title=title,
+                cls="on",
             )
         elif o.change == "removed":  # a black triangle pointing down
-            svg.polygon([(cx - 7, mid - 6), (cx + 7, mid - 6), (cx, mid + 8)], fill=INK, sw=1.2, title=title)
+            svg.polygon(
+                [(cx - 7, mid - 6), (cx + 7, mid - 6), (cx, mid + 8)],
+                fill=INK,
+                sw=1.2,
+                title=title,
+                cls="off",
+            )
         else:  # a white diamond
             points = [(cx, mid - 7), (cx + 7, mid), (cx, mid + 7), (cx - 7, mid)]
-            svg.polygon(points, fill="#fff", sw=1.6, title=title)
+            svg.polygon(points, fill="#fff", sw=1.6, title=title, cls="changed")
 
 
 def _key(lang: str) -> str:
@@ -351,7 +361,7 @@ def _key(lang: str) -> str:
     for i, (shape, text) in enumerate(items):
         defs = f"<defs>{hatch}</defs>" if i == 1 else ""
         out.append(
-            f'<dt><svg xmlns="http://www.w3.org/2000/svg" width="28" height="18" viewBox="0 0 28 18" '
+            f'<dt><svg width="28" height="18" viewBox="0 0 28 18" '
             f'font-family="{FONT_FAMILY}" aria-hidden="true">{defs}{shape}</svg></dt><dd>{esc(text)}</dd>'
         )
     out.append("</dl>")
