@@ -58,8 +58,8 @@ figure{margin:1rem 0;overflow-x:auto}figure svg{display:block;max-width:none}
 figcaption{color:#555;font-size:.9rem;margin:.25rem 0;white-space:pre-line}
 ol.legend{font-size:.9rem;padding-left:2.2rem}ol.legend li{margin:.15rem 0}
 .legend .q{color:#333}.legend li.fails{color:#a8322d;font-weight:bold}.legend code,.key code{font-size:.85rem}
-dl.key{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .4rem;font-size:.9rem}
-dl.key dt{margin:0;line-height:0}dl.key dd{margin:0 1.2rem 0 0}
+.key{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.9rem}
+.key span{white-space:nowrap;display:inline-flex;align-items:center;gap:.4rem}
 body{font-family:'Noto Sans CJK JP','Noto Sans JP','Hiragino Sans','Yu Gothic',system-ui,sans-serif;
 max-width:none}
 @media print{figure{overflow:visible;break-inside:avoid}figure svg{max-width:100%;height:auto}}

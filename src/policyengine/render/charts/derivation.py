@@ -378,14 +378,14 @@ def _key(lang: str) -> str:
     from policyengine.render.svg import PATTERNS
 
     hatch = PATTERNS["failhatch"].replace('id="failhatch"', 'id="failhatch-key"')
-    out = ['<dl class="key">']
+    out = ['<p class="key">']
     for shape, text in items:
         defs = f"<defs>{hatch}</defs>" if "failhatch-key" in shape else ""
         out.append(
-            f'<dt><svg width="32" height="18" viewBox="0 0 32 18" '
-            f'aria-hidden="true">{defs}{shape}</svg></dt><dd>{esc(text)}</dd>'
+            f'<span><svg width="32" height="18" viewBox="0 0 32 18" '
+            f'aria-hidden="true">{defs}{shape}</svg>{esc(text)}</span>'
         )
-    out.append("</dl>")
+    out.append("</p>")
     return "\n".join(out)
 
 

@@ -357,14 +357,14 @@ def _key(lang: str) -> str:
         ),
     ]
     hatch = PATTERNS["hatch"].replace('id="hatch"', 'id="hatch-key"')
-    out = ['<dl class="key">']
+    out = ['<p class="key">']
     for i, (shape, text) in enumerate(items):
         defs = f"<defs>{hatch}</defs>" if i == 1 else ""
         out.append(
-            f'<dt><svg width="28" height="18" viewBox="0 0 28 18" '
-            f'font-family="{FONT_FAMILY}" aria-hidden="true">{defs}{shape}</svg></dt><dd>{esc(text)}</dd>'
+            f'<span><svg width="28" height="18" viewBox="0 0 28 18" '
+            f'font-family="{FONT_FAMILY}" aria-hidden="true">{defs}{shape}</svg>{esc(text)}</span>'
         )
-    out.append("</dl>")
+    out.append("</p>")
     return "\n".join(out) + "\n"
 
 
