@@ -61,6 +61,42 @@ def changed_world(tmp_path: Path) -> Path:
     return path
 
 
+def world_sized(tmp_path: Path) -> Path:
+    """korea_new_gov with decades of history: RAAs with nine partners negotiated, signed and in
+    force between 1992 and 2022, and three government changes in each of ten countries."""
+    partners = ["FRA", "CAN", "DEU", "IND", "IDN", "MYS", "PHL", "SGP", "GBR", "EU"]
+    lines = [
+        "scenario:",
+        "  id: world-sized",
+        "  title: {ja: 数十年の歴史をもつ世界, en: A world with decades of history}",
+        "  as_of: 2030-01-01",
+        f"  extends: {ROOT / KOREA}",
+        "agreements:",
+    ]
+    for i, p in enumerate(partners[:9]):
+        status = ["negotiating", "signed", "in-force"][i % 3]
+        lines += [
+            f"  - {{id: raa-jpn-{p.lower()}, kind: raa, parties: [JPN, {p}], status: {status},",
+            f"     name: {{ja: 日{p}円滑化協定, en: Japan-{p} RAA}},",
+            f"     dates: {{negotiation_started: {1992 + 3 * i}-0{1 + i}-1{i}"
+            + (f", signed: {1996 + 3 * i}-0{1 + i}-2{i}" if status != "negotiating" else "")
+            + (f", in_force: {1999 + 3 * i}-1{i % 3}-0{1 + i}" if status == "in-force" else "")
+            + "}}",
+        ]
+    lines.append("events:")
+    for i, p in enumerate(partners):
+        for k, stance in enumerate(["increasing", "decreasing", "increasing"]):
+            lines += [
+                f"  - {{id: gov-{p.lower()}-{k}, date: {1995 + 3 * i + 9 * k}-0{1 + k}-1{k}, "
+                f"kind: government-change, country: {p},",
+                f"     name: {{ja: {p}の政権交代{k}, en: government change {k} in {p}}},",
+                f"     stance: {{indo_pacific_engagement: {stance}}}}}",
+            ]
+    path = tmp_path / "world_sized.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def pictures(tmp_path: Path) -> dict[str, str]:
     """Every picture of the shipped scenarios, as the CLI writes it (name -> HTML)."""
     against = changed_world(tmp_path)
@@ -237,3 +273,28 @@ def test_the_sweep_report_leaves_the_results_files_as_they_were(tmp_path: Path) 
         assert a == b
         assert plain.read_bytes() == charted.read_bytes()
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_world_sized_timeline_stays_readable(tmp_path: Path) -> None:
+    from policyengine.api import load
+    from policyengine.timeline import timeline
+
+    world = world_sized(tmp_path)
+    t = timeline(load(str(world)))
+    assert len(t.steps) > 60 and t.steps[-1].date.year - t.steps[1].date.year > 25  # decades
+    html = run("timeline", str(world), "--format", "html", "--lang", "en")
+    width = float(re.findall(r'<svg width="([0-9.]+)" height="[0-9.]+" viewBox', html)[-1])
+    assert width < 2400, "one column per date, narrower for long histories"
+    assert len(re.findall(r"<circle [^>]*/>", html)) >= len(t.steps)  # a numbered event per date
+    lanes = {o.id for s in t.steps for o in (*s.diff.recommendations, *s.diff.risks)}
+    assert len(lanes) > 24  # dozens of lanes
+    for oid in lanes:
+        assert f"<title>{oid}</title>" in html
+
+
+def test_the_trace_is_not_drawn() -> None:
+    result = CliRunner().invoke(
+        cli, ["explain", KOREA, "extend-asset-protection/GBR", "--trace", "--format", "html"]
+    )
+    assert result.exit_code == 2
+    assert "--trace" in result.output

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from test_exercise_browser import FLAGS, page_requests, png_pixels
-from test_pictures import pictures
+from test_pictures import pictures, run, world_sized
 
 SHOTS = os.environ.get("POLICYENGINE_SHOTS")  # keep the screenshots in this folder, to look at them
 
@@ -85,6 +85,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     os.chdir(ROOT)
     try:
         built = pictures(tmp_path_factory.mktemp("built"))
+        world = world_sized(tmp_path_factory.mktemp("world"))
+        built["timeline/world_sized.en.html"] = run(
+            "timeline", str(world), "--format", "html", "--lang", "en"
+        )
     finally:
         os.chdir(here)
     out = tmp_path_factory.mktemp("pages")

@@ -42,6 +42,8 @@ def explain(
     from policyengine.engine.trace import Tracer
     from policyengine.explain import explain_outcome, trace_of
 
+    if show_trace and fmt == "html":
+        raise click.UsageError("--trace prints the events as text, json or markdown; drop --format html")
     tracer = Tracer()
     explanation = explain_outcome(load(scenario), load_pack(rules_path), rec_id, tracer=tracer)
     if show_trace:

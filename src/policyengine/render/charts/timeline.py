@@ -97,13 +97,21 @@ LABELS = {
 _CHANGE_KEY = {"added": "on", "removed": "off", "changed": "changed"}
 
 # Layout (pixels).
-_COL = 30  # one date column
+_COL = 30  # one date column (narrower for long histories, see _column_width)
 _GAP = 16  # extra space where more than a year passes between two columns
 _LANE = 20
 _GROUP = 24
 _LABEL_MAX = 52  # lane label, terminal columns
 _TOP = 118  # date labels and event markers
 _FONT = 12
+
+
+def _column_width(columns: int) -> float:
+    """Width of a date column: narrower as the history grows, so that a world-sized timeline
+    (a hundred dates and more) still fits a wide screen; never narrower than a rotated date label."""
+    if columns <= 40:
+        return _COL
+    return 22 if columns <= 90 else 17
 
 
 def fact_citations(loaded: LoadedScenario, lang: str) -> dict[str, str]:
@@ -211,14 +219,15 @@ def render_svg(
     left = 16 + label_w + 20
     xs: list[float] = []
     gaps: list[float] = []
-    x = left + _COL / 2
+    col_w = _column_width(len(dates))
+    x = left + col_w / 2
     for i, d in enumerate(dates):
         if i and (d - dates[i - 1]).days > 366:
-            gaps.append(x - _COL / 2 + _GAP / 2)
+            gaps.append(x - col_w / 2 + _GAP / 2)
             x += _GAP
         xs.append(x)
-        x += _COL
-    right = x - _COL / 2 + 60  # room for the arrows of outcomes still in force
+        x += col_w
+    right = x - col_w / 2 + 60  # room for the arrows of outcomes still in force
 
     # rows: a heading per group, then its lanes
     rows: list[tuple[str, _Lane | str]] = []
@@ -251,14 +260,15 @@ def render_svg(
                 hover.append(L["no_change"])
             svg.group(title="\n".join(hover))
             svg.add(
-                f'<circle cx="{num(cx)}" cy="{num(_TOP - 21)}" r="9" fill="#fff" stroke="{INK}" '
+                f'<circle cx="{num(cx)}" cy="{num(_TOP - 21)}" r="{num(min(9.0, col_w / 2 - 1))}" '
+                f'fill="#fff" stroke="{INK}" '
                 f'stroke-width="{num(1.2 if step.changed else 0.8)}"/>'
             )
             svg.text(
                 cx,
                 _TOP - 17,
                 str(col),
-                size=10 if col < 100 else 8,
+                size=10 if col < 100 and col_w >= 22 else 7.5,
                 anchor="middle",
                 weight="bold" if step.changed else "",
             )
