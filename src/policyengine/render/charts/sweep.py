@@ -89,9 +89,12 @@ def drivers_svg(s: SweepSummary, r: RecommendationSummary, lang: str) -> Svg:
     """For one recommendation: each driving dimension, a bar per value; the overall rate dashed."""
     L = LABELS[lang]
     variants = {(d["id"], str(v["value"])): v["variants"] for d in s.dimensions for v in d["values"]}
+    varied = {d["id"]: f"{d['fact']}#{d['field']}" if d["field"] else d["fact"] for d in s.dimensions}
     rows: list[tuple[str, str, float | None, str]] = []  # kind, label, rate, hover
     for drv in r.drivers:
-        rows.append(("dim", f"{drv.dimension} — {L['spread'].format(spread=_pct(drv.spread))}", None, ""))
+        spread = L["spread"].format(spread=_pct(drv.spread))
+        what = varied.get(drv.dimension, "")
+        rows.append(("dim", f"{drv.dimension} ({what}) — {spread}", None, what))
         for value, share in drv.rates.items():
             n = variants.get((drv.dimension, value), 0)
             label = L["value_n"].format(value=value, n=n)
@@ -99,7 +102,8 @@ def drivers_svg(s: SweepSummary, r: RecommendationSummary, lang: str) -> Svg:
     left = 16 + max([text_width(lb, _FONT) for k, lb, _, _ in rows if k == "value"] + [120.0]) + 10
     top = 28
     height = top + len(rows) * _ROW + 12
-    svg = Svg(left + _PLOT + 80, height, label=f"{r.id}: {L['drivers']}")
+    heads = [text_width(lb, _FONT) for k, lb, _, _ in rows if k == "dim"]
+    svg = Svg(max([left + _PLOT + 80] + [32 + w for w in heads]), height, label=f"{r.id}: {L['drivers']}")
     _axis(svg, left, top, height - 8)
     overall = left + _PLOT * r.rate  # the overall rate, under the bars' labels
     svg.line(overall, top, overall, height - 8, stroke=INK, sw=1.5, dash="6 3")
