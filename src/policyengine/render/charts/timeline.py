@@ -2,8 +2,8 @@
 
 One column per date (the world before the first dated fact, then every date a fact carries), so
 that dates decades apart and dates a day apart are both readable; a gap of more than a year is
-marked on the axis (≈). A bar is an outcome in force; ▲ marks where it was switched on, ▼ where
-it was switched off, ◆ where it changed. Each column carries a numbered event marker; the legend
+marked on the axis (≈). A bar is an outcome in force; △ marks where it was switched on, ▼ where
+it was switched off, ◇ where it changed. Each column carries a numbered event marker; the legend
 under the picture lists, per number, the dated facts with where they are written and their
 source, and what they changed with its causes. Hovering over a marker shows the same (SVG
 ``<title>``). With ``changes_only``, dates and lanes where nothing changes are left out.
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 LABELS = {
     "ja": {
         "title": "時系列：{id} — {title}",
-        "caption": "推奨（塗り）とリスク（斜線）が有効な期間。▲ 開始　▼ 終了　◆ 内容の変更　"
+        "caption": "推奨（塗り）とリスク（斜線）が有効な期間。△ 開始　▼ 終了　◇ 内容の変更　"
         "番号は下の凡例の日付",
         "start": "開始時点",
         "before": "{day}時点（最初の日付の前日）",
@@ -52,6 +52,7 @@ LABELS = {
         "caused": "原因",
         "none": "原因となる事実の変更は見つかりません",
         "no_change": "推奨・リスクに変化なし",
+        "sep": "；",
         "hidden": "推奨・リスクが変わらない{n}日付と{m}レーンは省略（--changes-only）",
         "legend": "日付と事実（番号は図の上端の番号）",
         "at": "場所：",
@@ -68,8 +69,8 @@ LABELS = {
     },
     "en": {
         "title": "Timeline: {id} — {title}",
-        "caption": "When each recommendation (solid) and risk (hatched) is in force. ▲ switched on   "
-        "▼ switched off   ◆ changed   numbers refer to the dates in the legend below",
+        "caption": "When each recommendation (solid) and risk (hatched) is in force. △ switched on   "
+        "▼ switched off   ◇ changed   numbers refer to the dates in the legend below",
         "start": "start",
         "before": "as of {day} (the day before the first date)",
         "on": "switched on",
@@ -78,6 +79,7 @@ LABELS = {
         "caused": "caused by",
         "none": "no fact change found that explains this",
         "no_change": "no change in recommendations or risks",
+        "sep": "; ",
         "hidden": "{n} dates and {m} lanes without changes not shown (--changes-only)",
         "legend": "Dates and facts (numbers as at the top of the picture)",
         "at": "at: ",
@@ -126,7 +128,7 @@ def fact_citations(loaded: LoadedScenario, lang: str) -> dict[str, str]:
         if source is not None:
             where = " ".join(x for x in (source.document, source.locator or "") if x)
             parts.append(f"{L['source']}{where}" + (f" {paper_quote(source.quote)}" if source.quote else ""))
-        out[fid] = "; ".join(parts)
+        out[fid] = L["sep"].join(parts)
     return out
 
 
