@@ -69,15 +69,36 @@ def schema(kind: str, output: str | None) -> None:
 @lang_option
 @output_option
 @click.option("--all-kinds", is_flag=True, help="Include alliances, bilateral and multilateral bodies too.")
-def matrix(scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bool) -> None:
-    """The framework x area table, the way the paper prints it (◎ focus, 〇 mentioned, - none)."""
+@click.option(
+    "--against",
+    "against",
+    metavar="NEW",
+    type=click.Path(dir_okay=True),
+    default=None,
+    help="Draw NEW's table with the cells that differ from SCENARIO's marked (needs --format html).",
+)
+def matrix(
+    scenario: str, fmt: str, lang: str, output: str | None, all_kinds: bool, against: str | None
+) -> None:
+    """The framework x area table, the way the paper prints it (◎ focus, 〇 mentioned, - none).
+
+    --format html draws it as a heat map; `matrix OLD --against NEW --format html` draws NEW's
+    table and marks the cells that changed since OLD (docs/pictures.md).
+    """
     from policyengine.matrix import build_matrix
-    from policyengine.render.matrix import render
+    from policyengine.render.matrix import render, render_html
     from policyengine.validation.scenario import load_scenario
 
+    if against is not None and fmt != "html":
+        raise click.UsageError("--against marks changed cells in the picture: add --format html")
     loaded = load_scenario(scenario)
     kinds = ("alliance", "bilateral", "minilateral", "multilateral") if all_kinds else ("minilateral",)
-    emit(render(build_matrix(loaded.scenario, kinds=kinds), fmt, lang), output)
+    table = build_matrix(loaded.scenario, kinds=kinds)
+    if against is not None:
+        new = build_matrix(load_scenario(against).scenario, kinds=kinds)
+        emit(render_html(new, lang, against=table), output)
+        return
+    emit(render(table, fmt, lang), output)
 
 
 @cli.command()

@@ -48,13 +48,13 @@ def diff(
 @cli.command()
 @click.argument("scenario")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option("text", "json", "markdown", "html")
 @lang_option
 @output_option
 @click.option(
     "--changes-only",
     is_flag=True,
-    help="Show only the dates that change recommendations or risks (text and markdown).",
+    help="Show only the dates that change recommendations or risks (text, markdown and html).",
 )
 def timeline(
     scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, changes_only: bool
@@ -64,13 +64,15 @@ def timeline(
     The world is evaluated just before its first dated fact, then as of every distinct date a
     fact carries (event dates, asset protection since, agreement dates, frameworks and
     mechanisms established); each state is compared with the one before, with causes.
-    SCENARIO may be REV:PATH, as for diff.
+    SCENARIO may be REV:PATH, as for diff. --format html draws the recommendations and risks
+    as lanes over time, the dated facts as numbered events (docs/pictures.md).
     """
     from policyengine.gitfiles import load_any
     from policyengine.render.timeline import render
     from policyengine.timeline import timeline as build
 
-    emit(render(build(load_any(scenario), rules_path), fmt, lang, changes_only=changes_only), output)
+    loaded = load_any(scenario)
+    emit(render(build(loaded, rules_path), fmt, lang, changes_only=changes_only, loaded=loaded), output)
 
 
 @cli.command()

@@ -11,7 +11,7 @@ from policyengine.cli import cli, emit, format_option, lang_option, output_optio
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.argument("rec_id", metavar="REC_ID")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option("text", "json", "markdown", "html")
 @lang_option
 @output_option
 @click.option(
@@ -35,12 +35,15 @@ def explain(
     the facts they matched (with file:line and their own sources) and how every derived fact
     was derived, down to the scenario's facts. For an id that was not made: each rule that
     could make it, at the binding that comes nearest, with the conditions that fail in words.
-    An unknown id is an error (exit 2) with a "did you mean".
+    An unknown id is an error (exit 2) with a "did you mean". --format html draws the
+    derivation as a graph, the failing conditions of a why-not highlighted (docs/pictures.md).
     """
     from policyengine.api import load, load_pack
     from policyengine.engine.trace import Tracer
     from policyengine.explain import explain_outcome, trace_of
 
+    if show_trace and fmt == "html":
+        raise click.UsageError("--trace prints the events as text, json or markdown; drop --format html")
     tracer = Tracer()
     explanation = explain_outcome(load(scenario), load_pack(rules_path), rec_id, tracer=tracer)
     if show_trace:

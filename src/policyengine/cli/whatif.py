@@ -127,6 +127,13 @@ def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, outp
     default=None,
     help="Write the summary to this file.",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the summary as charts to this HTML file (firing rates and their drivers).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @rules_option
 @format_option("text", "json", "markdown")
@@ -139,6 +146,7 @@ def sweep(
     seed: int,
     results: str | None,
     summary_path: str | None,
+    report_path: str | None,
     quiet: bool,
     rules_path: str | None,
     fmt: str,
@@ -146,8 +154,9 @@ def sweep(
 ) -> None:
     """Evaluate every combination of variations of SCENARIO (or a sample) in parallel.
 
-    The summary tells how often each recommendation fires and which dimensions drive it. Ctrl-C
-    stops the sweep, keeps the finished results and exits with 130.
+    The summary tells how often each recommendation fires and which dimensions drive it; --report
+    FILE.html draws it as charts (docs/pictures.md). Ctrl-C stops the sweep, keeps the finished
+    results and exits with 130.
     """
     import time
 
@@ -189,6 +198,11 @@ def sweep(
             err=True,
         )
     emit(render(s, fmt, lang), summary_path)
+    if report_path:
+        from policyengine.fileio import atomic_write_text
+        from policyengine.render.charts.sweep import render_html
+
+        atomic_write_text(report_path, render_html(s, lang))
     if run.interrupted:
         click.echo("policyengine: interrupted; the finished results were kept", err=True)
         sys.exit(130)

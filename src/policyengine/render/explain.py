@@ -299,6 +299,10 @@ def render_json(ex: Explanation) -> str:
 
 
 def render(ex: Explanation, fmt: str, lang: str) -> str:
+    if fmt == "html":
+        from policyengine.render.charts.derivation import render_html
+
+        return render_html(ex, lang)
     if fmt == "json":
         return render_json(ex)
     if fmt == "markdown":

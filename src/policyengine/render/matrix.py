@@ -8,7 +8,7 @@ import io
 from policyengine.display import format_date
 from policyengine.matrix import Matrix
 from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
-from policyengine.render.common import esc, html_page, markdown_table, text_table, to_json
+from policyengine.render.common import esc, markdown_table, text_table, to_json
 
 TITLE = {
     "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
@@ -102,15 +102,11 @@ def html_table(m: Matrix, lang: str = "ja", *, changed: frozenset[tuple[str, str
     )
 
 
-def render_html(m: Matrix, lang: str = "ja") -> str:
-    table = html_table(m, lang)
-    sub = _subtitle(m, lang)
-    body = (
-        f"<h1>{esc(_title(m, lang))}</h1>\n"
-        + (f'<p class="meta">{esc(sub)}</p>\n' if sub else "")
-        + f'{table}<p class="meta">{esc(LEGEND[lang])}</p>\n'
-    )
-    return html_page(_title(m, lang), body, lang=lang)
+def render_html(m: Matrix, lang: str = "ja", *, against: Matrix | None = None) -> str:
+    """The table as a heat map picture; with ``against`` (the table before), changed cells marked."""
+    from policyengine.render.charts.matrix import render_html as heat_map
+
+    return heat_map(m, lang, against=against)
 
 
 def render(m: Matrix, fmt: str, lang: str) -> str:

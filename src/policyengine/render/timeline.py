@@ -1,10 +1,16 @@
-"""Rendering a :class:`~policyengine.timeline.Timeline`: terminal text, JSON, Markdown."""
+"""Rendering a :class:`~policyengine.timeline.Timeline`: terminal text, JSON, Markdown, and an HTML
+picture (:mod:`policyengine.render.charts.timeline`)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.timeline import Dated, Timeline, TimelineStep
+
+if TYPE_CHECKING:
+    from policyengine.validation.scenario import LoadedScenario
 
 LABELS = {
     "ja": {
@@ -136,7 +142,14 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
     return "\n".join(out).rstrip() + "\n"
 
 
-def render(t: Timeline, fmt: str, lang: str, *, changes_only: bool = False) -> str:
+def render(
+    t: Timeline, fmt: str, lang: str, *, changes_only: bool = False, loaded: LoadedScenario | None = None
+) -> str:
+    """``loaded`` (the scenario the timeline was built from) lets the HTML picture cite each fact."""
+    if fmt == "html":
+        from policyengine.render.charts.timeline import render_html
+
+        return render_html(t, lang, changes_only=changes_only, loaded=loaded)
     if fmt == "json":
         return to_json(t.to_dict())
     if fmt == "markdown":
