@@ -7,8 +7,8 @@
   give different images (missing glyphs would draw the same boxes for both), and neither may
   look like the rendering of characters no font has (tofu/replacement boxes).
 
-Without chromium these tests skip, with the reason, except when CI=true (CI installs chromium and
-fonts-noto-cjk, see .ci/run), where they fail.
+Without chromium (or a font with Japanese glyphs) these tests skip, saying how to install it; under
+CI or with POLICYENGINE_REQUIRE_SYSTEM=1 they fail instead (tests/system.py; .ci/run installs both).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import system
 from test_exercise_browser import FLAGS, page_requests, png_pixels
 from test_pictures import pictures, run, world_sized
 
@@ -26,16 +27,7 @@ SHOTS = os.environ.get("POLICYENGINE_SHOTS")  # keep the screenshots in this fol
 
 
 def chromium() -> str:
-    found = (
-        os.environ.get("POLICYENGINE_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed (CI installs it: apt-get install -y chromium fonts-noto-cjk)")
-    pytest.skip("chromium is not installed: the pictures are not checked in a browser")
+    return system.chromium()
 
 
 def screenshot(page: Path, work: Path, size: str = "1400,1100", *extra: str) -> bytes:
@@ -125,6 +117,7 @@ def _text_page(path: Path, text: str) -> Path:
 
 
 def test_japanese_text_renders_with_real_glyphs(tmp_path: Path) -> None:
+    system.japanese_font()
     a = screenshot(_text_page(tmp_path / "a.html", "日米豪印の協力"), tmp_path, "600,80")
     b = screenshot(_text_page(tmp_path / "b.html", "武器等防護の対象"), tmp_path, "600,80")
     # code points no font covers (private use): what missing glyphs look like here
