@@ -50,7 +50,7 @@ class Workload:
         from policyengine.api import load
         from policyengine.sweep.variations import load_variations
 
-        return load_variations(self.variations, load(self.scenario)).indices(self.count, self.seed)
+        return list(load_variations(self.variations, load(self.scenario)).indices(self.count, self.seed))
 
 
 Ids = list[str]
