@@ -209,3 +209,16 @@ def test_ctrl_c_keeps_the_finished_results_complete_line_by_line(tmp_path: Path,
     assert summary["variants"]["selected"] == 7776
     assert "interrupted" in stderr.decode()
     assert not list(tmp_path.glob(".results.jsonl.*.tmp"))
+
+
+def test_a_located_error_travels_whole_from_a_worker_process() -> None:
+    # Worker processes (the local pool, Dask workers on other machines) send errors back pickled.
+    import pickle
+
+    from policyengine.errors import input_error
+    from policyengine.locations import Location
+
+    err = input_error("E101", "file not found", Location("/shared/k.yaml", 3, 7), "check the path")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err) and back.diagnostics == err.diagnostics
+    assert back.render() == "/shared/k.yaml:3:7: E101: file not found\n  hint: check the path"

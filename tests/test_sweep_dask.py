@@ -61,6 +61,23 @@ def test_a_dask_sweep_writes_the_same_file_as_the_local_pool(
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_worker_that_cannot_read_the_files_reports_the_located_error(
+    tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a cluster whose machines do not see the scenario at the path the sweep sends.
+    from policyengine.errors import InputError
+    from policyengine.sweep.runner import WorkSpec
+
+    missing = str(tmp_path / "elsewhere" / "korea_new_gov.yaml")
+    monkeypatch.setattr(cluster, "_absolute", lambda spec: WorkSpec(missing, spec.variations, spec.rules))
+    out = tmp_path / "results.jsonl"
+    with pytest.raises(InputError) as info:
+        run_sweep(KOREA, VARY, sample=16, output=str(out), executor="dask", scheduler=scheduler)
+    assert info.value.codes == ["E101"]
+    assert "korea_new_gov.yaml" in info.value.render() and "hint:" in info.value.render()
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
 def test_chunks_are_submitted_a_bounded_number_ahead(
     tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
