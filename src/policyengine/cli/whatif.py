@@ -180,7 +180,7 @@ def sweep(
 
     if scheduler is not None and executor != "dask":
         raise input_error("E501", "--scheduler names a Dask scheduler", None, "add --executor dask")
-    if executor == "local" and jobs > max_jobs():
+    if scheduler is None and jobs > max_jobs():
         limit = max_jobs()
         click.echo(
             f"policyengine: --jobs {jobs} is more than {limit} ({cores()} cores x 4); using {limit}", err=True

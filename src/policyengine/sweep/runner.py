@@ -239,8 +239,9 @@ def run_sweep(
 
     Ctrl-C (KeyboardInterrupt) or SIGTERM (``interrupts.Terminated``, where the handlers are
     installed) stops the sweep: the results finished so far are written and summarised, and the
-    summary says the sweep was interrupted. ``jobs`` is capped at :func:`max_jobs` for the local
-    pool (the CLI says so); ``executor`` and ``scheduler`` as in :func:`evaluate_variants`.
+    summary says the sweep was interrupted. ``jobs`` is capped at :func:`max_jobs` for the workers
+    started on this machine (the CLI says so); ``executor`` and ``scheduler`` as in
+    :func:`evaluate_variants`.
     """
     from policyengine.api import load, load_pack
 
@@ -252,8 +253,8 @@ def run_sweep(
     variations = load_variations(variations_path, loaded)
     load_pack(rules)  # a bad pack is reported before any worker starts
     indices = variations.indices(sample, seed)
-    if executor == "local":
-        # No more workers than the machine can use, nor than there are chunks to hand out.
+    if scheduler is None:
+        # No more workers than this machine can use, nor than there are chunks to hand out.
         jobs = max(1, min(jobs, max_jobs(), -(-len(indices) // CHUNK)))
     writer = ResultsWriter(output, variations) if output else None
     tally = Tally(variations)
