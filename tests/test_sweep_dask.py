@@ -78,6 +78,22 @@ def test_a_worker_that_cannot_read_the_files_reports_the_located_error(
     assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
 
 
+def test_workers_running_another_policyengine_are_refused(
+    scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policyengine
+
+    monkeypatch.setattr(cluster, "_version", lambda: "0.0.1")  # what the workers would report
+    result = CliRunner().invoke(
+        cli, ["sweep", KOREA, "--vary", VARY, "--executor", "dask", "--scheduler", scheduler, "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert (
+        f"E501: the workers of the Dask cluster at '{scheduler}' run policyengine 0.0.1,"
+        f" this is {policyengine.__version__}"
+    ) in result.output
+
+
 def test_chunks_are_submitted_a_bounded_number_ahead(
     tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

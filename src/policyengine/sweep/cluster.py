@@ -97,10 +97,35 @@ def _connect(distributed: Any, scheduler: str | None, workers: int) -> tuple[Any
         ) from None
 
 
-def _workers(client: Any) -> int:
-    with contextlib.suppress(Exception):
-        return max(1, len(client.scheduler_info().get("workers", {})))
-    return 1
+def _version() -> str:
+    import policyengine
+
+    return policyengine.__version__
+
+
+def _check_workers(client: Any, scheduler: str | None) -> int:
+    """How many workers the cluster has; each must run the policyengine this process runs."""
+    import policyengine
+
+    where = f"the Dask cluster at '{scheduler}'" if scheduler else "the local Dask cluster"
+    try:
+        versions: dict[str, str] = client.run(_version)
+    except ImportError:
+        raise input_error(
+            "E501",
+            f"the workers of {where} cannot import policyengine",
+            None,
+            "install policyengine (the same version) where the workers run",
+        ) from None
+    other = sorted({v for v in versions.values() if v != policyengine.__version__})
+    if other:
+        raise input_error(
+            "E501",
+            f"the workers of {where} run policyengine {', '.join(other)}, this is {policyengine.__version__}",
+            None,
+            "install the same version on the workers, so that their results are this version's",
+        )
+    return max(1, len(versions))
 
 
 def evaluate_on_dask(
@@ -112,7 +137,7 @@ def evaluate_on_dask(
     client, cluster = _connect(distributed, scheduler, workers)
     pending: deque[Future[list[VariantResult]]] = deque()
     try:
-        ahead = AHEAD * _workers(client)
+        ahead = AHEAD * _check_workers(client, scheduler)
         for batch in chunks:
             pending.append(client.submit(evaluate_chunk, spec, batch, pure=False))
             if len(pending) > ahead:

@@ -91,10 +91,16 @@ _evaluators: dict[WorkSpec, VariantEvaluator] = {}
 _lock = threading.Lock()
 
 
+_KEPT = 4  # evaluators a worker keeps (the most recent sweeps it served)
+
+
 def _evaluator(spec: WorkSpec) -> VariantEvaluator:
-    ev = _evaluators.get(spec)
+    ev = _evaluators.pop(spec, None)
     if ev is None:
-        ev = _evaluators[spec] = VariantEvaluator(*spec)
+        ev = VariantEvaluator(*spec)
+        while len(_evaluators) >= _KEPT:
+            del _evaluators[next(iter(_evaluators))]  # the least recently used
+    _evaluators[spec] = ev  # last: the most recently used
     return ev
 
 
@@ -143,8 +149,9 @@ def evaluate_variants(
     if executor != "local":
         raise ValueError(f"unknown executor {executor!r}")
     if jobs <= 1:
-        for batch in chunks(indices):
-            yield from evaluate_chunk(spec, batch)
+        ev = VariantEvaluator(*spec)  # this process's own, dropped at the end (not kept as a worker's)
+        for i in indices:
+            yield ev.evaluate(i)
         return
     # 'spawn': workers start clean (no copy of this process's engine state or threads).
     ctx = multiprocessing.get_context("spawn")
