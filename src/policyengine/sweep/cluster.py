@@ -25,13 +25,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from policyengine.errors import input_error
-from policyengine.sweep.runner import WorkSpec, evaluate_chunk
+from policyengine.sweep.runner import AHEAD, WorkSpec, evaluate_chunk
 from policyengine.sweep.summary import VariantResult
 
 if TYPE_CHECKING:
     from distributed import Future
 
-AHEAD = 4  # chunks submitted per worker beyond those whose results are awaited
 CONNECT_TIMEOUT = "20s"
 INSTALL_HINT = "install it with: pip install 'policyengine[dask]'"
 

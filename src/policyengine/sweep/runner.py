@@ -22,7 +22,9 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,6 +40,7 @@ from policyengine.sweep.variations import Variations, load_variations
 from policyengine.validation.scenario import LoadedScenario
 
 CHUNK = 8  # variants per task sent to a worker: small enough for a live progress bar
+AHEAD = 4  # chunks in flight per worker beyond the one whose results are awaited
 #: ``--jobs`` is capped at this many worker processes per core: more only adds memory (each
 #: worker holds its own compiled pack, about 60 MB) and switching, never throughput.
 JOBS_PER_CORE = 4
@@ -154,23 +157,23 @@ def evaluate_variants(
             yield ev.evaluate(i)
         return
     # 'spawn': workers start clean (no copy of this process's engine state or threads).
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+    # concurrent.futures, not multiprocessing.Pool: a worker killed mid-task (SIGTERM sent to the
+    # whole process group) breaks the pool instead of dead-locking its shutdown.
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(spec,)
+    )
+    pending: deque[Future[list[VariantResult]]] = deque()
     try:
-        # imap hands the chunks to the workers as the pipe to them takes them: a bounded number
-        # ahead of the results, not the whole list.
-        for done in pool.imap(_evaluate_chunk_in_pool, ((spec, c) for c in chunks(indices))):
-            yield from done
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        # Chunks are submitted a bounded number ahead of the results: never the whole list.
+        for batch in chunks(indices):
+            pending.append(pool.submit(evaluate_chunk, spec, batch))
+            if len(pending) > AHEAD * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     finally:
-        pool.join()
-
-
-def _evaluate_chunk_in_pool(task: tuple[WorkSpec, list[int]]) -> list[VariantResult]:
-    return evaluate_chunk(*task)
+        # On an interrupt: what was not started is dropped, what runs finishes (a chunk).
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- results files --------------------------------------------------------------------------------
