@@ -176,14 +176,16 @@ def sweep(
 
     from policyengine.errors import input_error
     from policyengine.render.sweep import render
-    from policyengine.sweep.runner import cores, max_jobs, run_sweep
+    from policyengine.sweep.runner import JOBS_PER_CORE, cores, max_jobs, run_sweep
 
     if scheduler is not None and executor != "dask":
         raise input_error("E501", "--scheduler names a Dask scheduler", None, "add --executor dask")
     if scheduler is None and jobs > max_jobs():
         limit = max_jobs()
         click.echo(
-            f"policyengine: --jobs {jobs} is more than {limit} ({cores()} cores x 4); using {limit}", err=True
+            f"policyengine: --jobs {jobs} is more than {limit} ({cores()} cores x {JOBS_PER_CORE});"
+            f" using {limit}",
+            err=True,
         )
         jobs = limit
     started = time.monotonic()
