@@ -188,7 +188,12 @@ def test_interrupting_a_dask_sweep_keeps_the_finished_results(tmp_path: Path, si
         time.sleep(0.05)
     assert proc.poll() is None, proc.communicate()
     os.killpg(proc.pid, sig)
-    stdout, stderr = proc.communicate(timeout=90)
+    try:
+        stdout, stderr = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its cluster's processes
+        proc.communicate()
+        pytest.fail(f"the Dask sweep hung after {sig.name}")
     err = stderr.decode()
     assert proc.returncode == 128 + sig, err
     assert "Traceback" not in err, err

@@ -224,8 +224,9 @@ def test_sigterm_during_a_sweep_keeps_the_finished_results(tmp_path: Path, jobs:
     cmd = [sys.executable, "-m", "policyengine", "sweep", str(ROOT / "scenarios" / "korea_new_gov.yaml")]
     cmd += ["--vary", str(ROOT / "variations" / "korea_new_gov.yaml"), "--jobs", str(jobs)]
     cmd += ["--output", str(out), "--format", "json", "--lang", "en"]
+    # A session of its own either way: a hang is killed whole (workers too) below.
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=group
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=True
     )
     deadline = time.monotonic() + 90
     while _part_lines(tmp_path) < 10 and time.monotonic() < deadline and proc.poll() is None:
@@ -235,7 +236,12 @@ def test_sigterm_during_a_sweep_keeps_the_finished_results(tmp_path: Path, jobs:
         os.killpg(proc.pid, signal.SIGTERM)
     else:
         proc.send_signal(signal.SIGTERM)
-    stdout, stderr = proc.communicate(timeout=60)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"the sweep hung after SIGTERM (jobs {jobs}, whole group: {group})")
     err = stderr.decode()
     assert proc.returncode == 143, err
     assert "Traceback" not in err, err
