@@ -72,7 +72,7 @@ def main() -> None:
     loaded = load(SCENARIO)
     compiled = load_pack()
     variations = load_variations(VARY, loaded)
-    indices = variations.indices(args.variants, args.seed)
+    indices = list(variations.indices(args.variants, args.seed))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     print(f"sweep: {len(indices)} of {variations.total} variants of {Path(VARY).name}")
 

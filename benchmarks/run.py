@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sweep-runner",
         default="policyengine",
-        help="sweep runner to measure (benchmarks/sweep.py: policyengine, the sweep command; pool)",
+        help="sweep runner to measure (benchmarks/sweep.py: policyengine, the sweep command; pool; dask)",
     )
     parser.add_argument("--max-n", type=int, default=None, help="skip sizes above this many facts")
     parser.add_argument(

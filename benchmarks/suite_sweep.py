@@ -7,6 +7,11 @@ time of whole sweeps (loading, worker start-up and the results file included), 1
 interleaved; the results of both must be the same and the same as evaluating the variants one by
 one here through ``api.evaluate``. On a machine whose two cores other people also use, the second
 worker competes with them: the load average is reported beside the ratio.
+
+Beside them, when the ``dask`` extra is installed: the same sweep with ``--executor dask`` on a
+2-worker LocalCluster that the sweep starts on 127.0.0.1 and closes (``benchmarks.sweep.dask_runner``),
+timed whole (cluster start-up included) and over the variants alone (the time of the same sweep of
+one chunk subtracted); its results must be the local pool's.
 """
 
 from __future__ import annotations
@@ -91,9 +96,58 @@ def run(cfg: Config) -> Section:
         f"cores the sweep obtained (CPU time of all its processes / wall time): {cores[1]:.2f} with 1"
         f" worker, {cores[2]:.2f} with 2; the CPU time per variant shows what a free second core would give"
     )
+    _dask_rows(cfg, section, workload, got[2], count)
     section.notes.append(
         f"{len(set(map(tuple, got[1])))} distinct results over {count} variants;"
         f" same results with 1 and 2 workers, and for the first {CHECKED} as evaluated one by one"
         " through api.evaluate (asserted)"
     )
     return section
+
+
+def _dask_rows(
+    cfg: Config, section: Section, workload: sweep.Workload, local: list[list[str]], count: int
+) -> None:
+    """The 2-worker Dask LocalCluster beside the local pool (skipped, with a note, without dask)."""
+    if not sweep.dask_available():
+        section.notes.append("Dask LocalCluster: not measured (pip install 'policyengine[dask]')")
+        return
+    got: dict[str, list[list[str]]] = {}
+    cpu: list[float] = []
+    small = sweep.Workload(8, seed=workload.seed)
+
+    def whole() -> None:
+        before = _cpu()  # the cluster's worker processes are this process's children, joined at its close
+        got["dask"] = sweep.dask_runner(workload, 2)
+        cpu.append(_cpu() - before)
+
+    samples = interleaved(
+        {
+            "dask": whole,
+            "dask, 1 chunk": lambda: got.__setitem__("small", sweep.dask_runner(small, 2)),
+        },
+        cfg.reps(3, 1),
+        clock=WALL,
+    )
+    if got["dask"] != local:
+        raise AssertionError("the Dask sweep gave other results than the local pool")
+    wall, start = samples["dask"].median, samples["dask, 1 chunk"].median
+    steady = max(wall - start, 1e-9)
+    section.rows.append(
+        [
+            "2 workers, Dask LocalCluster",
+            f"{ms(wall)} ({pct(samples['dask'].noise)})",
+            f"{count / wall:.1f}",
+            ms(wall / count),
+            ms(statistics.median(cpu) / count),
+        ]
+    )
+    section.metrics["2 workers, Dask LocalCluster [/s]"] = count / wall
+    section.metrics["2 workers, Dask LocalCluster, without start-up [/s]"] = (count - 8) / steady
+    section.data["2 workers, Dask LocalCluster"] = samples["dask"].to_dict()
+    section.notes.append(
+        f"Dask LocalCluster (2 single-threaded worker processes, started and closed by each sweep):"
+        f" {count / wall:.1f} variants/s whole, of which {ms(start)} is start-up and the first chunk"
+        f" (a sweep of 8 variants); {(count - 8) / steady:.1f} variants/s without it; same results as the"
+        " local pool (asserted)"
+    )

@@ -13,6 +13,9 @@ evaluates a workload with a number of workers and returns each variant's recomme
   ``policyengine sweep SCENARIO --vary FILE --sample N --seed S --jobs W --output F.jsonl`` calls):
   spawned workers that load the scenario, the variations and the pack once each, results streamed
   to a JSON Lines file, read back here. This is what the benchmark measures by default.
+* ``dask``: the sweep command with ``--executor dask`` and no ``--scheduler``: a Dask
+  LocalCluster of that many single-threaded worker processes on 127.0.0.1, started and closed by
+  the sweep (its start-up included). Needs the ``dask`` extra.
 * ``pool``: a forked ``multiprocessing`` pool of ``api.evaluate`` over the same variants (the
   harness used before the command existed). The difference is the command's own overhead.
 
@@ -50,7 +53,7 @@ class Workload:
         from policyengine.api import load
         from policyengine.sweep.variations import load_variations
 
-        return load_variations(self.variations, load(self.scenario)).indices(self.count, self.seed)
+        return list(load_variations(self.variations, load(self.scenario)).indices(self.count, self.seed))
 
 
 Ids = list[str]
@@ -98,7 +101,7 @@ def pool_runner(workload: Workload, workers: int) -> list[Ids]:
         return pool.map(_evaluate, indices, chunksize=chunk)
 
 
-def sweep_runner(workload: Workload, workers: int) -> list[Ids]:
+def sweep_runner(workload: Workload, workers: int, executor: str = "local") -> list[Ids]:
     """``policyengine sweep`` (its library entry point), results read back from its JSON Lines file."""
     from policyengine.sweep.runner import run_sweep
 
@@ -111,6 +114,7 @@ def sweep_runner(workload: Workload, workers: int) -> list[Ids]:
             sample=workload.count,
             seed=workload.seed,
             output=str(out),
+            executor=executor,
         )
         if run.interrupted:
             raise KeyboardInterrupt
@@ -119,8 +123,19 @@ def sweep_runner(workload: Workload, workers: int) -> list[Ids]:
     return [[f"error: {r['error']}"] if r["error"] else sorted(r["recommendations"]) for r in records]
 
 
+def dask_runner(workload: Workload, workers: int) -> list[Ids]:
+    """``policyengine sweep --executor dask``: a LocalCluster of ``workers`` processes."""
+    return sweep_runner(workload, workers, executor="dask")
+
+
+def dask_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
 Runner = Callable[[Workload, int], list[Ids]]
-RUNNERS: dict[str, Runner] = {"policyengine": sweep_runner, "pool": pool_runner}
+RUNNERS: dict[str, Runner] = {"policyengine": sweep_runner, "pool": pool_runner, "dask": dask_runner}
 
 
 def register(name: str, runner: Runner) -> None:

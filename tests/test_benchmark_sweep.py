@@ -55,3 +55,14 @@ def test_the_command_line_chooses_the_runner(monkeypatch: pytest.MonkeyPatch) ->
     assert run.main(["--only", "sweep", "--no-save", "--sweep-runner", "pool"]) == 0
     assert run.main(["--only", "sweep", "--no-save"]) == 0
     assert [c.sweep_runner for c in seen] == ["pool", "policyengine"]
+
+
+def test_the_dask_runner_gives_what_one_by_one_gives() -> None:
+    # The benchmark's row beside the local pool: a 2-worker LocalCluster started by the sweep.
+    import os
+
+    if os.environ.get("CI") != "true":
+        pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
+    workload = sweep.Workload(12, seed=5)
+    assert sweep.RUNNERS["dask"] is sweep.dask_runner and sweep.dask_available()
+    assert sweep.dask_runner(workload, 2) == sweep.serial_runner(workload)

@@ -60,7 +60,7 @@ def test_samples_are_seeded_distinct_and_in_order(variations) -> None:  # type: 
     assert a == variations.indices(50, seed=7)
     assert a != variations.indices(50, seed=8)
     assert a == sorted(set(a)) and len(a) == 50
-    assert variations.indices(None) == list(range(7776))
+    assert variations.indices(None) == range(7776)  # numbered lazily, never listed
 
 
 def test_parallel_results_equal_the_same_variants_evaluated_one_by_one(
@@ -209,3 +209,16 @@ def test_ctrl_c_keeps_the_finished_results_complete_line_by_line(tmp_path: Path,
     assert summary["variants"]["selected"] == 7776
     assert "interrupted" in stderr.decode()
     assert not list(tmp_path.glob(".results.jsonl.*.tmp"))
+
+
+def test_a_located_error_travels_whole_from_a_worker_process() -> None:
+    # Worker processes (the local pool, Dask workers on other machines) send errors back pickled.
+    import pickle
+
+    from policyengine.errors import input_error
+    from policyengine.locations import Location
+
+    err = input_error("E101", "file not found", Location("/shared/k.yaml", 3, 7), "check the path")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is type(err) and back.diagnostics == err.diagnostics
+    assert back.render() == "/shared/k.yaml:3:7: E101: file not found\n  hint: check the path"

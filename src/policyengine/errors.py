@@ -71,6 +71,7 @@ CODES: dict[str, str] = {
     "E701": "unknown fact in a variation",
     "E702": "field cannot be varied",
     "E703": "value not allowed in a variation",
+    "E704": "too many variants for one sweep",
     # lint findings (policyengine rules lint); E406 reports quotes not found in the source
     "L101": "rule fires in no scenario",
     "L102": "derived fact never used",
@@ -125,6 +126,10 @@ class InputError(PolicyEngineError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = sort_diagnostics(diagnostics)
         super().__init__(self.render())
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Diagnostic]]]:
+        # Pickled whole (a sweep's worker processes and Dask workers send errors back).
+        return (type(self), (self.diagnostics,))
 
     def render(self) -> str:
         shown = self.diagnostics[: self.MAX_SHOWN]

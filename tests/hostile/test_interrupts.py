@@ -200,3 +200,56 @@ def test_an_interrupt_during_evaluation_is_not_swallowed_by_durable_rules(
     with pytest.raises(KeyboardInterrupt):
         interrupted.evaluate(load(scenario))
     assert evaluate(scenario, compiled).ids == expected
+
+
+# -- sweeps: SIGTERM keeps the finished results, as Ctrl-C does ---------------------------------------
+
+
+def _part_lines(folder: Path) -> int:
+    for part in folder.glob(".results.jsonl.*.tmp"):
+        try:
+            return part.read_text(encoding="utf-8").count("\n")
+        except OSError:
+            return 0
+    return 0
+
+
+@pytest.mark.parametrize(("jobs", "group"), [(1, False), (2, False), (2, True)])
+def test_sigterm_during_a_sweep_keeps_the_finished_results(tmp_path: Path, jobs: int, group: bool) -> None:
+    # group: the signal reaches the workers too (systemd, a terminal's process group, kill -TERM -PGID).
+    import json
+    import os
+
+    out = tmp_path / "results.jsonl"
+    cmd = [sys.executable, "-m", "policyengine", "sweep", str(ROOT / "scenarios" / "korea_new_gov.yaml")]
+    cmd += ["--vary", str(ROOT / "variations" / "korea_new_gov.yaml"), "--jobs", str(jobs)]
+    cmd += ["--output", str(out), "--format", "json", "--lang", "en"]
+    # A session of its own either way: a hang is killed whole (workers too) below.
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=True
+    )
+    deadline = time.monotonic() + 90
+    while _part_lines(tmp_path) < 10 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"the sweep hung after SIGTERM (jobs {jobs}, whole group: {group})")
+    err = stderr.decode()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err, err
+    assert err.endswith("policyengine: terminated; the finished results were kept\n"), err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert 10 <= len(lines) < 7776
+    assert [json.loads(line)["index"] for line in lines] == list(range(len(lines)))  # complete, in order
+    summary = json.loads(stdout)
+    assert summary["variants"]["interrupted"] is True
+    assert summary["variants"]["done"] == len(lines)
+    assert _tmp_files(tmp_path) == []

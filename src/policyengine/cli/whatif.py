@@ -103,7 +103,28 @@ def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, outp
     help="Variation file (YAML): the facts to vary and the values each may take.",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True, help="Worker processes."
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, None),
+    default=1,
+    show_default=True,
+    help="Worker processes (at most 4 per core); with --executor dask and no --scheduler, "
+    "the local Dask cluster's workers.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where variants are evaluated: this machine's processes, or a Dask cluster "
+    "(pip install 'policyengine[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler to use (tcp://HOST:8786); without it, --executor dask starts a cluster "
+    "on this machine.",
 )
 @click.option(
     "--sample",
@@ -142,6 +163,8 @@ def sweep(
     scenario: str,
     vary: str,
     jobs: int,
+    executor: str,
+    scheduler: str | None,
     sample: int | None,
     seed: int,
     results: str | None,
@@ -155,14 +178,25 @@ def sweep(
     """Evaluate every combination of variations of SCENARIO (or a sample) in parallel.
 
     The summary tells how often each recommendation fires and which dimensions drive it; --report
-    FILE.html draws it as charts (docs/pictures.md). Ctrl-C stops the sweep, keeps the finished
-    results and exits with 130.
+    FILE.html draws it as charts (docs/pictures.md). Ctrl-C (or SIGTERM) stops the sweep, keeps
+    the finished results and exits with 130 (143).
     """
     import time
 
+    from policyengine.errors import input_error
     from policyengine.render.sweep import render
-    from policyengine.sweep.runner import run_sweep
+    from policyengine.sweep.runner import JOBS_PER_CORE, cores, max_jobs, run_sweep
 
+    if scheduler is not None and executor != "dask":
+        raise input_error("E501", "--scheduler names a Dask scheduler", None, "add --executor dask")
+    if scheduler is None and jobs > max_jobs():
+        limit = max_jobs()
+        click.echo(
+            f"policyengine: --jobs {jobs} is more than {limit} ({cores()} cores x {JOBS_PER_CORE});"
+            f" using {limit}",
+            err=True,
+        )
+        jobs = limit
     started = time.monotonic()
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar()
     try:
@@ -183,6 +217,8 @@ def sweep(
             seed=seed,
             output=results,
             on_progress=on_progress,
+            executor=executor,
+            scheduler=scheduler,
         )
     finally:
         if progress is not None:
@@ -191,9 +227,11 @@ def sweep(
     s = run.summary
     if not quiet:
         rate = s.done / elapsed if elapsed > 0 else 0.0
+        where = f"{jobs} job{'s' if jobs > 1 else ''}"
+        if executor == "dask":
+            where = f"Dask scheduler {scheduler}" if scheduler else f"local Dask cluster of {jobs}"
         click.echo(
-            f"policyengine: {s.done} of {s.selected} variants in {elapsed:.1f} s "
-            f"({rate:.1f}/s, {jobs} job{'s' if jobs > 1 else ''})"
+            f"policyengine: {s.done} of {s.selected} variants in {elapsed:.1f} s ({rate:.1f}/s, {where})"
             + (f"; results in {results}" if results else ""),
             err=True,
         )
@@ -203,9 +241,12 @@ def sweep(
         from policyengine.render.charts.sweep import render_html
 
         atomic_write_text(report_path, render_html(s, lang))
-    if run.interrupted:
-        click.echo("policyengine: interrupted; the finished results were kept", err=True)
-        sys.exit(130)
+    if run.stopped_by is not None:
+        import signal
+
+        what = "interrupted" if run.stopped_by == signal.SIGINT else "terminated"
+        click.echo(f"policyengine: {what}; the finished results were kept", err=True)
+        sys.exit(128 + run.stopped_by)
 
 
 def _progress_bar() -> Progress:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -38,9 +39,10 @@ from policyengine.counterfactual.changes import (
     removal_with_dependents,
     section_of,
 )
-from policyengine.errors import DiagnosticSink, InputError
+from policyengine.errors import DiagnosticSink, InputError, input_error
 from policyengine.loading.documents import read_document
 from policyengine.loading.yamltree import YMap, YSeq
+from policyengine.locations import Location
 from policyengine.models.common import I18nText, Id, Model, Text
 from policyengine.models.scenario import SECTION_BY_KIND, AssetProtection
 from policyengine.suggest import hint_for
@@ -48,7 +50,12 @@ from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import LoadedScenario
 
 PRESENCE = ("present", "absent")
-MAX_VARIANTS_LISTED = 10**12  # beyond this, a full sweep is refused: sample instead
+MAX_VARIANTS_LISTED = 10**12  # beyond this, a variation file is refused (E703): its indices are too big
+#: The most variants one sweep evaluates: a full sweep over a larger space must be sampled
+#: (``--sample``), and a sample is at most this big. Variants of a full sweep are numbered lazily
+#: (a ``range``); a sample is held as a sorted list of its indices, so this bounds the memory a
+#: sweep's selection takes (about 100 MB at the limit), whatever the size of the variation space.
+MAX_SWEEP_VARIANTS = 1_000_000
 
 #: The fields a dimension may vary, per kind of fact ("areas.*": any area of a framework).
 VARIABLE_FIELDS: dict[str, dict[str, tuple[Any, ...]]] = {}
@@ -138,6 +145,7 @@ class Variations:
     header: SweepHeader
     dimensions: list[Dimension]
     changes: list[list[tuple[Change, ...]]]  # per dimension, per value: the changes it makes
+    where: Location | None = None  # the file's 'dimensions:', for errors about the whole space
 
     @property
     def total(self) -> int:
@@ -171,11 +179,31 @@ class Variations:
             unique.setdefault(c.key, c)
         return list(unique.values())
 
-    def indices(self, sample: int | None = None, seed: int = 0) -> list[int]:
-        """Every variant, or a seeded random sample of ``sample`` distinct ones, in index order."""
+    def indices(self, sample: int | None = None, seed: int = 0) -> Sequence[int]:
+        """Every variant, or a seeded random sample of ``sample`` distinct ones, in index order.
+
+        Every variant is a ``range`` (numbered as the sweep goes, never listed). More than
+        :data:`MAX_SWEEP_VARIANTS`, in all or in the sample, is an error (E704).
+        """
         total = self.total
+        at = self.where or Location(self.path)
         if sample is None or sample >= total:
-            return list(range(total))
+            if total > MAX_SWEEP_VARIANTS:
+                raise input_error(
+                    "E704",
+                    f"the variations make {total:,} variants, more than a sweep evaluates"
+                    f" ({MAX_SWEEP_VARIANTS:,})",
+                    at,
+                    f"evaluate a random sample of them: --sample N (N at most {MAX_SWEEP_VARIANTS:,})",
+                )
+            return range(total)
+        if sample > MAX_SWEEP_VARIANTS:
+            raise input_error(
+                "E704",
+                f"a sample of {sample:,} variants is more than a sweep evaluates ({MAX_SWEEP_VARIANTS:,})",
+                at,
+                f"sample at most {MAX_SWEEP_VARIANTS:,} variants",
+            )
         return sorted(random.Random(seed).sample(range(total), sample))
 
 
@@ -247,7 +275,8 @@ def load_variations(path: str, loaded: LoadedScenario) -> Variations:
         if total > MAX_VARIANTS_LISTED:
             sink.add("E703", f"{total} variants are too many to index", doc.tree.location("dimensions"))
     sink.raise_if_any()
-    return Variations(doc.display, model.sweep, list(model.dimensions), changes)
+    where = doc.tree.location("dimensions") if isinstance(doc.tree, YMap) else None
+    return Variations(doc.display, model.sweep, list(model.dimensions), changes, where)
 
 
 def _presence(

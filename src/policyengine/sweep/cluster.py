@@ -1,0 +1,154 @@
+"""Sweeps on a Dask distributed cluster (``policyengine sweep --executor dask``).
+
+The cluster's workers run the sweep's own worker function (:func:`runner.evaluate_chunk`), so
+the results are those of the local pool, in the same order. Chunks of variants are submitted a
+bounded number ahead of the results (:data:`AHEAD` per worker) and their results taken in
+submission order: memory stays bounded and the results file is written as the sweep goes.
+Interrupting the sweep cancels what was submitted and closes the client (and the cluster, when
+this process started it).
+
+Dask is optional (``pip install 'policyengine[dask]'``) and imported only here, only when a sweep
+asks for it. Workers read the scenario, the variation file and the rule pack from the paths the
+sweep was given (made absolute here): on a real cluster every worker must see the same files
+(a shared file system, or the same checkout at the same path), with policyengine installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from policyengine.errors import input_error
+from policyengine.sweep.runner import AHEAD, WorkSpec, evaluate_chunk
+from policyengine.sweep.summary import VariantResult
+
+if TYPE_CHECKING:
+    from distributed import Future
+
+CONNECT_TIMEOUT = "20s"
+INSTALL_HINT = "install it with: pip install 'policyengine[dask]'"
+
+
+def require_dask() -> Any:
+    """The ``distributed`` module, or a usage error (exit 2) that says how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise input_error(
+            "E501",
+            "--executor dask needs Dask's distributed scheduler, which is not installed",
+            None,
+            INSTALL_HINT,
+        ) from None
+    return distributed
+
+
+def dask_setup(worker: Any) -> None:
+    """Run by each worker of a cluster this process starts (Dask's ``preload`` hook).
+
+    Ctrl-C in a terminal reaches the whole process group, the workers of a local cluster too;
+    only this process handles it (it stops the workers itself), as in the local pool.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _absolute(spec: WorkSpec) -> WorkSpec:
+    # Workers may run in another working directory (or on another machine with the same tree).
+    return WorkSpec(
+        os.path.abspath(spec.scenario),
+        os.path.abspath(spec.variations),
+        os.path.abspath(spec.rules) if spec.rules is not None else None,
+    )
+
+
+def _connect(distributed: Any, scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    """A client, and the local cluster it runs on when no scheduler is named (else None)."""
+    if scheduler is None:
+        cluster = distributed.LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",  # loopback only: nothing listens on the network
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            preload=[__name__],  # dask_setup below, in each worker process
+        )
+        try:
+            return distributed.Client(cluster), cluster
+        except BaseException:
+            cluster.close()
+            raise
+    try:
+        return distributed.Client(scheduler, timeout=CONNECT_TIMEOUT), None
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise input_error(
+            "E501",
+            f"cannot reach the Dask scheduler at '{scheduler}': {exc}",
+            None,
+            "give the address the scheduler prints (tcp://HOST:8786), and check that it is running",
+        ) from None
+
+
+def _version() -> str:
+    import policyengine
+
+    return policyengine.__version__
+
+
+def _check_workers(client: Any, scheduler: str | None) -> int:
+    """How many workers the cluster has; each must run the policyengine this process runs."""
+    import policyengine
+
+    where = f"the Dask cluster at '{scheduler}'" if scheduler else "the local Dask cluster"
+    try:
+        versions: dict[str, str] = client.run(_version)
+    except ImportError:
+        raise input_error(
+            "E501",
+            f"the workers of {where} cannot import policyengine",
+            None,
+            "install policyengine (the same version) where the workers run",
+        ) from None
+    other = sorted({v for v in versions.values() if v != policyengine.__version__})
+    if other:
+        raise input_error(
+            "E501",
+            f"the workers of {where} run policyengine {', '.join(other)}, this is {policyengine.__version__}",
+            None,
+            "install the same version on the workers, so that their results are this version's",
+        )
+    return max(1, len(versions))
+
+
+def evaluate_on_dask(
+    spec: WorkSpec, chunks: Iterable[list[int]], *, scheduler: str | None, workers: int
+) -> Iterator[VariantResult]:
+    """Results of the chunks' variants, in order, evaluated by the cluster's workers."""
+    distributed = require_dask()
+    spec = _absolute(spec)
+    client, cluster = _connect(distributed, scheduler, workers)
+    pending: deque[Future[list[VariantResult]]] = deque()
+    try:
+        ahead = AHEAD * _check_workers(client, scheduler)
+        for batch in chunks:
+            pending.append(client.submit(evaluate_chunk, spec, batch, pure=False))
+            if len(pending) > ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        if pending:
+            with contextlib.suppress(Exception):
+                client.cancel(list(pending))
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
