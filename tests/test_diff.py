@@ -154,13 +154,27 @@ def test_a_new_fact_blocking_a_rule_is_named(tmp_path: Path, korea, compiled_pac
 def test_a_removed_blocker_unblocks(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
     path = _scenario(tmp_path, "remove:\n  asset_protection: [AUS]\n")
     d = diff_scenarios(korea, load(path), compiled_pack)
-    assert [(o.change, o.id) for o in d.recommendations] == [("added", "extend-asset-protection/AUS")]
+    # Australia's forces no longer protected, Japan-US-Australia is no longer the framework the RAA
+    # and asset protection support, and the UK and France are not linked to it (link-partner)
+    assert [(o.change, o.id) for o in d.recommendations] == [
+        ("added", "extend-asset-protection/AUS"),
+        ("removed", "link-partner/FRA"),
+        ("removed", "link-partner/GBR"),
+    ]
     (cause,) = d.recommendations[0].causes
     assert (cause.fact_id, cause.how, cause.rule) == (
         "asset_protection:AUS",
         "unblocks",
         "extend-asset-protection",
     )
+    # two negations deep: the removal lets a blocker of link-partner be derived
+    for removed in d.recommendations[1:]:
+        (cause,) = removed.causes
+        assert (cause.fact_id, cause.how, cause.rule) == (
+            "asset_protection:AUS",
+            "unblocks",
+            "unprotected-member",
+        )
 
 
 def _deu_steps_back(date: str) -> str:

@@ -42,11 +42,13 @@ def test_derived_facts_are_the_rules_own(korea, compiled_pack) -> None:  # type:
     kinds = {f.kind for f in raw.derived()}
     # engine markers ($stratum, $tally, $count, $end) are not derived facts
     assert kinds == {
+        "bilateral-partner",
         "engaging-partner",
         "non-ally-member",
         "raa-partner",
         "recommendation",
         "soft-cooperation",
+        "unprotected-member",
     }
     assert raw.stats["derived"] == len(raw.derived())
 

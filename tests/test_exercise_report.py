@@ -38,7 +38,7 @@ def statuses(report, move: int) -> dict[str, str]:  # type: ignore[no-untyped-de
 def test_matched_diverged_not_considered(report) -> None:  # type: ignore[no-untyped-def]
     first, second = statuses(report, 0), statuses(report, 1)
     assert first["propose-framework/AUS+JPN+KOR"] == "matched"
-    assert first["bilateral-cooperation/AUS"] == "matched"
+    assert first["elevate-cooperation/jpn-usa-aus"] == "matched"
     assert first["bilateral-cooperation/KOR"] == "not-considered"
     # decided in move 1, recommended by the rules only once the framework exists in move 2
     assert first["elevate-cooperation/jpn-kor-aus"] == "anticipated"

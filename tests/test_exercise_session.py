@@ -21,7 +21,7 @@ MOVE_1 = [
     "propose-framework/AUS+JPN+KOR",  # an id from the list
     "mofa",
     "The three share the sea lanes",
-    "5",  # a number from the list: bilateral-cooperation/AUS
+    "8",  # a number from the list: elevate-cooperation/jpn-usa-aus
     "mod",
     "",
     "elevate-cooperation/jpn-kor-aus",  # a rule action whose target does not exist yet: anticipated
@@ -121,7 +121,7 @@ def test_scripted_session_writes_the_log(session) -> None:  # type: ignore[no-un
     decisions = [(r["move"], r["cell"], r["action"], r["rationale"]) for r in recs if r["type"] == "decision"]
     assert decisions == [
         ("move-1", "mofa", "propose-framework/AUS+JPN+KOR", "The three share the sea lanes"),
-        ("move-1", "mod", "bilateral-cooperation/AUS", ""),
+        ("move-1", "mod", "elevate-cooperation/jpn-usa-aus", ""),
         ("move-1", "nss", "elevate-cooperation/jpn-kor-aus", "Prepare the next step"),
         ("move-2", "nss", "strengthen the coast guard", "Not in the paper"),
         ("move-2", "mod", "activate-mechanisms/jpn-usa-kor", ""),

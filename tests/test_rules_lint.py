@@ -88,7 +88,7 @@ def test_the_base_of_the_broken_packs_is_clean(paper) -> None:  # type: ignore[n
 def test_the_shipped_pack_lints_clean(paper) -> None:  # type: ignore[no-untyped-def]
     report = lint_pack(str(ROOT / "rules"), paper, SCENARIOS)
     assert report.findings == [] and report.notes == []
-    assert report.rules == 23 and len(report.scenarios) == len(SCENARIOS)
+    assert report.rules == 27 and len(report.scenarios) == len(SCENARIOS)
 
 
 def test_the_scenario_set_is_an_option(paper) -> None:  # type: ignore[no-untyped-def]
@@ -96,12 +96,14 @@ def test_the_scenario_set_is_an_option(paper) -> None:  # type: ignore[no-untype
     report = lint_pack(str(ROOT / "rules"), paper, baseline)
     unfired = {d.message.split("'")[1] for d in report.findings}
     assert {d.code for d in report.findings} == {"L101"}
-    # what only the ROK's new government brings, and the what-if's caution
+    # what only the ROK's new government brings, and the what-ifs' caution, launch and revival
     assert unfired == {
         "engaging-partner-by-event",
         "bilateral-cooperation",
         "propose-framework",
+        "revive-framework",
         "alienation-risk",
+        "alienation-launch-risk",
         "keep-informal-proposal-risk",
     }
 
@@ -150,7 +152,7 @@ def test_cli_clean_pack_exits_0(at_root) -> None:  # type: ignore[no-untyped-def
     result = CliRunner().invoke(cli, ["rules", "lint", "--rules", "rules", "--source", str(PAPER)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "ok: rules: no findings (23 rules, 4 scenarios, source 000_cd568db34d9aead0.txt)\n"
+        "ok: rules: no findings (27 rules, 6 scenarios, source 000_cd568db34d9aead0.txt)\n"
     )
 
 

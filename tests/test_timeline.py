@@ -37,9 +37,11 @@ TRANSITIONS = [
     (
         D(2021, 10, 7),
         {"adhoc-cooperation/GBR"},
-        {"conclude-raa/GBR", "extend-asset-protection/GBR", "link-partner/GBR"},
+        {"conclude-raa/GBR", "extend-asset-protection/GBR"},
     ),
-    (D(2021, 11, 11), {"extend-asset-protection/AUS"}, set()),
+    # Japan-US-Australia becomes the framework the SDF's asset protection supports: the UK and
+    # France are linked to it (link-partner)
+    (D(2021, 11, 11), {"extend-asset-protection/AUS"}, {"link-partner/FRA", "link-partner/GBR"}),
     (D(2022, 1, 6), {"conclude-raa/AUS"}, set()),
     (
         D(2022, 1, 7),

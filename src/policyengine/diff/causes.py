@@ -31,6 +31,7 @@ from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
 HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
 _HOW = {"added": "appeared", "removed": "vanished", "altered": "altered"}
 MAX_DEPTH = 16
+_OPPOSITE = {"blocks": "unblocks", "unblocks": "blocks"}
 
 
 def _hashable(value: Any) -> Any:
@@ -177,6 +178,13 @@ class CauseFinder:
                         cid = self._changed(origin)
                         if cid is not None:
                             found.add(Cause(cid, how, rule.id, text))
+                    if f.view is None and f.kind != COUNT and f.key not in here.keys and f.key not in visited:
+                        # A derived blocker only the other world has: it may itself rest on an
+                        # absence there (no asset protection for a member) that a fact of this
+                        # world fills, which is then the cause, acting on the blocker's rule in
+                        # the opposite sense.
+                        visited.add(f.key)
+                        self._negations(f.supports, there, here, _OPPOSITE[how], found, visited, depth + 1)
             for _, fid in s.bindings:
                 f = here.raw.facts[fid]
                 if f.view is None and f.kind != COUNT and f.key not in there.keys and f.key not in visited:
