@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from policyengine.locations import Location
+from policyengine.terminal import visible
 
 T = TypeVar("T")
 
@@ -60,6 +61,7 @@ CODES: dict[str, str] = {
     "E405": "negation cycle",
     "E406": "invalid quote",
     "E407": "rule too large for the engine",
+    "E408": "rule combines too many facts (join fan-out)",
     # usage
     "E501": "invalid argument",
     # exercise decision logs
@@ -92,10 +94,12 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as ``FILE:LINE:COL: CODE: message`` plus an indented hint line."""
-        where = f"{self.location}: " if self.location is not None else ""
-        text = f"{where}{self.code}: {self.message}"
+        # File names come from the command line and the file system, messages may quote what a
+        # file holds: neither may act on the terminal (control or invisible characters escaped).
+        where = f"{visible(str(self.location))}: " if self.location is not None else ""
+        text = f"{where}{self.code}: {visible(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {visible(self.hint)}"
         return text
 
 

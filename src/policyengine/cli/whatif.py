@@ -153,6 +153,7 @@ def sweep(
 
     from policyengine.render.sweep import render
     from policyengine.sweep.runner import run_sweep
+    from policyengine.terminal import visible
 
     started = time.monotonic()
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar()
@@ -185,7 +186,7 @@ def sweep(
         click.echo(
             f"policyengine: {s.done} of {s.selected} variants in {elapsed:.1f} s "
             f"({rate:.1f}/s, {jobs} job{'s' if jobs > 1 else ''})"
-            + (f"; results in {results}" if results else ""),
+            + (f"; results in {visible(results)}" if results else ""),
             err=True,
         )
     emit(render(s, fmt, lang), summary_path)
