@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policyengine.errors import Diagnostic, InputError, input_error, sort_diagnostics
+from policyengine.errors import (
+    MAX_PER_FILE,
+    Diagnostic,
+    InputError,
+    input_error,
+    omitted,
+    sort_diagnostics,
+)
 from policyengine.locations import Location
 from policyengine.terminal import describe, unsafe_character, visible
 
@@ -204,12 +211,26 @@ class _Builder:
         self.alias_nodes = 0
         self.nodes = 0
         self.problems: list[Diagnostic] = []
+        self.more = 0  # problems past MAX_PER_FILE, counted only
+        self.more_at: Mark = (0, 0)
 
     def error(self, code: str, message: str, mark: Mark, hint: str | None = None) -> InputError:
         return input_error(code, message, Location(self.file, *mark), hint)
 
     def problem(self, code: str, message: str, mark: Mark, hint: str | None = None) -> None:
-        self.problems.append(Diagnostic(Location(self.file, *mark), code, message, hint))
+        if len(self.problems) < MAX_PER_FILE:
+            self.problems.append(Diagnostic(Location(self.file, *mark), code, message, hint))
+            return
+        # Counted, not built: a file may hold millions of duplicate keys or tags.
+        if self.more == 0:
+            self.more_at = mark
+        self.more += 1
+
+    def all_problems(self) -> list[Diagnostic]:
+        """The problems found, the ones past :data:`MAX_PER_FILE` as one :class:`Omitted`."""
+        if not self.more:
+            return self.problems
+        return [*self.problems, omitted(Location(self.file, *self.more_at), self.more)]
 
     def build(self, events: Iterator[Any]) -> Any:
         import yaml
@@ -644,7 +665,7 @@ def parse_yaml_collecting(
         raise input_error(
             "E112", "nesting too deep", Location(file), "flatten the structure: a few levels suffice"
         ) from None
-    return tree, sort_diagnostics(builder.problems)
+    return tree, sort_diagnostics(builder.all_problems())
 
 
 def _reader_error(exc: Any, text: str, file: str) -> InputError:
