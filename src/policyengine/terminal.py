@@ -46,6 +46,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _UNSAFE_ASTRAL = re.compile("[" + _char_class(tuple(r for r in UNSAFE_RANGES if r[0] > 0xFFFF)) + "]")
 
 
+_UNSAFE_ASCII = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _UNSAFE_BMP_PAST_ASCII = re.compile(
     "[" + _char_class(tuple(r for r in UNSAFE_RANGES if r[0] >= 0x7F and r[1] <= 0xFFFF)) + "]"
 )
@@ -57,6 +58,11 @@ def find_unsafe(text: str, *, ascii_controls: bool = True) -> int:
     ``ascii_controls=False`` leaves out C0 controls (for JSON text, whose parser refuses them
     inside strings, and where ``\r`` between tokens is only a line ending).
     """
+    if text.isascii():  # most texts: a flag of the string, no scan
+        if not ascii_controls:
+            return -1
+        a = _UNSAFE_ASCII.search(text)
+        return a.start() if a is not None else -1
     m = (_UNSAFE_BMP if ascii_controls else _UNSAFE_BMP_PAST_ASCII).search(text)
     end = m.start() if m is not None else len(text)
     if _ASTRAL.search(text, 0, end) is not None:
