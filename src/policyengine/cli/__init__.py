@@ -29,10 +29,12 @@ class PolicyEngineGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from policyengine.errors import InputError
+        from policyengine.fileio import command_inputs
         from policyengine.interrupts import Terminated
 
         try:
-            return super().invoke(ctx)
+            with command_inputs():  # no output may replace a file the command read
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except InputError as exc:
@@ -47,7 +49,9 @@ class PolicyEngineGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 traceback.print_exc()
-            message = str(exc).splitlines()[0] if str(exc) else ""
+            from policyengine.terminal import visible
+
+            message = visible(str(exc).splitlines()[0]) if str(exc) else ""
             click.echo(
                 f"policyengine: internal error: {type(exc).__name__}: {message} "
                 "(run with --debug for the traceback)",

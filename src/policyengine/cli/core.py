@@ -28,6 +28,7 @@ def validate(files: tuple[str, ...]) -> None:
     """
     from policyengine.errors import InputError
     from policyengine.inputs import validate_file
+    from policyengine.terminal import visible
 
     failed = False
     for path in files:
@@ -37,7 +38,7 @@ def validate(files: tuple[str, ...]) -> None:
             failed = True
             click.echo(exc.render(), err=True)
             continue
-        click.echo(f"ok: {path}: {summary}")
+        click.echo(f"ok: {visible(path)}: {summary}")
     if failed:
         sys.exit(EXIT_INPUT)
 

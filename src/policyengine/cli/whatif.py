@@ -186,6 +186,7 @@ def sweep(
     from policyengine.errors import input_error
     from policyengine.render.sweep import render
     from policyengine.sweep.runner import JOBS_PER_CORE, cores, max_jobs, run_sweep
+    from policyengine.terminal import visible
 
     if scheduler is not None and executor != "dask":
         raise input_error("E501", "--scheduler names a Dask scheduler", None, "add --executor dask")
@@ -232,7 +233,7 @@ def sweep(
             where = f"Dask scheduler {scheduler}" if scheduler else f"local Dask cluster of {jobs}"
         click.echo(
             f"policyengine: {s.done} of {s.selected} variants in {elapsed:.1f} s ({rate:.1f}/s, {where})"
-            + (f"; results in {results}" if results else ""),
+            + (f"; results in {visible(results)}" if results else ""),
             err=True,
         )
     emit(render(s, fmt, lang), summary_path)

@@ -30,7 +30,7 @@ import json
 import operator
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
@@ -514,6 +514,9 @@ class PreparedPack:
             f = session.new_fact(v.kind, v.fields, key, view=v)
             if self._may_match_cached(v.kind, v.fields, decided):
                 batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+        # durable-rules joins base facts as they arrive, before any stratum marker: the budget is
+        # checked on them first, then before each stratum on what earlier strata derived.
+        _check_fanout(self.compiled.rules, session)
         self._assert(session, batch)
         for k in range(1, self.compiled.strata + 1):
             session.stratum = k
@@ -521,6 +524,8 @@ class PreparedPack:
                 self._tally(session, k)
             if session.tracer is not None:
                 session.tracer.emit("stratum", k)
+            if k > 1:
+                _check_fanout(self._rules_by_stratum.get(k, ()), session)
             self._marker(session, STRATUM, k)
             # Forward chaining to a fixpoint within the stratum.
             while session.matches:
@@ -764,6 +769,25 @@ def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
     if t.op == "not_in":
         return any(type(x) is kind and x == value for x in literal)
     return False
+
+
+# -- run-time budget on a rule's matches (compiler.capacity) ---------------------------------------
+
+
+def _check_fanout(rules: Sequence[RuleIR], session: _Session) -> None:
+    """E408 at the rule, before a stratum runs, when a rule would combine more facts than
+    ``compiler.capacity.MAX_RULE_MATCHES`` (a cross product the pack's shape did not show)."""
+    from policyengine.compiler.capacity import FANOUT_HINT, MAX_RULE_MATCHES, estimate_matches, fanout_message
+
+    by_kind: dict[str, list[dict[str, Any]]] | None = None
+    for rule in rules:
+        if by_kind is None:
+            by_kind = defaultdict(list)
+            for f in session.facts.values():
+                by_kind[f.kind].append(f.fields)
+        estimate = estimate_matches(rule, by_kind, _surely_fails)
+        if estimate > MAX_RULE_MATCHES:
+            raise input_error("E408", fanout_message(rule, estimate), rule.location, FANOUT_HINT)
 
 
 def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:

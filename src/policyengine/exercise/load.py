@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_error
-from policyengine.loading.documents import join_display, read_document
+from policyengine.loading.documents import join_display, named_file_problem, read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.exercise import ExerciseFile, Inject, Move
@@ -124,6 +124,16 @@ def _load_start(model: ExerciseFile, tree: YMap, display: str) -> LoadedScenario
     header = tree["exercise"]
     where = header.location("scenario", of_value=True) if isinstance(header, YMap) else tree.location()
     target = join_display(display, model.exercise.scenario)
+    wrong = named_file_problem(model.exercise.scenario)
+    if wrong is not None:
+        # As for 'extends': an exercise received from someone must not make policyengine read
+        # any file the user can read (/etc/passwd, /proc/self/status) and quote it.
+        raise input_error(
+            "E305",
+            f"scenario {wrong}",
+            where,
+            "an exercise starts from a scenario file, named *.yaml, *.yml or *.json",
+        )
     try:
         return load_scenario(target)
     except InputError as exc:

@@ -30,6 +30,7 @@ from policyengine.exercise.log import (
     utc_now,
 )
 from policyengine.exercise.runner import Decision, ExerciseRun, MoveState
+from policyengine.loading.documents import named_file_problem
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
@@ -195,6 +196,12 @@ class Replayed:
         return None
 
 
+_NAME_HINT = (
+    "a log written by policyengine names a *.yaml exercise and rule pack: name them with "
+    "--exercise FILE and --rules PATH, or restore the log from a copy"
+)
+
+
 def find_exercise(log: LogContents, override: str | None = None) -> str:
     """The exercise file of a log: ``override``, else its path relative to the log, else absolute."""
     if override:
@@ -206,7 +213,13 @@ def find_exercise(log: LogContents, override: str | None = None) -> str:
         candidates.append(os.path.join(os.path.dirname(os.path.abspath(log.path)), rel))
     if isinstance(info.get("path"), str):
         candidates.append(info["path"])
+    where = Location(log.path, log.lines[0], 1)
     for c in candidates:
+        wrong = named_file_problem(os.path.normpath(c))
+        if wrong is not None:
+            # A log comes from someone else as easily as an exercise does: the path it names is
+            # checked like an 'extends:' (never read, never quoted, when it is not a YAML file).
+            raise input_error("E602", f"the exercise named in the header: {wrong}", where, _NAME_HINT)
         if os.path.isfile(c):
             return os.path.relpath(c)
     raise input_error(
@@ -237,6 +250,10 @@ def open_log(
     where = Location(log.path, log.lines[0], 1)
     recorded_rules = header["rules"].get("path")
     rules = rules_path or (recorded_rules if isinstance(recorded_rules, str) else None)
+    if rules is not None and rules is recorded_rules and not os.path.isdir(rules):
+        wrong = named_file_problem(rules, (".yaml", ".yml"))
+        if wrong is not None:
+            raise input_error("E602", f"the rule pack named in the header: {wrong}", where, _NAME_HINT)
     if pack is None:
         pack = load_pack(rules)
     fingerprint = pack_fingerprint(pack)

@@ -91,6 +91,25 @@ def _shape(value: object) -> str:
     return type(value).__name__
 
 
+def named_file_problem(target: str, suffixes: tuple[str, ...] = SCENARIO_SUFFIXES) -> str | None:
+    """Why a path written inside a file (``extends:``, an exercise's ``scenario:``, the paths of a
+    decision log's header) may not be read, or None.
+
+    Such a path is chosen by whoever wrote the file, not by the user: it must name a file of the
+    kind expected, by its suffix, so that a hostile file cannot make policyengine read (and quote
+    keys of) ``/etc/passwd``, a key file, a device or a ``/proc`` entry. A link it names must
+    lead to such a file too (:func:`policyengine.loading.yamltree.read_bytes`).
+    """
+    if not target.lower().endswith(suffixes):
+        listed = (
+            ", ".join(f"*{s}" for s in suffixes[:-1]) + f" or *{suffixes[-1]}"
+            if len(suffixes) > 1
+            else f"*{suffixes[0]}"
+        )
+        return f"'{target}' is not a {listed} file"
+    return None
+
+
 def join_display(parent_display: str, target: str) -> str:
     """Name of a file referred to from another, relative to the referring file's folder."""
     if os.path.isabs(target):

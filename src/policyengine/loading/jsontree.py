@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from policyengine.loading.yamltree import Limits, YMap, YSeq
+from policyengine.terminal import UNSAFE_RANGES, find_unsafe
 
 #: Returned when the text must be read by the YAML parser instead.
 FALLBACK: Any = object()
@@ -36,7 +37,12 @@ _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 # tab and line feed, DEL, C1 controls, bidirectional controls; loading.yamltree.control_character).
 # A superset (\u0009, \u0070 ... and a "\\b" written as an escaped backslash match too): such
 # texts are merely read by the slower parser.
-_CONTROL_ESCAPE = re.compile(r"\\(?:[bfr]|u(?:00[01]|00[7-9]|202|206)[0-9a-fA-F])")
+# Any \u escape of a character past ASCII, but those of the CJK blocks, hiragana and katakana (the
+# text of most worlds) and the letters of Latin-1, takes the slower parser, which checks it
+# (the invisible and format characters of policyengine.terminal are spread over many blocks).
+_CONTROL_ESCAPE = re.compile(
+    r"\\(?:[bfr]|u(?!00[2-6]|007[0-9a-eA-E]|00[c-fC-F]|3[0-9a-fA-F]|[4-9][0-9a-fA-F])[0-9a-fA-F])"
+)
 # Characters JSON takes as they are but YAML does not: those outside its printable set (PyYAML's
 # Reader.NON_PRINTABLE), its extra line breaks (NEL, LS, PS), which break a quoted scalar, and the
 # bidirectional controls (U+202A-U+202E, U+2066-U+2069), which the YAML reader refuses (E117).
@@ -133,10 +139,20 @@ _SPECIAL_UTF8 = (
 )
 
 
+def _unsafe_prefixes() -> tuple[bytes, ...]:
+    """The first two bytes, in UTF-8, of every character past ASCII that text may not hold."""
+    found = {chr(c).encode("utf-8")[:2] for a, b in UNSAFE_RANGES for c in range(max(a, 0x80), b + 1)}
+    return tuple(sorted(found))
+
+
+# Invisible and format characters (policyengine.terminal), refused in text (E117) like controls.
+_UNSAFE_UTF8 = tuple(n for n in _unsafe_prefixes() if not any(n.startswith(s) for s in _SPECIAL_UTF8))
+
+
 def _yaml_special(text: str, utf8: bytes | None) -> bool:
-    if utf8 is not None and not any(needle in utf8 for needle in _SPECIAL_UTF8):
+    if utf8 is not None and not any(needle in utf8 for needle in (*_SPECIAL_UTF8, *_UNSAFE_UTF8)):
         return False  # b"\xc2" starts U+0080..U+00BF: only then is the text searched
-    return _YAML_SPECIAL.search(text) is not None
+    return _YAML_SPECIAL.search(text) is not None or find_unsafe(text, ascii_controls=False) >= 0
 
 
 def parse_json(text: str, file: str, limits: Limits, utf8: bytes | None = None) -> Any:

@@ -26,8 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policyengine.errors import Diagnostic, InputError, input_error, sort_diagnostics
+from policyengine.errors import (
+    MAX_PER_FILE,
+    Diagnostic,
+    InputError,
+    input_error,
+    omitted,
+    sort_diagnostics,
+)
 from policyengine.locations import Location
+from policyengine.terminal import describe, unsafe_character, visible
 
 Mark = tuple[int, int]  # 1-based line and column
 
@@ -118,20 +126,28 @@ _SPECIAL_START = frozenset("0123456789-+.~nNtTfF")
 
 _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
 
-# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings,
-# overrides and isolates. Plain scalars cannot hold them; "\e[2J" or "\u202e" in quotes can.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NAMES = {0x1B: "ESC", 0x0D: "carriage return", 0x00: "NUL", 0x07: "BEL", 0x08: "backspace"}
-
 
 def control_character(text: str) -> str | None:
-    """A description of the first control character in ``text``, or None."""
-    m = _CONTROL_RE.search(text)
-    if m is None:
+    """What the first character of ``text`` that no text may hold is, or None: ``control
+    character U+001B (ESC)``, ``invisible or direction-changing character U+200B (zero width
+    space)`` (:mod:`policyengine.terminal`)."""
+    found = unsafe_character(text)
+    if found is None:
         return None
-    code = ord(m[0])
-    name = _CONTROL_NAMES.get(code) or ("bidirectional control" if code >= 0x202A else "control")
-    return f"U+{code:04X} ({name})"
+    offset, described = found
+    code = ord(text[offset])
+    noun = (
+        "control character"
+        if code < 0x20 or 0x7F <= code <= 0x9F
+        else "invisible or direction-changing character"
+    )
+    return f"{noun} {described}"
+
+
+UNSAFE_HINT = (
+    "remove it: control characters can rewrite the terminal or report that shows them, or "
+    "make text read differently than it appears"
+)
 
 
 def resolve_plain(text: str) -> Any:
@@ -195,12 +211,26 @@ class _Builder:
         self.alias_nodes = 0
         self.nodes = 0
         self.problems: list[Diagnostic] = []
+        self.more = 0  # problems past MAX_PER_FILE, counted only
+        self.more_at: Mark = (0, 0)
 
     def error(self, code: str, message: str, mark: Mark, hint: str | None = None) -> InputError:
         return input_error(code, message, Location(self.file, *mark), hint)
 
     def problem(self, code: str, message: str, mark: Mark, hint: str | None = None) -> None:
-        self.problems.append(Diagnostic(Location(self.file, *mark), code, message, hint))
+        if len(self.problems) < MAX_PER_FILE:
+            self.problems.append(Diagnostic(Location(self.file, *mark), code, message, hint))
+            return
+        # Counted, not built: a file may hold millions of duplicate keys or tags.
+        if self.more == 0:
+            self.more_at = mark
+        self.more += 1
+
+    def all_problems(self) -> list[Diagnostic]:
+        """The problems found, the ones past :data:`MAX_PER_FILE` as one :class:`Omitted`."""
+        if not self.more:
+            return self.problems
+        return [*self.problems, omitted(Location(self.file, *self.more_at), self.more)]
 
     def build(self, events: Iterator[Any]) -> Any:
         import yaml
@@ -254,13 +284,7 @@ class _Builder:
                 if isinstance(value, str):
                     bad = control_character(value)
                     if bad is not None:
-                        raise self.error(
-                            "E117",
-                            f"the text contains the control character {bad}",
-                            mark,
-                            "remove it: control characters can rewrite the terminal or report that "
-                            "shows them, or make text read differently than it appears",
-                        )
+                        raise self.error("E117", f"the text contains the {bad}", mark, UNSAFE_HINT)
                 self.nodes += 1
                 if in_key and not isinstance(value, str) and value is not _MERGE_KEY:
                     value = _Node(value)  # non-text key: rejected in attach()
@@ -421,6 +445,11 @@ def _wide_encoding(data: bytes) -> tuple[str, bool] | None:
     return None
 
 
+def decode_text(data: bytes, file: str) -> str:
+    """UTF-8 text of a file's bytes, with located errors (E105 encoding, E106 binary)."""
+    return _decode(data, file)
+
+
 def _decode(data: bytes, file: str) -> str:
     wide = _wide_encoding(data)
     if wide is not None:
@@ -483,8 +512,10 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             "E102",
             "this is not a regular file",
             Location(display),
-            "give a YAML file (not a pipe, a device or a socket)",
+            "give a regular file (not a pipe, a device or a socket)",
         )
+    if path.is_symlink():
+        _check_link(path, display)
     if st.st_size > limits.max_bytes:
         raise input_error(
             "E104",
@@ -501,7 +532,41 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
         ) from None
     if len(data) > limits.max_bytes:
         raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), _LIMIT_HINT)
+    from policyengine.fileio import note_input
+
+    note_input(st, display)  # no output of this command may replace it
     return data
+
+
+#: suffixes that name the same kind of file (a link may lead from one to another)
+_SAME_KIND = ({".yaml", ".yml", ".json"},)
+
+
+def _kind_of(suffix: str) -> frozenset[str]:
+    for group in _SAME_KIND:
+        if suffix in group:
+            return frozenset(group)
+    return frozenset({suffix})
+
+
+def _check_link(path: Path, display: str) -> None:
+    """A symbolic link must lead to a file of its own kind: ``world.yaml`` -> ``/proc/self/status``
+    or ``-> /etc/passwd`` would make policyengine read (and quote keys of) any file the user can
+    read, the way a hostile ``extends:`` could (E305), through a link received with the files."""
+    suffix = path.suffix.lower()
+    if not suffix:
+        return  # a name without a suffix says nothing about what it should be
+    real = os.path.realpath(path)
+    if Path(real).suffix.lower() in _kind_of(suffix) and not real.startswith(("/proc/", "/sys/")):
+        return
+    from policyengine.terminal import visible
+
+    raise input_error(
+        "E102",
+        f"this is a symbolic link to '{visible(real)}', which is not a {suffix} file",
+        Location(display),
+        f"give the {suffix} file itself, or a link to one",
+    )
 
 
 #: Hints for the parser's messages, by a phrase they contain (libyaml and PyYAML word them alike).
@@ -588,15 +653,38 @@ def parse_yaml_collecting(
         hint = _syntax_hint(text, mark.index if mark else -1, problem)
         code = "E112" if "nesting depth" in problem else "E110"
         raise InputError([Diagnostic(loc, code, f"YAML syntax error: {problem}", hint)]) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses anywhere in the file (a raw ESC, NEL, ...): named and located
+        # (the parser gives an offset into the text).
+        raise _reader_error(exc, text, file) from None
     except yaml.YAMLError as exc:
         raise input_error(
-            "E110", f"YAML syntax error: {exc}", Location(file), "check the file is YAML text"
+            "E110", f"YAML syntax error: {visible(str(exc))}", Location(file), "check the file is YAML text"
         ) from None
     except RecursionError:
         raise input_error(
             "E112", "nesting too deep", Location(file), "flatten the structure: a few levels suffice"
         ) from None
-    return tree, sort_diagnostics(builder.problems)
+    return tree, sort_diagnostics(builder.all_problems())
+
+
+def _reader_error(exc: Any, text: str, file: str) -> InputError:
+    offset = exc.position if isinstance(exc.position, int) and 0 <= exc.position < len(text) else -1
+    if offset < 0:
+        return input_error(
+            "E117", "the file holds a character YAML does not allow", Location(file), UNSAFE_HINT
+        )
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = text[offset]
+    code = ord(char)
+    noun = "control character" if code < 0x20 or 0x7F <= code <= 0x9F else "character"
+    return input_error(
+        "E117",
+        f"the file contains the {noun} {describe(char)}, which YAML does not allow",
+        Location(file, line, column),
+        UNSAFE_HINT,
+    )
 
 
 def parse_yaml(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS, *, fast: bool = True) -> Any:

@@ -210,6 +210,11 @@ def diagnostics_from(exc: ValidationError, tree: Any, model: type[BaseModel]) ->
     return [_diagnostic(err, tree, model) for err in exc.errors(include_url=False)]
 
 
+def diagnostic_from_error(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
+    """The diagnostic of one pydantic error (a dict of ``ValidationError.errors()``)."""
+    return _diagnostic(err, tree, model)
+
+
 def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
     loc = tuple(err["loc"])
     etype = err["type"]
