@@ -81,6 +81,7 @@ def report_reads(log: Path) -> None:
         ("a\x7f", "control character U+007F"),
         ("a\u202eb", "control character U+202E"),
         ("caf\udce9", "not UTF-8"),
+        ("two\nlines", "control character U+000A"),  # several lines pasted into one answer
         ("x" * (MAX_TEXT + 1), "too long"),
     ],
 )
@@ -168,6 +169,37 @@ def test_numbers_at_the_prompt(world: Path, typed: str, recorded: str | None) ->
         assert decisions(log) == []
     else:
         assert decisions(log) == [("mofa", recorded, "")]
+    report_reads(log)
+
+
+def test_bytes_that_are_not_utf8(world: Path) -> None:
+    """Piped into the real program under a UTF-8 locale (which reads standard input strictly)."""
+    log = world / "b.jsonl"
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    env.pop("PYTHONIOENCODING", None)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policyengine",
+            "exercise",
+            "run",
+            EXERCISE,
+            "-i",
+            "--log",
+            str(log),
+            "--lang",
+            "en",
+        ],
+        input=b"caf\xe9\nconclude-raa/FRA\nmofa\n\n\n\n\n",
+        capture_output=True,
+        cwd=world,
+        env=env,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+    assert b"the answer is not UTF-8 text (U+DCE9)" in p.stderr
+    assert decisions(log) == [("mofa", "conclude-raa/FRA", "")]
     report_reads(log)
 
 

@@ -13,6 +13,7 @@ or more characters than the log takes. The session asks again; nothing of it rea
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -50,8 +51,8 @@ def answer_problem(text: str, lang: str, limit: int) -> str | None:
         if 0xD800 <= ord(ch) <= 0xDFFF:
             # bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape)
             return messages["not_utf8"].format(char=f"U+{ord(ch):04X}")
-    found = control_character(text)
-    if found is not None:
+    found = control_character(text) or ("U+000A (line feed)" if "\n" in text else None)
+    if found is not None:  # a line feed: several lines pasted into one answer
         key = "escape" if "\x1b" in text or "\x9b" in text else "control"
         return messages[key].format(char=found)
     if len(text) > limit:
@@ -95,6 +96,17 @@ def terminal_ask() -> Ask:
     :class:`EOFError`; an empty answer gives the default.
     """
     editing = _line_editing(sys.stdin, sys.stdout)
+    if editing:
+        import readline
+
+        # Tab would complete file names (readline's default): nothing here names a file.
+        readline.set_completer(lambda text, state: None)
+    # Bytes that are not UTF-8 become lone surrogates, which answer_problem refuses, instead of a
+    # UnicodeDecodeError that would end the session (a UTF-8 locale reads stdin strictly).
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot change: keep it
+            reconfigure(errors="surrogateescape")
 
     def ask(question: str, default: str) -> str:
         prompt = f"{question}: "
