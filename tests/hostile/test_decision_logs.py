@@ -181,6 +181,9 @@ CASES: list[tuple[str, Edit, int, str, str | None]] = [
     ("a bidirectional override in a field name", _set((1, "\u202ex"), "y"), 2, "E117", None),
     # structure
     ("seq out of order", _set((2, "seq"), 7), 3, "E602", None),
+    ("a decision of an unknown cell", _set((1, "cell"), "0"), 2, "E602", None),
+    ("a record of another move", _set((2, "move"), "move-3"), 3, "E602", None),
+    ("another exercise's id", _set((0, "exercise", "id"), "other-exercise"), 1, "E603", None),
     ("an unknown record type", _set((2, "type"), ["decision"]), 3, "E602", None),
 ]
 
@@ -243,7 +246,13 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return out
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+#: 40 examples in the default run; the "long" hypothesis profile's count otherwise
+_EXAMPLES = 40 if settings.default.max_examples <= 100 else settings.default.max_examples
+
+
+@settings(
+    max_examples=_EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_fuzzed_log_never_breaks(world: Path, data: st.DataObject) -> None:
     records = copy.deepcopy(original(world))

@@ -293,6 +293,7 @@ def _check_inputs(log: LogContents, exercise: LoadedExercise, where: Location) -
             "E603",
             f"this log is of exercise '{info.get('id')}', not '{exercise.id}' ({exercise.path})",
             where,
+            "name the exercise file the session played: --exercise FILE (run --resume: FILE)",
         )
     recorded = [i.get("sha256") for i in info.get("inputs", []) if isinstance(i, dict)]
     names = [str(i.get("file")) for i in info.get("inputs", []) if isinstance(i, dict)]
@@ -312,6 +313,12 @@ def _check_inputs(log: LogContents, exercise: LoadedExercise, where: Location) -
             where,
             "use the files the session used (their SHA-256 hashes are in the log's first line)",
         )
+
+
+_EDITED = (
+    "the log was edited, or the exercise changed its moves or cells since: restore the log from a copy, "
+    "or name the exercise the session played (--exercise FILE)"
+)
 
 
 def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rules: str | None) -> Replayed:
@@ -334,6 +341,7 @@ def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rule
                     + (
                         f"move '{expected_move}' is being played" if expected_move else "the exercise is over"
                     ),
+                    _EDITED,
                 )
             )
             break
@@ -341,7 +349,9 @@ def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rule
             state = run.next_move()
         if record["type"] == "decision":
             if record["cell"] not in cells:
-                problems.append(Diagnostic(where, "E602", f"decision of unknown cell '{record['cell']}'"))
+                problems.append(
+                    Diagnostic(where, "E602", f"decision of unknown cell '{record['cell']}'", _EDITED)
+                )
                 break
             decisions[record["move"]].append((line, record))
             run.record(
