@@ -199,6 +199,18 @@ def test_edited_log_is_refused(
         check_refused(run(world, [*argv, str(log)]), log, line=line, code=code, field=field)
 
 
+def test_one_damaged_record_is_one_error(world: Path) -> None:
+    records = copy.deepcopy(original(world))
+    records[0]["exercise"]["inputs"] = None
+    records[2]["seq"] = True
+    log = write(world, records, "two.jsonl")
+    result = run(world, ["exercise", "report", str(log)])
+    assert result.exit_code == 2
+    assert result.stderr.count(": E6") == 2, result.stderr
+    assert f"{log}:1:1: E605: the 'exercise' header: 'exercise.inputs' must be a list" in result.stderr
+    assert f"{log}:3:1: E605: 'seq' must be a whole number, not true (a 'decision' record)" in result.stderr
+
+
 @pytest.mark.parametrize("depth", [200, 990, 5_000, 200_000])
 def test_deeply_nested_record_is_refused(world: Path, depth: int) -> None:
     records = original(world)

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from policyengine.errors import Diagnostic, InputError, input_error
 from policyengine.fileio import LockedLog, LogBusy, read_jsonl
@@ -120,8 +120,10 @@ def read_log(path: str) -> LogContents:
     lines = read_jsonl(path, code="E602")
     contents = LogContents(path, [])
     problems: list[Diagnostic] = []
-    for number, record in zip(lines.lines, lines.records, strict=True):
-        problem = check_record(record, len(contents.records))
+    # Each record is checked at its place in the file: a damaged record is one error, not one for
+    # every record after it (a missing line, though, puts every later record out of sequence).
+    for index, (number, record) in enumerate(zip(lines.lines, lines.records, strict=True)):
+        problem = check_record(record, index)
         if problem and number == 1 and record.get("type") != "exercise":
             # A file that does not open with the header is not a log at all, not a damaged one.
             raise _not_a_log(path)
@@ -345,7 +347,7 @@ def _lone_surrogate(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -367,7 +369,7 @@ def check_record(record: Any, index: int) -> tuple[str, str] | None:
         return "E602", f"unknown record type {_kind(kind)} (expected one of {', '.join(RECORD_TYPES)})"
     seq = record.get("seq")
     if not _whole(seq):
-        return "E605", f"a '{kind}' record's 'seq' must be a whole number, not {_kind(seq)}"
+        return "E605", f"'seq' must be a whole number, not {_kind(seq)} (a '{kind}' record)"
     if seq != index:
         return "E602", f"record out of sequence: seq {seq} where {index} was expected"
     if index == 0 and kind != "exercise":
@@ -384,5 +386,6 @@ def check_record(record: Any, index: int) -> tuple[str, str] | None:
     if problem is not None:
         where, what = problem
         field_name = f"'{where.lstrip('.')}'" if where else "the record"
-        return "E605", f"a '{kind}' record (seq {seq}): {field_name} {what}"
+        record_name = "the 'exercise' header" if kind == "exercise" else f"a '{kind}' record (seq {seq})"
+        return "E605", f"{record_name}: {field_name} {what}"
     return None
