@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from policyengine.errors import Diagnostic, InputError, input_error
-from policyengine.fileio import LockedLog, LogBusy, read_jsonl
+from policyengine.fileio import MAX_DAMAGED, LockedLog, LogBusy, read_jsonl
 from policyengine.locations import Location
 
 LOG_VERSION = 1
@@ -130,6 +130,8 @@ def read_log(path: str) -> LogContents:
         if problem:
             code, message = problem
             problems.append(Diagnostic(Location(path, number, 1), code, message, _DAMAGED))
+            if len(problems) >= MAX_DAMAGED:
+                break  # not a log of this shape at all: enough said
             continue
         contents.records.append(record)
         contents.lines.append(number)
