@@ -146,7 +146,7 @@ def test_handouts_golden(golden) -> None:  # type: ignore[no-untyped-def]
     assert "Facilitator notes:" in guide.stdout
     assert "Conditional: if players decided 'propose-framework/AUS+JPN+KOR'" in guide.stdout
     assert "Expected player actions (MSEL): `elevate-cooperation/jpn-kor-aus`" in guide.stdout
-    assert "- + `elevate-cooperation/jpn-kor-aus`" in guide.stdout
+    assert "- \\+ `elevate-cooperation/jpn-kor-aus`" in guide.stdout  # "+ " escaped: not a nested list
 
 
 def test_player_handout_through_a_move() -> None:

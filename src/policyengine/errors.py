@@ -70,6 +70,8 @@ CODES: dict[str, str] = {
     "E602": "damaged decision log",
     "E603": "exercise or rule pack changed since the log was written",
     "E604": "session already complete",
+    "E605": "invalid field in a decision log record",
+    "E606": "decision log in use by another session",
     # variation files (sweep)
     "E701": "unknown fact in a variation",
     "E702": "field cannot be varied",

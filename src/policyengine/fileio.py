@@ -351,6 +351,96 @@ def drop_torn_line(path: str | os.PathLike[str]) -> None:
         raise _write_failed(path, exc) from None
 
 
+class LockedLog:
+    """An append-only JSON Lines log held by one writer for as long as it is open.
+
+    The log's own file carries the lock (``flock``, exclusive, taken without waiting): a second
+    writer fails at once with :class:`LogBusy` instead of interleaving its records, and the lock
+    goes when the holder closes the log or its process ends, however it ends. Records are
+    appended as :func:`append_jsonl` appends them (one write, flushed to disk); a torn last line
+    is cut off first. Readers (:func:`read_jsonl`) take no lock and are never blocked.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, new: bool = False) -> None:
+        """Open (``new``: create, never over an existing file) and lock the log.
+
+        Raises :class:`FileExistsError` (``new`` and the file exists), :class:`LogBusy` (another
+        writer holds it) or an :class:`InputError` (the file system refused).
+        """
+        import fcntl
+
+        self.path = path
+        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT | os.O_EXCL if new else 0)
+        try:
+            self._fd: int | None = os.open(path, flags, 0o644)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            raise _write_failed(path, exc) from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.close()
+            raise LogBusy(str(path)) from None
+        except OSError as exc:
+            self.close()
+            raise _write_failed(path, exc) from None
+        if new:
+            _fsync_folder(Path(path).parent)
+
+    def append(self, record: Mapping[str, Any]) -> None:
+        """Append one record as one line, flushed to disk (a torn last line is cut off first)."""
+        try:
+            data = _dumps(record)
+        except ValueError as exc:
+            raise input_error("E204", f"record is not valid JSON: {exc}", Location(str(self.path))) from None
+        fd = self._held()
+        try:
+            with critical():  # a record is appended whole, or not at all
+                _cut_torn_tail(fd)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+        except OSError as exc:
+            raise _write_failed(self.path, exc) from None
+
+    def cut_torn(self) -> None:
+        """Cut off a torn last line now (``append`` does it too, before its record)."""
+        fd = self._held()
+        try:
+            with critical():
+                _cut_torn_tail(fd)
+                os.fsync(fd)
+        except OSError as exc:
+            raise _write_failed(self.path, exc) from None
+
+    def _held(self) -> int:
+        if self._fd is None:
+            raise ValueError(f"the log {self.path} is closed")
+        return self._fd
+
+    def close(self) -> None:
+        """Release the lock (closing the file releases it)."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def __enter__(self) -> LockedLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class LogBusy(Exception):
+    """Another writer holds the log's lock."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is locked by another writer")
+        self.path = path
+
+
 def _cut_torn_tail(fd: int) -> None:
     size = os.fstat(fd).st_size
     if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
@@ -391,23 +481,31 @@ class JsonLines:
 MAX_DAMAGED = 50
 
 
-def _control_character(value: Any) -> str | None:
+def _control_character(value: Any) -> tuple[str, str] | None:
     """The first control character in any text of a JSON value (escape sequences that would
-    reach the terminal of whoever reads a report built from it), described; else None."""
+    reach the terminal of whoever reads a report built from it): where (``exercise.inputs[0].file``;
+    empty for the value itself) and what, described; else None. Iterative: a deeply nested value
+    cannot exhaust the stack here."""
     from policyengine.loading.yamltree import control_character
 
-    if isinstance(value, str):
-        return control_character(value)
-    if isinstance(value, dict):
-        items: Any = [*value.keys(), *value.values()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        return None
-    for item in items:
-        found = _control_character(item)
-        if found is not None:
-            return found
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            found = control_character(item)
+            if found is not None:
+                return where, found
+        elif isinstance(item, dict):
+            children: list[tuple[str, Any]] = []
+            for key, child in item.items():
+                name = f"{where}.{key}" if where else str(key)
+                found = control_character(str(key))
+                if found is not None:
+                    return where or "(a field name)", found
+                children.append((name, child))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(f"{where}[{i}]", child) for i, child in enumerate(item)]))
     return None
 
 
@@ -444,17 +542,24 @@ def read_jsonl(path: str | os.PathLike[str], *, code: str | None = None) -> Json
         except (UnicodeDecodeError, ValueError) as exc:
             damaged.append(Diagnostic(where, code or "E110", f"not a JSON record: {exc}", hint))
             continue
+        except RecursionError:
+            # json's decoder recurses once per level: thousands of '[' exhaust the stack
+            damaged.append(Diagnostic(where, code or "E110", "a record nested too deeply to read", hint))
+            continue
         if not isinstance(value, dict):
             damaged.append(Diagnostic(where, code or "E114", "not a JSON object", hint))
             continue
         bad = _control_character(value)
         if bad is not None:
+            field_name, what = bad
             damaged.append(
                 Diagnostic(
                     where,
                     "E117",
-                    f"the record contains the {bad}",
-                    "a log holds no control characters: it was not written by policyengine",
+                    f"the record contains the {what}" + (f" in '{field_name}'" if field_name else ""),
+                    "the line was edited or damaged, or holds a key typed at the prompt (an arrow, Esc) "
+                    "that earlier versions of policyengine recorded: delete the character, and the "
+                    "escape sequence it starts, from that line",
                 )
             )
             continue

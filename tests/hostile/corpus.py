@@ -21,7 +21,7 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
-FILE, SCENARIO, RULES = "file", "scenario", "rules"
+FILE, SCENARIO, RULES, LOG = "file", "scenario", "rules", "log"
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,15 @@ CASES: list[Case] = [
     _case("literal of megabytes", "gen/megabyte_literal_rules.yaml", {RULES}, "E407", 15, 26),
     _case("four conditions sharing no variable", "rules/four_way_cross_product.yaml", {RULES}, "E408", 15, 9),
     _case("a pack that matches nothing", "rules/matches_nothing.yaml", {RULES}, ok=True),
+    # -- decision logs (a broken header is found before the files it names are looked for) -----------
+    _case("decision log: inputs null", "logs/inputs_null.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: unknown lang", "logs/lang_unknown.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: seq true", "logs/seq_true.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: version as text", "logs/version_text.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: lone surrogate", "logs/lone_surrogate.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: arrow key in text", "logs/arrow_key_in_text.jsonl", {LOG}, "E117", 1, 1),
+    _case("decision log: markup as time", "logs/time_markup.jsonl", {LOG}, "E605", 1, 1),
+    _case("decision log: 100,000-deep nesting", "gen/deep.jsonl", {LOG}, "E602", 1, 1),
 ]
 
 
@@ -208,6 +217,8 @@ def build(dest: Path) -> Path:
         + "}\n      recommend:",
     )
     (gen / "megabyte_literal_rules.yaml").write_text(rule, encoding="utf-8")
+    depth = 100_000  # json's decoder recursed once per level: RecursionError, exit 3
+    (gen / "deep.jsonl").write_text('{"type": "exercise", "x": ' + "[" * depth + "]" * depth + "}\n")
     return dest
 
 

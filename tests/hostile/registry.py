@@ -87,7 +87,11 @@ REGISTRY: dict[str, Entry] = {
     ),
     "exercise": Entry(uses=()),  # the group itself
     "exercise run": Entry(
-        uses=(("exercise", "run", "{exercise}"), ("exercise", "run", EXERCISE, "--rules", "{rules}"))
+        uses=(
+            ("exercise", "run", "{exercise}"),
+            ("exercise", "run", EXERCISE, "--rules", "{rules}"),
+            ("exercise", "run", "--resume", "{log}"),
+        )
     ),
     "exercise report": Entry(uses=(("exercise", "report", "{log}"),)),
     "exercise replay": Entry(uses=(("exercise", "replay", "{log}"),)),

@@ -205,6 +205,7 @@ def _interactive(
     from policyengine.api import load_pack
     from policyengine.exercise.interactive import play_interactive
     from policyengine.exercise.load import load_exercise, pack_actions
+    from policyengine.exercise.prompt import terminal_ask
     from policyengine.exercise.session import Session, resume
 
     clock = _clock()
@@ -238,12 +239,7 @@ def _interactive(
         click.echo(f"decision log: {log_path}", err=True)
         show_header = True
 
-    def ask(question: str, default: str) -> str:
-        try:
-            answer: str = click.prompt(question, default=default, show_default=False, err=True)
-        except click.exceptions.Abort:
-            raise EOFError from None
-        return answer
+    ask = terminal_ask()
 
     def show(text: str) -> None:
         click.echo(text, nl=False)
@@ -251,7 +247,7 @@ def _interactive(
     def note(text: str) -> None:
         click.echo(text, err=True)
 
-    try:
+    try:  # the session holds its log's lock until it ends (finally)
         play_interactive(
             session,
             fmt=fmt,
@@ -271,6 +267,8 @@ def _interactive(
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
+    finally:
+        session.close()
     click.echo(f"session complete; after-action report: policyengine exercise report {log_path}", err=True)
 
 

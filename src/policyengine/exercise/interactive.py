@@ -4,6 +4,11 @@ Terminal-free: the caller passes ``ask`` (a question and its default -> the answ
 ``EOFError`` when input ends), ``show`` (the run's text, standard output) and ``note`` (prompts'
 companions and notices, standard error). What ``show`` receives over a whole session is exactly
 what replaying the session's log prints.
+
+Every answer passes :func:`policyengine.exercise.prompt.checked` first: one holding an escape
+sequence (an arrow key on a terminal without line editing), another control character, bytes
+that are not UTF-8 or more text than the log takes is refused and asked again, so that nothing
+the log reader would refuse is ever recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import re
 from collections.abc import Callable
 
 from policyengine.exercise.load import known_targets
+from policyengine.exercise.log import MAX_ACTION, MAX_TEXT
+from policyengine.exercise.prompt import checked
 from policyengine.exercise.runner import MoveState
 from policyengine.exercise.session import Session
 from policyengine.models.common import RECOMMENDATION_ID_PATTERN
@@ -53,12 +60,14 @@ NOTES = {
     "ja": {
         "recorded": "記録しました：[{cell}] {action}",
         "out_of_range": "{n}番の推奨はありません（1〜{max}）。",
+        "too_long": "行動が長すぎます（{n:,}文字、上限{limit:,}文字）。短くしてください。",
         "unknown_cell": "セル「{cell}」はありません。{hint}",
         "already": "このムーブには既に{n}件の決定が記録されています。",
     },
     "en": {
         "recorded": "recorded: [{cell}] {action}",
         "out_of_range": "there is no recommendation number {n} (1 to {max})",
+        "too_long": "the action is too long ({n:,} characters, at most {limit:,}); shorten it",
         "unknown_cell": "unknown cell '{cell}'. {hint}",
         "already": "{n} decision(s) already recorded for this move",
     },
@@ -83,6 +92,7 @@ def play_interactive(
     move; an entry close to a recommendation of the move is confirmed ("did you mean").
     """
     run = session.run
+    ask = checked(ask, note, lang, MAX_TEXT)
     first = True
     if show_header:
         show(render_header(run, fmt, lang))
@@ -111,6 +121,9 @@ def _take_decisions(
         raw = ask(p["action"].format(move=state.move.id), "").strip()
         if not raw:
             return
+        if len(raw) > MAX_ACTION:
+            note(NOTES[lang]["too_long"].format(n=len(raw), limit=MAX_ACTION))
+            continue
         action = _resolve(raw, state, lang, ask, note, actions, known)
         if action is None:
             continue
@@ -128,11 +141,14 @@ def _resolve(
     raw: str, state: MoveState, lang: str, ask: Ask, note: Show, actions: set[str], known: set[str]
 ) -> str | None:
     recs = state.result.recommendations
-    if raw.isdigit():
-        n = int(raw)
-        if 1 <= n <= len(recs):
-            return recs[n - 1].id
-        note(NOTES[lang]["out_of_range"].format(n=n, max=len(recs)))
+    # Only ASCII digits make a number: str.isdigit() also takes '²' and '٣', which int() refuses
+    # or reads otherwise; and a number of thousands of digits is out of range, not converted.
+    if raw.isascii() and raw.isdigit():
+        if len(raw) <= 6 and 1 <= int(raw) <= len(recs):
+            return recs[int(raw) - 1].id
+        shown = raw.lstrip("0") or "0"
+        shown = shown if len(shown) <= 12 else shown[:12] + "…"
+        note(NOTES[lang]["out_of_range"].format(n=shown, max=len(recs)))
         return None
     by_lower = {r.id.lower(): r.id for r in recs}
     if raw.lower() in by_lower:

@@ -22,15 +22,17 @@ from policyengine.exercise.log import (
     Clock,
     LogContents,
     TornLine,
-    append_record,
+    check_record,
     create_log,
-    cut_torn,
+    lock_log,
     read_log,
     timestamp,
     utc_now,
 )
 from policyengine.exercise.runner import Decision, ExerciseRun, MoveState
+from policyengine.fileio import LockedLog
 from policyengine.loading.documents import named_file_problem
+from policyengine.loading.yamltree import control_character
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
@@ -95,12 +97,17 @@ def header_record(
 
 @dataclass
 class Session:
-    """An exercise run whose decisions and completed moves are appended to a log as they happen."""
+    """An exercise run whose decisions and completed moves are appended to a log as they happen.
+
+    The session holds its log's lock from start (or resume) to :meth:`close` (or the end of the
+    process): a second session of the same log is refused (E606) instead of interleaving records.
+    """
 
     run: ExerciseRun
     log_path: str
     clock: Clock
     seq: int
+    writer: LockedLog
 
     @classmethod
     def start(
@@ -118,10 +125,26 @@ class Session:
 
         ``fmt`` and ``lang`` are recorded so that a replay prints what the session printed.
         """
-        create_log(log_path, header_record(exercise, pack, rules_path, log_path, clock, fmt=fmt, lang=lang))
-        session = cls(ExerciseRun(exercise, pack), log_path, clock, 1)
-        session.run.next_move()
+        writer = create_log(
+            log_path, header_record(exercise, pack, rules_path, log_path, clock, fmt=fmt, lang=lang)
+        )
+        session = cls(ExerciseRun(exercise, pack), log_path, clock, 1, writer)
+        try:
+            session.run.next_move()
+        except BaseException:
+            writer.close()
+            raise
         return session
+
+    def close(self) -> None:
+        """Release the log (another session may resume it from now on)."""
+        self.writer.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def current(self) -> MoveState:
@@ -157,7 +180,15 @@ class Session:
         return self.run.next_move()
 
     def _append(self, record: dict[str, Any]) -> None:
-        append_record(self.log_path, {**record, "seq": self.seq})
+        full = {**record, "seq": self.seq}
+        # Never write what the log's reader would refuse (a control character, a lone surrogate,
+        # text beyond the bounds): the session would go on and its log be unreadable.
+        texts = [v for v in full.values() if isinstance(v, str)]
+        bad = next((found for t in texts if (found := control_character(t)) is not None), None)
+        problem = ("E117", f"the control character {bad}") if bad else check_record(full, self.seq)
+        if problem is not None:
+            raise input_error(problem[0], f"not recorded in {self.log_path}: {problem[1]}")
+        self.writer.append(full)
         self.seq += 1
 
 
@@ -279,6 +310,7 @@ def _check_inputs(log: LogContents, exercise: LoadedExercise, where: Location) -
             "E603",
             f"this log is of exercise '{info.get('id')}', not '{exercise.id}' ({exercise.path})",
             where,
+            "name the exercise file the session played: --exercise FILE (run --resume: FILE)",
         )
     recorded = [i.get("sha256") for i in info.get("inputs", []) if isinstance(i, dict)]
     names = [str(i.get("file")) for i in info.get("inputs", []) if isinstance(i, dict)]
@@ -298,6 +330,12 @@ def _check_inputs(log: LogContents, exercise: LoadedExercise, where: Location) -
             where,
             "use the files the session used (their SHA-256 hashes are in the log's first line)",
         )
+
+
+_EDITED = (
+    "the log was edited, or the exercise changed its moves or cells since: restore the log from a copy, "
+    "or name the exercise the session played (--exercise FILE)"
+)
 
 
 def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rules: str | None) -> Replayed:
@@ -320,6 +358,7 @@ def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rule
                     + (
                         f"move '{expected_move}' is being played" if expected_move else "the exercise is over"
                     ),
+                    _EDITED,
                 )
             )
             break
@@ -327,7 +366,9 @@ def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rule
             state = run.next_move()
         if record["type"] == "decision":
             if record["cell"] not in cells:
-                problems.append(Diagnostic(where, "E602", f"decision of unknown cell '{record['cell']}'"))
+                problems.append(
+                    Diagnostic(where, "E602", f"decision of unknown cell '{record['cell']}'", _EDITED)
+                )
                 break
             decisions[record["move"]].append((line, record))
             run.record(
@@ -365,18 +406,27 @@ def resume(
     rules_path: str | None = None,
     clock: Clock = utc_now,
 ) -> tuple[Session, Replayed]:
-    """Carry on a session from its log: cut a torn last line, replay, and open the next move."""
-    replayed = open_log(log_path, exercise_path=exercise_path, rules_path=rules_path)
-    if replayed.finished:
-        raise input_error(
-            "E604",
-            "this session is complete: every move has been played",
-            Location(log_path),
-            "write the after-action report with 'policyengine exercise report LOG'",
-        )
-    replayed.cut = replayed.log.torn
-    cut_torn(replayed.log)
-    session = Session(replayed.run, log_path, clock, len(replayed.log.records))
-    if replayed.in_progress is None:
-        replayed.run.next_move()
+    """Carry on a session from its log: lock it (E606 if another session holds it), read and replay
+    it, cut a torn last line, and open the next move. The lock is taken before reading, so that
+    what is replayed is what the session goes on from."""
+    writer = lock_log(log_path)
+    try:
+        replayed = open_log(log_path, exercise_path=exercise_path, rules_path=rules_path)
+        if replayed.finished:
+            raise input_error(
+                "E604",
+                "this session is complete: every move has been played",
+                Location(log_path),
+                "write the after-action report with 'policyengine exercise report LOG'",
+            )
+        replayed.cut = replayed.log.torn
+        if replayed.log.torn is not None:
+            writer.cut_torn()
+            replayed.log.torn = None
+        session = Session(replayed.run, log_path, clock, len(replayed.log.records), writer)
+        if replayed.in_progress is None:
+            replayed.run.next_move()
+    except BaseException:
+        writer.close()
+        raise
     return session, replayed

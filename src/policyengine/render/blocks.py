@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from policyengine.render.common import esc, html_page, md_escape, text_table, width
+from policyengine.render.common import esc, html_page, md_code, md_escape, md_line_start, text_table, width
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,10 @@ def inline_text(text: Inline) -> str:
 
 
 def inline_markdown(text: Inline) -> str:
-    out = []
+    out: list[str] = []
     for p in _parts(text):
         if isinstance(p, Code):
-            out.append(f"`{p.text}`")
+            out.append(md_code(p.text))
         elif isinstance(p, Strong):
             out.append(f"**{md_escape(p.text)}**")
         else:
@@ -196,12 +196,12 @@ def to_markdown(doc: Document) -> str:
             if isinstance(b, Section):
                 emit(b.blocks)
             elif isinstance(b, Heading):
-                out.extend(["#" * max(1, min(b.level, 6)) + " " + inline_markdown(b.text), ""])
+                out.extend(["#" * max(1, min(b.level, 6)) + " " + md_line_start(inline_markdown(b.text)), ""])
             elif isinstance(b, Para):
-                out.extend([inline_markdown(b.text), ""])
+                out.extend([md_line_start(inline_markdown(b.text)), ""])
             elif isinstance(b, Bullets):
                 for i, item in enumerate(b.items, start=1):
-                    out.append((f"{i}. " if b.ordered else "- ") + inline_markdown(item))
+                    out.append((f"{i}. " if b.ordered else "- ") + md_line_start(inline_markdown(item)))
                 out.append("")
             elif isinstance(b, Table):
                 out.append("| " + " | ".join(md_escape(h) for h in b.headers) + " |")
@@ -210,7 +210,7 @@ def to_markdown(doc: Document) -> str:
                     out.append("| " + " | ".join(inline_markdown(_cell(c).content) for c in r) + " |")
                 out.append("")
             elif isinstance(b, Quote):
-                out.append(f"> {md_escape(b.text)}")
+                out.append(f"> {md_line_start(md_escape(b.text))}")
                 if b.cite:
                     out.append(f"> — {md_escape(b.cite)}")
                 out.append("")

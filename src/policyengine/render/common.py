@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -34,11 +35,69 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, gap: st
     return "\n".join(lines) + "\n"
 
 
+class Markdown(str):
+    """Text that is Markdown already (a code span, a list of them): :func:`md_escape` keeps it."""
+
+
+# Characters CommonMark (and GFM: tables, strikethrough) turns into markup inline: a backslash
+# before any ASCII punctuation shows it as itself. '<' starts raw HTML and autolinks, '&' entity
+# references, '[' ']' links and images, '`' code spans, '*' '_' '~' emphasis, '|' table cells.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>&|~]")
+# A URL scheme that runs code: not linked by CommonMark outside '<...>' (escaped above), but
+# linkifiers (GFM's autolinks, markdown-it's linkify) must not see one either.
+_MD_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)(\s*):")
+# What opens a block at the start of a line: heading, quote, list item, thematic break, setext.
+_MD_BLOCK_START = re.compile(
+    r"\A(\s*)(?:(#{1,6}(?=\s|\Z)|>|[-+](?=\s|\Z)|[-=](?=[-=\s]*\Z))|(\d{1,9})([.)])(?=\s|\Z))"
+)
+
+
 def md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Plain (untrusted) text as Markdown that shows exactly it: no HTML, link, image or code.
+
+    A line break becomes a space (it would end a table row or start a block). Text that is
+    :class:`Markdown` already is returned as it is.
+    """
+    if isinstance(text, Markdown):
+        return text
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return _MD_SCHEME.sub(r"\1\2\\:", _MD_INLINE.sub(r"\\\g<0>", text))
+
+
+def md_line_start(markdown: str) -> str:
+    """Markdown that starts a line (a paragraph, a list item's text) with its leading ``#``,
+    ``>``, ``-``, ``+``, ``=`` or ``1.`` escaped, so that it cannot open another block."""
+
+    def guard(m: re.Match[str]) -> str:
+        if m[2]:
+            return f"{m[1]}\\{m[2]}"
+        return f"{m[1]}{m[3]}\\{m[4]}"
+
+    return _MD_BLOCK_START.sub(guard, markdown, count=1)
+
+
+def md_code(text: str) -> Markdown:
+    """An identifier, a path or a value as a code span that no text can break out of.
+
+    The fence is one backtick longer than the longest run of backticks in the text (CommonMark),
+    padded with a space when the text starts or ends with one. Text with a line break or a ``|``
+    (which would split a table cell even inside a code span) is escaped as plain text instead.
+    """
+    if not text.strip() or "|" in text or "\n" in text or "\r" in text:
+        return Markdown(md_escape(text))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_join(parts: Sequence[str], sep: str = ", ") -> Markdown:
+    """Markdown parts (code spans, escaped text) joined: still Markdown."""
+    return Markdown(md_escape(sep).join(md_escape(p) for p in parts))
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GFM table of plain text cells (escaped) and :class:`Markdown` cells (kept)."""
     out = ["| " + " | ".join(md_escape(h) for h in headers) + " |"]
     out.append("|" + "|".join("---" for _ in headers) + "|")
     for r in rows:

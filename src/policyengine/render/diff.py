@@ -12,7 +12,7 @@ from typing import Any
 from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
-from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
+from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
@@ -273,36 +273,39 @@ def _md_cause(d: Diff, c: Cause, lang: str) -> str:
     L = LABELS[lang]
     mark = _fact_mark(d, c.fact_id)
     if c.how in ("blocks", "unblocks"):
-        return f"{mark} `{c.fact_id}` {L[c.how].format(rule=f'`{c.rule}`')}: `{c.condition}`"
+        rule = L[c.how].format(rule=md_code(str(c.rule)))
+        return f"{mark} {md_code(c.fact_id)} {rule}: {md_code(str(c.condition))}"
     key = "altered_ev" if c.how == "altered" else c.how
-    return f"{mark} `{c.fact_id}` ({L[key]})"
+    return f"{mark} {md_code(c.fact_id)} ({L[key]})"
 
 
 def render_markdown(d: Diff, lang: str = "ja") -> str:
     L = LABELS[lang]
     out = [
-        f"# {L['title']}: `{d.old.scenario_id}` → `{d.new.scenario_id}`",
+        f"# {L['title']}: {md_code(d.old.scenario_id)} → {md_code(d.new.scenario_id)}",
         "",
-        f"- {L['old']}: {' ← '.join(f'`{f}`' for f in d.old.files)} ({L['as_of']} {d.old.as_of})",
-        f"- {L['new']}: {' ← '.join(f'`{f}`' for f in d.new.files)} ({L['as_of']} {d.new.as_of})",
-        f"- {L['pack']}: `{d.pack_id}`",
+        f"- {L['old']}: {' ← '.join(md_code(f) for f in d.old.files)} ({L['as_of']} {d.old.as_of})",
+        f"- {L['new']}: {' ← '.join(md_code(f) for f in d.new.files)} ({L['as_of']} {d.new.as_of})",
+        f"- {L['pack']}: {md_code(d.pack_id)}",
     ]
     extra = _header_fields(d)
     if extra:
-        out.append(f"- {L['header']}: {', '.join(extra)}")
+        out.append(f"- {L['header']}: {md_escape(', '.join(extra))}")
     out.append("")
     if d.empty:
         return "\n".join([*out, L["same"]]) + "\n"
     summary = _counts(d.facts, ("added", "removed", "altered"), lang)
     out += [f"## {L['facts']}", "", summary or L["no_facts"], ""]
     for f in d.facts:
-        where = f" — `{f.location}`" if f.location else ""
-        out.append(f"- {MARK[f.change]} `{f.fact_id}` {md_escape(f.label[lang])}{where}")
+        where = f" — {md_code(str(f.location))}" if f.location else ""
+        out.append(f"- {MARK[f.change]} {md_code(f.fact_id)} {md_escape(f.label[lang])}{where}")
         for c in f.fields:
-            out.append(f"  - `{c.path}`: {md_escape(show_value(c.old))} → {md_escape(show_value(c.new))}")
+            out.append(
+                f"  - {md_code(c.path)}: {md_escape(show_value(c.old))} → {md_escape(show_value(c.new))}"
+            )
         affected = d.caused_by(f.fact_id)
         if affected:
-            out.append(f"  - {L['affects']}: " + ", ".join(f"`{o.id}`" for o in affected))
+            out.append(f"  - {L['affects']}: " + ", ".join(md_code(o.id) for o in affected))
     out.append("")
     out += [f"## {L['outcomes']}", ""]
     if not d.outcomes_changed:
@@ -314,7 +317,7 @@ def render_markdown(d: Diff, lang: str = "ja") -> str:
         for o in items:
             cur = o.current
             out.append(
-                f"- {MARK[o.change]} `{o.id}` ({_level(cur, lang)}) — {md_escape(cur.title[lang])}: "
+                f"- {MARK[o.change]} {md_code(o.id)} ({_level(cur, lang)}) — {md_escape(cur.title[lang])}: "
                 f"{md_escape(cur.target_name[lang])}"
             )
             if o.change == "added":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policyengine.display import value as value_name
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
-from policyengine.render.common import md_escape, paper_quote, to_json, wrap
+from policyengine.render.common import md_code, md_escape, paper_quote, to_json, wrap
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -121,8 +121,8 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
         f"# {L['title']}: {md_escape(result.title[lang])}",
         "",
         f"- {L['as_of']}: {result.as_of}",
-        f"- {L['files']}: {' ← '.join(f'`{f}`' for f in result.files)}",
-        f"- {L['pack']}: `{result.pack_id}` — "
+        f"- {L['files']}: {' ← '.join(md_code(f) for f in result.files)}",
+        f"- {L['pack']}: {md_code(result.pack_id)} — "
         + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
         "",
     ]
@@ -135,29 +135,29 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
         out += [f"## {L['priority'].format(p=value_name(p, lang))}", ""]
         for r in recs:
             out += [
-                f"### `{r.id}` — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
+                f"### {md_code(r.id)} — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
                 "",
             ]
             if r.because:
                 out += [f"**{L['because']}:** {md_escape(r.because[lang])}", ""]
             out += [f"**{L['justification']}:** {md_escape(r.justification[lang])}", ""]
             if r.areas:
-                out += [f"**{L['areas']}:** {', '.join(r.areas)}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in r.evidence), ""]
+                out += [f"**{L['areas']}:** {md_escape(', '.join(r.areas))}", ""]
+            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in r.evidence), ""]
             for s in r.sources:
                 out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
     if result.risks:
         out += [f"## {L['risks']}", ""]
         for k in result.risks:
             out += [
-                f"### `{k.id}` ({L['severity'].format(p=value_name(k.severity, lang))})",
+                f"### {md_code(k.id)} ({L['severity'].format(p=value_name(k.severity, lang))})",
                 "",
                 md_escape(k.message[lang]),
                 "",
             ]
             if k.because:
                 out += [f"**{L['because']}:** {md_escape(k.because[lang])}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(f"`{e}`" for e in k.evidence), ""]
+            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in k.evidence), ""]
             for s in k.sources:
                 out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
     if result.sources:
@@ -168,7 +168,7 @@ def render_markdown(result: Result, lang: str = "ja") -> str:
                 "",
                 f"   > {passage.quote}",
                 "",
-                f"   {L['cited_by']}: " + ", ".join(f"`{rid}`" for rid in passage.rules),
+                f"   {L['cited_by']}: " + ", ".join(md_code(rid) for rid in passage.rules),
                 "",
             ]
     return "\n".join(out).rstrip() + "\n"

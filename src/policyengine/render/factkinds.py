@@ -8,7 +8,7 @@ when the copy in docs/rules.md is out of date (refresh it with ``pytest --update
 from __future__ import annotations
 
 from policyengine.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
-from policyengine.render.common import md_escape
+from policyengine.render.common import md_code, md_escape
 
 #: How each field type is tested (see docs/rules.md, "Operators").
 TYPE_NOTES: dict[str, str] = {
@@ -40,7 +40,7 @@ REFERS_TO: dict[str, tuple[str, str]] = {
 def _values(spec: FieldSpec) -> str:
     parts = []
     if spec.values:
-        parts.append(", ".join(f"`{v}`" for v in spec.values))
+        parts.append(", ".join(md_code(v) for v in spec.values))
     elif spec.refers_to in REFERS_TO:
         one, many = REFERS_TO[spec.refers_to]
         note = many if spec.type == "list" else one
@@ -55,7 +55,7 @@ def _values(spec: FieldSpec) -> str:
 
 def _kind_table(kind: KindSpec) -> list[str]:
     lines = [
-        f"#### `{kind.name}`",
+        f"#### {md_code(kind.name)}",
         "",
         md_escape(kind.doc),
         "",
@@ -63,7 +63,7 @@ def _kind_table(kind: KindSpec) -> list[str]:
         "|---|---|---|",
     ]
     for name, spec in kind.fields.items():
-        lines.append(f"| `{name}` | {TYPE_NOTES[spec.type]} | {_values(spec)} |")
+        lines.append(f"| {md_code(name)} | {TYPE_NOTES[spec.type]} | {_values(spec)} |")
     lines.append("")
     return lines
 

@@ -8,7 +8,14 @@ import io
 from policyengine.display import format_date
 from policyengine.matrix import Matrix
 from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
-from policyengine.render.common import esc, markdown_table, text_table, to_json
+from policyengine.render.common import (
+    esc,
+    markdown_table,
+    md_escape,
+    md_line_start,
+    text_table,
+    to_json,
+)
 
 TITLE = {
     "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
@@ -67,7 +74,7 @@ def render_text(m: Matrix, lang: str = "ja") -> str:
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
     headers, rows = matrix_rows(m, lang)
     sub = _subtitle(m, lang)
-    head = f"## {_title(m, lang)}\n\n" + (f"{sub}\n\n" if sub else "")
+    head = f"## {md_escape(_title(m, lang))}\n\n" + (f"{md_line_start(md_escape(sub))}\n\n" if sub else "")
     return head + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
 
 

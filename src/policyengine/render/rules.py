@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from policyengine.render.common import (
     WRAP,
+    Markdown,
     markdown_table,
+    md_code,
     md_escape,
+    md_join,
     paper_quote,
     text_table,
     to_json,
@@ -72,6 +75,10 @@ LABELS: dict[str, dict[str, str]] = {
 # -- rules list --------------------------------------------------------------------------------
 
 
+def _cited(s: Sentence, rule: str, L: dict[str, str]) -> Markdown:
+    return Markdown(md_code(rule) + md_escape(_also(s, rule, L)))
+
+
 def render_list(rules: list[RuleSummary], fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json({"rules": [r.to_dict() for r in rules]})
@@ -94,12 +101,12 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     c = "：" if lang == "ja" else ": "
     if fmt == "markdown":
         out = [
-            f"# `{s.id}` — {md_escape(s.title[lang])}",
+            f"# {md_code(s.id)} — {md_escape(s.title[lang])}",
             "",
-            f"- {L['at']}{c}`{s.location}` ({L['stratum']} {s.stratum})",
-            f"- {L['source']}{c}{detail.source['document']}, {detail.source['section']}",
+            f"- {L['at']}{c}{md_code(s.location)} ({L['stratum']} {s.stratum})",
+            f"- {L['source']}{c}" + md_escape(f"{detail.source['document']}, {detail.source['section']}"),
             "",
-            f"> {detail.source['quote']}",
+            f"> {md_escape(detail.source['quote'])}",
             "",
         ]
         if detail.also:
@@ -114,8 +121,8 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
         out += [f"- {md_escape(t[lang])}" for t in detail.outputs]
         out += [
             "",
-            f"- {L['depends_on']}{c}" + (", ".join(f"`{r}`" for r in detail.depends_on) or L["none"]),
-            f"- {L['used_by']}{c}" + (", ".join(f"`{r}`" for r in detail.used_by) or L["none"]),
+            f"- {L['depends_on']}{c}" + (", ".join(md_code(r) for r in detail.depends_on) or L["none"]),
+            f"- {L['used_by']}{c}" + (", ".join(md_code(r) for r in detail.used_by) or L["none"]),
         ]
         return "\n".join(out) + "\n"
     out = wrap_hanging(f"{s.id} — {s.title[lang]}", "", "  ", WRAP)
@@ -184,18 +191,22 @@ def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
         if any(s.also for s in report.sentences):
             out += [md_escape(L["also_legend"]), ""]
         rows = [
-            [str(s.index), s.text, ", ".join(f"`{r}`" + _also(s, r, L) for r in s.rules) or "—"]
+            [
+                str(s.index),
+                s.text,
+                md_join([Markdown(md_code(r) + md_escape(_also(s, r, L))) for r in s.rules]) or "—",
+            ]
             for s in report.sentences
         ]
         out.append(markdown_table(["#", L["sentence"], L["rules"]], rows).rstrip())
         out += ["", f"**{L['uncovered']}:** {uncovered}", ""]
         if report.elsewhere:
             out += [
-                f"**{L['elsewhere']}:** " + ", ".join(f"`{r}` ({sec})" for r, sec in report.elsewhere),
+                f"**{L['elsewhere']}:** " + ", ".join(f"{md_code(r)} ({sec})" for r, sec in report.elsewhere),
                 "",
             ]
         if report.unplaced:
-            out += [f"**{L['unplaced']}:** " + ", ".join(f"`{r}`" for r in report.unplaced), ""]
+            out += [f"**{L['unplaced']}:** " + ", ".join(md_code(r) for r in report.unplaced), ""]
         return "\n".join(out).rstrip() + "\n"
     out = [*wrap_hanging(title, "", "  ", WRAP), summary]
     if any(s.also for s in report.sentences):

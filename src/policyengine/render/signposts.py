@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyengine.render.common import md_escape, to_json, wrap_hanging
+from policyengine.render.common import md_code, md_escape, to_json, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.signposts import SignpostReport, SignpostStatus
 
@@ -95,10 +95,10 @@ def render_text(r: SignpostReport, lang: str = "ja") -> str:
 def render_markdown(r: SignpostReport, lang: str = "ja") -> str:
     L = LABELS[lang]
     out = [
-        f"# {L['title']}: `{r.scenario_id}` ({L['as_of']} {r.as_of})",
+        f"# {L['title']}: {md_code(r.scenario_id)} ({L['as_of']} {r.as_of})",
         "",
-        f"- {' ← '.join(f'`{f}`' for f in r.files)}",
-        f"- {L['pack']}: `{r.pack_id}` — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
+        f"- {' ← '.join(md_code(f) for f in r.files)}",
+        f"- {L['pack']}: {md_code(r.pack_id)} — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
         "",
     ]
     if not r.signposts:
@@ -106,24 +106,25 @@ def render_markdown(r: SignpostReport, lang: str = "ja") -> str:
     for s in r.signposts:
         sp = s.signpost
         state = L["tripped"] if s.tripped else L["watching"]
-        out += [f"## {state}: `{sp.id}` — {md_escape(sp.name.get(lang))}", ""]
-        out.append(f"- {L['watch']}: `{s.watched.describe()}`")
+        out += [f"## {state}: {md_code(sp.id)} — {md_escape(sp.name.get(lang))}", ""]
+        out.append(f"- {L['watch']}: {md_code(s.watched.describe())}")
         if s.matches:
             label = L["by"] if s.tripped else L["held"]
             out.append(
-                f"- {label}: " + ", ".join(f"`{f}`" + (f" ({loc})" if loc else "") for f, loc in s.matches)
+                f"- {label}: "
+                + ", ".join(md_code(f) + (f" ({md_escape(str(loc))})" if loc else "") for f, loc in s.matches)
             )
         if s.effect is not None:
             out.append(f"- {L['if'].format(how=L[s.how or 'set'])}:")
             for f in s.effect.facts:
-                out.append(f"  - {MARK[f.change]} `{f.fact_id}`")
+                out.append(f"  - {MARK[f.change]} {md_code(f.fact_id)}")
             outcomes = [*s.effect.recommendations, *s.effect.risks]
             if not outcomes:
                 out.append(f"  - {L['nothing']}")
             for o in outcomes:
                 causes = "; ".join(cause_text(s.effect, c, lang) for c in o.causes) or L["unexplained"]
                 out.append(
-                    f"  - {MARK[o.change]} `{o.id}` — {md_escape(o.current.title[lang])} "
+                    f"  - {MARK[o.change]} {md_code(o.id)} — {md_escape(o.current.title[lang])} "
                     f"({L['caused']}: {md_escape(causes)})"
                 )
         out.append("")

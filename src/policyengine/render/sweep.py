@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policyengine.render.common import markdown_table, md_escape, text_table, to_json
+from policyengine.render.common import markdown_table, md_code, md_escape, text_table, to_json
 from policyengine.sweep.summary import SweepSummary
 
 LABELS = {
@@ -88,14 +88,16 @@ def render_markdown(s: SweepSummary, lang: str = "ja") -> str:
     L = LABELS[lang]
     head = _head(s, lang)
     out = [f"# {md_escape(head[0])}", "", *[f"- {md_escape(x)}" for x in head[1:]], "", f"## {L['recs']}", ""]
-    rows = [[f"`{r.id}`", _pct(r.rate), str(r.count), _driver(s, r.id)] for r in s.recommendations]
+    rows: list[list[str]] = [
+        [md_code(r.id), _pct(r.rate), str(r.count), _driver(s, r.id)] for r in s.recommendations
+    ]
     out.append(markdown_table([L["rec"], L["rate"], L["count"], L["driver"]], rows).rstrip())
     out += ["", f"## {L['dims']}", ""]
     for d in s.dimensions:
         if not d["moves"]:
             continue
-        out += [f"### `{d['id']}`", ""]
-        headers = [L["value"], L["variants"], *[f"`{m}`" for m in d["moves"]]]
+        out += [f"### {md_code(d['id'])}", ""]
+        headers = [L["value"], L["variants"], *[md_code(m) for m in d["moves"]]]
         table = [
             [str(v["value"]), str(v["variants"]), *[_pct(v["rates"][m]) for m in d["moves"]]]
             for v in d["values"]

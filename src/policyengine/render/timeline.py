@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policyengine.render.common import md_escape, to_json, wrap, wrap_hanging
+from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.timeline import Dated, Timeline, TimelineStep
 
@@ -103,10 +103,10 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
     L = LABELS[lang]
     changed = sum(1 for s in t.steps if s.changed)
     out = [
-        f"# {L['title']}: `{t.scenario_id}` — {md_escape(t.title[lang])}",
+        f"# {L['title']}: {md_code(t.scenario_id)} — {md_escape(t.title[lang])}",
         "",
-        f"- {' ← '.join(f'`{f}`' for f in t.files)}",
-        f"- {L['pack']}: `{t.pack_id}` — " + L["summary"].format(n=len(t.steps), c=changed),
+        f"- {' ← '.join(md_code(f) for f in t.files)}",
+        f"- {L['pack']}: {md_code(t.pack_id)} — " + L["summary"].format(n=len(t.steps), c=changed),
         "",
     ]
     first = t.steps[0].date.isoformat() if t.steps else t.start.isoformat()
@@ -117,7 +117,7 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
         ),
         "",
         ", ".join(
-            f"`{i}`" for i in [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
+            md_code(i) for i in [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
         ),
         "",
     ]
@@ -133,7 +133,7 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
         for o in (*step.diff.recommendations, *step.diff.risks):
             causes = "; ".join(cause_text(step.diff, c, lang) for c in o.causes) or L["none"]
             out.append(
-                f"- {MARK[o.change]} `{o.id}` — {md_escape(o.current.title[lang])} ({L['caused']}: "
+                f"- {MARK[o.change]} {md_code(o.id)} — {md_escape(o.current.title[lang])} ({L['caused']}: "
                 f"{md_escape(causes)})"
             )
         out.append("")

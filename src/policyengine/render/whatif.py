@@ -9,7 +9,7 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
-from policyengine.render.common import markdown_table, md_escape, text_table, to_json, wrap
+from policyengine.render.common import markdown_table, md_code, md_escape, md_join, text_table, to_json, wrap
 
 LABELS = {
     "ja": {
@@ -222,11 +222,11 @@ def render_whatif_markdown(result: WhatIfResult, lang: str = "ja") -> str:
         for a in answers:
             for ch in a.changes:
                 where = _where(result, ch)
-                out.append(f"   - `{_change_line(ch, d, lang)}` — {md_escape(where or L['new_fact'])}")
+                out.append(f"   - {md_code(_change_line(ch, d, lang))} — {md_escape(where or L['new_fact'])}")
         if first.lost:
-            out.append(f"   - {L['also_lost']}: " + ", ".join(f"`{x}`" for x in first.lost))
+            out.append(f"   - {L['also_lost']}: " + ", ".join(md_code(x) for x in first.lost))
         if first.gained:
-            out.append(f"   - {L['also_gained']}: " + ", ".join(f"`{x}`" for x in first.gained))
+            out.append(f"   - {L['also_gained']}: " + ", ".join(md_code(x) for x in first.gained))
     return "\n".join(out) + "\n"
 
 
@@ -328,7 +328,7 @@ def render_sensitivity_markdown(result: SensitivityResult, lang: str = "ja") -> 
         "",
     ]
     rows = [
-        [f"`{rid}`", ", ".join(f"`{x}`" for x in facts) or L["s_none"]]
+        [md_code(rid), md_join([md_code(x) for x in facts]) or L["s_none"]]
         for rid, facts in result.single_points.items()
     ]
     out.append(markdown_table([L["recommendation"], L["spof"]], rows).rstrip())
