@@ -77,11 +77,11 @@ def report_reads(log: Path) -> None:
         ("\x1b[A", "escape sequence"),
         ("\x1bOA", "escape sequence"),  # an arrow in application cursor mode
         ("\x1b]0;owned\x07", "escape sequence"),
-        ("ab\x08c", "control character U+0008"),
-        ("a\x7f", "control character U+007F"),
-        ("a\u202eb", "control character U+202E"),
+        ("ab\x08c", "invisible character U+0008"),
+        ("a\x7f", "invisible character U+007F"),
+        ("a\u202eb", "invisible character U+202E (bidirectional control)"),
         ("caf\udce9", "not UTF-8"),
-        ("two\nlines", "control character U+000A"),  # several lines pasted into one answer
+        ("two\nlines", "invisible character U+000A"),  # several lines pasted into one answer
         ("x" * (MAX_TEXT + 1), "too long"),
     ],
 )
@@ -139,7 +139,7 @@ def test_escape_sequences_are_refused_and_asked_again(world: Path) -> None:
     result = play(world, log, typed)
     assert result.exit_code == 0, result.output
     assert result.stderr.count("the answer holds an escape sequence (U+001B (ESC))") == 2
-    assert "the answer holds the control character U+0008 (backspace)" in result.stderr
+    assert "the answer holds the control or invisible character U+0008 (backspace)" in result.stderr
     assert decisions(log) == [("mod", "bilateral-cooperation/AUS", "because")]
     assert "\x1b" not in log.read_text(encoding="utf-8")
     report_reads(log)

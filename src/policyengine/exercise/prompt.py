@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from policyengine.loading.yamltree import control_character
+from policyengine.terminal import unsafe_character
 
 Ask = Callable[[str, str], str]
 
@@ -28,7 +28,7 @@ REFUSED = {
             "入力に矢印キーなどの制御シーケンス（{char}）が含まれています。この端末では行編集ができません。"
             "もう一度入力してください。"
         ),
-        "control": "入力に制御文字 {char} が含まれています。もう一度入力してください。",
+        "control": "入力に制御文字または見えない文字 {char} が含まれています。もう一度入力してください。",
         "not_utf8": "入力が UTF-8 の文字列ではありません（{char}）。もう一度入力してください。",
         "too_long": "入力が長すぎます（{n:,}文字、上限{limit:,}文字）。もう一度入力してください。",
     },
@@ -37,7 +37,7 @@ REFUSED = {
             "the answer holds an escape sequence ({char}): keys such as the arrows do not edit the line "
             "here; type the answer again"
         ),
-        "control": "the answer holds the control character {char}; type it again",
+        "control": "the answer holds the control or invisible character {char}; type it again",
         "not_utf8": "the answer is not UTF-8 text ({char}); type it again",
         "too_long": "the answer is too long ({n:,} characters, at most {limit:,}); type it again",
     },
@@ -51,7 +51,8 @@ def answer_problem(text: str, lang: str, limit: int) -> str | None:
         if 0xD800 <= ord(ch) <= 0xDFFF:
             # bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape)
             return messages["not_utf8"].format(char=f"U+{ord(ch):04X}")
-    found = control_character(text) or ("U+000A (line feed)" if "\n" in text else None)
+    unsafe = unsafe_character(text)
+    found = unsafe[1] if unsafe else ("U+000A (line feed)" if "\n" in text else None)
     if found is not None:  # a line feed: several lines pasted into one answer
         key = "escape" if "\x1b" in text or "\x9b" in text else "control"
         return messages[key].format(char=found)

@@ -84,7 +84,7 @@ def md_code(text: str) -> Markdown:
     (which would split a table cell even inside a code span) is escaped as plain text instead.
     """
     if not text.strip() or "|" in text or "\n" in text or "\r" in text:
-        return Markdown(md_escape(text))
+        return Markdown(md_line_start(md_escape(text)))  # it may begin a line: no heading, no list
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text[0] in "` " or text[-1] in "` " else ""
