@@ -150,7 +150,7 @@ def test_cli_clean_pack_exits_0(at_root) -> None:  # type: ignore[no-untyped-def
     result = CliRunner().invoke(cli, ["rules", "lint", "--rules", "rules", "--source", str(PAPER)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "ok: rules: no findings (23 rules, 4 scenarios, source 000_cd568db34d9aead0.txt)\n"
+        "ok: rules: no findings (23 rules, 5 scenarios, source 000_cd568db34d9aead0.txt)\n"
     )
 
 

@@ -32,7 +32,7 @@ from policyengine.counterfactual.evaluator import Evaluator, Outcomes, outcomes_
 from policyengine.errors import input_error
 from policyengine.explain.targets import check_target
 from policyengine.suggest import hint_for
-from policyengine.validation.scenario import LoadedScenario
+from policyengine.validation.scenario import LoadedScenario, project
 
 DEFAULT_MAX_CHANGES = 2
 DEFAULT_MAX_EVALUATIONS = 600
@@ -116,6 +116,8 @@ def whatif(
         raise input_error("E501", "--max-changes must be at least 1")
     action, target = parse_outcome_id(outcome_id)
     started = clock()
+    # changes are made to the world as of its date, where each history is one status
+    loaded = project(loaded)
     ev = Evaluator(loaded, compiled)
     raw = ev.raw(loaded)
     base = outcomes_of(raw)

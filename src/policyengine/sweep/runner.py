@@ -28,7 +28,7 @@ from policyengine.interrupts import critical
 from policyengine.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize
 from policyengine.sweep.variations import Variations, load_variations
-from policyengine.validation.scenario import LoadedScenario
+from policyengine.validation.scenario import LoadedScenario, project
 
 CHUNK = 8  # variants per task sent to a worker: small enough for a live progress bar
 
@@ -39,7 +39,8 @@ class VariantEvaluator:
     def __init__(self, scenario: str, variations: str, rules: str | None) -> None:
         from policyengine.api import load, load_pack
 
-        self.loaded: LoadedScenario = load(scenario)
+        # variations change the world as of its date, where each history is one status
+        self.loaded: LoadedScenario = project(load(scenario))
         self.variations: Variations = load_variations(variations, self.loaded)
         self.evaluator = Evaluator(self.loaded, load_pack(rules))
 
@@ -161,7 +162,7 @@ def run_sweep(
     """
     from policyengine.api import load, load_pack
 
-    loaded = load(scenario)
+    loaded = project(load(scenario))
     variations = load_variations(variations_path, loaded)
     load_pack(rules)  # a bad pack is reported before any worker starts
     indices = variations.indices(sample, seed)
