@@ -59,3 +59,12 @@ def test_the_shipped_scenarios_have_no_warnings() -> None:
 def test_the_future_fact_does_not_count_until_its_date(future: str) -> None:
     assert "extend-asset-protection/GBR" in evaluate(future).ids
     assert "extend-asset-protection/GBR" not in evaluate(future, as_of=dt.date(2023, 6, 1)).ids
+
+
+def test_a_fact_dated_on_as_of_is_in_effect_and_does_not_warn(tmp_path: Path) -> None:
+    path = tmp_path / "on.yaml"
+    path.write_text(FUTURE.format(korea=KOREA).replace("2023-06-01", "2022-12-01"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--strict", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "W302" not in result.output
+    assert "extend-asset-protection/GBR" not in evaluate(str(path)).ids

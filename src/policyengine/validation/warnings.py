@@ -13,15 +13,37 @@ error). Each names what will not count, where it is written, and why.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from policyengine.display import value
 from policyengine.errors import Diagnostic
+from policyengine.loading.yamltree import YMap, YSeq
+from policyengine.locations import Location
 from policyengine.validation.scenario import LoadedScenario
 
 _STANCE_FIELDS = ("indo_pacific_engagement", "alignment")
 
-#: where a dated fact's date is written, by the ``what`` of timeline.Dated
-_DATE_FIELD = {"date": "date", "since": "since", "established": "established"}
+#: the keys a fact's dates are written under
+_DATE_KEYS = frozenset({"date", "since", "established", "negotiation_started", "signed", "in_force"})
+
+
+def _date_written(node: Any, when: dt.date) -> Location | None:
+    """Where ``when`` is written as a date field (``date``, ``since``, ``established``, a
+    ``dates`` step) below a fact's mapping, depth first in file order."""
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            if isinstance(value, (YMap, YSeq)):
+                found = _date_written(value, when)
+                if found is not None:
+                    return found
+            elif key in _DATE_KEYS and str(value) == when.isoformat():
+                return node.location(key, of_value=True)
+    elif isinstance(node, YSeq):
+        for item in node:
+            found = _date_written(item, when)
+            if found is not None:
+                return found
+    return None
 
 
 def _depth(loaded: LoadedScenario, fact_id: str) -> int | None:
@@ -86,10 +108,10 @@ def _after_as_of(loaded: LoadedScenario) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for fid, (when, what) in first.items():
         origin = loaded.origin(fid)
-        name = _DATE_FIELD.get(what)
         location = None
         if origin is not None:
-            location = origin.field_location(name) if name else origin.location
+            found = _date_written(origin.raw, when)
+            location = found.with_via(origin.via) if found is not None else origin.location
         out.append(
             Diagnostic(
                 location,
