@@ -173,6 +173,8 @@ def test_what_is_not_yet_in_effect_on_the_scenarios_date_does_not_count(
 ) -> None:
     world, future = pair
     assert _outcomes(future) == _outcomes(world)
+    # the world with histories: plain evaluate is evaluate --as-of its own date there too
+    assert _outcomes(future) == _outcomes(future, as_of=future.scenario.as_of)
 
 
 @SETTINGS
