@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from policyengine.errors import input_error
 from policyengine.locations import Location
 from policyengine.models.asof import agreement_as_of, agreement_phases, as_of, framework_as_of, record_start
-from policyengine.models.common import I18nText
 from policyengine.models.scenario import Scenario
 from policyengine.validation.scenario import project
 
@@ -69,9 +68,10 @@ class Dated:
     #: mechanism:<id> | status:<status> | activity:<mechanism id>:<activity>
     what: str
     label: dict[str, str] = field(default_factory=dict, compare=False)  # the fact's name, ja and en
-    assumption: dict[str, str] | None = field(
-        default=None, compare=False
-    )  # ja/en: what the record does not settle
+    #: ja/en: what the record does not settle about the fact or entry
+    assumption: dict[str, str] | None = field(default=None, compare=False)
+    #: where the fact or entry comes from: issuer, document, locator, date
+    source: dict[str, str] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -82,6 +82,8 @@ class Dated:
         }
         if self.assumption:
             out["assumption"] = dict(self.assumption)
+        if self.source:
+            out["source"] = dict(self.source)
         return out
 
 
@@ -102,14 +104,24 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
     names = Names(scenario)
     out: list[Dated] = []
 
-    def add(when: dt.date | None, key: str, fact: Any, what: str, assumption: I18nText | None = None) -> None:
+    def add(when: dt.date | None, key: str, fact: Any, what: str, entry: Any = None) -> None:
         if when is None:
             return
         section = SECTION_BY_KEY[key]
         label = {lang: fact_name(section, fact, names, lang) for lang in ("ja", "en")}
-        said = assumption or fact.assumption
+        said = (entry.assumption if entry is not None else None) or fact.assumption
         text = {"ja": said.ja, "en": said.en} if said is not None else None
-        out.append(Dated(when, section.fact_id(fact), what, label, text))
+        cited = (entry.source if entry is not None else None) or fact.source
+        source = (
+            {
+                k: str(v)
+                for k, v in cited.model_dump(include={"issuer", "document", "date", "locator"}).items()
+                if v
+            }
+            if cited is not None
+            else None
+        )
+        out.append(Dated(when, section.fact_id(fact), what, label, text, source))
 
     for e in scenario.events:
         add(e.date, "events", e, "date")
@@ -118,18 +130,18 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
     for f in scenario.frameworks:
         add(f.established, "frameworks", f, "established")
         for fp in f.history or ():
-            add(fp.since, "frameworks", f, f"status:{fp.status}", fp.assumption)
+            add(fp.since, "frameworks", f, f"status:{fp.status}", fp)
         for m in f.mechanisms:
-            add(m.established, "frameworks", f, f"mechanism:{m.id}", m.assumption)
+            add(m.established, "frameworks", f, f"mechanism:{m.id}", m)
             for mp in m.history or ():
-                add(mp.since, "frameworks", f, f"activity:{m.id}:{mp.activity}", mp.assumption)
+                add(mp.since, "frameworks", f, f"activity:{m.id}:{mp.activity}", mp)
     for c in scenario.capabilities:
         for cp in c.history or ():
-            add(cp.since, "capabilities", c, f"status:{cp.status}", cp.assumption)
+            add(cp.since, "capabilities", c, f"status:{cp.status}", cp)
     for a in scenario.agreements:
         if a.history:
             for ap in a.history:
-                add(ap.since, "agreements", a, _PHASE_WHAT[ap.status], ap.assumption)
+                add(ap.since, "agreements", a, _PHASE_WHAT[ap.status], ap)
         else:
             for status, when in agreement_phases(a):
                 add(when, "agreements", a, _PHASE_WHAT[status])

@@ -26,6 +26,7 @@ LABELS = {
         "status": "{v}となる",
         "activity": "{m}: {v}",
         "assumption": "（仮定: {a}）",
+        "source": "出典",
         "caused": "原因",
         "changed": "変更点",
         "none": "原因となる事実の変更は見つかりません",
@@ -48,6 +49,7 @@ LABELS = {
         "status": "now {v}",
         "activity": "{m} {v}",
         "assumption": " (assumption: {a})",
+        "source": "source",
         "caused": "caused by",
         "changed": "changed",
         "none": "no fact change found that explains this",
@@ -70,6 +72,12 @@ def dated_text(d: Dated, lang: str) -> str:
         what = L[kind]
     text = f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
     return text + (L["assumption"].format(a=d.assumption[lang]) if d.assumption else "")
+
+
+def source_text(source: dict[str, str]) -> str:
+    """``Ministry of Foreign Affairs of Japan, Japan-France Summit Meeting (Paris), 2024-05-02``;
+    the paper as ``minilateral-2022, 日本への含意``."""
+    return ", ".join(source[k] for k in ("issuer", "document", "locator", "date") if k in source)
 
 
 def _step_text(step: TimelineStep, lang: str) -> list[str]:
@@ -137,7 +145,10 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
         if changes_only and not step.changed:
             continue
         out += [f"## {step.date.isoformat()}", ""]
-        out += [f"- {md_escape(dated_text(d, lang))}" for d in step.dated]
+        for d in step.dated:
+            out.append(f"- {md_escape(dated_text(d, lang))}")
+            if d.source:
+                out.append(f"  - {L['source']}: {md_escape(source_text(d.source))}")
         out.append("")
         if not step.changed:
             out += [f"_{L['no_change']}_", ""]
