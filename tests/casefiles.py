@@ -27,7 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from policyengine.errors import Diagnostic, InputError
+from policyengine.errors import Diagnostic, InputError, sort_diagnostics
 from policyengine.loading.documents import filesystem_reader, read_document
 from policyengine.loading.yamltree import YMap, YSeq, parse_yaml, plain, read_bytes
 
@@ -99,7 +99,7 @@ class RuleCaseFile(_Strict):
 
 
 class ErrorExpect(_Strict):
-    code: str = Field(pattern=r"^E\d{3}$")
+    code: str = Field(pattern=r"^[EW]\d{3}$")
     at: str = Field(pattern=r"^\d+:\d+$")  # LINE:COL in the case file
     contains: str = Field(min_length=1)  # part of the message
     hint: str | None = None  # part of the hint
@@ -229,7 +229,13 @@ def run_error_case(case: ErrorCase) -> None:
         if case.kind == "rules":
             compile_pack(load_rule_pack(display, reader=reader))
         else:
-            load_scenario(display, display, reader=reader)
+            # a scenario that loads may still warn (W codes): its warnings are compared the same way
+            from policyengine.validation.warnings import scenario_warnings
+
+            warnings = scenario_warnings(load_scenario(display, display, reader=reader))
+            if warnings:
+                _compare_errors(case, display, sort_diagnostics(warnings))
+                return
     except InputError as exc:
         _compare_errors(case, display, exc.diagnostics)
         return

@@ -44,7 +44,14 @@ ids = st.builds(
 codes = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3) | st.just("EU")
 dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 i18n = st.builds(I18nText, ja=texts, en=texts)
-sources = st.builds(Source, document=texts, locator=st.none() | texts, quote=st.none() | texts)
+sources = st.builds(
+    Source,
+    document=texts,
+    issuer=st.none() | texts,
+    date=st.none() | dates,
+    locator=st.none() | texts,
+    quote=st.none() | texts,
+)
 
 
 def options(values: Any) -> st.SearchStrategy[Any]:
@@ -55,7 +62,8 @@ def options(values: Any) -> st.SearchStrategy[Any]:
 def fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """A fact's own fields, with the ``source`` and ``note`` every fact may carry."""
     return st.fixed_dictionaries(
-        strategies, optional={"source": st.none() | sources, "note": st.none() | texts}
+        strategies,
+        optional={"source": st.none() | sources, "assumption": st.none() | i18n, "note": st.none() | texts},
     )
 
 
@@ -66,20 +74,27 @@ COUNTRY = fields(
     indo_pacific_engagement=options(m.Trend),
 )
 AREA = st.fixed_dictionaries({"name": i18n}, optional={"note": texts})
-MECHANISMS = st.lists(
-    st.builds(
-        m.Mechanism,
-        id=ids,
-        name=i18n,
-        kind=options(m.MechanismKind),
-        activity=options(m.Activity),
-        established=st.none() | dates,
-        source=st.none() | sources,
-        note=st.none() | texts,
-    ),
-    max_size=2,
-    unique_by=lambda x: x.id,
-)
+
+
+@st.composite
+def mechanisms(draw: st.DrawFn) -> m.Mechanism:
+    """A mechanism, its activity written alone or as a history."""
+    body = {
+        "id": draw(ids),
+        "name": draw(i18n),
+        "kind": draw(options(m.MechanismKind)),
+        "established": draw(st.none() | dates),
+        "source": draw(st.none() | sources),
+        "note": draw(st.none() | texts),
+    }
+    if draw(st.booleans()):
+        body["history"] = history(draw, "activity", get_args(m.Activity))
+    else:
+        body["activity"] = draw(options(m.Activity))
+    return m.Mechanism.model_validate(body)
+
+
+MECHANISMS = st.lists(mechanisms(), max_size=2, unique_by=lambda x: x.id)
 FRAMEWORK = fields(
     name=i18n,
     kind=options(m.FrameworkKind),
@@ -130,12 +145,39 @@ def maybe(draw: st.DrawFn, pool: list[str]) -> str | None:
 
 
 def agreement_dates(draw: st.DrawFn, status: str) -> m.AgreementDates:
-    # Dates in the order of the steps, none later than the status allows.
-    steps = {"negotiating": 1, "signed": 2, "in-force": 3}[status]
+    # Dates in the order of the steps, none later than the status allows (talks carry none).
+    steps = {"talks": 0, "negotiating": 1, "signed": 2, "in-force": 3}[status]
     days = sorted(draw(st.lists(dates, min_size=3, max_size=3)))
     keep = [draw(st.booleans()) for _ in range(steps)] + [False] * (3 - steps)
     values = [d if k else None for d, k in zip(days, keep, strict=True)]
     return m.AgreementDates(negotiation_started=values[0], signed=values[1], in_force=values[2])
+
+
+def history(
+    draw: st.DrawFn, field: str, values: tuple[str, ...], *, forward: bool = False
+) -> list[dict[str, Any]]:
+    """A valid history: entries in time order, undated ones only first; an agreement's phases
+    (``forward``) each later than the one before."""
+    if forward:
+        chosen = sorted(
+            draw(st.lists(st.sampled_from(values), min_size=1, max_size=len(values), unique=True)),
+            key=values.index,
+        )
+    else:
+        chosen = draw(st.lists(st.sampled_from(values), min_size=1, max_size=4))
+    undated = draw(st.integers(0, len(chosen)))
+    days = sorted(draw(st.lists(dates, min_size=len(chosen) - undated, max_size=len(chosen) - undated)))
+    return [
+        {
+            field: v,
+            **({"since": days[i - undated]} if i >= undated else {}),
+            **({"assumption": draw(i18n)} if draw(st.booleans()) else {}),
+        }
+        for i, v in enumerate(chosen)
+    ]
+
+
+AGREEMENT_PHASES: tuple[str, ...] = m.AGREEMENT_PHASES
 
 
 def make_fact(draw: st.DrawFn, key: str, ident: str, pools: Pools) -> Any:
@@ -147,15 +189,24 @@ def make_fact(draw: st.DrawFn, key: str, ident: str, pools: Pools) -> Any:
     if key == "frameworks":
         levels = [draw(options(m.Level)) for _ in range(4)]
         areas = dict(zip(some(draw, pools.areas), levels, strict=False))
-        return m.Framework(
-            id=ident, members=some(draw, pools.countries, min_size=2), areas=areas, **draw(FRAMEWORK)
+        body = draw(FRAMEWORK)
+        if draw(st.booleans()):
+            body["history"] = history(draw, "status", get_args(m.FrameworkStatus))
+            body["status"] = body["history"][-1]["status"]
+        return m.Framework.model_validate(
+            {"id": ident, "members": some(draw, pools.countries, min_size=2), "areas": areas, **body}
         )
     if key == "agreements":
         body = draw(AGREEMENT)
+        parties = some(draw, pools.countries, min_size=2)
+        if draw(st.booleans()):
+            body.pop("status")
+            phases = history(draw, "status", AGREEMENT_PHASES, forward=True)
+            return m.AgreementFact.model_validate(
+                {"id": ident, "parties": parties, "history": phases, **body}
+            )
         dates_ = agreement_dates(draw, body["status"])
-        return m.AgreementFact(
-            id=ident, parties=some(draw, pools.countries, min_size=2), dates=dates_, **body
-        )
+        return m.AgreementFact(id=ident, parties=parties, dates=dates_, **body)
     if key == "asset_protection":
         return m.AssetProtection(partner=ident, **draw(ASSET_PROTECTION))
     if key == "interests":
@@ -177,8 +228,12 @@ def make_fact(draw: st.DrawFn, key: str, ident: str, pools: Pools) -> Any:
             **draw(EVENT),
         )
     if key == "capabilities":
-        return m.Capability(
-            id=ident, holder=some(draw, pools.countries, min_size=1, max_size=1)[0], **draw(CAPABILITY)
+        body = draw(CAPABILITY)
+        if draw(st.booleans()):
+            body["history"] = history(draw, "status", get_args(m.CapabilityStatus))
+            body["status"] = body["history"][-1]["status"]
+        return m.Capability.model_validate(
+            {"id": ident, "holder": some(draw, pools.countries, min_size=1, max_size=1)[0], **body}
         )
     assert key == "signposts"
     return m.Signpost(

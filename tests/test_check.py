@@ -23,7 +23,7 @@ def _check(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, ["check", *args])
 
 
-@pytest.mark.parametrize("name", ["baseline_2022", "korea_new_gov"])
+@pytest.mark.parametrize("name", ["baseline_2022", "korea_new_gov", "world_2025"])
 def test_the_shipped_expectations_hold(name: str, golden) -> None:  # type: ignore[no-untyped-def]
     result = _check(f"scenarios/{name}.yaml", "--expect", f"expectations/{name}.yaml", "--lang", "en")
     assert result.exit_code == 0, result.output

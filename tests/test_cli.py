@@ -94,12 +94,12 @@ def test_unknown_command() -> None:
 
 
 def test_unknown_option() -> None:
-    result = invoke("validate", "--strict", str(BASELINE))
+    result = invoke("validate", "--pedantic", str(BASELINE))
     assert result.exit_code == 2
     assert result.stderr == (
         "Usage: policyengine validate [OPTIONS] FILES...\n"
         "Try 'policyengine validate --help' for help.\n\n"
-        "Error: No such option '--strict'.\n"
+        "Error: No such option '--pedantic'.\n"
     )
 
 

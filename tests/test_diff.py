@@ -210,19 +210,22 @@ def test_an_event_that_has_happened_by_the_new_date_blocks(tmp_path: Path, korea
     ]
 
 
-def test_when_only_the_date_moved_the_header_is_the_cause(tmp_path: Path, compiled_pack) -> None:  # type: ignore[no-untyped-def]
-    # The same facts, as of two dates: Germany's restatement (2022-07-01) has not happened by the
-    # first and has by the second.
+def test_when_only_the_date_moved_the_fact_it_brought_into_effect_is_the_cause(
+    tmp_path: Path, compiled_pack
+) -> None:  # type: ignore[no-untyped-def]
+    # The same file, as of two dates: Germany's restatement (2022-07-01) is not yet in effect on
+    # the first and is on the second. Facts are compared as of each side's date, so the event
+    # comes in with the date, and is the cause.
     event = _deu_steps_back("2022-07-01")
     before = _scenario(tmp_path, event, "before.yaml")
     text = Path(before).read_text(encoding="utf-8").replace("as_of: 2023-01-01", "as_of: 2022-06-01")
     Path(before).write_text(text, encoding="utf-8")
     after = _scenario(tmp_path, event, "after.yaml")
     d = diff_scenarios(load(before), load(after), compiled_pack)
-    assert not d.facts
+    assert [(f.fact_id, f.change) for f in d.facts] == [("event:deu-steps-back", "added")]
     (change,) = d.recommendations
     assert (change.change, change.id) == ("removed", "adhoc-cooperation/DEU")
-    assert change.causes == (Cause("scenario", "altered"),)
+    assert [(c.fact_id, c.how) for c in change.causes] == [("event:deu-steps-back", "blocks")]
 
 
 def test_an_altered_fact_lists_its_fields_located(tmp_path: Path, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]

@@ -45,7 +45,7 @@ def test_diff_of_a_revision_against_the_working_file(repo: Path) -> None:
     # The working copy: France's forces are now under asset protection.
     korea = repo / "scenarios" / "korea_new_gov.yaml"
     korea.write_text(
-        korea.read_text(encoding="utf-8") + "\nasset_protection:\n  - partner: FRA\n    since: 2023-03-01\n",
+        korea.read_text(encoding="utf-8") + "\nasset_protection:\n  - partner: FRA\n    since: 2022-05-20\n",
         encoding="utf-8",
     )
     runner = CliRunner()

@@ -152,7 +152,7 @@ def test_cli_clean_pack_exits_0(at_root) -> None:  # type: ignore[no-untyped-def
     result = CliRunner().invoke(cli, ["rules", "lint", "--rules", "rules", "--source", str(PAPER)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "ok: rules: no findings (27 rules, 6 scenarios, source 000_cd568db34d9aead0.txt)\n"
+        "ok: rules: no findings (27 rules, 7 scenarios, source 000_cd568db34d9aead0.txt)\n"
     )
 
 

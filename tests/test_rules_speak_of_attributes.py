@@ -27,7 +27,7 @@ def test_germany_opening_raa_talks_gets_the_uk_and_france_treatment(korea, compi
 
 
 def test_a_partner_whose_forces_become_covered_loses_extend_asset_protection(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
-    covered = AssetProtection(partner="FRA", since=dt.date(2023, 1, 1))
+    covered = AssetProtection(partner="FRA", since=dt.date(2022, 5, 20))
     world = _with(korea, asset_protection=[*korea.scenario.asset_protection, covered])
     ids = set(evaluate(world, compiled_pack).ids)
     assert "extend-asset-protection/FRA" not in ids

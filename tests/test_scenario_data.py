@@ -222,3 +222,52 @@ def test_every_source_cites_the_paper_by_its_id() -> None:
         tree = yaml.safe_load(path.read_text(encoding="utf-8"))
         for where, src in _sources_in(tree, ""):
             assert src.get("document") == DOCUMENT, f"{path.name}: {where}: {src.get('document')!r}"
+
+
+# ----------------------------------------------------------------------------- (e) world_2025
+
+WORLD = SCENARIOS / "world_2025.yaml"
+
+
+def test_world_2025_quotes_occur_in_the_paper(paper: SourceText) -> None:
+    tree = yaml.safe_load(WORLD.read_text(encoding="utf-8"))
+    missing = [
+        f"{where}: {src['quote']!r}"
+        for where, src in _sources_in(tree, "")
+        if src.get("quote") is not None and not paper.contains(str(src["quote"]))
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def _entries(tree: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every fact world_2025 writes, each mechanism, and each dated history entry."""
+    for key in ("frameworks", "agreements", "asset_protection", "events", "capabilities"):
+        for item in tree.get(key, []):
+            where = f"{key}{_label(item)}"
+            yield where, item
+            for m in item.get("mechanisms", []):
+                yield f"{where}.mechanisms{_label(m)}", m
+            for holder in (item, *item.get("mechanisms", [])):
+                for i, entry in enumerate(holder.get("history", [])):
+                    yield f"{where}{_label(holder) if holder is not item else ''}.history[{i}]", entry
+
+
+def test_world_2025_every_fact_is_sourced_with_issuer_document_and_date() -> None:
+    tree = yaml.safe_load(WORLD.read_text(encoding="utf-8"))
+    problems = []
+    for where, item in _entries(tree):
+        if "history" in item:
+            continue  # its entries carry the sources
+        src = item.get("source")
+        if not isinstance(src, dict):
+            if not item.get("note"):
+                problems.append(f"{where}: neither a source nor a note saying why there is none")
+            elif any(k in item for k in ("since", "date", "established")):
+                problems.append(f"{where}: a dated fact without a source")
+            continue
+        if src.get("document") == "minilateral-2022":
+            if not (src.get("quote") and src.get("locator")):
+                problems.append(f"{where}: the paper cited without locator and quote")
+        elif not (src.get("issuer") and src.get("document") and src.get("date")):
+            problems.append(f"{where}: a source beyond the paper needs issuer, document and date")
+    assert not problems, "\n".join(problems)

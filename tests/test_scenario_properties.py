@@ -61,7 +61,9 @@ def test_dump_and_validate_round_trip(chain: Chain) -> None:
 def test_yaml_round_trip(chain: Chain) -> None:
     (model,) = chain.files.values()
     loaded = load_chain(chain)
-    as_merged = m.Scenario(**{k: v for k, v in dict(model).items() if k != "remove"})
+    as_merged = m.Scenario(
+        **{k: v for k, v in dict(model).items() if k != "remove"}, record_start=model.scenario.as_of
+    )
     assert loaded.scenario == as_merged
 
 

@@ -34,25 +34,6 @@ def korea_timeline(korea, compiled_pack):  # type: ignore[no-untyped-def]
 
 #: (date of the fact, recommendations only before it, recommendations only from it on)
 TRANSITIONS = [
-    (
-        D(2021, 10, 7),
-        {"adhoc-cooperation/GBR"},
-        {"conclude-raa/GBR", "extend-asset-protection/GBR"},
-    ),
-    # Japan-US-Australia becomes the framework the SDF's asset protection supports: the UK and
-    # France are linked to it (link-partner)
-    (D(2021, 11, 11), {"extend-asset-protection/AUS"}, {"link-partner/FRA", "link-partner/GBR"}),
-    (D(2022, 1, 6), {"conclude-raa/AUS"}, set()),
-    (
-        D(2022, 1, 7),
-        set(),
-        {
-            "link-technology-cooperation/aukus",
-            "link-technology-cooperation/quad",
-            "strengthen-information-security/JPN",
-            "public-private-rnd/JPN",
-        },
-    ),
     (D(2022, 5, 10), set(), {"bilateral-cooperation/KOR", "propose-framework/AUS+JPN+KOR"}),
 ]
 
@@ -134,7 +115,7 @@ def _ids(sc: Scenario) -> set[str]:
     return {s.fact_id(f) for s in SECTIONS for f in getattr(sc, s.key)}
 
 
-_RANK = {"negotiating": 0, "signed": 1, "in-force": 2}
+_RANK = {"talks": 0, "negotiating": 1, "signed": 2, "in-force": 3}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -177,8 +158,12 @@ def test_the_world_only_grows_with_time(korea, a: D, b: D) -> None:  # type: ign
 
 
 def test_every_dated_fact_has_its_date(korea, korea_timeline) -> None:  # type: ignore[no-untyped-def]
-    assert [s.date for s in korea_timeline.steps] == sorted({d.date for d in dated_facts(korea.scenario)})
-    assert korea_timeline.start == D(1960, 6, 22)
+    # the timeline starts where the record does (baseline_2022's as_of): the facts dated before
+    # are part of its first state, not steps of their own (an undated Quad is not there in 1960)
+    assert korea_timeline.start == D(2022, 5, 9)
+    assert [s.date for s in korea_timeline.steps] == sorted(
+        {d.date for d in dated_facts(korea.scenario) if d.date > D(2022, 5, 9)}
+    )
     step = next(s for s in korea_timeline.steps if s.date == D(2022, 5, 10))
     assert [d.fact_id for d in step.dated] == ["event:kor-new-government-2022"]
 
@@ -208,11 +193,19 @@ def test_timeline_text_is_golden(golden) -> None:  # type: ignore[no-untyped-def
     golden("timeline/korea_new_gov.changes.en.txt", result.output)
 
 
+def test_world_2025_timeline_text_is_golden(golden) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        cli, ["timeline", "scenarios/world_2025.yaml", "--lang", "en", "--changes-only"]
+    )
+    assert result.exit_code == 0, result.output
+    golden("timeline/world_2025.changes.en.txt", result.output)
+
+
 def test_timeline_json_lists_every_date() -> None:
     result = CliRunner().invoke(cli, ["timeline", "scenarios/korea_new_gov.yaml", "--format", "json"])
     data = json.loads(result.output)
-    assert data["start"]["date"] == "1960-06-22"
-    assert len(data["steps"]) == 23
+    assert data["start"]["date"] == "2022-05-09"
+    assert len(data["steps"]) == 1
     kor = next(s for s in data["steps"] if s["date"] == "2022-05-10")
     assert [o["id"] for o in kor["recommendations"]] == [
         "bilateral-cooperation/KOR",
@@ -243,3 +236,130 @@ def test_every_dated_fact_appears_on_its_date_and_not_the_day_before(korea) -> N
     for d in dated:
         assert _state(as_of(korea.scenario, d.date - dt.timedelta(days=1)), d) is None, d
         assert _state(as_of(korea.scenario, d.date), d) is not None, d
+
+
+# -- the world since the paper (scenarios/world_2025.yaml) ------------------------------------------
+
+WORLD = "scenarios/world_2025.yaml"
+
+#: (date of the fact, recommendations only before it, recommendations only from it on)
+WORLD_TRANSITIONS = [
+    (D(2023, 1, 11), {"conclude-raa/GBR"}, set()),  # the Japan-UK RAA signed
+    (D(2023, 11, 3), set(), {"conclude-raa/PHL", "extend-asset-protection/PHL"}),  # PHL talks open
+    (D(2024, 5, 2), set(), set()),  # France: talks -> formal negotiations, the rules' status stays
+    (D(2024, 7, 8), {"conclude-raa/PHL"}, set()),  # the Japan-Philippines RAA signed
+    (D(2024, 7, 28), {"activate-mechanisms/jpn-usa-kor"}, set()),  # TSCF: the channels meet regularly
+    (D(2025, 6, 4), {"bilateral-cooperation/KOR", "propose-framework/AUS+JPN+KOR"}, set()),  # assumption
+    (D(2025, 8, 4), {"extend-asset-protection/GBR"}, set()),  # UK forces covered
+]
+
+
+@pytest.fixture(scope="module")
+def world(compiled_pack):  # type: ignore[no-untyped-def]
+    from policyengine.api import load
+
+    return load(str(ROOT / WORLD))
+
+
+@pytest.mark.parametrize(
+    ("date", "before", "after"), WORLD_TRANSITIONS, ids=[str(t[0]) for t in WORLD_TRANSITIONS]
+)
+def test_world_2025_as_of_the_day_before_and_the_day_of(world, compiled_pack, date, before, after) -> None:  # type: ignore[no-untyped-def]
+    ids_before = set(evaluate(world, compiled_pack, as_of=date - dt.timedelta(days=1)).ids)
+    ids_on = set(evaluate(world, compiled_pack, as_of=date).ids)
+    assert ids_before - ids_on == before
+    assert ids_on - ids_before == after
+
+
+def test_world_2025_as_of_mid_2022_is_the_papers_picture(world, korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # The France RAA's 2022 talks keep the paper's France recommendations (talks count as under
+    # negotiation); everything dated since 2022-06-01 is not yet in effect.
+    then = evaluate(world, compiled_pack, as_of=D(2022, 6, 1))
+    paper = evaluate(korea, compiled_pack)
+    assert then.ids == paper.ids
+    assert [r.id for r in then.risks] == [r.id for r in paper.risks]
+
+
+def test_an_agreement_history_is_read_at_each_date(world) -> None:  # type: ignore[no-untyped-def]
+    def fra(day: D) -> AgreementFact:
+        sc = as_of(world.scenario, day)
+        return next(a for a in sc.agreements if a.id == "raa-jpn-fra")
+
+    assert fra(D(2022, 6, 1)).status == "talks" and fra(D(2022, 6, 1)).history is None
+    assert fra(D(2024, 5, 2)).status == "negotiating"
+    assert fra(D(2024, 5, 2)).dates.negotiation_started == D(2024, 5, 2)
+    from policyengine.factview import build_view
+
+    view = build_view(as_of(world.scenario, D(2022, 6, 1)), frozenset({"agreement"}))
+    (raa,) = [v for v in view if v.fields["id"] == "raa-jpn-fra"]
+    assert (raa.fields["status"], raa.fields["phase"]) == ("negotiating", "talks")
+
+
+def test_a_mechanisms_activity_history_is_read_at_each_date(world) -> None:  # type: ignore[no-untyped-def]
+    def activity(day: D, mechanism: str) -> str:
+        f = as_of(world.scenario, day).framework("jpn-usa-kor")
+        assert f is not None
+        return next(m.activity for m in f.mechanisms if m.id == mechanism)
+
+    assert activity(D(2023, 8, 17), "defense-ministers") == "irregular"
+    assert activity(D(2023, 8, 18), "defense-ministers") == "regular"
+    assert activity(D(2024, 7, 27), "working-level") == "irregular"
+    assert activity(D(2024, 7, 28), "working-level") == "regular"
+
+
+def test_a_date_before_the_start_of_the_record_is_refused() -> None:
+    result = CliRunner().invoke(
+        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--as-of", "2021-10-06", "--format", "json"]
+    )
+    assert result.exit_code == 2, result.output
+    # the example of docs/errors.md is this report
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    section = errors_md[errors_md.index("### E309") : errors_md.index("## Scenario warnings")]
+    example = section.split("```\n")[1]
+    assert result.output == example
+
+
+def test_world_2025_timeline_starts_at_the_record_and_tells_the_story(world, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    t = timeline(world, compiled_pack)
+    assert t.start == D(2022, 5, 9)
+    assert t.steps[0].date == D(2022, 5, 10) and t.steps[-1].date == D(2025, 9, 11)
+    # replaying the changes from the start gives the scenario as of its own date
+    recs = {r.id for r in t.initial.recommendations}
+    for step in t.steps:
+        for o in step.diff.recommendations:
+            if o.change == "added":
+                recs.add(o.id)
+            elif o.change == "removed":
+                recs.remove(o.id)
+    assert recs == set(evaluate(world, compiled_pack).ids)
+
+
+def _world_page() -> str:
+    """docs/world_2025.md: its hand-written head, then the timeline as the tool prints it."""
+    page = (ROOT / "docs" / "world_2025.md").read_text(encoding="utf-8")
+    head = page[: page.index(WORLD_PAGE_MARK) + len(WORLD_PAGE_MARK)]
+    parts = []
+    for lang in ("en", "ja"):
+        result = CliRunner().invoke(cli, ["timeline", WORLD, "--format", "markdown", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        # one level down: the page has its own title
+        parts.append(
+            "\n".join("#" + line if line.startswith("#") else line for line in result.output.splitlines())
+        )
+    return head + "\n\n" + "\n\n".join(parts) + "\n"
+
+
+WORLD_PAGE_MARK = (
+    "<!-- generated: policyengine timeline scenarios/world_2025.yaml --format markdown (en, ja) -->"
+)
+
+
+def test_the_world_2025_page_is_what_the_tool_prints(request: pytest.FixtureRequest) -> None:
+    fresh = _world_page()
+    path = ROOT / "docs" / "world_2025.md"
+    if request.config.getoption("--update-golden"):
+        path.write_text(fresh, encoding="utf-8")
+        return
+    assert path.read_text(encoding="utf-8") == fresh, (
+        "docs/world_2025.md is out of date: run pytest --update-golden and review the diff"
+    )

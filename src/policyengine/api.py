@@ -75,15 +75,17 @@ def evaluate(
 ) -> Result:
     """Evaluate a scenario (path or loaded) against a rule pack (path, compiled, or default).
 
-    ``as_of``: evaluate the world as of that date instead (see :func:`policyengine.timeline.as_of`).
+    ``as_of``: evaluate the world as of that date instead of the scenario's own (see
+    :mod:`policyengine.models.asof`); a date before the start of the scenario's record is E309.
     """
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine import prepare
 
     loaded = load(scenario) if isinstance(scenario, str) else scenario
     if as_of is not None:
-        from policyengine.timeline import project
+        from policyengine.timeline import check_date, project
 
+        check_date(loaded, as_of)
         loaded = project(loaded, as_of)
     compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
     return prepare(compiled).evaluate(loaded, tracer=tracer)

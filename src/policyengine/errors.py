@@ -54,6 +54,10 @@ CODES: dict[str, str] = {
     "E306": "nothing to remove",
     "E307": "inconsistent fact",
     "E308": "scenario too large to evaluate",
+    "E309": "date before the start of the record",
+    # scenario warnings (validate prints them; --strict makes them errors)
+    "W301": "stance field overridden by an event",
+    "W302": "fact dated after as_of",
     # rule packs
     "E401": "unknown fact kind or field",
     "E402": "unknown variable",

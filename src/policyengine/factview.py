@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
 from policyengine.models import scenario as sm
+from policyengine.models.asof import in_effect_now
 from policyengine.models.vocabulary import AREA_NAMES
 
 FieldType = Literal["text", "code", "id", "int", "bool", "date", "list"]
@@ -86,6 +87,16 @@ def _f(
 
 CODE = "code"
 
+#: the agreement status rules see: talks count as negotiating (the paper says of the UK's and
+#: France's RAA talks of 2022 「交渉が進められている」); the ``phase`` field tells them apart
+RULE_AGREEMENT_STATUS: tuple[str, ...] = ("negotiating", "signed", "in-force")
+
+
+def rule_status(phase: str) -> str:
+    """An agreement's status as rules see it, from its phase."""
+    return "negotiating" if phase == "talks" else phase
+
+
 BASE_KINDS: dict[str, KindSpec] = {
     k.name: k
     for k in (
@@ -151,7 +162,16 @@ BASE_KINDS: dict[str, KindSpec] = {
             {
                 "id": _f("id", refers_to="agreement"),
                 "kind": _f("text", values=_enum(sm.AgreementFact, "kind")),
-                "status": _f("text", values=_enum(sm.AgreementFact, "status")),
+                "status": _f(
+                    "text",
+                    "negotiating (talks or formal negotiations), signed or in-force, on the scenario's date",
+                    RULE_AGREEMENT_STATUS,
+                ),
+                "phase": _f(
+                    "text",
+                    "talks, negotiating (formal negotiations), signed or in-force",
+                    _enum(sm.AgreementFact, "status"),
+                ),
                 "parties": _f("list", "party country codes", refers_to="country"),
                 "party_count": _f("int"),
                 "negotiation_started": _f("date", optional=True),
@@ -167,7 +187,7 @@ BASE_KINDS: dict[str, KindSpec] = {
                 "agreement": _f("id", refers_to="agreement"),
                 "country": _f("code", refers_to="country"),
                 "agreement_kind": _f("text", values=_enum(sm.AgreementFact, "kind")),
-                "agreement_status": _f("text", values=_enum(sm.AgreementFact, "status")),
+                "agreement_status": _f("text", values=RULE_AGREEMENT_STATUS),
             },
             "One party to one agreement.",
         ),
@@ -270,8 +290,12 @@ def canonical_areas(areas: Iterable[str]) -> list[str]:
 
 
 def build_view(scenario: sm.Scenario, kinds: frozenset[str] | None = None) -> list[ViewFact]:
-    """The view facts of a scenario; only the listed kinds when ``kinds`` is given."""
-    return [f for f in _iter_view(scenario) if kinds is None or f.kind in kinds]
+    """The view facts of a scenario as of its own date; only the listed kinds when ``kinds`` is given.
+
+    What is not yet in effect on the scenario's ``as_of`` is left out and every history is read
+    at that day (:mod:`policyengine.models.asof`): the rules see one status per fact.
+    """
+    return [f for f in _iter_view(in_effect_now(scenario)) if kinds is None or f.kind in kinds]
 
 
 def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
@@ -347,7 +371,8 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
             {
                 "id": a.id,
                 "kind": a.kind,
-                "status": a.status,
+                "status": rule_status(a.status),
+                "phase": a.status,
                 "parties": canonical_codes(a.parties),
                 "party_count": len(a.parties),
                 "negotiation_started": a.dates.negotiation_started,
@@ -360,7 +385,12 @@ def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
         for p in a.parties:
             yield ViewFact(
                 "party",
-                {"agreement": a.id, "country": p, "agreement_kind": a.kind, "agreement_status": a.status},
+                {
+                    "agreement": a.id,
+                    "country": p,
+                    "agreement_kind": a.kind,
+                    "agreement_status": rule_status(a.status),
+                },
                 origin,
                 f"parties.{p}",
                 model=a,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from policyengine.errors import input_error
+from policyengine.errors import Diagnostic, input_error, sort_diagnostics
 from policyengine.loading.documents import read_document
 from policyengine.locations import Location
 from policyengine.suggest import hint_for
@@ -36,6 +36,17 @@ def validate_file(path: str) -> str:
 
     A folder is a rule pack made of its ``*.yaml`` files.
     """
+    return validate_file_warning(path)[0]
+
+
+def validate_file_warning(path: str) -> tuple[str, list[Diagnostic]]:
+    """Validate one file of any kind: its one-line summary and its warnings (docs/errors.md, W3xx),
+    or InputError."""
+    warnings: list[Diagnostic] = []
+    return _validate(path, warnings), sort_diagnostics(warnings)
+
+
+def _validate(path: str, warnings: list[Diagnostic]) -> str:
     kind = "rules" if os.path.isdir(path) else detect_kind(path)
     if kind == "expectations":
         from policyengine.expectations import load_expectations
@@ -50,9 +61,11 @@ def validate_file(path: str) -> str:
     if kind == "scenario":
         from policyengine.signposts import watch_signposts
         from policyengine.validation.scenario import load_scenario
+        from policyengine.validation.warnings import scenario_warnings
 
         loaded = load_scenario(path)
         watch_signposts(loaded)  # signposts' conditions name fact kinds and fields: check them too
+        warnings.extend(scenario_warnings(loaded))
         sc = loaded.scenario
         via = f", extends {' <- '.join(loaded.files[1:])}" if len(loaded.files) > 1 else ""
         if sc.signposts:

@@ -36,7 +36,7 @@ from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.scenario import SECTION_BY_KEY, SECTION_BY_KIND, Scenario, Signpost
 from policyengine.suggest import hint_for
-from policyengine.validation.scenario import FactOrigin, LoadedScenario
+from policyengine.validation.scenario import FactOrigin, LoadedScenario, project
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
@@ -355,6 +355,8 @@ def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = N
     from policyengine.errors import gather
 
     pack = rules if isinstance(rules, CompiledPack) else load_pack(rules)
+    # signposts watch, and are made true in, the world as of its date (each history one status)
+    loaded = project(loaded)
     watched = watch_signposts(loaded)
     as_is = evaluate(loaded, pack) if watched else None
     pending = [w for w in watched if not w.tripped(loaded.scenario)]

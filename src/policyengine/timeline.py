@@ -1,32 +1,23 @@
 """The world as of a date, and how the recommendations change from one dated fact to the next.
 
-``as_of(scenario, date)`` is a pure function over the Scenario model: it keeps what is known to
-have happened on or before the date and drops the rest (docs/diff.md, "As-of semantics"):
-
-- events: kept when ``date`` <= D;
-- asset_protection: kept when ``since`` <= D;
-- frameworks: kept when ``established`` <= D or undated; a framework's mechanisms likewise;
-- agreements: the stages negotiating (``dates.negotiation_started``), signed (``dates.signed``)
-  and in force (``dates.in_force``) are walked in order, up to the status the file gives; a
-  stage is reached by D when its date is <= D or it has no date. The agreement as of D has the
-  last stage reached (with the dates after D removed); an agreement that has not even reached
-  negotiation is absent;
-- everything without a date (countries, interests, capabilities, coverage, areas, signposts,
-  undated frameworks and agreement stages) is kept;
-- the scenario's ``as_of`` becomes D.
-
-``timeline(loaded)`` evaluates the world just before its first dated fact and then as of every
-distinct date of a dated fact, and compares each state with the one before.
+``as_of(scenario, date)`` (from :mod:`policyengine.models.asof`, where the one meaning of a date
+is written down) keeps what is in effect on the date and turns every history into its entry of
+that day. ``timeline(loaded)`` evaluates the world at the start of its record (the earliest
+``as_of`` of its ``extends`` chain: facts without a date are known to hold from then on) and then
+as of every later date a fact carries, and compares each state with the one before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.models.scenario import AgreementDates, AgreementFact, Framework, Scenario
+from policyengine.errors import input_error
+from policyengine.locations import Location
+from policyengine.models.asof import agreement_as_of, agreement_phases, as_of, framework_as_of, record_start
+from policyengine.models.scenario import Scenario
+from policyengine.validation.scenario import project
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
@@ -34,73 +25,34 @@ if TYPE_CHECKING:
     from policyengine.engine.results import Result
     from policyengine.validation.scenario import LoadedScenario
 
-_STAGES = ("negotiating", "signed", "in-force")
+__all__ = [
+    "Dated",
+    "Timeline",
+    "TimelineStep",
+    "agreement_as_of",
+    "as_of",
+    "check_date",
+    "dated_facts",
+    "framework_as_of",
+    "project",
+    "timeline",
+]
 
 
-def _known_by(when: dt.date | None, date: dt.date) -> bool:
-    return when is None or when <= date
-
-
-def agreement_as_of(agreement: AgreementFact, date: dt.date) -> AgreementFact | None:
-    """The agreement as it stood on ``date``, or None if its negotiation had not started."""
-    dates = agreement.dates
-    stage_dates = (dates.negotiation_started, dates.signed, dates.in_force)
-    reached: str | None = None
-    for stage, when in zip(_STAGES[: _STAGES.index(agreement.status) + 1], stage_dates, strict=False):
-        if not _known_by(when, date):
-            break
-        reached = stage
-    if reached is None:
-        return None
-    if reached == agreement.status and all(_known_by(d, date) for d in stage_dates):
-        return agreement
-    kept = AgreementDates.model_construct(
-        negotiation_started=dates.negotiation_started,  # reached, so on or before the date
-        signed=dates.signed if dates.signed is not None and dates.signed <= date else None,
-        in_force=dates.in_force if dates.in_force is not None and dates.in_force <= date else None,
-    )
-    return agreement.model_copy(update={"status": reached, "dates": kept})
-
-
-def framework_as_of(framework: Framework, date: dt.date) -> Framework | None:
-    """The framework on ``date`` (with the mechanisms established by then), or None."""
-    if not _known_by(framework.established, date):
-        return None
-    mechanisms = [m for m in framework.mechanisms if _known_by(m.established, date)]
-    if len(mechanisms) == len(framework.mechanisms):
-        return framework
-    return framework.model_copy(update={"mechanisms": mechanisms})
-
-
-def as_of(scenario: Scenario, date: dt.date) -> Scenario:
-    """The world as of ``date``: only what is dated on or before it, and everything undated."""
-    frameworks = [f for f in (framework_as_of(f, date) for f in scenario.frameworks) if f is not None]
-    agreements = [a for a in (agreement_as_of(a, date) for a in scenario.agreements) if a is not None]
-    return scenario.model_copy(
-        update={
-            "scenario": scenario.scenario.model_copy(update={"as_of": date}),
-            "frameworks": frameworks,
-            "agreements": agreements,
-            "asset_protection": [p for p in scenario.asset_protection if p.since <= date],
-            "events": [e for e in scenario.events if e.date <= date],
-        }
-    )
-
-
-def project(loaded: LoadedScenario, date: dt.date) -> LoadedScenario:
-    """A loaded scenario as of ``date``, keeping the provenance of the facts that remain."""
-    scenario = as_of(loaded.scenario, date)
-    kept = {s.fact_id(f) for s, f in _facts(scenario)}
-    origins = {fid: o for fid, o in loaded.origins.items() if fid in kept}
-    return replace(loaded, scenario=scenario, origins=origins)
-
-
-def _facts(scenario: Scenario) -> Iterator[tuple[Any, Any]]:
-    from policyengine.models.scenario import SECTIONS
-
-    for section in SECTIONS:
-        for fact in getattr(scenario, section.key):
-            yield section, fact
+def check_date(loaded: LoadedScenario, date: dt.date) -> None:
+    """Refuse a date before the start of the scenario's record (E309): what the scenario writes
+    without a date is not known to hold then, and would be taken to (an anachronism)."""
+    start = record_start(loaded.scenario)
+    if date < start:
+        root = loaded.files[-1] if loaded.files else loaded.path
+        raise input_error(
+            "E309",
+            f"{date} is before the start of the scenario's record ({start}, the earliest as_of of "
+            f"{' <- '.join(loaded.files)}): facts without a date are not known to hold then",
+            Location(root),
+            f"choose a date on or after {start}, or write a scenario whose as_of is that early "
+            "(and date the facts that did not hold then)",
+        )
 
 
 # -- dated facts ---------------------------------------------------------------------------------
@@ -112,20 +64,39 @@ class Dated:
 
     date: dt.date
     fact_id: str
-    what: str  # date | since | negotiation_started | signed | in_force | established | mechanism:<id>
+    #: date | since | talks | negotiation_started | signed | in_force | established |
+    #: mechanism:<id> | status:<status> | activity:<mechanism id>:<activity>
+    what: str
     label: dict[str, str] = field(default_factory=dict, compare=False)  # the fact's name, ja and en
+    #: ja/en: what the record does not settle about the fact or entry
+    assumption: dict[str, str] | None = field(default=None, compare=False)
+    #: where the fact or entry comes from: issuer, document, locator, date
+    source: dict[str, str] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "date": self.date.isoformat(),
             "fact": self.fact_id,
             "what": self.what,
             "label": dict(self.label),
         }
+        if self.assumption:
+            out["assumption"] = dict(self.assumption)
+        if self.source:
+            out["source"] = dict(self.source)
+        return out
+
+
+_PHASE_WHAT = {
+    "talks": "talks",
+    "negotiating": "negotiation_started",
+    "signed": "signed",
+    "in-force": "in_force",
+}
 
 
 def dated_facts(scenario: Scenario) -> list[Dated]:
-    """Every date carried by a fact, sorted by date then fact."""
+    """Every date carried by a fact (history entries included), sorted by date then fact."""
     from policyengine.diff.facts import fact_name
     from policyengine.display import Names
     from policyengine.models.scenario import SECTION_BY_KEY
@@ -133,12 +104,24 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
     names = Names(scenario)
     out: list[Dated] = []
 
-    def add(when: dt.date | None, key: str, fact: Any, what: str) -> None:
+    def add(when: dt.date | None, key: str, fact: Any, what: str, entry: Any = None) -> None:
         if when is None:
             return
         section = SECTION_BY_KEY[key]
         label = {lang: fact_name(section, fact, names, lang) for lang in ("ja", "en")}
-        out.append(Dated(when, section.fact_id(fact), what, label))
+        said = (entry.assumption if entry is not None else None) or fact.assumption
+        text = {"ja": said.ja, "en": said.en} if said is not None else None
+        cited = (entry.source if entry is not None else None) or fact.source
+        source = (
+            {
+                k: str(v)
+                for k, v in cited.model_dump(include={"issuer", "document", "date", "locator"}).items()
+                if v
+            }
+            if cited is not None
+            else None
+        )
+        out.append(Dated(when, section.fact_id(fact), what, label, text, source))
 
     for e in scenario.events:
         add(e.date, "events", e, "date")
@@ -146,11 +129,22 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
         add(p.since, "asset_protection", p, "since")
     for f in scenario.frameworks:
         add(f.established, "frameworks", f, "established")
+        for fp in f.history or ():
+            add(fp.since, "frameworks", f, f"status:{fp.status}", fp)
         for m in f.mechanisms:
-            add(m.established, "frameworks", f, f"mechanism:{m.id}")
+            add(m.established, "frameworks", f, f"mechanism:{m.id}", m)
+            for mp in m.history or ():
+                add(mp.since, "frameworks", f, f"activity:{m.id}:{mp.activity}", mp)
+    for c in scenario.capabilities:
+        for cp in c.history or ():
+            add(cp.since, "capabilities", c, f"status:{cp.status}", cp)
     for a in scenario.agreements:
-        for what in ("negotiation_started", "signed", "in_force"):
-            add(getattr(a.dates, what), "agreements", a, what)
+        if a.history:
+            for ap in a.history:
+                add(ap.since, "agreements", a, _PHASE_WHAT[ap.status], ap)
+        else:
+            for status, when in agreement_phases(a):
+                add(when, "agreements", a, _PHASE_WHAT[status])
     return sorted(out)
 
 
@@ -176,7 +170,7 @@ class Timeline:
     title: dict[str, str]
     files: tuple[str, ...]
     pack_id: str
-    start: dt.date  # the day before the first dated fact
+    start: dt.date  # the start of the record: the earliest as_of of the extends chain
     initial: Result  # the recommendations as of ``start``
     steps: tuple[TimelineStep, ...]
 
@@ -202,15 +196,16 @@ class Timeline:
 
 
 def timeline(loaded: LoadedScenario, rules: str | CompiledPack | None = None) -> Timeline:
-    """Evaluate the world before its first dated fact and as of each date; compare each with the last."""
+    """Evaluate the world at the start of its record and as of each later date a fact carries;
+    compare each with the last. Facts dated on or before the start are part of the first state."""
     from policyengine.api import evaluate, load_pack
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.diff import diff_results
 
     pack = rules if isinstance(rules, CompiledPack) else load_pack(rules)
-    dated = dated_facts(loaded.scenario)
+    start = record_start(loaded.scenario)
+    dated = [d for d in dated_facts(loaded.scenario) if d.date > start]
     dates = sorted({d.date for d in dated})
-    start = (dates[0] - dt.timedelta(days=1)) if dates else loaded.scenario.scenario.as_of
     previous = project(loaded, start)
     previous_result = evaluate(previous, pack)
     initial = previous_result

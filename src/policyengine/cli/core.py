@@ -21,24 +21,32 @@ from policyengine.cli import (
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-def validate(files: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings (W codes) as errors: exit 2 when there are any.")
+def validate(files: tuple[str, ...], strict: bool) -> None:
     """Check scenario files and rule packs; report every problem with FILE:LINE:COL.
 
-    Exit 0 when all files are valid, 2 otherwise.
+    Warnings (W codes: a fact that will not count, ...) are printed and do not fail the file
+    unless --strict. Exit 0 when all files are valid, 2 otherwise.
     """
     from policyengine.errors import InputError
-    from policyengine.inputs import validate_file
+    from policyengine.inputs import validate_file_warning
     from policyengine.terminal import visible
 
     failed = False
     for path in files:
         try:
-            summary = validate_file(path)
+            summary, warnings = validate_file_warning(path)
         except InputError as exc:
             failed = True
             click.echo(exc.render(), err=True)
             continue
-        click.echo(f"ok: {visible(path)}: {summary}")
+        for w in warnings:
+            click.echo(w.format(), err=True)
+        if warnings and strict:
+            failed = True
+            click.echo(f"failed: {visible(path)}: {len(warnings)} warning(s) under --strict", err=True)
+            continue
+        click.echo(f"ok: {visible(path)}: {summary}" + (f" ({len(warnings)} warning(s))" if warnings else ""))
     if failed:
         sys.exit(EXIT_INPUT)
 

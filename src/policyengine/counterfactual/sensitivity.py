@@ -27,7 +27,7 @@ from policyengine.counterfactual.changes import ChangeError, apply_changes, remo
 from policyengine.counterfactual.evaluator import Evaluator
 from policyengine.engine.results import build_result
 from policyengine.locations import Location
-from policyengine.validation.scenario import LoadedScenario
+from policyengine.validation.scenario import LoadedScenario, project
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ class SensitivityResult:
 
 
 def sensitivity(loaded: LoadedScenario, compiled: CompiledPack) -> SensitivityResult:
-    """Remove each fact of the scenario in turn and re-evaluate."""
+    """Remove each fact in effect on the scenario's date in turn and re-evaluate."""
+    loaded = project(loaded)  # the world as of its date: each history is one status
     ev = Evaluator(loaded, compiled)
     raw = ev.raw(loaded)
     result = build_result(raw, loaded)

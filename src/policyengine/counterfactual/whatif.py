@@ -32,7 +32,7 @@ from policyengine.counterfactual.evaluator import Evaluator, Outcomes, outcomes_
 from policyengine.errors import input_error
 from policyengine.explain.targets import canonical_id, check_target
 from policyengine.suggest import hint_for
-from policyengine.validation.scenario import LoadedScenario
+from policyengine.validation.scenario import LoadedScenario, project
 
 DEFAULT_MAX_CHANGES = 2
 DEFAULT_MAX_EVALUATIONS = 600
@@ -119,6 +119,8 @@ def whatif(
     outcome_id = canonical_id(outcome_id, loaded.scenario, actions)
     action, target = parse_outcome_id(outcome_id)
     started = clock()
+    # changes are made to the world as of its date, where each history is one status
+    loaded = project(loaded)
     ev = Evaluator(loaded, compiled)
     raw = ev.raw(loaded)
     base = outcomes_of(raw)

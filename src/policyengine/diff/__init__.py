@@ -122,8 +122,11 @@ def diff_results(
     Causes are found when both results keep their raw evaluation (``Result.raw``), as those of
     ``api.evaluate`` do; without it, outcome changes are reported without causes.
     """
+    from policyengine.timeline import project
+
     header = diff_header(old_loaded.scenario.scenario, new_loaded.scenario.scenario)
-    facts = diff_facts(old_loaded, new_loaded)
+    # the worlds as of their dates: what the rules saw, every history read at its day
+    facts = diff_facts(project(old_loaded), project(new_loaded))
     recs, risks = diff_outcomes(old_result, new_result)
     if old_result.raw is not None and new_result.raw is not None:
         header_changed = any(c.path in ("id", "as_of") for c in header)

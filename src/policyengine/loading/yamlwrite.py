@@ -59,7 +59,7 @@ def dump_yaml(data: Any) -> str:
 
 
 #: Keys written after a fact's own keys, the way people write them: what the fact is comes first.
-_LAST_KEYS = ("description", "source", "note")
+_LAST_KEYS = ("description", "source", "assumption", "note")
 
 
 def _facts_first(data: Any) -> Any:
@@ -75,8 +75,8 @@ def model_to_yaml(model: BaseModel, *, schema_url: str | None = None) -> str:
     """A model (a scenario, a scenario file, a rule pack) as the YAML file that would load as it.
 
     Keys are written under their aliases in the model's field order, except that a fact's
-    ``description``, ``source`` and ``note`` come after its own keys; unset optional values are
-    left out. ``schema_url`` adds the first line that points editors at the JSON Schema.
+    ``description``, ``source``, ``assumption`` and ``note`` come after its own keys; unset
+    optional values are left out. ``schema_url`` adds the first line that points editors at the JSON Schema.
     """
     data = model.model_dump(mode="python", by_alias=True, exclude_none=True)
     head = SCHEMA_COMMENT.format(url=schema_url) if schema_url else ""

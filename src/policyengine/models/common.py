@@ -119,7 +119,13 @@ class Source(Model):
     """Where a fact or rule comes from. ``quote`` must occur verbatim in ``document``."""
 
     document: Text
-    """The source's id; the paper is minilateral-2022."""
+    """The source's id (the paper is minilateral-2022), or the title of the document."""
+    issuer: Text | None = None
+    """Who issued the document (a ministry, a government, a summit), for sources beyond the paper."""
+    date: Date | None = None
+    """The document's date (YYYY-MM-DD): when it was issued or announced."""
+    url: Text | None = None
+    """Where the document is published."""
     locator: Text | None = None
     """Where in the document: for the paper ミニラテラリズムの意義と役割, 表 or 日本への含意."""
     quote: Text | None = None
@@ -131,5 +137,8 @@ class Fact(Model):
 
     source: Source | None = None
     """Where the fact comes from: document, locator, quote."""
+    assumption: I18nText | None = None
+    """What the record does not settle about this fact (a day, a stance), said plainly: the fact
+    is then an assumption, and is labelled so where it is shown."""
     note: Text | None = None
     """Anything else: where a detail the source does not give comes from, a caveat."""

@@ -33,6 +33,8 @@ MechanismKind = Literal[
     "information-sharing",
 ]
 Activity = Literal["regular", "irregular", "dormant"]
+#: order of an agreement's phases; a history walks them forward
+AGREEMENT_PHASES: tuple[str, ...] = ("talks", "negotiating", "signed", "in-force")
 AgreementKind = Literal[
     "raa",
     "acsa",
@@ -43,7 +45,7 @@ AgreementKind = Literal[
     "joint-declaration",
     "security-treaty",
 ]
-AgreementStatus = Literal["negotiating", "signed", "in-force"]
+AgreementStatus = Literal["talks", "negotiating", "signed", "in-force"]
 EventKind = Literal[
     "government-change",
     "policy-statement",
@@ -121,6 +123,117 @@ class Country(Fact):
     """Its recorded engagement in the region (a change is better recorded as an event's stance)."""
 
 
+class Phase(Model):
+    """One entry of a fact's history: what held from ``since`` on (until the next entry)."""
+
+    since: Date | None = None
+    """The first day it held (YYYY-MM-DD). Left out: it held from the start of the record (only the
+    first entries of a history may be undated)."""
+    source: Source | None = None
+    """Where this comes from: issuer, document, date, locator, quote."""
+    assumption: I18nText | None = None
+    """What in this entry the record does not settle (a day, a stance), said plainly: an assumption."""
+    note: Text | None = None
+    """Anything else."""
+
+
+class ActivityPhase(Phase):
+    """A mechanism's activity from a date on."""
+
+    activity: Activity
+    """How often it actually met from ``since`` on."""
+
+
+class FrameworkPhase(Phase):
+    """A framework's status from a date on."""
+
+    status: FrameworkStatus
+    """proposed, active or suspended from ``since`` on."""
+
+
+class CapabilityPhase(Phase):
+    """A capability's status from a date on."""
+
+    status: CapabilityStatus
+    """gap, needs-review, adequate or improving from ``since`` on."""
+
+
+class AgreementPhase(Phase):
+    """An agreement's phase from a date on."""
+
+    status: AgreementStatus
+    """talks (exploratory talks), negotiating (formal negotiations), signed or in-force."""
+
+
+def _status_or_history(schema: dict[str, Any]) -> None:
+    """JSON Schema: ``status`` may be left out when ``history`` gives it."""
+    schema["required"] = [k for k in schema.get("required", []) if k != "status"]
+    schema["anyOf"] = [{"required": ["status"]}, {"required": ["history"]}]
+
+
+#: model_config of the facts whose status a history may give
+_HISTORY_CONFIG: Any = Model.model_config | {"json_schema_extra": _status_or_history}
+
+
+def _check_history(history: list[Any], value: str, order: tuple[str, ...] | None = None) -> None:
+    """Entries in time order; undated ones only first; agreement phases only forward."""
+    dated = False
+    for i, (a, b) in enumerate(itertools.pairwise(history), start=1):
+        if a.since is not None and b.since is not None and b.since < a.since:
+            raise FactError(
+                f"history entry {i + 1} ({b.since}) is before entry {i} ({a.since})",
+                hint="list a history in time order, earliest first",
+                field="history",
+                index=i,
+            )
+        if order is not None and order.index(getattr(b, value)) <= order.index(getattr(a, value)):
+            raise FactError(
+                f"history entry {i + 1} ({getattr(b, value)}) does not come after entry {i} "
+                f"({getattr(a, value)})",
+                hint="an agreement moves forward: talks, negotiating, signed, in-force",
+                field="history",
+                index=i,
+            )
+    for i, entry in enumerate(history):
+        if entry.since is not None:
+            dated = True
+        elif dated:
+            raise FactError(
+                f"history entry {i + 1} has no 'since' but an earlier entry has one",
+                hint="only the first entries may be undated (they hold from the start of the record); "
+                "date this one",
+                field="history",
+                index=i,
+            )
+
+
+def _history_shorthand(data: Any, value: str, history_key: str = "history") -> Any:
+    """Fill in the shorthand ``value`` (status, activity) from the last entry of ``history``.
+
+    The shorthand stays accepted alone (a fact without history); written beside a history it
+    must agree with the history's last entry (checked after validation).
+    """
+    if not isinstance(data, dict) or value in data:
+        return data
+    history = data.get(history_key)
+    if isinstance(history, list) and history and isinstance(history[-1], dict) and value in history[-1]:
+        filled = dict(data)
+        filled[value] = history[-1][value]
+        return filled
+    return data
+
+
+def _shorthand_agrees(fact: Any, value: str) -> None:
+    history = fact.history
+    if history and getattr(fact, value) != getattr(history[-1], value):
+        raise FactError(
+            f"{value} is '{getattr(fact, value)}', but the history's last entry says "
+            f"'{getattr(history[-1], value)}'",
+            hint=f"leave '{value}' out when a history is given (it is the last entry's), or make them agree",
+            field=value,
+        )
+
+
 class Mechanism(Model):
     """A standing channel of a framework (a ministerial meeting, director-general talks, ...)."""
 
@@ -131,17 +244,36 @@ class Mechanism(Model):
     kind: MechanismKind
     """What kind of channel it is."""
     activity: Activity = "regular"
-    """How often it actually meets."""
+    """How often it actually meets (with a history: the last entry's)."""
+    history: Annotated[list[ActivityPhase], Field(min_length=1, max_length=100)] | None = None
+    """Its activity over time, earliest first:
+    [{activity: irregular}, {activity: regular, since: 2023-08-18}]."""
     established: Date | None = None
     """When it began (YYYY-MM-DD)."""
     source: Source | None = None
-    """Where this comes from: document, locator, quote."""
+    """Where this comes from: issuer, document, date, locator, quote."""
+    assumption: I18nText | None = None
+    """What the record does not settle about it, said plainly: an assumption."""
     note: Text | None = None
     """Anything else."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill(cls, data: Any) -> Any:
+        return _history_shorthand(data, "activity")
+
+    @model_validator(mode="after")
+    def _history(self) -> Mechanism:
+        if self.history:
+            _check_history(self.history, "activity")
+            _shorthand_agrees(self, "activity")
+        return self
 
 
 class Framework(Fact):
     """A security framework: an alliance, a bilateral arrangement, a minilateral or multilateral body."""
+
+    model_config = _HISTORY_CONFIG
 
     id: Id
     """Identity of the framework (the paper's: jpn-usa-kor, jpn-usa-aus, quad, jpn-aus-ind, aukus, aus-idn-
@@ -156,13 +288,27 @@ class Framework(Fact):
     formal_treaty: StrictBool
     """Whether the framework rests on a treaty."""
     status: FrameworkStatus
-    """proposed, active or suspended."""
+    """proposed, active or suspended (with a history: the last entry's)."""
+    history: Annotated[list[FrameworkPhase], Field(min_length=1, max_length=100)] | None = None
+    """Its status over time, earliest first: [{status: active}, {status: suspended, since: 2009-01-01}]."""
     areas: dict[AreaId, Level] = Field(default_factory=dict)
     """Cooperation areas it covers: focus (◎, a recent focus) or mentioned (〇, in joint statements)."""
     mechanisms: list[Mechanism] = Field(default_factory=list)
     """Its standing channels (ministerial meetings, director-general talks, ...)."""
     established: Date | None = None
     """When it began (YYYY-MM-DD)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill(cls, data: Any) -> Any:
+        return _history_shorthand(data, "status")
+
+    @model_validator(mode="after")
+    def _history(self) -> Framework:
+        if self.history:
+            _check_history(self.history, "status")
+            _shorthand_agrees(self, "status")
+        return self
 
     @field_validator("members")
     @classmethod
@@ -215,6 +361,8 @@ class AgreementDates(Model):
 class AgreementFact(Fact):
     """An agreement between countries: an RAA, ACSA, GSOMIA, ..."""
 
+    model_config = _HISTORY_CONFIG
+
     id: Id
     """Identity of the agreement."""
     kind: AgreementKind
@@ -224,17 +372,42 @@ class AgreementFact(Fact):
     parties: Annotated[list[CountryCode], Field(min_length=2, max_length=200)]
     """Party country codes: at least two, each once, each declared."""
     status: AgreementStatus
-    """negotiating, signed or in-force; must agree with dates."""
+    """talks, negotiating, signed or in-force; must agree with dates (with a history: the last entry's)."""
     dates: AgreementDates = Field(default_factory=AgreementDates)
-    """negotiation_started, signed, in_force, in that order."""
+    """negotiation_started, signed, in_force, in that order (shorthand for a history; not with one)."""
+    history: Annotated[list[AgreementPhase], Field(min_length=1, max_length=100)] | None = None
+    """Its phases, earliest first: [{status: talks}, {status: negotiating, since: 2024-05-02}, ...]."""
 
     @field_validator("parties")
     @classmethod
     def _parties(cls, v: list[str]) -> list[str]:
         return _unique(v, "parties")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fill(cls, data: Any) -> Any:
+        return _history_shorthand(data, "status")
+
     @model_validator(mode="after")
     def _status_matches_dates(self) -> AgreementFact:
+        if self.history:
+            if self.dates.negotiation_started or self.dates.signed or self.dates.in_force:
+                raise FactError(
+                    "both 'dates' and 'history' are given",
+                    hint="write the dates as the 'since' of the history's entries, and drop 'dates'",
+                    field="dates",
+                )
+            _check_history(self.history, "status", AGREEMENT_PHASES)
+            _shorthand_agrees(self, "status")
+            return self
+        if self.status == "talks" and (
+            self.dates.negotiation_started or self.dates.signed or self.dates.in_force
+        ):
+            raise FactError(
+                "status is 'talks', but dates record formal negotiations or later steps",
+                hint="set the status the dates imply, or write the phases as a history",
+                field="status",
+            )
         if self.status == "negotiating" and (self.dates.signed or self.dates.in_force):
             later = "signed" if self.dates.signed else "in_force"
             raise FactError(
@@ -331,6 +504,8 @@ class Event(Fact):
 class Capability(Fact):
     """One element of a country's own posture, and whether it is a gap (Japan's, in the paper)."""
 
+    model_config = _HISTORY_CONFIG
+
     id: Id
     """Identity of the capability."""
     holder: CountryCode = "JPN"
@@ -338,9 +513,23 @@ class Capability(Fact):
     domain: CapabilityDomain
     """Which part of the posture."""
     status: CapabilityStatus
-    """gap, needs-review, adequate or improving."""
+    """gap, needs-review, adequate or improving (with a history: the last entry's)."""
+    history: Annotated[list[CapabilityPhase], Field(min_length=1, max_length=100)] | None = None
+    """Its status over time, earliest first: [{status: gap}, {status: improving, since: 2022-12-16}]."""
     description: I18nText | None = None
     """What it is and why it matters."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill(cls, data: Any) -> Any:
+        return _history_shorthand(data, "status")
+
+    @model_validator(mode="after")
+    def _history(self) -> Capability:
+        if self.history:
+            _check_history(self.history, "status")
+            _shorthand_agrees(self, "status")
+        return self
 
 
 class Watch(Model):
@@ -455,6 +644,9 @@ class Scenario(Model):
     events: list[Event] = Field(default_factory=list)
     capabilities: list[Capability] = Field(default_factory=list)
     signposts: list[Signpost] = Field(default_factory=list)
+    record_start: Date | None = None
+    """The earliest ``as_of`` of the ``extends`` chain: the first day the world is described
+    (facts without a date hold from then on). None: the header's ``as_of``."""
 
     def country(self, code: str) -> Country | None:
         return next((c for c in self.countries if c.code == code), None)
@@ -470,6 +662,19 @@ class _Targetable(Protocol):
     def frameworks(self) -> Sequence[Framework]: ...
     @property
     def interests(self) -> Sequence[Interest]: ...
+
+
+def assumptions(fact: Any) -> list[I18nText]:
+    """What a fact rests on that the record does not settle: its own ``assumption``, those of its
+    mechanisms and of every entry of its histories, in the order written."""
+    out: list[I18nText] = []
+    for part in (fact, *getattr(fact, "mechanisms", ())):
+        if getattr(part, "assumption", None):
+            out.append(part.assumption)
+        for entry in getattr(part, "history", None) or ():
+            if entry.assumption:
+                out.append(entry.assumption)
+    return out
 
 
 def outcome_targets(facts: _Targetable) -> set[str]:

@@ -118,6 +118,7 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     # mechanism kinds first, so that an agreement kind of the same name (information-sharing) wins
     **MECHANISM_KINDS,
     # agreement status
+    "talks": ("協議中", "in talks"),
     "negotiating": ("交渉中", "under negotiation"),
     "signed": ("署名済み", "signed"),
     "in-force": ("発効済み", "in force"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from policyengine.display import value
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.timeline import Dated, Timeline, TimelineStep
@@ -17,16 +18,21 @@ LABELS = {
         "title": "時系列",
         "pack": "ルールパック",
         "summary": "{n}日付（うち推奨・リスクが変わるのは{c}日付）",
-        "before": "{date}より前（{day}時点）: 推奨{n}件、リスク{r}件",
+        "before": "{day}時点（記録の始まり）: 推奨{n}件、リスク{r}件",
         "no_change": "推奨・リスクに変化なし",
         "hidden": "推奨・リスクが変わらない{n}日付は省略",
         "date": "",
         "since": "武器等防護の開始",
+        "talks": "協議開始",
         "negotiation_started": "交渉開始",
         "signed": "署名",
         "in_force": "発効",
         "established": "設立",
         "mechanism": "{m}の設置",
+        "status": "{v}となる",
+        "activity": "{m}: {v}",
+        "assumption": "（仮定: {a}）",
+        "source": "出典",
         "caused": "原因",
         "changed": "変更点",
         "none": "原因となる事実の変更は見つかりません",
@@ -35,16 +41,21 @@ LABELS = {
         "title": "Timeline",
         "pack": "rule pack",
         "summary": "{n} dates, {c} of which change recommendations or risks",
-        "before": "Before {date} (as of {day}): recommendations {n}, risks {r}",
+        "before": "As of {day} (the start of the record): recommendations {n}, risks {r}",
         "no_change": "no change in recommendations or risks",
         "hidden": "{n} dates without changes in recommendations or risks not shown",
         "date": "",
         "since": "asset protection from this date",
+        "talks": "talks started",
         "negotiation_started": "negotiation started",
         "signed": "signed",
         "in_force": "entered into force",
         "established": "established",
         "mechanism": "{m} established",
+        "status": "now {v}",
+        "activity": "{m} {v}",
+        "assumption": " (assumption: {a})",
+        "source": "source",
         "caused": "caused by",
         "changed": "changed",
         "none": "no fact change found that explains this",
@@ -53,11 +64,26 @@ LABELS = {
 
 
 def dated_text(d: Dated, lang: str) -> str:
-    """``agreement:raa-jpn-aus signed — Japan-Australia RAA``."""
+    """``agreement:raa-jpn-aus signed — Japan-Australia RAA``; an assumption says so."""
     L = LABELS[lang]
-    kind, _, mechanism = d.what.partition(":")
-    what = L["mechanism"].format(m=mechanism) if mechanism else L[kind]
-    return f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
+    kind, _, rest = d.what.partition(":")
+    if kind == "status":
+        what = L["status"].format(v=value(rest, lang))
+    elif kind == "activity":
+        mechanism, _, activity = rest.partition(":")
+        what = L["activity"].format(m=mechanism, v=value(activity, lang))
+    elif rest:
+        what = L["mechanism"].format(m=rest)
+    else:
+        what = L[kind]
+    text = f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
+    return text + (L["assumption"].format(a=d.assumption[lang]) if d.assumption else "")
+
+
+def source_text(source: dict[str, str]) -> str:
+    """``Ministry of Foreign Affairs of Japan, Japan-France Summit Meeting (Paris), 2024-05-02``;
+    the paper as ``minilateral-2022, 日本への含意``."""
+    return ", ".join(source[k] for k in ("issuer", "document", "locator", "date") if k in source)
 
 
 def _step_text(step: TimelineStep, lang: str) -> list[str]:
@@ -125,7 +151,10 @@ def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False
         if changes_only and not step.changed:
             continue
         out += [f"## {step.date.isoformat()}", ""]
-        out += [f"- {md_escape(dated_text(d, lang))}" for d in step.dated]
+        for d in step.dated:
+            out.append(f"- {md_escape(dated_text(d, lang))}")
+            if d.source:
+                out.append(f"  - {L['source']}: {md_escape(source_text(d.source))}")
         out.append("")
         if not step.changed:
             out += [f"_{L['no_change']}_", ""]

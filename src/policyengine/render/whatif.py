@@ -9,7 +9,10 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
+from policyengine.models.common import I18nText
+from policyengine.models.scenario import SECTION_BY_KIND, assumptions
 from policyengine.render.common import markdown_table, md_code, md_escape, md_join, text_table, to_json, wrap
+from policyengine.validation.scenario import LoadedScenario
 
 LABELS = {
     "ja": {
@@ -41,6 +44,7 @@ LABELS = {
         "s_none": "（なし：どの事実を1つ除いても残る）",
         "s_idle": "推奨の有無に影響しない事実：{n}件",
         "s_dependents": "併せて除く事実",
+        "assumption": "仮定",
         "recommendation": "推奨",
         "spof": "単一障害点",
     },
@@ -74,6 +78,7 @@ LABELS = {
         "s_none": "(none: it survives the removal of any one fact)",
         "s_idle": "Facts whose removal changes no recommendation: {n}",
         "s_dependents": "removed with it",
+        "assumption": "assumption",
         "recommendation": "recommendation",
         "spof": "single points of failure",
     },
@@ -85,6 +90,16 @@ def _where(result: WhatIfResult, ch: Change) -> str | None:
         return None
     origin = result.loaded.origin(ch.fact)
     return origin.location.describe() if origin is not None else None
+
+
+def _assumptions(loaded: LoadedScenario, fact_id: str) -> list[I18nText]:
+    """The assumptions a scenario fact rests on (docs/scenarios.md, ``assumption``)."""
+    kind, _, ident = fact_id.partition(":")
+    section = SECTION_BY_KIND.get(kind)
+    if section is None:
+        return []
+    fact = next((f for f in getattr(loaded.scenario, section.key) if section.identity(f) == ident), None)
+    return assumptions(fact) if fact is not None else []
 
 
 def _change_line(ch: Change, d: Describer, lang: str) -> str:
@@ -164,6 +179,8 @@ def render_whatif_text(result: WhatIfResult, lang: str = "ja") -> str:
             for ch in a.changes:
                 where = _where(result, ch)
                 out.append(f"       {_change_line(ch, d, lang)}   ({where or L['new_fact']})")
+                for said in _assumptions(result.loaded, ch.fact):
+                    out += wrap(f"{L['assumption']}: {said.get(lang)}", "         ")
         if first.lost:
             out += wrap(f"{L['also_lost']}: {', '.join(first.lost)}", "       ")
         if first.gained:
@@ -256,6 +273,7 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
                 "gained_without_it": list(f.gained),
                 "evidence_of": list(f.evidence),
                 "removed_with_it": list(f.dependents),
+                "assumptions": [a.model_dump() for a in _assumptions(result.loaded, f.fact)],
             }
             for f in result.facts
         ],
@@ -302,6 +320,8 @@ def render_sensitivity_text(result: SensitivityResult, lang: str = "ja") -> str:
             out += wrap(f"{L['gained']}: {', '.join(f.gained)}", "      ")
         if f.dependents:
             out += wrap(f"{L['s_dependents']}: {', '.join(f.dependents)}", "      ")
+        for said in _assumptions(result.loaded, f.fact):
+            out += wrap(f"{L['assumption']}: {said.get(lang)}", "      ")
     idle = [f for f in result.facts if not f.lost and not f.gained]
     out += ["", L["s_idle"].format(n=len(idle)), "", L["s_spof"], ""]
     rows = [[rid, ", ".join(facts) or L["s_none"]] for rid, facts in result.single_points.items()]

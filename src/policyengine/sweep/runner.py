@@ -37,7 +37,7 @@ from policyengine.interrupts import Terminated, critical
 from policyengine.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize
 from policyengine.sweep.variations import Variations, load_variations
-from policyengine.validation.scenario import LoadedScenario
+from policyengine.validation.scenario import LoadedScenario, project
 
 CHUNK = 8  # variants per task sent to a worker: small enough for a live progress bar
 AHEAD = 4  # chunks in flight per worker beyond the one whose results are awaited
@@ -74,7 +74,8 @@ class VariantEvaluator:
     def __init__(self, scenario: str, variations: str, rules: str | None) -> None:
         from policyengine.api import load, load_pack
 
-        self.loaded: LoadedScenario = load(scenario)
+        # variations change the world as of its date, where each history is one status
+        self.loaded: LoadedScenario = project(load(scenario))
         self.variations: Variations = load_variations(variations, self.loaded)
         self.evaluator = Evaluator(self.loaded, load_pack(rules))
 
@@ -259,7 +260,7 @@ def run_sweep(
         from policyengine.sweep.cluster import require_dask
 
         require_dask()  # before any file is read: the usage error comes first
-    loaded = load(scenario)
+    loaded = project(load(scenario))
     variations = load_variations(variations_path, loaded)
     load_pack(rules)  # a bad pack is reported before any worker starts
     indices = variations.indices(sample, seed)

@@ -329,7 +329,9 @@ def _diagnostic(err: Any, tree: Any, model: type[BaseModel]) -> Diagnostic:
         error = ctx.get("error")
         if isinstance(error, FactError):
             target: tuple[Any, ...] = loc
-            if error.index is not None:
+            if error.index is not None and error.field is not None:
+                target = (*loc, error.field, error.index)  # an item of a list field
+            elif error.index is not None:
                 target = (*loc, error.index)
             elif error.field is not None:
                 target = (*loc, error.field)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,6 +14,7 @@ from policyengine.gcpause import paused_gc
 from policyengine.loading.documents import Document, Reader, read_chain_collecting
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.locations import Location
+from policyengine.models.asof import as_of
 from policyengine.models.scenario import (
     SECTIONS,
     Removal,
@@ -81,6 +83,15 @@ class LoadedScenario:
         for section in SECTIONS:
             for fact in getattr(self.scenario, section.key):
                 yield section, fact
+
+
+def project(loaded: LoadedScenario, date: dt.date | None = None) -> LoadedScenario:
+    """A loaded scenario as of ``date`` (default: its own ``as_of``): what is in effect then, every
+    history read at that day (:mod:`policyengine.models.asof`), the provenance of what remains kept."""
+    scenario = as_of(loaded.scenario, loaded.scenario.scenario.as_of if date is None else date)
+    kept = {s.fact_id(f) for s in SECTIONS for f in getattr(scenario, s.key)}
+    origins = {fid: o for fid, o in loaded.origins.items() if fid in kept or fid.startswith("scenario:")}
+    return replace(loaded, scenario=scenario, origins=origins)
 
 
 def validate_document(doc: Document) -> ScenarioFile:
@@ -318,6 +329,8 @@ def _merge(
             unverified[section.key] |= item.unverified[section.key]
     values: dict[str, Any] = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
     header = checked[0].header
+    starts = [c.header.as_of for c in checked if c.header is not None]
+    values["record_start"] = min(starts) if starts else None
     if valid and header is not None:
         scenario = Scenario(scenario=header, **values)
     else:
