@@ -19,6 +19,7 @@ from policyengine.cli import cli
 
 KOREA = "scenarios/korea_new_gov.yaml"
 BASELINE = "scenarios/baseline_2022.yaml"
+WORLD = "scenarios/world_2025.yaml"
 VARY = "variations/korea_new_gov.yaml"
 #: Anything that would make a page load from the network or run code.
 EXTERNAL = re.compile(
@@ -63,13 +64,14 @@ def changed_world(tmp_path: Path) -> Path:
 
 def world_sized(tmp_path: Path) -> Path:
     """korea_new_gov with decades of history: RAAs with nine partners negotiated, signed and in
-    force between 1992 and 2022, and three government changes in each of ten countries."""
+    force between 2023 and 2053, and three government changes in each of ten countries (after the
+    start of the record, korea_new_gov's chain's 2022-05-09, as dated facts must be)."""
     partners = ["FRA", "CAN", "DEU", "IND", "IDN", "MYS", "PHL", "SGP", "GBR", "EU"]
     lines = [
         "scenario:",
         "  id: world-sized",
         "  title: {ja: 数十年の歴史をもつ世界, en: A world with decades of history}",
-        "  as_of: 2030-01-01",
+        "  as_of: 2060-01-01",
         f"  extends: {ROOT / KOREA}",
         "agreements:",
     ]
@@ -78,16 +80,16 @@ def world_sized(tmp_path: Path) -> Path:
         lines += [
             f"  - {{id: raa-jpn-{p.lower()}, kind: raa, parties: [JPN, {p}], status: {status},",
             f"     name: {{ja: 日{p}円滑化協定, en: Japan-{p} RAA}},",
-            f"     dates: {{negotiation_started: {1992 + 3 * i}-0{1 + i}-1{i}"
-            + (f", signed: {1996 + 3 * i}-0{1 + i}-2{i}" if status != "negotiating" else "")
-            + (f", in_force: {1999 + 3 * i}-1{i % 3}-0{1 + i}" if status == "in-force" else "")
+            f"     dates: {{negotiation_started: {2023 + 3 * i}-0{1 + i}-1{i}"
+            + (f", signed: {2027 + 3 * i}-0{1 + i}-2{i}" if status != "negotiating" else "")
+            + (f", in_force: {2030 + 3 * i}-1{i % 3}-0{1 + i}" if status == "in-force" else "")
             + "}}",
         ]
     lines.append("events:")
     for i, p in enumerate(partners):
         for k, stance in enumerate(["increasing", "decreasing", "increasing"]):
             lines += [
-                f"  - {{id: gov-{p.lower()}-{k}, date: {1995 + 3 * i + 9 * k}-0{1 + k}-1{k}, "
+                f"  - {{id: gov-{p.lower()}-{k}, date: {2026 + 3 * i + 9 * k}-0{1 + k}-1{k}, "
                 f"kind: government-change, country: {p},",
                 f"     name: {{ja: {p}の政権交代{k}, en: government change {k} in {p}}},",
                 f"     stance: {{indo_pacific_engagement: {stance}}}}}",
@@ -118,6 +120,10 @@ def pictures(tmp_path: Path) -> dict[str, str]:
     )
     return {
         "timeline/korea_new_gov.ja.html": run("timeline", KOREA, "--format", "html"),
+        "timeline/world_2025.ja.html": run("timeline", WORLD, "--format", "html"),
+        "timeline/world_2025.changes.en.html": run(
+            "timeline", WORLD, "--format", "html", "--lang", "en", "--changes-only"
+        ),
         "timeline/korea_new_gov.changes.en.html": run(
             "timeline", KOREA, "--format", "html", "--lang", "en", "--changes-only"
         ),
@@ -168,8 +174,8 @@ def test_the_timeline_draws_every_change_of_the_timeline(pages: dict[str, str]) 
     from policyengine.api import load
     from policyengine.timeline import timeline
 
-    t = timeline(load(KOREA))
-    html = pages["timeline/korea_new_gov.ja.html"]
+    t = timeline(load(WORLD))
+    html = pages["timeline/world_2025.ja.html"]
     changes = [o for s in t.steps for o in (*s.diff.recommendations, *s.diff.risks)]
     assert html.count('class="on"') == sum(1 for o in changes if o.change == "added")
     assert html.count('class="off"') == sum(1 for o in changes if o.change == "removed")
@@ -182,15 +188,16 @@ def test_the_timeline_draws_every_change_of_the_timeline(pages: dict[str, str]) 
     )
     for step in t.steps:  # every date has its numbered event and legend entry
         assert f"<strong>{step.date.isoformat()}</strong>" in html
-    assert "scenarios/baseline_2022.yaml:" in html  # facts cite where they are written
+    assert "scenarios/world_2025.yaml:" in html  # facts cite where they are written
 
 
 def test_changes_only_leaves_out_dates_and_lanes_without_changes(pages: dict[str, str]) -> None:
-    full = pages["timeline/korea_new_gov.ja.html"]
-    short = pages["timeline/korea_new_gov.changes.en.html"]
+    full = pages["timeline/world_2025.ja.html"]
+    short = pages["timeline/world_2025.changes.en.html"]
     assert short.count("<strong>") < full.count("<strong>")
-    assert "<strong>1960-06-23</strong>" in full and "1960-06-23" not in short
-    assert "<strong>2022-05-10</strong>" in short
+    # the first Japan-US-Australia-Philippines ministers' meeting changes no recommendation
+    assert "<strong>2023-06-03</strong>" in full and "2023-06-03" not in short
+    assert "<strong>2023-01-11</strong>" in short
     assert short.count('class="span ') < full.count('class="span ')
     assert "not shown (--changes-only)" in short
 
@@ -281,7 +288,7 @@ def test_a_world_sized_timeline_stays_readable(tmp_path: Path) -> None:
 
     world = world_sized(tmp_path)
     t = timeline(load(str(world)))
-    assert len(t.steps) > 60 and t.steps[-1].date.year - t.steps[1].date.year > 25  # decades
+    assert len(t.steps) > 45 and t.steps[-1].date.year - t.steps[1].date.year > 25  # decades
     html = run("timeline", str(world), "--format", "html", "--lang", "en")
     width = float(re.findall(r'<svg width="([0-9.]+)" height="[0-9.]+" viewBox', html)[-1])
     assert width < 2400, "one column per date, narrower for long histories"
