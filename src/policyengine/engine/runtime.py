@@ -729,17 +729,22 @@ class PreparedPack:
 
         with paused_gc():
             view = build_view(loaded.scenario, self.compiled.base_kinds)
-            if len(view) > MAX_VIEW_FACTS:
-                raise input_error(
-                    "E308",
-                    f"the scenario makes {len(view):,} facts for the rules (countries, members, areas, "
-                    f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
-                    Location(loaded.path),
-                    "evaluate a smaller part of the world, or raise "
-                    "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
-                )
+            check_view_size(len(view), loaded.path)
             raw = self.evaluate_view(view, tracer=tracer)
             return build_result(raw, loaded)
+
+
+def check_view_size(view_facts: int, path: str) -> None:
+    """Raise E308 when a scenario makes more view facts than one evaluation takes."""
+    if view_facts > MAX_VIEW_FACTS:
+        raise input_error(
+            "E308",
+            f"the scenario makes {view_facts:,} facts for the rules (countries, members, areas, "
+            f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
+            Location(path),
+            "evaluate a smaller part of the world, or raise "
+            "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
+        )
 
 
 def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
