@@ -134,10 +134,11 @@ MAX_ENGINE_TEXT = 8_192
 #: most fields a fact may have (durable-rules crashes at 252 fields plus its own three)
 MAX_ENGINE_FIELDS = 128
 #: most scenario facts (as rules see them: one per country, member, area ...) one evaluation
-#: asserts. Joins make the engine's work grow faster than the facts: 20,000 took 13 s and
-#: 0.5 GB with the paper's rules, 200,000 took 7 minutes and 5 GB. The paper's world has a few
-#: hundred. Raise it from Python for a trusted, larger world.
-MAX_VIEW_FACTS = 20_000
+#: asserts. Joins make the engine's work grow faster than the facts; the bound is memory: with
+#: the paper's rules a world at this limit peaks under 4 GiB of resident memory (measured by the
+#: benchmark's scaling section, docs/performance.md), and twice as many facts took over 15
+#: minutes. The paper's world has a few hundred. Raise it from Python for a trusted, larger world.
+MAX_VIEW_FACTS = 100_000
 
 
 def _engine_value(value: Any) -> Any:
