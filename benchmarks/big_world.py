@@ -2,7 +2,8 @@
 
     python -m benchmarks.big_world WORLD [--pack connected|paper] [--limit N]
 
-One JSON object: {"view_facts", "load_s", "evaluate_s", "peak_rss_mib", "recommendations"}.
+One JSON object: {"view_facts", "limit" (MAX_VIEW_FACTS in this process), "load_s", "evaluate_s",
+"peak_rss_mib", "recommendations", "matches"}.
 Run by the ``scaling`` section in a fresh process per world, so that the peak resident memory is
 the evaluation's own (``getrusage``'s ru_maxrss never goes down within a process).
 """
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "view_facts": view_facts,
+                "limit": runtime.MAX_VIEW_FACTS,
                 "load_s": round(load_s, 3),
                 "evaluate_s": round(evaluate_s, 3),
                 "peak_rss_mib": round(peak, 1),
