@@ -136,8 +136,8 @@ MAX_ENGINE_FIELDS = 128
 #: most scenario facts (as rules see them: one per country, member, area ...) one evaluation
 #: asserts. Joins make the engine's work grow faster than the facts; the bound is memory: with
 #: the paper's rules a world at this limit peaks under 4 GiB of resident memory (measured by the
-#: benchmark's scaling section, docs/performance.md), and twice as many facts took over 15
-#: minutes. The paper's world has a few hundred. Raise it from Python for a trusted, larger world.
+#: benchmark's scaling section, docs/performance.md), and twice as many did not finish within
+#: 15 minutes. The paper's world has a few hundred. Raise it from Python for a trusted, larger world.
 MAX_VIEW_FACTS = 100_000
 
 
