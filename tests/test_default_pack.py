@@ -32,7 +32,10 @@ def test_without_an_installed_pack_the_checkout_s_rules_are_the_default(
 ) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     monkeypatch.delenv(default_pack.ENV_VAR, raising=False)
-    assert default_pack.default_rules_path() == str(ROOT / "rules")
+    # the checkout policyengine runs from (this repository, unless the tests run from a copy)
+    checkout = Path(default_pack.__file__).resolve().parents[2]
+    assert (checkout / "rules" / "paper.yaml").is_file()
+    assert default_pack.default_rules_path() == str(checkout / "rules")
 
 
 def test_finding_the_default_pack_imports_no_importlib_resources() -> None:
