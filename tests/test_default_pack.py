@@ -12,8 +12,6 @@ import pytest
 
 from policyengine import default_pack
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def test_an_installed_pack_is_found_from_its_import_spec(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
