@@ -13,10 +13,17 @@ from typing import Any
 from benchmarks.config import Config
 
 
-def _write(cfg: Config, meta: dict[str, Any], case: str, title: str, fn: Callable[[], Any]) -> Path:
+def _write(
+    cfg: Config,
+    meta: dict[str, Any],
+    case: str,
+    title: str,
+    fn: Callable[[], Any],
+    interval: float = 0.002,
+) -> Path:
     from pyinstrument import Profiler
 
-    profiler = Profiler(interval=0.002)
+    profiler = Profiler(interval=interval)
     profiler.start()
     fn()
     profiler.stop()
@@ -25,7 +32,8 @@ def _write(cfg: Config, meta: dict[str, Any], case: str, title: str, fn: Callabl
     path.parent.mkdir(parents=True, exist_ok=True)
     head = (
         f"# {title}\n# commit {meta['commit']}{suffix}, {meta['date']}, Python {meta['python']}\n"
-        "# pyinstrument, 2 ms sampling; wall-clock time of a shared machine (see the CPU time it reports)\n"
+        f"# pyinstrument, {interval * 1000:g} ms sampling; wall-clock time of a shared machine"
+        " (see the CPU time it reports)\n"
     )
     path.write_text(head + profiler.output_text(unicode=False, color=False, show_all=False), encoding="utf-8")
     return path
@@ -38,6 +46,25 @@ def write_profiles(cfg: Config, meta: dict[str, Any]) -> list[Path]:
     from policyengine import api
 
     written = []
+    loaded = api.load("scenarios/korea_new_gov.yaml")
+    paper = api.load_pack()
+    for _ in range(20):
+        api.evaluate(loaded, paper)
+
+    def korea() -> None:
+        for _ in range(300):
+            api.evaluate(loaded, paper)
+
+    written.append(
+        _write(
+            cfg,
+            meta,
+            "evaluation-korea",
+            "300 evaluations of korea_new_gov in process (api.evaluate, prepared pack)",
+            korea,
+            interval=0.0005,
+        )
+    )
     n = max(cfg.sizes(suite_peers.SIZES, suite_peers.QUICK_SIZES))
     adapter = peers.PolicyEngineAdapter()
     workload = peers.make_workload(n)

@@ -38,6 +38,7 @@ from benchmarks.report import (
 #: Sections in the order they run: name -> module with ``run(cfg) -> Section``.
 SECTIONS = {
     "peers": "benchmarks.suite_peers",
+    "evaluation": "benchmarks.suite_evaluation",
     "scaling": "benchmarks.suite_scaling",
     "startup": "benchmarks.suite_startup",
     "sweep": "benchmarks.suite_sweep",

@@ -150,6 +150,8 @@ def _run(cfg: Config) -> Section:
     _growth(section, totals, "connected pack", "scaling.k.connected")
     _growth(section, paper_totals, "paper pack", "scaling.k.paper")
     _yaml_rows(cfg, section)
+    if not cfg.quick:
+        limit_row(cfg, section)
     section.notes.append(
         "connected pack = rules/paper.yaml without its cross-product rules ("
         + ", ".join(dropped)
@@ -207,3 +209,49 @@ def _yaml_rows(cfg: Config, section: Section) -> None:
             f"N={n:,} written as YAML: load {ms(samples['yaml'].median)}, "
             f"{samples['yaml'].median / samples['json'].median:.1f} times the same world as JSON"
         )
+
+
+#: the generated world whose view is the largest under the default limit (E308) with the paper's
+#: pack: its peak memory is the bound stated in docs/errors.md and docs/security.md
+LIMIT_WORLD = 50_000
+#: the memory bound stated for one evaluation at the default limit (MiB of peak resident memory)
+LIMIT_RSS_MIB = 4_096
+
+
+def limit_row(cfg: Config, section: Section) -> None:
+    """Evaluate the world at the default limit with the paper's pack in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
+    from benchmarks.report import ROOT
+
+    path = world(cfg, LIMIT_WORLD)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.big_world", str(path), "--pack", "paper"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"the world at the limit did not evaluate: {done.stderr[-500:]}")
+    got = json.loads(done.stdout.splitlines()[-1])
+    # this process runs with the limit raised (trusted_worlds); the fresh one has the default
+    section.notes.append(
+        f"at the default limit ({got['limit']:,} view facts): N={LIMIT_WORLD:,}, "
+        f"{got['view_facts']:,} view facts, paper pack in a fresh process: load {got['load_s']:.1f} s, "
+        f"evaluate {got['evaluate_s']:.1f} s CPU, {got['matches']:,} supports, "
+        f"peak RSS {got['peak_rss_mib']:,.0f} MiB"
+    )
+    section.metrics[f"limit.peak_rss@{LIMIT_WORLD} [MiB]"] = got["peak_rss_mib"]
+    section.metrics[f"limit.evaluate@{LIMIT_WORLD}"] = got["evaluate_s"]
+    section.targets.append(
+        Target(
+            "scaling.limit_rss",
+            f"scaling: peak RSS (MiB) evaluating {got['view_facts']:,} view facts (limit "
+            f"{got['limit']:,}), paper pack",
+            got["peak_rss_mib"],
+            LIMIT_RSS_MIB,
+        )
+    )

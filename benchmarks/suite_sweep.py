@@ -90,6 +90,13 @@ def run(cfg: Config) -> Section:
             note=f"{os.cpu_count()} CPUs; load average {load_before:.2f} before, {load_after:.2f} after",
         )
     )
+    per_core = {w: count / statistics.median(cpu[w]) for w in (1, 2)}
+    for w, rate in per_core.items():
+        section.metrics[f"{w} worker{'s' if w > 1 else ''} per core [/s]"] = rate
+    section.notes.append(
+        f"variants/s per core (variants / CPU time of all the sweep's processes): {per_core[1]:.1f}"
+        f" with 1 worker, {per_core[2]:.1f} with 2"
+    )
     cores = {w: statistics.median(cpu[w]) / s.median for w, s in ((1, one), (2, two))}
     section.metrics["cores used by 2 workers [ratio]"] = cores[2]
     section.notes.append(

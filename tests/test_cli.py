@@ -122,6 +122,24 @@ def test_validate_ok(files: Path) -> None:
     assert result.stderr == ""
 
 
+def test_validate_reports_a_scenario_too_large_to_evaluate_as_evaluate_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from policyengine.engine import runtime
+
+    # korea_new_gov makes 227 view facts of every kind, 223 of the kinds the default pack reads:
+    # only these count, as in evaluate
+    monkeypatch.setattr(runtime, "MAX_VIEW_FACTS", 223)
+    assert invoke("validate", str(KOREA)).exit_code == 0
+    monkeypatch.setattr(runtime, "MAX_VIEW_FACTS", 222)
+    validated = invoke("validate", str(KOREA), str(BASELINE))
+    evaluated = invoke("evaluate", str(KOREA))
+    assert validated.exit_code == evaluated.exit_code == 2
+    assert validated.stderr == evaluated.stderr
+    assert validated.stderr.startswith(f"{KOREA}: E308: the scenario makes 223 facts for the rules ")
+    assert validated.stdout.startswith(f"ok: {BASELINE}: ")  # the other files are still checked
+
+
 def test_validate_shipped_files() -> None:
     result = invoke("validate", str(BASELINE), str(KOREA), str(PACK))
     assert result.exit_code == 0, result.stderr

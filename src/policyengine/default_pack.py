@@ -19,15 +19,36 @@ def default_rules_path() -> str:
     env = os.environ.get(ENV_VAR)
     if env:
         return env
-    from importlib import resources
-
-    try:
-        folder = resources.files("policyengine.packs")
-        found = [Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")]
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, TypeError):
-        found = []
+    found = _installed_pack()
     if found:
         return str(found[0].parent)
     # A source checkout used without installing: rules/ beside src/.
     checkout = Path(__file__).resolve().parents[2] / "rules"
     return str(checkout)
+
+
+def _installed_pack() -> list[Path]:
+    """The YAML files of the installed ``policyengine.packs`` package (none when it is not installed).
+
+    A package installed as files is found through its import spec; only one installed some other
+    way (in a zip file) needs ``importlib.resources``, which imports tempfile, shutil and the
+    compression modules: a sixth of what a command imports beyond its own packages.
+    """
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("policyengine.packs")
+    except (ImportError, ValueError):
+        return []
+    if spec is None:
+        return []
+    folders = [Path(p) for p in (spec.submodule_search_locations or ())]
+    if folders and all(f.is_dir() for f in folders):
+        return sorted(p for f in folders for p in f.iterdir() if p.name.endswith(".yaml"))
+    from importlib import resources
+
+    try:
+        folder = resources.files("policyengine.packs")
+        return [Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")]
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, TypeError):
+        return []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from policyengine.errors import Diagnostic, input_error, sort_diagnostics
 from policyengine.loading.documents import read_document
 from policyengine.locations import Location
 from policyengine.suggest import hint_for
+
+if TYPE_CHECKING:
+    from policyengine.validation.scenario import LoadedScenario
 
 #: top-level key -> kind of file
 MARKERS = {"scenario": "scenario", "pack": "rules", "expectations": "expectations", "exercise": "exercise"}
@@ -29,6 +33,22 @@ def detect_kind(path: str) -> str:
         or "a scenario starts with 'scenario:', a rule pack with 'pack:', expectations with 'expectations:', "
         "an exercise with 'exercise:'",
     )
+
+
+def check_evaluable(loaded: LoadedScenario) -> None:
+    """E308 when the scenario makes more facts than ``evaluate`` takes with the default pack.
+
+    Every kind of fact counts first (the most any pack can be given); only a scenario over the
+    limit that way is counted again with the kinds the default rule pack reads, as evaluate does.
+    """
+    from policyengine.engine.runtime import MAX_VIEW_FACTS, check_view_size
+    from policyengine.factview import build_view
+
+    if len(build_view(loaded.scenario)) <= MAX_VIEW_FACTS:
+        return
+    from policyengine.api import load_pack
+
+    check_view_size(len(build_view(loaded.scenario, load_pack().base_kinds)), loaded.path)
 
 
 def validate_file(path: str) -> str:
@@ -65,6 +85,7 @@ def _validate(path: str, warnings: list[Diagnostic]) -> str:
 
         loaded = load_scenario(path)
         watch_signposts(loaded)  # signposts' conditions name fact kinds and fields: check them too
+        check_evaluable(loaded)
         warnings.extend(scenario_warnings(loaded))
         sc = loaded.scenario
         via = f", extends {' <- '.join(loaded.files[1:])}" if len(loaded.files) > 1 else ""

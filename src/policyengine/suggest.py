@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -15,6 +14,8 @@ def did_you_mean(name: str, candidates: Iterable[str], *, limit: int = 3) -> lis
     exact = by_lower.get(name.lower())
     if exact is not None and exact != name:
         return [exact]
+    import difflib  # only when a name is unknown: not at every start-up
+
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=limit, cutoff=0.6)
     return [by_lower[c] for c in close]
 

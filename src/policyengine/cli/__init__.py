@@ -149,8 +149,10 @@ def main() -> None:
     being written is left as it was or complete, and no temporary file remains.
     """
     from policyengine.interrupts import Terminated, install
+    from policyengine.pydantic_plugins import disable_for_cli
 
     install()
+    disable_for_cli()
     try:
         cli(prog_name="policyengine")
     except Terminated as exc:  # arrived outside a command (e.g. while click parsed arguments)

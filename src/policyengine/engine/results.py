@@ -6,6 +6,7 @@ order of facts in the input files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,40 @@ from policyengine.factview import BASE_KINDS
 from policyengine.wording import LANGS, Wording
 
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+class Prose(Mapping[str, str]):
+    """A text in each language (``ja``, ``en``), written from the raw outcome when first read.
+
+    An evaluation returns data (outcomes, the facts each support bound, evidence); most callers
+    (sweeps, timelines, whatif, check) never read a justification, and a renderer reads one
+    language. Each language's text is written by ``write(lang)`` on first access and kept, so
+    that what is read is what an eager evaluation would have written, byte for byte. It is a
+    read-only mapping: ``dict(prose)`` writes both languages, and equality is that of the dict.
+    """
+
+    __slots__ = ("_text", "_write")
+
+    def __init__(self, write: Callable[[str], str]) -> None:
+        self._write = write
+        self._text: dict[str, str] = {}
+
+    def __getitem__(self, lang: str) -> str:
+        text = self._text.get(lang)
+        if text is None:
+            if lang not in LANGS:
+                raise KeyError(lang)
+            text = self._text[lang] = self._write(lang)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+    def __repr__(self) -> str:
+        return f"Prose({dict(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -35,16 +70,16 @@ class Recommendation:
     id: str
     action: str
     target: str
-    target_name: dict[str, str]
+    target_name: Mapping[str, str]
     priority: str
     rule: str
     rules: list[str]
     title: dict[str, str]
-    justification: dict[str, str]
+    justification: Mapping[str, str]
     evidence: list[str]
     sources: list[Citation]
     areas: list[str] = field(default_factory=list)
-    because: dict[str, str] = field(default_factory=dict)  # one line: the conditions that held
+    because: Mapping[str, str] = field(default_factory=dict)  # one line: the conditions that held
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,15 +104,15 @@ class Risk:
     id: str
     kind: str
     target: str
-    target_name: dict[str, str]
+    target_name: Mapping[str, str]
     severity: str
     rule: str
     rules: list[str]
     title: dict[str, str]
-    message: dict[str, str]
+    message: Mapping[str, str]
     evidence: list[str]
     sources: list[Citation]
-    because: dict[str, str] = field(default_factory=dict)
+    because: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -160,6 +195,12 @@ class _Builder:
         self.wording = Wording(self.names, raw.compiled.kinds)
         self.rules = raw.compiled.rules
         self.evidence = Evidence(raw)
+        self.priority_rank = {
+            r.id: PRIORITY_RANK[r.output.recommend["priority"]] for r in self.rules if r.output.recommend
+        }
+        self.severity_rank = {
+            r.id: PRIORITY_RANK[r.output.risk["severity"]] for r in self.rules if r.output.risk
+        }
 
     def rules_behind(self, supports: list[Support]) -> set[int]:
         """Indexes of the rules of these supports and of every derivation they rest on."""
@@ -181,8 +222,11 @@ class _Builder:
                         stack.extend(self.raw.facts[m].supports)
         return seen_rules
 
-    def because(self, support: Support) -> dict[str, str]:
-        """The one-line summary of the conditions that held for this support."""
+    def because(self, support: Support) -> Prose:
+        """The one-line summary of the conditions that held for this support (written when read)."""
+        return Prose(lambda lang: self.because_text(support, lang))
+
+    def because_text(self, support: Support, lang: str) -> str:
         rule = self.rules[support.rule]
         facts: dict[str, tuple[str, dict[str, Any], Any]] = {}
         counts: dict[int, int] = {}
@@ -192,7 +236,7 @@ class _Builder:
                 counts[int(name[1:])] = int(f.fields["n"])
             else:
                 facts[name] = (f.kind, f.fields, f.view.model if f.view is not None else None)
-        return {lang: self.wording.because(rule, facts, counts, lang) for lang in LANGS}
+        return self.wording.because(rule, facts, counts, lang)
 
     # -- templates ---------------------------------------------------------------------------
     def render(self, tpl: Template, support: Support, lang: str) -> str:
@@ -246,12 +290,11 @@ class _Builder:
             seen[(c.document, c.section, c.quote)] = c
         return [seen[k] for k in sorted(seen)]
 
-    def target_name(self, target: str) -> dict[str, str]:
-        return {lang: self.names.target(target, lang) for lang in ("ja", "en")}
+    def target_name(self, target: str) -> Prose:
+        return Prose(lambda lang: self.names.target(target, lang))
 
     def recommendation(self, o: Outcome) -> Recommendation:
-        rank = {r.id: PRIORITY_RANK[r.output.recommend["priority"]] for r in self.rules if r.output.recommend}
-        p = self.primary(o, rank)
+        p = self.primary(o, self.priority_rank)
         rule = self.rules[p.rule]
         rec = rule.output.recommend
         assert rec is not None
@@ -269,7 +312,7 @@ class _Builder:
             rule=rule.id,
             rules=rule_ids,
             title={"ja": rule.rule.title.ja, "en": rule.rule.title.en},
-            justification={lang: self.render(rec["justification"][lang], p, lang) for lang in ("ja", "en")},
+            justification=Prose(lambda lang: self.render(rec["justification"][lang], p, lang)),
             evidence=evidence,
             sources=self.citations(o.supports),
             areas=areas,
@@ -277,8 +320,7 @@ class _Builder:
         )
 
     def risk(self, o: Outcome) -> Risk:
-        rank = {r.id: PRIORITY_RANK[r.output.risk["severity"]] for r in self.rules if r.output.risk}
-        p = self.primary(o, rank)
+        p = self.primary(o, self.severity_rank)
         rule = self.rules[p.rule]
         risk = rule.output.risk
         assert risk is not None
@@ -292,7 +334,7 @@ class _Builder:
             rule=rule.id,
             rules=sorted({self.rules[s.rule].id for s in o.supports}),
             title={"ja": rule.rule.title.ja, "en": rule.rule.title.en},
-            message={lang: self.render(risk["message"][lang], p, lang) for lang in ("ja", "en")},
+            message=Prose(lambda lang: self.render(risk["message"][lang], p, lang)),
             evidence=evidence,
             sources=self.citations(o.supports),
             because=self.because(p),
@@ -335,4 +377,13 @@ def build_result(raw: RawEvaluation, loaded: Any) -> Result:
     )
 
 
-__all__ = ["BASE_KINDS", "Citation", "CitedPassage", "Recommendation", "Result", "Risk", "build_result"]
+__all__ = [
+    "BASE_KINDS",
+    "Citation",
+    "CitedPassage",
+    "Prose",
+    "Recommendation",
+    "Result",
+    "Risk",
+    "build_result",
+]

@@ -134,10 +134,11 @@ MAX_ENGINE_TEXT = 8_192
 #: most fields a fact may have (durable-rules crashes at 252 fields plus its own three)
 MAX_ENGINE_FIELDS = 128
 #: most scenario facts (as rules see them: one per country, member, area ...) one evaluation
-#: asserts. Joins make the engine's work grow faster than the facts: 20,000 took 13 s and
-#: 0.5 GB with the paper's rules, 200,000 took 7 minutes and 5 GB. The paper's world has a few
-#: hundred. Raise it from Python for a trusted, larger world.
-MAX_VIEW_FACTS = 20_000
+#: asserts. Joins make the engine's work grow faster than the facts; the bound is memory: with
+#: the paper's rules a world at this limit peaks under 4 GiB of resident memory (measured by the
+#: benchmark's scaling section, docs/performance.md), and twice as many did not finish within
+#: 15 minutes. The paper's world has a few hundred. Raise it from Python for a trusted, larger world.
+MAX_VIEW_FACTS = 100_000
 
 
 def _engine_value(value: Any) -> Any:
@@ -734,17 +735,22 @@ class PreparedPack:
 
         with paused_gc():
             view = build_view(loaded.scenario, self.compiled.base_kinds)
-            if len(view) > MAX_VIEW_FACTS:
-                raise input_error(
-                    "E308",
-                    f"the scenario makes {len(view):,} facts for the rules (countries, members, areas, "
-                    f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
-                    Location(loaded.path),
-                    "evaluate a smaller part of the world, or raise "
-                    "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
-                )
+            check_view_size(len(view), loaded.path)
             raw = self.evaluate_view(view, tracer=tracer)
             return build_result(raw, loaded)
+
+
+def check_view_size(view_facts: int, path: str) -> None:
+    """Raise E308 when a scenario makes more view facts than one evaluation takes."""
+    if view_facts > MAX_VIEW_FACTS:
+        raise input_error(
+            "E308",
+            f"the scenario makes {view_facts:,} facts for the rules (countries, members, areas, "
+            f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
+            Location(path),
+            "evaluate a smaller part of the world, or raise "
+            "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
+        )
 
 
 def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
