@@ -524,7 +524,12 @@ def read_jsonl(path: str | os.PathLike[str], *, code: str | None = None) -> Json
     display = str(path)
     # Located errors for a missing or special file (a pipe or a device would never end) and a
     # size bound, as for every file policyengine reads.
-    data = read_bytes(Path(path), display, DEFAULT_LIMITS)
+    data = read_bytes(
+        Path(path),
+        display,
+        DEFAULT_LIMITS,
+        limit_hint="check that this is a decision log: the log of one exercise stays far below this size",
+    )
     out = JsonLines()
     damaged: list[Diagnostic] = []
     hint = "the log was edited or damaged: restore it from a copy, or remove the line"

@@ -290,3 +290,16 @@ def test_fuzzed_log_never_breaks(world: Path, data: st.DataObject) -> None:
         assert "internal error" not in said and "Traceback" not in said, said
         assert LOCATED.search(said) or f"{log}:1:1: E603" in said or f"{log}: E10" in said, said
         assert "hint:" in said, said
+
+
+def test_an_oversized_log_is_refused_with_a_hint_for_logs(tmp_path: Path) -> None:
+    from policyengine.loading.yamltree import DEFAULT_LIMITS
+
+    log = tmp_path / "big.jsonl"
+    with log.open("wb") as out:
+        out.truncate(DEFAULT_LIMITS.max_bytes + 1)
+    result = CliRunner().invoke(cli, ["exercise", "report", str(log)])
+    assert result.exit_code == 2, result.output
+    assert "E104" in result.output
+    assert "check that this is a decision log" in result.output
+    assert "extends" not in result.output  # the scenario's hint does not fit a log

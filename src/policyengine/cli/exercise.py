@@ -207,6 +207,7 @@ def _interactive(
     from policyengine.exercise.load import load_exercise, pack_actions
     from policyengine.exercise.prompt import terminal_ask
     from policyengine.exercise.session import Session, resume
+    from policyengine.terminal import visible
 
     clock = _clock()
     if resume_log:
@@ -236,7 +237,7 @@ def _interactive(
         session = Session.start(
             loaded, pack, log_path, rules_path=rules_path, clock=clock, fmt=fmt, lang=lang
         )
-        click.echo(f"decision log: {log_path}", err=True)
+        click.echo(f"decision log: {visible(str(log_path))}", err=True)
         show_header = True
 
     ask = terminal_ask()
@@ -269,7 +270,8 @@ def _interactive(
         sys.exit(EXIT_INTERRUPTED)
     finally:
         session.close()
-    click.echo(f"session complete; after-action report: policyengine exercise report {log_path}", err=True)
+    shown = visible(str(log_path))
+    click.echo(f"session complete; after-action report: policyengine exercise report {shown}", err=True)
 
 
 @exercise.command("replay")

@@ -492,8 +492,11 @@ _LIMIT_HINT = (
 _READ_HINT = "check that the file is readable by you (its permissions) and not locked"
 
 
-def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """Read a file with located errors for the usual ways this goes wrong."""
+def read_bytes(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS, *, limit_hint: str = _LIMIT_HINT
+) -> bytes:
+    """Read a file with located errors for the usual ways this goes wrong (``limit_hint``: what
+    to do about a file over the size limit, for files that are not scenarios)."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -521,7 +524,7 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             "E104",
             f"file is {st.st_size:,} bytes; the limit is {limits.max_bytes:,}",
             Location(display),
-            _LIMIT_HINT,
+            limit_hint,
         )
     try:
         with path.open("rb") as fh:
@@ -531,7 +534,7 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             "E103", f"cannot read the file: {exc.strerror or exc}", Location(display), _READ_HINT
         ) from None
     if len(data) > limits.max_bytes:
-        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), _LIMIT_HINT)
+        raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), limit_hint)
     from policyengine.fileio import note_input
 
     note_input(st, display)  # no output of this command may replace it
