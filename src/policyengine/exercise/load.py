@@ -46,6 +46,12 @@ class LoadedExercise:
     inputs: dict[str, str] = field(default_factory=dict)  # every file read -> sha256
     branches_checked: int = 0
     branches_truncated: bool = False
+    #: inject id -> the worlds before and after it, one pair per distinct branch it applied on
+    transitions: dict[str, dict[tuple[str, ...], tuple[LoadedScenario, LoadedScenario]]] = field(
+        default_factory=dict, repr=False
+    )
+    #: the injects applied by the end of a move on one branch -> that move's index, with its world
+    move_ends: dict[tuple[str, ...], tuple[int, LoadedScenario]] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -473,9 +479,11 @@ def _check_branches(ex: LoadedExercise, sink: DiagnosticSink) -> None:
                             seen.setdefault(k, Diagnostic(d.location, d.code, message, d.hint))
                         continue
                     worlds[key] = cached
+                ex.transitions.setdefault(inject.id, {}).setdefault(key, (world, cached))
                 world = cached
                 applied.append(inject.id)
             worlds[tuple(applied)] = world
+            ex.move_ends.setdefault(tuple(applied), (mi, world))
             open_ids = [i for i in ids if i not in decided]
             for n in range(len(open_ids) + 1):
                 for extra in itertools.combinations(open_ids, n):
