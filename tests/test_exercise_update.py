@@ -166,3 +166,34 @@ def test_update_and_replace_of_one_fact_in_one_inject(tmp_path: Path) -> None:
         f"{p}:31:9: E307: inject 'both' both removes and updates agreement:raa-jpn-fra\n"
         "  hint: an inject changes each fact once: replace, update or remove it"
     )
+
+
+def test_an_update_of_a_fact_missing_on_one_branch_is_found_before_the_session(tmp_path: Path) -> None:
+    p, errors = _errors(
+        tmp_path,
+        """
+  - id: move-2
+    title: {ja: b, en: b}
+    date: 2022-08-01
+    injects:
+      - id: talks-collapse
+        title: {ja: a, en: a}
+        description: {ja: a, en: a}
+        when: {decided: link-partner/GBR}
+        remove:
+          agreements: [raa-jpn-gbr]
+      - id: in-force
+        title: {ja: a, en: a}
+        description: {ja: a, en: a}
+        update:
+          agreements:
+            - id: raa-jpn-gbr
+              status: in-force
+              dates: {in_force: 2022-07-30}
+""",
+    )
+    assert errors == [
+        f"{p}:41:19: E306: inject 'in-force' cannot update agreement 'raa-jpn-gbr': the world at this "
+        "point has no such fact (on the branch where players decided link-partner/GBR)\n"
+        "  hint: did you mean 'raa-jpn-fra' or 'raa-jpn-aus'?"
+    ]
