@@ -47,7 +47,11 @@ def test_validate_command_recognises_exercises() -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"ok: {path}: exercise 'inject-kinds' from scenario 'korea-new-gov': 2 move(s), "
-        "5 inject(s) (2 conditional), 2 cell(s); 5 branch(es) checked\n"
+        "5 inject(s) (2 conditional), 2 cell(s); 5 branch(es) checked (1 warning(s))\n"
+    )
+    # the event of 'gbr-stalls' is for the story: no rule reads it (W303)
+    assert result.stderr.startswith(
+        f"{path}:64:13: W303: inject 'gbr-stalls' changes event:gbr-talks-stall-2022 "
     )
 
 

@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     # scenario warnings (validate prints them; --strict makes them errors)
     "W301": "stance field overridden by an event",
     "W302": "fact dated after as_of",
+    "W303": "exercise inject that changes no recommendation or risk",
     # rule packs
     "E401": "unknown fact kind or field",
     "E402": "unknown variable",

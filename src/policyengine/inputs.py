@@ -98,9 +98,13 @@ def _validate(path: str, warnings: list[Diagnostic]) -> str:
             f"{len(sc.events)} events, {len(sc.capabilities)} capabilities{via}"
         )
     if kind == "exercise":
+        from policyengine.api import load_pack
+        from policyengine.exercise.lint import exercise_warnings
         from policyengine.exercise.load import load_exercise
 
-        ex = load_exercise(path)
+        pack = load_pack()
+        ex = load_exercise(path, pack=pack)
+        warnings.extend(exercise_warnings(ex, pack))
         injects = sum(len(m.injects) for m in ex.moves)
         conditional = sum(1 for _, _, _, i in ex.injects() if i.when is not None)
         return (

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     show_default=True,
     help="Stop after this many seconds.",
 )
+@click.option(
+    "--as-inject",
+    is_flag=True,
+    help="Print each answer as an exercise inject (YAML, ready to paste under a move's injects:).",
+)
 @rules_option
 @format_option("text", "json", "markdown")
 @lang_option
@@ -47,6 +52,7 @@ def whatif(
     max_changes: int,
     max_evaluations: int,
     time_budget: float,
+    as_inject: bool,
     rules_path: str | None,
     fmt: str,
     lang: str,
@@ -57,11 +63,15 @@ def whatif(
     REC_ID is ACTION/TARGET, e.g. propose-framework/AUS+JPN+KOR. If the scenario recommends it,
     the answer is what would make it unnecessary; if not, what would make it needed. Every
     answer was verified by re-evaluating the changed scenario, and no part of it alone suffices.
+    With --as-inject, each answer is printed as an exercise inject (docs/exercises.md).
     """
     from policyengine.api import load, load_pack
     from policyengine.counterfactual.whatif import whatif as run
+    from policyengine.errors import input_error
     from policyengine.render.whatif import render_whatif
 
+    if as_inject and fmt != "text":
+        raise input_error("E501", f"--as-inject prints YAML: it does not take --format {fmt}", None)
     loaded = load(scenario)
     result = run(
         loaded,
@@ -71,6 +81,11 @@ def whatif(
         max_evaluations=max_evaluations,
         time_budget=time_budget,
     )
+    if as_inject:
+        from policyengine.render.whatif_inject import render_as_inject
+
+        emit(render_as_inject(result), output)
+        return
     emit(render_whatif(result, fmt, lang), output)
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import ValidationError
+
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.exercise import Facts, Inject
 from policyengine.models.scenario import SECTIONS, Scenario, Section
 from policyengine.suggest import hint_for
+from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import FactOrigin, LoadedScenario, cross_check
 
 _Merged = dict[str, dict[str, tuple[Any, FactOrigin]]]
@@ -67,7 +70,7 @@ def _origin(raw: YMap, block: str, section: Section, index: int) -> FactOrigin:
 
 
 def apply_inject(world: LoadedScenario, inject: Inject, raw: YMap) -> LoadedScenario:
-    """Apply one inject's ``remove``, ``replace`` and ``add`` (in that order) to ``world``.
+    """Apply one inject's ``remove``, ``replace``, ``update`` and ``add`` (in that order) to ``world``.
 
     ``raw`` is the inject's located mapping in the exercise file. Raises :class:`InputError`,
     located at the inject, when a fact to replace or remove does not exist, when a fact to add
@@ -90,6 +93,7 @@ def apply_inject(world: LoadedScenario, inject: Inject, raw: YMap) -> LoadedScen
                     hint_for(ident, facts, noun=section.key),
                 )
     _write(merged, inject, inject.replace, "replace", raw, sink)
+    _update(merged, inject, raw, sink)
     _write(merged, inject, inject.add, "add", raw, sink)
     sink.raise_if_any()
     values = {s.key: [fact for fact, _ in merged[s.key].values()] for s in SECTIONS}
@@ -129,6 +133,68 @@ def _write(
                 )
                 continue
             current[ident] = (fact, _origin(raw, block, section, i))
+
+
+def _update(merged: _Merged, inject: Inject, raw: YMap, sink: DiagnosticSink) -> None:
+    """``update:``: each named fact with only the given fields changed, validated as a whole fact.
+
+    Mappings merge key by key (``dates: {in_force: ...}`` keeps ``signed``); any other value,
+    lists included, replaces the field's value. The load checks the items' shape and field names.
+    """
+    if inject.update is None:
+        return
+    for section in SECTIONS:
+        current = merged[section.key]
+        items = _items(raw, "update", section)
+        for i, fields in enumerate(getattr(inject.update, section.key)):
+            item = items[i] if items is not None and i < len(items) else None
+            node = item if isinstance(item, YMap) else raw
+            ident = fields.get(section.identity_field)
+            if not isinstance(ident, str):
+                continue  # reported by the load (E202)
+            if ident not in current:
+                sink.add(
+                    "E306",
+                    f"inject '{inject.id}' cannot update {section.kind} '{ident}': "
+                    "the world at this point has no such fact",
+                    node.location(section.identity_field, of_value=True),
+                    hint_for(ident, current, noun=section.key)
+                    or f"use 'add' to bring in a new {section.kind}",
+                )
+                continue
+            if any(k not in field_names(section.model) for k in fields):
+                continue  # an unknown field: reported by the load (E201)
+            fact, _ = current[ident]
+            written = fact.model_dump(by_alias=True, exclude_unset=True)
+            data = _merge(written, {k: v for k, v in fields.items() if k != section.identity_field})
+            try:
+                new = section.model.model_validate(data)
+            except ValidationError as exc:
+                for d in diagnostics_from(exc, node, section.model):
+                    sink.add(
+                        d.code,
+                        f"inject '{inject.id}' updates {section.kind} '{ident}': {d.message}",
+                        d.location if d.location is not None else node.location(),
+                        d.hint,
+                    )
+                continue
+            current[ident] = (new, FactOrigin(node.location(), node))
+
+
+def field_names(model: type[Any]) -> list[str]:
+    """The keys a fact of ``model`` is written with (aliases where a field has one)."""
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            out[key] = _merge(old, value)
+        else:
+            out[key] = value
+    return out
 
 
 def _check(world: LoadedScenario, inject: Inject, raw: YMap) -> None:

@@ -21,7 +21,7 @@ from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_er
 from policyengine.loading.documents import join_display, named_file_problem, read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
-from policyengine.models.exercise import ExerciseFile, Inject, Move
+from policyengine.models.exercise import ExerciseFile, Inject, Move, update_identity
 from policyengine.models.scenario import SECTIONS, outcome_targets
 from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
@@ -46,6 +46,12 @@ class LoadedExercise:
     inputs: dict[str, str] = field(default_factory=dict)  # every file read -> sha256
     branches_checked: int = 0
     branches_truncated: bool = False
+    #: inject id -> the worlds before and after it, one pair per distinct branch it applied on
+    transitions: dict[str, dict[tuple[str, ...], tuple[LoadedScenario, LoadedScenario]]] = field(
+        default_factory=dict, repr=False
+    )
+    #: the injects applied by the end of a move on one branch -> that move's index, with its world
+    move_ends: dict[tuple[str, ...], tuple[int, LoadedScenario]] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -249,6 +255,7 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
                         )
                         _recommendation_id(value, actions, targets, loc, sink)
             _dated_events(inject, move, raw, sink)
+            _update_fields(inject, raw, sink)
             _duplicates_in(inject, raw, sink)
 
 
@@ -348,8 +355,50 @@ def _dated_events(inject: Inject, move: Move, raw: YMap, sink: DiagnosticSink) -
                 )
 
 
+def _update_fields(inject: Inject, raw: YMap, sink: DiagnosticSink) -> None:
+    """Each ``update:`` item names its fact by its identity field and changes known fields only."""
+    from policyengine.exercise.apply import field_names
+
+    if inject.update is None:
+        return
+    node = raw.get("update")
+    for section in SECTIONS:
+        items = node.get(section.key) if isinstance(node, YMap) else None
+        names = field_names(section.model)
+        for i, fields in enumerate(getattr(inject.update, section.key)):
+            item = items[i] if isinstance(items, YSeq) and i < len(items) else None
+            where = item if isinstance(item, YMap) else raw
+            key = section.identity_field
+            what = f"update of {section.kind}"
+            if not isinstance(fields.get(key), str):
+                sink.add(
+                    "E202" if key not in fields else "E203",
+                    f"{what}: '{key}' must name the {section.kind} to change",
+                    where.location(key, of_value=True) if key in fields else where.location(),
+                    f"write '{key}: ...' with the identity of an existing {section.kind}",
+                )
+                continue
+            changed = [k for k in fields if k != key]
+            if not changed:
+                sink.add(
+                    "E202",
+                    f"{what} '{fields[key]}' changes no field",
+                    where.location(),
+                    f"add the fields to change, e.g. one of: {', '.join(n for n in names if n != key)}",
+                )
+            for k in changed:
+                if k not in names:
+                    sink.add(
+                        "E201",
+                        f"unknown field '{k}' in the {what} '{fields[key]}'",
+                        where.location(k),
+                        hint_for(k, names, noun="fields")
+                        or f"the fields of a {section.kind}: {', '.join(names)}",
+                    )
+
+
 def _duplicates_in(inject: Inject, raw: YMap, sink: DiagnosticSink) -> None:
-    for block in ("add", "replace", "remove"):
+    for block in ("add", "replace", "update", "remove"):
         node = raw.get(block)
         if not isinstance(node, YMap):
             continue
@@ -372,25 +421,25 @@ def _duplicates_in(inject: Inject, raw: YMap, sink: DiagnosticSink) -> None:
                 seen.add(ident)
     # The same fact both replaced and removed, or both added and replaced, in one inject.
     touched: dict[str, str] = {}
-    for block, facts in (("remove", inject.remove), ("replace", inject.replace), ("add", inject.add)):
-        if facts is None:
-            continue
+    for block, facts in inject.blocks():
         for section in SECTIONS:
             for item in getattr(facts, section.key):
-                ident = item if isinstance(item, str) else section.identity(item)
+                ident = update_identity(section.identity_field, item)
+                if ident is None:
+                    continue
                 fid = f"{section.kind}:{ident}"
                 if fid in touched and touched[fid] != block:
                     sink.add(
                         "E307",
                         f"inject '{inject.id}' both {_verb(touched[fid])} and {_verb(block)} {fid}",
                         raw.location(block),
-                        "an inject changes each fact once: replace it, or remove it",
+                        "an inject changes each fact once: replace, update or remove it",
                     )
                 touched.setdefault(fid, block)
 
 
 def _verb(block: str) -> str:
-    return {"remove": "removes", "replace": "replaces", "add": "adds"}[block]
+    return {"remove": "removes", "replace": "replaces", "update": "updates", "add": "adds"}[block]
 
 
 # -- checks on every branch -------------------------------------------------------------------
@@ -430,9 +479,11 @@ def _check_branches(ex: LoadedExercise, sink: DiagnosticSink) -> None:
                             seen.setdefault(k, Diagnostic(d.location, d.code, message, d.hint))
                         continue
                     worlds[key] = cached
+                ex.transitions.setdefault(inject.id, {}).setdefault(key, (world, cached))
                 world = cached
                 applied.append(inject.id)
             worlds[tuple(applied)] = world
+            ex.move_ends.setdefault(tuple(applied), (mi, world))
             open_ids = [i for i in ids if i not in decided]
             for n in range(len(open_ids) + 1):
                 for extra in itertools.combinations(open_ids, n):

@@ -11,7 +11,7 @@ take) a decision in an earlier move. See docs/exercises.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -81,6 +81,26 @@ class Facts(Model):
     signposts: list[Signpost] = Field(default_factory=list)
 
 
+#: One fact update: its identity field and the fields to change (``{id: raa-jpn-gbr, status: signed}``).
+FieldUpdate = dict[str, Any]
+
+
+class Updates(Model):
+    """``update:`` of an inject, section by section: each item names an existing fact by its
+    identity field and gives only the fields to change; the rest of the fact is kept. The fields
+    are checked when the inject is applied, against the fact it updates (exercise.apply)."""
+
+    areas: list[FieldUpdate] = Field(default_factory=list)
+    countries: list[FieldUpdate] = Field(default_factory=list)
+    frameworks: list[FieldUpdate] = Field(default_factory=list)
+    agreements: list[FieldUpdate] = Field(default_factory=list)
+    asset_protection: list[FieldUpdate] = Field(default_factory=list)
+    interests: list[FieldUpdate] = Field(default_factory=list)
+    events: list[FieldUpdate] = Field(default_factory=list)
+    capabilities: list[FieldUpdate] = Field(default_factory=list)
+    signposts: list[FieldUpdate] = Field(default_factory=list)
+
+
 class Condition(Model):
     """``when:`` of a conditional inject: what players decided, or did not, in earlier moves.
 
@@ -147,6 +167,7 @@ class Inject(Model):
     when: Condition | None = None
     add: Facts | None = None
     replace: Facts | None = None
+    update: Updates | None = None
     remove: Removal | None = None
     expect: list[ExpectedAction] = Field(default_factory=list)
 
@@ -162,16 +183,38 @@ class Inject(Model):
         return self.when is not None
 
     def touched(self) -> dict[str, str]:
-        """The facts this inject writes: fact id (``kind:identity``) -> 'add', 'replace' or 'remove'."""
+        """The facts this inject writes: fact id (``kind:identity``) -> 'add', 'replace', 'update'
+        or 'remove'."""
         out: dict[str, str] = {}
-        for block, facts in (("remove", self.remove), ("replace", self.replace), ("add", self.add)):
-            if facts is None:
-                continue
+        for block, facts in self.blocks():
             for section in SECTIONS:
                 for item in getattr(facts, section.key):
-                    ident = item if isinstance(item, str) else section.identity(item)
-                    out[f"{section.kind}:{ident}"] = block
+                    ident = update_identity(section.identity_field, item)
+                    if ident is not None:
+                        out[f"{section.kind}:{ident}"] = block
         return out
+
+    def blocks(self) -> list[tuple[str, Facts | Updates | Removal]]:
+        """The inject's fact changes in the order they apply: remove, replace, update, add."""
+        pairs: list[tuple[str, Facts | Updates | Removal | None]] = [
+            ("remove", self.remove),
+            ("replace", self.replace),
+            ("update", self.update),
+            ("add", self.add),
+        ]
+        return [(block, facts) for block, facts in pairs if facts is not None]
+
+
+def update_identity(identity_field: str, item: object) -> str | None:
+    """The identity of an item of ``remove`` (a string), ``update`` (a mapping) or ``add`` and
+    ``replace`` (a fact); None for an update item without a text identity (reported by the loader)."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        ident = item.get(identity_field)
+        return ident if isinstance(ident, str) else None
+    value = getattr(item, identity_field)
+    return value if isinstance(value, str) else None
 
 
 class Move(Model):

@@ -106,7 +106,7 @@ def condition_text(inject: Inject, lang: str) -> str:
 
 
 def fact_changes(inject: Inject) -> Inline:
-    marks = {"add": "+", "replace": "~", "remove": "-"}
+    marks = {"add": "+", "replace": "~", "update": "~", "remove": "-"}
     out: list[str | Code | Strong] = []
     for i, (fid, block) in enumerate(sorted(inject.touched().items())):
         if i:
