@@ -27,7 +27,7 @@ def test_only_the_inject_that_changes_nothing_warns(compiled_pack) -> None:  # t
         f"{INERT}:21:13: W303: inject 'story-only' changes event:harassment-2022 but no recommendation "
         "or risk where it applies (1 checked): the rules do not read what it changes\n"
         "  hint: change a field the rules read (rules/paper.yaml; `policyengine explain` shows a "
-        "recommendation's evidence), or, if the inject is for the story only, drop its fact changes"
+        "recommendation's evidence), or, if its facts only set the scene, mark it 'story: true'"
     ]
 
 
@@ -56,6 +56,16 @@ def test_a_fact_that_matters_only_through_a_later_inject_warns_without_it(  # ty
         "inject 'engage' changes event:fra-statement-2022 but no recommendation or risk where it "
         "applies (1 checked): the rules do not read what it changes",
     ]
+
+
+def test_an_inject_marked_story_does_not_warn(tmp_path: Path, compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    path = _variant(tmp_path, "      - id: story-only\n", "      - id: story-only\n        story: true\n")
+    assert _warned(path, compiled_pack) == []
+
+
+def test_the_shipped_exercises_validate_without_warnings(compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    for name in ("sea_lane_crisis.yaml", "carrier_group.yaml"):
+        assert _warned(str(ROOT / "exercises" / name), compiled_pack) == [], name
 
 
 def test_validate_prints_w303_and_strict_fails() -> None:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 def exercise_warnings(ex: LoadedExercise, pack: CompiledPack) -> list[Diagnostic]:
     """W303 for every inject whose fact changes move no recommendation or risk on any branch
-    (injects that only tell players something, with no fact change, are not warned about)."""
+    (injects that only tell players something, with no fact change, and injects marked
+    ``story: true``, whose facts only set the scene, are not warned about)."""
     from policyengine.api import evaluate
     from policyengine.exercise.changes import move_changes
 
@@ -39,7 +40,7 @@ def exercise_warnings(ex: LoadedExercise, pack: CompiledPack) -> list[Diagnostic
     for mi, ii, _, inject in ex.injects():
         touched = inject.touched()
         pairs = ex.transitions.get(inject.id, {})
-        if not touched or not pairs:
+        if not touched or not pairs or inject.story:
             continue
         if any(_moves(move_changes(b, result(b), a, result(a))) for b, a in pairs.values()):
             continue
@@ -54,7 +55,7 @@ def exercise_warnings(ex: LoadedExercise, pack: CompiledPack) -> list[Diagnostic
                 f"inject '{inject.id}' changes {facts} but no recommendation or risk {where} "
                 f"({len(pairs)} checked): the rules do not read what it changes",
                 "change a field the rules read (rules/paper.yaml; `policyengine explain` shows a "
-                "recommendation's evidence), or, if the inject is for the story only, drop its fact changes",
+                "recommendation's evidence), or, if its facts only set the scene, mark it 'story: true'",
             )
         )
     return out

@@ -170,6 +170,8 @@ class Inject(Model):
     update: Updates | None = None
     remove: Removal | None = None
     expect: list[ExpectedAction] = Field(default_factory=list)
+    # its facts set the scene only: no recommendation or risk is meant to change (no W303)
+    story: bool = False
 
     model_config = Model.model_config | {"populate_by_name": False}
 
