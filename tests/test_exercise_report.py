@@ -173,6 +173,10 @@ def test_player_handout_through_a_move() -> None:
     assert "Move 3 of 3" in every and "covers all 3 moves" in every
     assert handout("--through", "move-3") == every
     ja = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player"]).stdout
+    ja_all = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "all"]).stdout
+    assert (
+        "全3ムーブを扱う。プレイヤーの判断によっては、演習中に統制官から追加のインジェクトが配布される" in ja_all
+    )
     assert "全3ムーブのうち第1ムーブまで" in ja and "以降のインジェクトは演習中に統制官から配布される" in ja
     bad = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "move-9"])
     assert bad.exit_code == 2

@@ -123,7 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_role": "役割",
         "world": "開始時の状況（{date}時点）",
         "more_to_come": "この資料は全{total}ムーブのうち第{n}ムーブまでを扱う。以降のインジェクトは演習中に統制官から配布される。",
-        "more_to_come_all": "この資料は全{total}ムーブを扱う。条件付きのインジェクトは演習中に統制官から配布される。",
+        "more_to_come_all": "この資料は全{total}ムーブを扱う。プレイヤーの判断によっては、演習中に統制官から追加のインジェクトが配布される。",
         "msel": "MSEL（全インジェクト）",
         "col_time": "時刻",
         "col_id": "ID",
