@@ -104,7 +104,9 @@ def test_report_of_an_unfinished_session(session) -> None:  # type: ignore[no-un
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_player_handout_has_no_spoilers(path: Path, lang: str) -> None:
-    result = CliRunner().invoke(cli, ["exercise", "handout", str(path), "--role", "player", "--lang", lang])
+    result = CliRunner().invoke(
+        cli, ["exercise", "handout", str(path), "--role", "player", "--lang", lang, "--through", "all"]
+    )
     assert result.exit_code == 0, result.output
     text = result.stdout
     ex = load_exercise(str(path))
@@ -151,11 +153,33 @@ def test_handouts_golden(golden) -> None:  # type: ignore[no-untyped-def]
 
 def test_player_handout_through_a_move() -> None:
     sea = str(ROOT / "exercises" / "sea_lane_crisis.yaml")
-    result = CliRunner().invoke(
-        cli, ["exercise", "handout", sea, "--role", "player", "--lang", "en", "--through", "move-1"]
+    runner = CliRunner()
+
+    def handout(*through: str) -> str:
+        args = ["exercise", "handout", sea, "--role", "player", "--lang", "en", *through]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    # by default: the moves played so far, which from the exercise file alone is the first
+    default = handout()
+    assert "Move 1 of 3" in default and "Move 2 of 3" not in default
+    assert "covers the moves up to move 1 of 3. Further injects will be delivered" in default
+    assert handout("--through", "move-1") == default
+    two = handout("--through", "move-2")
+    assert "Move 2 of 3" in two and "Move 3 of 3" not in two
+    assert "up to move 2 of 3" in two
+    every = handout("--through", "all")
+    assert "Move 3 of 3" in every and "covers all 3 moves" in every
+    assert handout("--through", "move-3") == every
+    ja = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player"]).stdout
+    ja_all = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "all"]).stdout
+    assert (
+        "全3ムーブを扱う。プレイヤーの判断によっては、演習中に統制官から追加のインジェクトが配布される" in ja_all
     )
-    assert result.exit_code == 0, result.output
-    assert "Move 1 of 3" in result.stdout and "Move 2 of 3" not in result.stdout
-    bad = CliRunner().invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "move-9"])
+    assert "全3ムーブのうち第1ムーブまで" in ja and "以降のインジェクトは演習中に統制官から配布される" in ja
+    bad = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "move-9"])
     assert bad.exit_code == 2
     assert bad.stderr.startswith("E501: --through: unknown move 'move-9'")
+    guide = runner.invoke(cli, ["exercise", "handout", sea, "--role", "facilitator", "--through", "all"])
+    assert guide.exit_code == 2

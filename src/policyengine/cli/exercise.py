@@ -343,7 +343,11 @@ def report_command(
 @lang_option
 @output_option
 @click.option(
-    "--through", "through", default=None, metavar="MOVE", help="Player handout: stop after this move."
+    "--through",
+    "through",
+    default=None,
+    metavar="MOVE",
+    help="Player handout: cover the moves up to this one ('all': every move; default: the first).",
 )
 def handout_command(
     file: str, role: str, rules_path: str | None, fmt: str, lang: str, output: str | None, through: str | None
@@ -356,10 +360,10 @@ def handout_command(
 
     pack = load_pack(rules_path)
     loaded = load_exercise(file, pack=pack)
-    if through is not None and loaded.move(through) is None:
+    if through is not None and through != "all" and loaded.move(through) is None:
         raise _usage(
             f"--through: unknown move '{through}'",
-            hint_for(through, [m.id for m in loaded.moves], noun="moves"),
+            hint_for(through, [m.id for m in loaded.moves] + ["all"], noun="moves"),
         )
     if role == "player":
         doc = player_handout(loaded, lang, through=through)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from policyengine.display import Names
 from policyengine.display import value as value_name
+from policyengine.exercise.numbering import inject_number
 from policyengine.models.vocabulary import LEVEL_SYMBOLS
 from policyengine.render.blocks import (
     Block,
@@ -147,7 +148,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
             if o.applied:
                 items.append(
                     [
-                        Strong(f"{n}.{o.index + 1} {time}{o.inject.title.get(lang)}"),
+                        Strong(f"[{inject_number(s.index, o.index)}] {time}{o.inject.title.get(lang)}"),
                         " ",
                         Code(o.inject.id),
                         f": {o.inject.description.get(lang)}",
@@ -156,7 +157,7 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
             else:
                 items.append(
                     [
-                        f"{n}.{o.index + 1} {o.inject.title.get(lang)} ",
+                        f"[{inject_number(s.index, o.index)}] {o.inject.title.get(lang)} ",
                         Code(o.inject.id),
                         f" — {label(lang, 'not_triggered')} ({condition_text(o.inject, lang)})",
                     ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from policyengine.display import Names, format_date
 from policyengine.display import value as value_name
+from policyengine.exercise.numbering import inject_number
 from policyengine.models.exercise import Inject, Move
 from policyengine.render.blocks import (
     Block,
@@ -310,7 +311,7 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
         for o in state.injects:
             applied = None if guide or o.inject.when is None else o.applied
             blocks += inject_blocks(
-                ex, o.inject, f"{n}.{o.index + 1}", lang, facilitator=True, applied=applied
+                ex, o.inject, inject_number(state.index, o.index), lang, facilitator=True, applied=applied
             )
             if guide:
                 for e in o.inject.expect:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from policyengine.exercise.numbering import inject_number
 from policyengine.render.blocks import (
     Block,
     Bullets,
@@ -85,34 +86,56 @@ def _world_blocks(exercise: LoadedExercise, lang: str) -> list[Block]:
     return blocks
 
 
+ALL_MOVES = "all"
+
+
 def player_handout(exercise: LoadedExercise, lang: str, *, through: str | None = None) -> Document:
     """The player handout: the situation, the cells, and each move's unconditional injects.
 
     No spoilers: no facilitator notes, no expected actions, no recommendations of the rules, no
-    conditional injects (what they say depends on the players' own decisions).
+    conditional injects (what they say depends on the players' own decisions). It covers the
+    moves up to and including ``through`` (a move id, or ``"all"``); by default the first move
+    only, the one played so far when the exercise starts.
     """
     h = exercise.exercise.exercise
     blocks: list[Block] = [Heading(1, label(lang, "player_title", title=h.title.get(lang)))]
     blocks += _overview_blocks(exercise, lang)
     blocks += _world_blocks(exercise, lang)
     total = len(exercise.moves)
-    for i, move in enumerate(exercise.moves):
+    last = handout_last_move(exercise, through)
+    for i, move in enumerate(exercise.moves[: last + 1]):
         part: list[Block] = [Heading(2, move_title(move, i + 1, total, lang))]
         if move.situation:
             part.append(Para(move.situation.get(lang)))
-        shown = [inj for inj in move.injects if inj.when is None]
-        for k, inj in enumerate(shown, start=1):
-            part += inject_blocks(exercise, inj, f"{i + 1}.{k}", lang, facilitator=False)
+        for k, inj in enumerate(move.injects):
+            if inj.when is None:  # numbered by its place in the MSEL, the hidden ones included
+                part += inject_blocks(exercise, inj, inject_number(i, k), lang, facilitator=False)
         if move.questions:
             part += [
                 Heading(3, label(lang, "questions")),
                 Bullets([q.get(lang) for q in move.questions], ordered=True),
             ]
         blocks.append(Section(part, cls="move page-break" if i else "move"))
-        if through is not None and move.id == through:
-            break
-    blocks.append(Para(label(lang, "more_to_come"), cls="note"))
+    if last + 1 < total:
+        blocks.append(Para(label(lang, "more_to_come", n=last + 1, total=total), cls="note"))
+    else:
+        blocks.append(Para(label(lang, "more_to_come_all", total=total), cls="note"))
     return Document(label(lang, "player_title", title=h.title.get(lang)), blocks, lang)
+
+
+def handout_last_move(exercise: LoadedExercise, through: str | None) -> int:
+    """The 0-based index of the last move a player handout covers (``through``: see above).
+
+    A move whose id is ``all`` is taken as that move. Raises KeyError for an unknown move id.
+    """
+    if through is None:
+        return 0
+    for i, move in enumerate(exercise.moves):
+        if move.id == through:
+            return i
+    if through == ALL_MOVES:
+        return len(exercise.moves) - 1
+    raise KeyError(through)
 
 
 def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -> Document:
@@ -132,7 +155,7 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
         for ii, inj in enumerate(move.injects):
             rows.append(
                 [
-                    f"{mi + 1}.{ii + 1}",
+                    inject_number(mi, ii),
                     inj.time or "",
                     Code(inj.id),
                     inj.title.get(lang),
