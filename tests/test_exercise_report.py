@@ -173,7 +173,8 @@ def test_player_handout_through_a_move() -> None:
     assert "Move 3 of 3" in every and "covers all 3 moves" in every
     assert handout("--through", "move-3") == every
     ja = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player"]).stdout
-    ja_all = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "all"]).stdout
+    args = ["exercise", "handout", sea, "--role", "player", "--through", "all"]
+    ja_all = runner.invoke(cli, args).stdout
     assert (
         "全3ムーブを扱う。プレイヤーの判断によっては、演習中に統制官から追加のインジェクトが配布される" in ja_all
     )
