@@ -176,7 +176,8 @@ def test_player_handout_through_a_move() -> None:
     args = ["exercise", "handout", sea, "--role", "player", "--through", "all"]
     ja_all = runner.invoke(cli, args).stdout
     assert (
-        "全3ムーブを扱う。プレイヤーの判断によっては、演習中に統制官から追加のインジェクトが配布される" in ja_all
+        "全3ムーブを扱う。プレイヤーの判断によっては、"
+        "演習中に統制官から追加のインジェクトが配布される" in ja_all
     )
     assert "全3ムーブのうち第1ムーブまで" in ja and "以降のインジェクトは演習中に統制官から配布される" in ja
     bad = runner.invoke(cli, ["exercise", "handout", sea, "--role", "player", "--through", "move-9"])
