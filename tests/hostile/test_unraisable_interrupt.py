@@ -48,3 +48,20 @@ def test_an_interrupt_inside_a_weakref_callback_is_not_lost(sig: str, exc: str) 
     )
     assert done.stdout == "interrupted\n", (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+
+
+def test_an_interrupt_wrapped_while_a_class_is_created_is_still_the_interrupt() -> None:
+    """Python 3.11 turns an exception from ``__set_name__`` (dataclasses and pydantic run it on
+    import) into a RuntimeError caused by it: the CLI treats that error as the SIGTERM it is."""
+    from policyengine.cli import _interrupt_within
+    from policyengine.interrupts import Terminated
+
+    class Descriptor:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise Terminated(15)
+
+    with pytest.raises(BaseException) as info:
+        type("Model", (), {"field": Descriptor()})
+    found = _interrupt_within(info.value)
+    assert isinstance(found, Terminated) and found.signum == 15
+    assert _interrupt_within(RuntimeError("a real internal error")) is None

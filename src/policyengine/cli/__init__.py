@@ -47,6 +47,13 @@ class PolicyEngineGroup(click.Group):
             click.echo("policyengine: terminated", err=True)
             ctx.exit(128 + exc.signum)
         except Exception as exc:
+            wrapped = _interrupt_within(exc)
+            if isinstance(wrapped, Terminated):
+                click.echo("policyengine: terminated", err=True)
+                ctx.exit(128 + wrapped.signum)
+            if isinstance(wrapped, KeyboardInterrupt):
+                click.echo("policyengine: interrupted", err=True)
+                ctx.exit(130)
             if _debug(ctx):
                 traceback.print_exc()
             from policyengine.terminal import visible
@@ -58,6 +65,25 @@ class PolicyEngineGroup(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+def _interrupt_within(exc: BaseException) -> BaseException | None:
+    """A Ctrl-C or SIGTERM that Python wrapped in another exception, or None.
+
+    The signal handler raises wherever the program is; Python 3.11 turns an exception raised
+    while a class is being created (``__set_name__``, as dataclasses and pydantic do on import)
+    into ``RuntimeError`` caused by it. Such an error is the interrupt, not an internal error.
+    """
+    from policyengine.interrupts import Terminated
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Terminated | KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -152,12 +178,24 @@ def main() -> None:
     from policyengine.pydantic_plugins import disable_for_cli
 
     install()
-    disable_for_cli()
     try:
+        disable_for_cli()
         cli(prog_name="policyengine")
     except Terminated as exc:  # arrived outside a command (e.g. while click parsed arguments)
         click.echo("policyengine: terminated", err=True)
         raise SystemExit(128 + exc.signum) from None
+    except KeyboardInterrupt:
+        click.echo("policyengine: interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # an interrupt wrapped by Python while a class was being created
+        wrapped = _interrupt_within(exc)
+        if wrapped is None:
+            raise
+        if isinstance(wrapped, Terminated):
+            click.echo("policyengine: terminated", err=True)
+            raise SystemExit(128 + wrapped.signum) from None
+        click.echo("policyengine: interrupted", err=True)
+        raise SystemExit(130) from None
 
 
 # Subcommands live in their own modules; each imports only click at import time.
