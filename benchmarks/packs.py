@@ -26,26 +26,9 @@ def components(rule: Any) -> list[list[str]]:
     variable), and the ``scenario`` fact (which rules read the as_of date from) is one per
     evaluation, so none of these makes a group of its own.
     """
-    from policyengine.compiler.ir import Ref
+    from policyengine.compiler.capacity import match_groups
 
-    matches = [c for c in rule.conditions if c.mode == "match" and c.kind != "scenario"]
-    parent = {c.alias: c.alias for c in matches}
-    owner = {c.var: c.alias for c in matches if c.var}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for c in matches:
-        for t in c.tests:
-            if isinstance(t.value, Ref) and t.value.var in owner:
-                parent[find(c.alias)] = find(owner[t.value.var])
-    groups: dict[str, list[str]] = {}
-    for c in matches:
-        groups.setdefault(find(c.alias), []).append(c.alias)
-    return list(groups.values())
+    return [[c.alias for c in group] for group in match_groups(rule)]
 
 
 def cross_product_rules(pack_path: Path = PAPER) -> list[str]:

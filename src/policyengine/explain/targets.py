@@ -39,8 +39,8 @@ def check_target(
 ) -> None:
     """Raise InputError (E501) with a suggestion when ``target`` can name nothing in the scenario.
 
-    ``target`` is canonical (see :func:`canonical_id`). A grouping (``A+B+C``) must list countries
-    of the scenario, each once, sorted as ids are; anything else
+    ``target`` is canonical (see :func:`canonical_id`, which sorts a grouping's members). A
+    grouping (``A+B+C``) must list countries of the scenario, each once; anything else
     must be a country, framework or grouping of the scenario (or one of ``extra``). ``made`` are
     the ids of the outcomes made, suggested when no target is close.
     """
@@ -58,14 +58,6 @@ def check_target(
             )
         if len(set(codes)) != len(codes):
             raise input_error("E501", f"a grouping names each member once: '{target}'", None, None)
-        canonical = "+".join(sorted(codes))
-        if canonical != target:  # callers pass ids through canonical_id, which sorts members
-            raise input_error(
-                "E501",
-                f"a grouping's members are sorted in its id: '{action}/{canonical}', not '{text}'",
-                None,
-                f"did you mean '{action}/{canonical}'?",
-            )
         return
     known = outcome_targets(loaded.scenario) | (extra or set())
     if target in known:
