@@ -233,6 +233,25 @@ def _titled(tag: str, attrs: str, title: str) -> str:
     return f"<{tag} {attrs}><title>{esc(title)}</title></{tag}>" if title else f"<{tag} {attrs}/>"
 
 
+def key_paragraph(
+    items: Sequence[tuple[str, str]], *, width: int, pattern: str, font_family: str | None = None
+) -> str:
+    """A picture's key: each (SVG shape, words) as a small drawing and its words. The pattern
+    ``pattern`` (of PATTERNS) is defined, as ``PATTERN-key``, in the drawings that use it."""
+    key_id = f"{pattern}-key"
+    fill = PATTERNS[pattern].replace(f'id="{pattern}"', f'id="{key_id}"')
+    font = f'font-family="{font_family}" ' if font_family else ""
+    out = ['<p class="key">']
+    for shape, text in items:
+        defs = f"<defs>{fill}</defs>" if f"url(#{key_id})" in shape else ""
+        out.append(
+            f'<span><svg width="{width}" height="18" viewBox="0 0 {width} 18" '
+            f'{font}aria-hidden="true">{defs}{shape}</svg>{esc(text)}</span>'
+        )
+    out.append("</p>")
+    return "\n".join(out)
+
+
 def figure(svg: Svg, caption: str = "", anchor: str = "") -> str:
     """The picture as an HTML ``<figure>``, with its caption."""
     ident = f' id="{esc(anchor)}"' if anchor else ""

@@ -375,18 +375,9 @@ def _key(lang: str) -> str:
             L["key_fail"],
         ),
     ]
-    from policyengine.render.svg import PATTERNS
+    from policyengine.render.svg import key_paragraph
 
-    hatch = PATTERNS["failhatch"].replace('id="failhatch"', 'id="failhatch-key"')
-    out = ['<p class="key">']
-    for shape, text in items:
-        defs = f"<defs>{hatch}</defs>" if "failhatch-key" in shape else ""
-        out.append(
-            f'<span><svg width="32" height="18" viewBox="0 0 32 18" '
-            f'aria-hidden="true">{defs}{shape}</svg>{esc(text)}</span>'
-        )
-    out.append("</p>")
-    return "\n".join(out)
+    return key_paragraph(items, width=32, pattern="failhatch")
 
 
 def render_svg(ex: Explanation, lang: str) -> tuple[Svg, list[_Box]]:

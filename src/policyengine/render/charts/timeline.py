@@ -24,11 +24,11 @@ from policyengine.render.svg import (
     GRID,
     INK,
     MUTED,
-    PATTERNS,
     RED,
     Svg,
     ellipsize,
     figure,
+    key_paragraph,
     num,
     page,
     text_width,
@@ -368,16 +368,7 @@ def _key(lang: str) -> str:
             L["key_event"],
         ),
     ]
-    hatch = PATTERNS["hatch"].replace('id="hatch"', 'id="hatch-key"')
-    out = ['<p class="key">']
-    for i, (shape, text) in enumerate(items):
-        defs = f"<defs>{hatch}</defs>" if i == 1 else ""
-        out.append(
-            f'<span><svg width="28" height="18" viewBox="0 0 28 18" '
-            f'font-family="{FONT_FAMILY}" aria-hidden="true">{defs}{shape}</svg>{esc(text)}</span>'
-        )
-    out.append("</p>")
-    return "\n".join(out) + "\n"
+    return key_paragraph(items, width=28, pattern="hatch", font_family=FONT_FAMILY) + "\n"
 
 
 def _legend(t: Timeline, shown: list[tuple[int, TimelineStep]], lang: str, cites: Mapping[str, str]) -> str:
