@@ -1,0 +1,73 @@
+"""The message catalog: every user-visible sentence, in Japanese and English, in one place.
+
+The catalog is the YAML files under ``policyengine/text/catalog/``, one file an area (``evaluate.yaml``,
+``exercise.yaml``, ...). A key is the file's stem, a dot and the entry's name (``evaluate.title``); each
+entry holds the same sentence in both languages, with ``{name}`` fields filled by :func:`t`::
+
+    title:
+      ja: 日本への推奨行動
+      en: Suggested actions for Japan
+
+The files are read once, lazily, with the safe loader, on the first call of :func:`t`; a command
+that prints no prose never reads them. ``tests/test_catalog.py`` checks that every entry has both
+languages and the same fields in each.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+
+
+class MessageError(LookupError):
+    """A key the catalog lacks, or a catalog file of the wrong shape (a programming error)."""
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """Every entry of every catalog file, by full key (``area.name``)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    entries: dict[str, dict[str, str]] = {}
+    folder = resources.files(__package__).joinpath("catalog")
+    for item in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not item.name.endswith(".yaml"):
+            continue
+        area = item.name.removesuffix(".yaml")
+        data = yaml.load(item.read_text(encoding="utf-8"), Loader=loader) or {}
+        if not isinstance(data, dict):
+            raise MessageError(f"catalog/{item.name}: a mapping of entries is expected")
+        for name, entry in data.items():
+            if not isinstance(name, str):
+                raise MessageError(f"catalog/{item.name}: {name!r}: a name must be text (quote it)")
+            if not isinstance(entry, dict) or set(entry) != set(LANGS):
+                raise MessageError(f"catalog/{item.name}: {name}: needs exactly ja and en")
+            if not all(isinstance(entry[lang], str) for lang in LANGS):
+                raise MessageError(f"catalog/{item.name}: {name}: ja and en must be text")
+            entries[f"{area}.{name}"] = {lang: entry[lang] for lang in LANGS}
+    return entries
+
+
+def t(key: str, lang: str, /, **fields: Any) -> str:
+    """The catalog's sentence ``key`` in ``lang``, its ``{name}`` fields filled from ``fields``."""
+    try:
+        template = catalog()[key][lang]
+    except KeyError:
+        raise MessageError(f"no message {key!r} in {lang!r}") from None
+    return template.format(**fields) if fields else template
+
+
+def both(key: str, /, **fields: Any) -> dict[str, str]:
+    """The sentence ``key`` in every language, as ``{"ja": ..., "en": ...}``."""
+    return {lang: t(key, lang, **fields) for lang in LANGS}
+
+
+def table(area: str, lang: str) -> dict[str, str]:
+    """Every sentence of one area in ``lang`` by its short name (for renderers that use many)."""
+    prefix = area + "."
+    return {key[len(prefix) :]: entry[lang] for key, entry in catalog().items() if key.startswith(prefix)}
