@@ -181,7 +181,7 @@ def test_replay_from_another_folder(session, tmp_path: Path, monkeypatch: pytest
 
 
 def test_interrupted_session_resumes(world: Path, clock: None, session) -> None:  # type: ignore[no-untyped-def]
-    full_log, full = session
+    full_log, _ = session
     log = world / "interrupted.jsonl"
     # input ends in the middle of move 2, after its first decision
     cut = start(world, log, lines(MOVE_1, MOVE_2[:5]))
