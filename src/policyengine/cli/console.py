@@ -311,7 +311,8 @@ class Console:
             lines.append(self.m("end_struck", numbers=", ".join(f"#{d.number}" for d in preview.struck)))
         if preview.unreleased:
             lines.append(self.m("end_unreleased", n=len(preview.unreleased)))
-            lines += [f"  [{i.number}] {i.title}" for i in preview.unreleased]
+            if self.view == "facilitator":  # their titles would tell the players what is to come
+                lines += [f"  [{i.number}] {i.title}" for i in preview.unreleased]
         self.show("\n".join(lines))
         question = self.m("end_confirm_last" if preview.last else "end_confirm", n=preview.move.number)
         if not self.confirm(question, default=False):
