@@ -71,6 +71,10 @@ def test_help_and_undo_are_never_decisions(tmp_path: Path) -> None:
     assert decisions(log) == ["elevate-cooperation/jpn-usa-aus", "undo the sanctions"]
     strikes = [r for r in records(log) if r["type"] == "strike"]
     assert [(s["decision"], s["reason"]) for s in strikes] == [(1, "undone")]
+    replay = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
+    assert "[all cells] undo the sanctions" in replay.stdout  # no cell named: the whole room
+    decided = replay.stdout.split("Players' decisions (move 1)")[1].split("\n\n")[1]
+    assert decided == "  - [all cells] undo the sanctions — not a recommendation of this move"  # one struck
 
 
 def test_a_blank_line_never_ends_the_move(tmp_path: Path) -> None:
@@ -277,3 +281,64 @@ def test_quit_pauses_and_resume_carries_on(tmp_path: Path) -> None:
     assert "Injects: 1 of 3 released" in again.stdout
     assert "[1.1] Merchant ships harassed (at " in again.stdout
     assert "Decisions: 1 in this move, 1 in all (0 struck)" in again.stdout
+
+
+# -- the console without the CLI ---------------------------------------------------------------------
+
+
+def test_ctrl_c_while_entering_a_decision_records_nothing(tmp_path: Path) -> None:
+    from policyengine.api import load_pack
+    from policyengine.cli.console import Console, Quit
+    from policyengine.exercise.controller import Controller
+    from policyengine.exercise.load import load_exercise
+    from policyengine.exercise.session import Session
+
+    pack = load_pack(None)
+    session = Session.start(
+        load_exercise(str(EXERCISE), pack=pack), pack, str(tmp_path / "l.jsonl"), lang="en"
+    )
+    answers: list[object] = ["8", "mod", KeyboardInterrupt, "end", KeyboardInterrupt, "quit"]
+    asked: list[tuple[str, list[str]]] = []
+
+    def ask(question: str, words: Any, history: bool) -> str:
+        asked.append((question, list(words)))
+        answer = answers.pop(0)
+        if answer is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        return str(answer)
+
+    shown: list[str] = []
+    warned: list[str] = []
+    with session:
+        ctl = Controller(session, "en")
+        console = Console(ctl, view="facilitator", ask=ask, show=shown.append, warn=warned.append)
+        with pytest.raises(Quit):
+            console.run()
+        assert ctl.decisions() == [] and ctl.ledger.completed == 0
+    assert "cancelled; nothing was recorded" in warned
+    assert "the move goes on" in shown
+    # Tab offers the commands and the move's recommendation ids at the prompt, the cells at the cell's
+    prompt_words = asked[0][1]
+    assert {"help", "strike", "propose-framework/AUS+JPN+KOR", "elevate-cooperation/jpn-usa-aus"} <= set(
+        prompt_words
+    )
+    assert asked[1][1] == ["mofa", "mod", "nss"]
+
+
+def test_tab_completes_a_word_of_the_offered_ones() -> None:
+    import io
+
+    from policyengine.cli.lineinput import LineInput
+
+    line = LineInput(io.StringIO("18\n"), io.StringIO())
+    assert not line.editing  # not a terminal: no readline
+    line._words = sorted({"propose-framework/AUS+JPN+KOR", "public-private-rnd/JPN", "help"})
+    assert [line._complete("p", i) for i in range(3)] == [
+        "propose-framework/AUS+JPN+KOR",
+        "public-private-rnd/JPN",
+        None,
+    ]
+    assert line._complete("PROPOSE", 0) == "propose-framework/AUS+JPN+KOR"
+    assert line.ask("move 1> ", ["help"]) == "18"
+    with pytest.raises(EOFError):
+        line.ask("move 1> ")
