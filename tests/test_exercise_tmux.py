@@ -33,22 +33,12 @@ class Tmux:
     def __init__(self, folder: Path, argv: list[str]) -> None:
         self.tmux = system.tmux()
         self.socket = str(folder / "tmux.sock")
+        # the command's exit status goes to a file: tmux's own #{pane_dead_status} is not always set
+        self.status = folder / "exit-status"
         command = " ".join(shlex.quote(a) for a in argv)
-        self.run(
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "room",
-            "-x",
-            "150",
-            "-y",
-            "50",
-            "-c",
-            str(ROOT),
-            f"env TERM=screen COLUMNS=150 {command}",
-        )
+        shell = f"env TERM=screen COLUMNS=150 {command}; echo $? > {shlex.quote(str(self.status))}"
+        self.run("-f", "/dev/null", "new-session", "-d", "-s", "room", "-x", "150", "-y", "50",
+                 "-c", str(ROOT), shell)  # fmt: skip
         self.run("set-option", "-t", "room", "remain-on-exit", "on")
 
     def run(self, *args: str) -> str:
@@ -80,13 +70,12 @@ class Tmux:
         self.run("send-keys", "-t", "room", "Tab")
 
     def exit_status(self) -> int:
+        """The command's exit status, once it has ended."""
         deadline = time.monotonic() + TIMEOUT
-        while True:
-            out = self.run("display-message", "-p", "-t", "room", "#{pane_dead} #{pane_dead_status}").split()
-            if out and out[0] == "1":
-                return int(out[1])
+        while not (self.status.exists() and self.status.read_text().strip()):
             assert time.monotonic() < deadline, self.screen()[-3000:]
             time.sleep(0.2)
+        return int(self.status.read_text())
 
     def close(self) -> None:
         subprocess.run(
