@@ -147,6 +147,7 @@ def test_examples_of_writing_logs_and_limits(tmp_path: Path, monkeypatch: pytest
     from policyengine.api import evaluate, load, load_pack
     from policyengine.engine import runtime
     from policyengine.errors import InputError
+    from policyengine.loading import jsonlines
 
     monkeypatch.chdir(tmp_path)
 
@@ -160,7 +161,7 @@ def test_examples_of_writing_logs_and_limits(tmp_path: Path, monkeypatch: pytest
     assert info.value.render() == _example("E109")
 
     (tmp_path / "ttx.jsonl").write_bytes(b'{"seq":0}\n{"seq":1}\n{"seq":2,"ty')
-    torn = fileio.read_jsonl("ttx.jsonl").torn
+    torn = jsonlines.read_jsonl("ttx.jsonl").torn
     assert torn is not None and torn.format() == _example("E118")
 
     values = ", ".join(f"e{i}" for i in range(65))

@@ -349,8 +349,8 @@ def check_files(
     scenario: str, expectations: str, rules: str | CompiledPack | None = None, *, lang: str = "en"
 ) -> CheckReport:
     """Load a scenario (a file or REV:PATH) and an expectations file, evaluate and check."""
-    from policyengine.api import evaluate, load_pack
     from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.core import evaluate, load_pack
     from policyengine.gitfiles import load_any
 
     # Both inputs are read before either error is reported, so that users see every problem.

@@ -46,7 +46,7 @@ def check_evaluable(loaded: LoadedScenario) -> None:
 
     if len(build_view(loaded.scenario)) <= MAX_VIEW_FACTS:
         return
-    from policyengine.api import load_pack
+    from policyengine.core import load_pack
 
     check_view_size(len(build_view(loaded.scenario, load_pack().base_kinds)), loaded.path)
 
@@ -98,7 +98,7 @@ def _validate(path: str, warnings: list[Diagnostic]) -> str:
             f"{len(sc.events)} events, {len(sc.capabilities)} capabilities{via}"
         )
     if kind == "exercise":
-        from policyengine.api import load_pack
+        from policyengine.core import load_pack
         from policyengine.exercise.lint import exercise_warnings
         from policyengine.exercise.load import load_exercise
 

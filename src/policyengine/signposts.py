@@ -349,8 +349,8 @@ class SignpostReport:
 
 def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = None) -> SignpostReport:
     """Which signposts of a scenario have tripped, and what each of the others would change."""
-    from policyengine.api import evaluate, load_pack
     from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.core import evaluate, load_pack
     from policyengine.diff import diff_results
     from policyengine.errors import gather
 

@@ -13,11 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyengine.errors import input_error
-from policyengine.locations import Location
-from policyengine.models.asof import agreement_as_of, agreement_phases, as_of, framework_as_of, record_start
+from policyengine.core import check_date, project
+from policyengine.models.asof import agreement_as_of, as_of, dated_entries, framework_as_of, record_start
 from policyengine.models.scenario import Scenario
-from policyengine.validation.scenario import project
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
@@ -37,22 +35,6 @@ __all__ = [
     "project",
     "timeline",
 ]
-
-
-def check_date(loaded: LoadedScenario, date: dt.date) -> None:
-    """Refuse a date before the start of the scenario's record (E309): what the scenario writes
-    without a date is not known to hold then, and would be taken to (an anachronism)."""
-    start = record_start(loaded.scenario)
-    if date < start:
-        root = loaded.files[-1] if loaded.files else loaded.path
-        raise input_error(
-            "E309",
-            f"{date} is before the start of the scenario's record ({start}, the earliest as_of of "
-            f"{' <- '.join(loaded.files)}): facts without a date are not known to hold then",
-            Location(root),
-            f"choose a date on or after {start}, or write a scenario whose as_of is that early "
-            "(and date the facts that did not hold then)",
-        )
 
 
 # -- dated facts ---------------------------------------------------------------------------------
@@ -87,31 +69,21 @@ class Dated:
         return out
 
 
-_PHASE_WHAT = {
-    "talks": "talks",
-    "negotiating": "negotiation_started",
-    "signed": "signed",
-    "in-force": "in_force",
-}
-
-
 def dated_facts(scenario: Scenario) -> list[Dated]:
-    """Every date carried by a fact (history entries included), sorted by date then fact."""
+    """Every date carried by a fact (history entries included), sorted by date then fact, each
+    with the fact's name, what the record does not settle about it and its source."""
     from policyengine.diff.facts import fact_name
     from policyengine.display import Names
     from policyengine.models.scenario import SECTION_BY_KEY
 
     names = Names(scenario)
     out: list[Dated] = []
-
-    def add(when: dt.date | None, key: str, fact: Any, what: str, entry: Any = None) -> None:
-        if when is None:
-            return
-        section = SECTION_BY_KEY[key]
-        label = {lang: fact_name(section, fact, names, lang) for lang in ("ja", "en")}
-        said = (entry.assumption if entry is not None else None) or fact.assumption
+    for d in dated_entries(scenario):
+        section = SECTION_BY_KEY[d.key]
+        label = {lang: fact_name(section, d.fact, names, lang) for lang in ("ja", "en")}
+        said = (d.entry.assumption if d.entry is not None else None) or d.fact.assumption
         text = {"ja": said.ja, "en": said.en} if said is not None else None
-        cited = (entry.source if entry is not None else None) or fact.source
+        cited = (d.entry.source if d.entry is not None else None) or d.fact.source
         source = (
             {
                 k: str(v)
@@ -121,31 +93,8 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
             if cited is not None
             else None
         )
-        out.append(Dated(when, section.fact_id(fact), what, label, text, source))
-
-    for e in scenario.events:
-        add(e.date, "events", e, "date")
-    for p in scenario.asset_protection:
-        add(p.since, "asset_protection", p, "since")
-    for f in scenario.frameworks:
-        add(f.established, "frameworks", f, "established")
-        for fp in f.history or ():
-            add(fp.since, "frameworks", f, f"status:{fp.status}", fp)
-        for m in f.mechanisms:
-            add(m.established, "frameworks", f, f"mechanism:{m.id}", m)
-            for mp in m.history or ():
-                add(mp.since, "frameworks", f, f"activity:{m.id}:{mp.activity}", mp)
-    for c in scenario.capabilities:
-        for cp in c.history or ():
-            add(cp.since, "capabilities", c, f"status:{cp.status}", cp)
-    for a in scenario.agreements:
-        if a.history:
-            for ap in a.history:
-                add(ap.since, "agreements", a, _PHASE_WHAT[ap.status], ap)
-        else:
-            for status, when in agreement_phases(a):
-                add(when, "agreements", a, _PHASE_WHAT[status])
-    return sorted(out)
+        out.append(Dated(d.date, d.fact_id, d.what, label, text, source))
+    return out
 
 
 # -- timeline ------------------------------------------------------------------------------------
@@ -198,8 +147,8 @@ class Timeline:
 def timeline(loaded: LoadedScenario, rules: str | CompiledPack | None = None) -> Timeline:
     """Evaluate the world at the start of its record and as of each later date a fact carries;
     compare each with the last. Facts dated on or before the start are part of the first state."""
-    from policyengine.api import evaluate, load_pack
     from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.core import evaluate, load_pack
     from policyengine.diff import diff_results
 
     pack = rules if isinstance(rules, CompiledPack) else load_pack(rules)

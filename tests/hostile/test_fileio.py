@@ -13,6 +13,7 @@ import pytest
 
 from policyengine import fileio
 from policyengine.errors import InputError
+from policyengine.loading import jsonlines
 
 
 def _tmp_files(folder: Path) -> list[str]:
@@ -101,7 +102,7 @@ def test_records_round_trip_one_line_each(tmp_path: Path) -> None:
     for r in records:
         fileio.append_jsonl(log, r)
     assert log.read_bytes().count(b"\n") == 2
-    got = fileio.read_jsonl(log)
+    got = jsonlines.read_jsonl(log)
     assert got.records == records
     assert got.torn is None
 
@@ -122,14 +123,14 @@ def test_a_torn_last_line_is_reported_earlier_records_kept_and_the_next_append_r
         fileio.append_jsonl(log, {"seq": i})
     with log.open("ab") as fh:
         fh.write(b'{"seq": 3, "te')  # an append killed mid-write
-    got = fileio.read_jsonl(log)
+    got = jsonlines.read_jsonl(log)
     assert [r["seq"] for r in got.records] == [0, 1, 2]
     assert got.torn is not None
     assert got.torn.code == "E118"
     assert str(got.torn.location) == f"{log}:4:1"
     assert "3 record(s) before it are intact" in got.torn.message
     fileio.append_jsonl(log, {"seq": 3})
-    got = fileio.read_jsonl(log)
+    got = jsonlines.read_jsonl(log)
     assert [r["seq"] for r in got.records] == [0, 1, 2, 3]
     assert got.torn is None
 
@@ -138,12 +139,12 @@ def test_a_damaged_line_in_the_middle_is_a_located_error(tmp_path: Path) -> None
     log = tmp_path / "d.jsonl"
     log.write_bytes(b'{"seq": 0}\n{"seq": \n{"seq": 2}\n')
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(log)
+        jsonlines.read_jsonl(log)
     assert info.value.codes == ["E110"]
     assert f"{log}:2:1" in info.value.render()
     log.write_bytes(b'{"seq": 0}\n[1, 2]\n')
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(log)
+        jsonlines.read_jsonl(log)
     assert info.value.codes == ["E114"]
 
 
@@ -151,7 +152,7 @@ def test_every_damaged_line_is_reported_and_control_characters_are_refused(tmp_p
     log = tmp_path / "d.jsonl"
     log.write_bytes(b'{"seq": 0}\n\n{"seq": \n{"text": "\\u001b[2J"}\n{"seq": 4}\n')
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(log, code="E602")
+        jsonlines.read_jsonl(log, code="E602")
     assert [(d.code, d.location.line if d.location else 0) for d in info.value.diagnostics] == [
         ("E602", 2),
         ("E602", 3),
@@ -160,16 +161,16 @@ def test_every_damaged_line_is_reported_and_control_characters_are_refused(tmp_p
     assert "U+001B (ESC)" in info.value.render()
     log.write_bytes(b"not json\n" * 1000)
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(log)
-    assert len(info.value.diagnostics) == fileio.MAX_DAMAGED  # not a log: reading stops
+        jsonlines.read_jsonl(log)
+    assert len(info.value.diagnostics) == jsonlines.MAX_DAMAGED  # not a log: reading stops
 
 
 def test_reading_a_missing_log_or_a_folder_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(tmp_path / "none.jsonl")
+        jsonlines.read_jsonl(tmp_path / "none.jsonl")
     assert info.value.codes == ["E101"]
     with pytest.raises(InputError) as info:
-        fileio.read_jsonl(tmp_path)
+        jsonlines.read_jsonl(tmp_path)
     assert info.value.codes == ["E102"]
 
 
@@ -195,7 +196,7 @@ def test_concurrent_appenders_never_interleave(tmp_path: Path) -> None:
     ]
     for p in procs:
         assert p.wait(timeout=120) == 0
-    got = fileio.read_jsonl(log)
+    got = jsonlines.read_jsonl(log)
     assert got.torn is None
     for w in ("a", "b"):
         assert [r["seq"] for r in got.records if r["writer"] == w] == list(range(150))

@@ -122,7 +122,7 @@ def diff_results(
     Causes are found when both results keep their raw evaluation (``Result.raw``), as those of
     ``api.evaluate`` do; without it, outcome changes are reported without causes.
     """
-    from policyengine.timeline import project
+    from policyengine.core import project
 
     header = diff_header(old_loaded.scenario.scenario, new_loaded.scenario.scenario)
     # the worlds as of their dates: what the rules saw, every history read at its day
@@ -146,6 +146,6 @@ def diff_results(
 
 def diff_scenarios(old: LoadedScenario, new: LoadedScenario, rules: str | CompiledPack | None = None) -> Diff:
     """Evaluate two loaded scenarios with one rule pack (the default when None) and compare them."""
-    from policyengine.api import evaluate
+    from policyengine.core import evaluate
 
     return diff_results(old, evaluate(old, rules), new, evaluate(new, rules))

@@ -39,7 +39,7 @@ class GuideMove:
 
 def build_guide(exercise: LoadedExercise, pack: CompiledPack) -> tuple[ExerciseRun, list[GuideMove]]:
     """Play the exercise with no decisions, and measure every conditional inject's effect."""
-    from policyengine.api import evaluate
+    from policyengine.core import evaluate
 
     run = play(exercise, pack)
     out: list[GuideMove] = []

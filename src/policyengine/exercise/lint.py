@@ -25,7 +25,7 @@ def exercise_warnings(ex: LoadedExercise, pack: CompiledPack) -> list[Diagnostic
     """W303 for every inject whose fact changes move no recommendation or risk on any branch
     (injects that only tell players something, with no fact change, and injects marked
     ``story: true``, whose facts only set the scene, are not warned about)."""
-    from policyengine.api import evaluate
+    from policyengine.core import evaluate
     from policyengine.exercise.changes import move_changes
 
     results: dict[int, Result] = {}

@@ -104,7 +104,7 @@ def load_exercise(
     default when None). Raises :class:`InputError` with every problem found, sorted by location.
     """
     if pack is None:
-        from policyengine.api import load_pack
+        from policyengine.core import load_pack
 
         pack = load_pack()
     name = display if display is not None else str(path)

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from policyengine.errors import Diagnostic, InputError, input_error
-from policyengine.fileio import MAX_DAMAGED, LockedLog, LogBusy, read_jsonl
+from policyengine.fileio import LockedLog, LogBusy
+from policyengine.loading.jsonlines import MAX_DAMAGED, read_jsonl
 from policyengine.locations import Location
 
 LOG_VERSION = 1
@@ -90,7 +91,7 @@ def _busy(path: str) -> InputError:
 
 @dataclass(frozen=True)
 class TornLine:
-    """The incomplete last line of a log (``fileio.read_jsonl``'s E118), by its line number."""
+    """The incomplete last line of a log (``loading.jsonlines.read_jsonl``'s E118), by its line number."""
 
     line: int
 

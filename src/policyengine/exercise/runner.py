@@ -80,7 +80,7 @@ class ExerciseRun:
     """An exercise being played: the starting world and the moves played so far."""
 
     def __init__(self, exercise: LoadedExercise, pack: CompiledPack) -> None:
-        from policyengine.api import evaluate
+        from policyengine.core import evaluate
 
         self.exercise = exercise
         self.pack = pack
@@ -102,7 +102,7 @@ class ExerciseRun:
 
     def next_move(self) -> MoveState:
         """Play the next move: advance the date, apply its injects, evaluate, compare."""
-        from policyengine.api import evaluate
+        from policyengine.core import evaluate
 
         index = len(self.moves)
         if index >= len(self.exercise.moves):

@@ -298,7 +298,7 @@ def open_log(
     pack differ from those the log was written against, and (E602) when a recorded move's
     injects or recommendations differ from what replaying produces.
     """
-    from policyengine.api import load_pack
+    from policyengine.core import load_pack
 
     log = read_log(log_path)
     header = log.header

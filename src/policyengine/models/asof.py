@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from policyengine.models.scenario import (
@@ -187,3 +188,60 @@ def record_start(scenario: Scenario) -> dt.date:
     """The first day the scenario describes: the earliest ``as_of`` of its ``extends`` chain."""
     start = scenario.record_start
     return start if start is not None and start <= scenario.scenario.as_of else scenario.scenario.as_of
+
+
+_PHASE_WHAT = {
+    "talks": "talks",
+    "negotiating": "negotiation_started",
+    "signed": "signed",
+    "in-force": "in_force",
+}
+
+
+@dataclass(frozen=True)
+class DatedEntry:
+    """One date carried by a fact or one of its history entries."""
+
+    date: dt.date
+    fact_id: str
+    #: date | since | talks | negotiation_started | signed | in_force | established |
+    #: mechanism:<id> | status:<status> | activity:<mechanism id>:<activity>
+    what: str
+    key: str  # the scenario section
+    fact: Any
+    entry: Any = None  # the history entry or mechanism that carries the date, if not the fact
+
+
+def dated_entries(scenario: Scenario) -> list[DatedEntry]:
+    """Every date carried by a fact (history entries included), sorted by date, fact and what."""
+    from policyengine.models.scenario import SECTION_BY_KEY
+
+    out: list[DatedEntry] = []
+
+    def add(when: dt.date | None, key: str, fact: Any, what: str, entry: Any = None) -> None:
+        if when is not None:
+            out.append(DatedEntry(when, SECTION_BY_KEY[key].fact_id(fact), what, key, fact, entry))
+
+    for e in scenario.events:
+        add(e.date, "events", e, "date")
+    for p in scenario.asset_protection:
+        add(p.since, "asset_protection", p, "since")
+    for f in scenario.frameworks:
+        add(f.established, "frameworks", f, "established")
+        for fp in f.history or ():
+            add(fp.since, "frameworks", f, f"status:{fp.status}", fp)
+        for m in f.mechanisms:
+            add(m.established, "frameworks", f, f"mechanism:{m.id}", m)
+            for mp in m.history or ():
+                add(mp.since, "frameworks", f, f"activity:{m.id}:{mp.activity}", mp)
+    for c in scenario.capabilities:
+        for cp in c.history or ():
+            add(cp.since, "capabilities", c, f"status:{cp.status}", cp)
+    for a in scenario.agreements:
+        if a.history:
+            for ap in a.history:
+                add(ap.since, "agreements", a, _PHASE_WHAT[ap.status], ap)
+        else:
+            for status, when in agreement_phases(a):
+                add(when, "agreements", a, _PHASE_WHAT[status])
+    return sorted(out, key=lambda d: (d.date, d.fact_id, d.what))

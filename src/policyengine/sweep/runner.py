@@ -72,7 +72,7 @@ class VariantEvaluator:
     """Evaluates variants by index: the scenario, variations and pack loaded once."""
 
     def __init__(self, scenario: str, variations: str, rules: str | None) -> None:
-        from policyengine.api import load, load_pack
+        from policyengine.core import load, load_pack
 
         # variations change the world as of its date, where each history is one status
         self.loaded: LoadedScenario = project(load(scenario))
@@ -254,7 +254,7 @@ def run_sweep(
     started on this machine (the CLI says so); ``executor`` and ``scheduler`` as in
     :func:`evaluate_variants`.
     """
-    from policyengine.api import load, load_pack
+    from policyengine.core import load, load_pack
 
     if executor == "dask":
         from policyengine.sweep.cluster import require_dask

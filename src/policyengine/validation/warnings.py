@@ -98,11 +98,11 @@ def _overridden_stances(loaded: LoadedScenario) -> list[Diagnostic]:
 
 
 def _after_as_of(loaded: LoadedScenario) -> list[Diagnostic]:
-    from policyengine.timeline import dated_facts
+    from policyengine.models.asof import dated_entries
 
     day = loaded.scenario.scenario.as_of
     first: dict[str, tuple[dt.date, str]] = {}
-    for d in dated_facts(loaded.scenario):
+    for d in dated_entries(loaded.scenario):
         if d.date > day and d.fact_id not in first:
             first[d.fact_id] = (d.date, d.what)
     out: list[Diagnostic] = []
