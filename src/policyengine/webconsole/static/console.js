@@ -1,0 +1,513 @@
+// The web console's pages (policyengine exercise serve): the facilitator's and the players'.
+//
+// The page follows the session through server-sent events and draws every text with
+// textContent: nothing from the exercise, the rules or the players is ever parsed as HTML.
+// Its sentences come from the catalog (the JSON in #pe-ui), in both languages.
+"use strict";
+(function () {
+  const UI = JSON.parse(document.getElementById("pe-ui").textContent);
+  const BOOT = JSON.parse(document.getElementById("pe-boot").textContent);
+  const role = BOOT.role;
+  const params = new URLSearchParams(location.search);
+  const token = params.get("token") || "";
+  const app = document.getElementById("pe-app");
+  let lang = BOOT.lang;
+  let state = null;
+  let message = null; // {kind, text}
+  let busy = false;
+
+  function tr(key, fields) {
+    let text = UI[lang][key];
+    if (text === undefined) return key;
+    if (fields) text = text.replace(/\{(\w+)\}/g, (m, k) => (k in fields ? String(fields[k]) : m));
+    return text;
+  }
+
+  function bi(text) {
+    return text ? text[lang] || "" : "";
+  }
+
+  // el("p", {class: "x", id: "y"}, "text", child, ...): children are nodes or text (never HTML)
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(typeof child === "string" || typeof child === "number" ? String(child) : child);
+    }
+    return node;
+  }
+
+  function url(path) {
+    return role === "facilitator" ? path + "?token=" + encodeURIComponent(token) : path;
+  }
+
+  // -- language -----------------------------------------------------------------------------
+
+  function langSwitch() {
+    const buttons = ["ja", "en"].map((code) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: "lang" + (code === lang ? " current" : ""),
+          "aria-pressed": code === lang ? "true" : "false",
+          lang: code,
+          id: "pe-lang-" + code,
+          onclick: () => setLang(code),
+        },
+        code === "ja" ? "日本語" : "English"
+      )
+    );
+    return el("nav", { class: "langs", "aria-label": tr("lang_switch") }, buttons);
+  }
+
+  function setLang(code) {
+    lang = code;
+    document.documentElement.lang = code;
+    const next = new URLSearchParams(location.search);
+    next.set("lang", code);
+    history.replaceState(null, "", location.pathname + "?" + next.toString());
+    render();
+  }
+
+  // -- shared pieces ------------------------------------------------------------------------
+
+  function moveHeading(move) {
+    return el(
+      "h2",
+      { class: "move" },
+      tr("move", { n: move.number, total: move.total, title: bi(move.title) }),
+      " ",
+      el("span", { class: "date" }, bi(move.date))
+    );
+  }
+
+  function cellList(names) {
+    return names.length ? names.map(bi).join(lang === "ja" ? "、" : ", ") : tr("to_all");
+  }
+
+  function injectCard(inj, control, isNew) {
+    const card = el(
+      "article",
+      { class: "inject" + (isNew ? " new" : ""), id: "inject-" + inj.id, "data-inject": inj.id },
+      el("h4", {}, el("span", { class: "num" }, "[" + inj.number + "]"), " ", inj.time ? inj.time + " " : "", bi(inj.title)),
+      el("p", { class: "route" }, tr("from_to", { from: inj.from ? bi(inj.from) : "—", to: cellList(inj.to) })),
+      el("p", { class: "description" }, bi(inj.description))
+    );
+    if (control) {
+      if (control.conditional && !control.applies) card.append(el("p", { class: "off" }, tr("conditional_off")));
+      if (control.notes) card.append(controlNote(tr("inject_notes"), bi(control.notes)));
+      if (control.expect.length) {
+        card.append(
+          el(
+            "div",
+            { class: "control expect" },
+            el("strong", {}, tr("expect")),
+            el("ul", {}, control.expect.map((e) => el("li", {}, el("code", {}, e.action), e.cell ? " [" + e.cell + "]" : "", e.note ? " — " + bi(e.note) : "")))
+          )
+        );
+      }
+    }
+    return card;
+  }
+
+  function controlNote(title, text) {
+    return el("div", { class: "control note" }, el("strong", {}, title), el("p", {}, text));
+  }
+
+  function decisionList(decisions, withStrike) {
+    if (!decisions.length) return el("p", { class: "empty" }, tr("decisions_none"));
+    return el(
+      "ol",
+      { class: "decisions" },
+      decisions.map((d) => {
+        const action = d.struck ? el("del", {}, d.action) : el("span", { class: "action" }, d.action);
+        const item = el(
+          "li",
+          { class: d.struck ? "struck" : "", "data-decision": d.number, "data-move": d.move },
+          el("span", { class: "num" }, d.move_number + "." + d.number),
+          " ",
+          el("span", { class: "cell" }, "[" + bi(d.cell_name) + "]"),
+          " ",
+          action,
+          d.struck ? el("span", { class: "tag" }, " (" + tr("struck") + ")") : null,
+          d.who ? el("span", { class: "who" }, " — " + d.who) : null,
+          d.rationale ? el("p", { class: "rationale" }, d.rationale) : null
+        );
+        if (withStrike && !d.struck && state.move && d.move === state.move.id) {
+          item.append(
+            el(
+              "button",
+              {
+                type: "button",
+                class: "strike",
+                "aria-label": tr("strike") + " " + d.move_number + "." + d.number,
+                onclick: () => send("strike", { number: d.number }),
+              },
+              tr("strike")
+            )
+          );
+        }
+        return item;
+      })
+    );
+  }
+
+  function banner() {
+    const live = el("div", { id: "pe-message", role: "status", "aria-live": "polite" });
+    if (message) {
+      live.className = "message " + message.kind;
+      live.textContent = message.text;
+    }
+    return live;
+  }
+
+  // -- the players' page ----------------------------------------------------------------------
+
+  function renderPlayer() {
+    const s = state;
+    const main = el("main", { id: "pe-main" });
+    main.append(el("header", { class: "top" }, el("h1", {}, bi(s.exercise.title)), langSwitch()));
+    if (s.finished) main.append(el("p", { class: "finished" }, tr("finished")));
+    if (s.move) {
+      main.append(moveHeading(s.move));
+      if (s.move.situation) main.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
+      const current = s.moves.find((m) => m.move.id === s.move.id);
+      const injects = current ? current.injects : [];
+      main.append(
+        el(
+          "section",
+          { class: "injects", id: "pe-injects" },
+          el("h3", {}, tr("injects_released")),
+          injects.length ? injects.map((inj, i) => injectCard(inj, null, i === injects.length - 1)) : el("p", { class: "empty" }, tr("injects_none"))
+        )
+      );
+      if (s.move.questions.length) main.append(el("section", { class: "questions" }, el("h3", {}, tr("questions")), el("ul", {}, s.move.questions.map((q) => el("li", {}, bi(q))))));
+    }
+    const earlier = s.moves.filter((m) => !s.move || m.move.id !== s.move.id);
+    for (const m of earlier.reverse()) {
+      main.append(
+        el("details", { class: "earlier" }, el("summary", {}, tr("move", { n: m.move.number, total: m.move.total, title: bi(m.move.title) })), m.injects.map((inj) => injectCard(inj, null, false)))
+      );
+    }
+    main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
+    return main;
+  }
+
+  // -- the facilitator's page -------------------------------------------------------------------
+
+  function renderFacilitator() {
+    const s = state;
+    const main = el("main", { id: "pe-main" });
+    const current = s.move ? s.decisions.filter((d) => d.move === s.move.id) : [];
+    const status = s.move
+      ? tr("status", { n: s.move.number, released: s.released.length, pending: s.pending.length, decisions: current.filter((d) => !d.struck).length })
+      : "";
+    main.append(
+      el(
+        "header",
+        { class: "top" },
+        el("h1", {}, bi(s.exercise.title)),
+        el("p", { class: "status", id: "pe-status" }, status),
+        el("a", { href: "/player?lang=" + lang, target: "_blank", rel: "noopener noreferrer" }, tr("player_page")),
+        langSwitch()
+      )
+    );
+    main.append(banner());
+    if (s.finished) {
+      main.append(el("section", { class: "finished" }, el("p", {}, tr("finished")), el("p", {}, el("code", {}, tr("finished_report", { log: s.log })))));
+      main.append(el("section", { class: "decided" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
+      main.append(notesSection(s, false));
+      return main;
+    }
+    const left = el("div", { class: "column left" });
+    const right = el("div", { class: "column right" });
+    left.append(moveHeading(s.move));
+    if (s.move.situation) left.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
+    if (s.move_notes) left.append(controlNote(tr("move_notes"), bi(s.move_notes)));
+    left.append(
+      el(
+        "section",
+        { class: "injects", id: "pe-released" },
+        el("h3", {}, tr("injects_released")),
+        s.released.length ? s.released.map((inj) => injectCard(inj, inj, false)) : el("p", { class: "empty" }, tr("injects_none"))
+      )
+    );
+    left.append(
+      el(
+        "section",
+        { class: "injects pending", id: "pe-pending" },
+        el("h3", {}, tr("injects_pending")),
+        s.pending.length
+          ? s.pending.map((inj) => {
+              const card = injectCard(inj, inj, false);
+              card.prepend(el("button", { type: "button", class: "release", "data-release": inj.id, onclick: () => send("release", { inject: inj.id }) }, tr("release") + " [" + inj.number + "]"));
+              return card;
+            })
+          : el("p", { class: "empty" }, tr("pending_none"))
+      )
+    );
+    left.append(changesSection(s.changes));
+    right.append(decideForm(s));
+    right.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, true)));
+    right.append(notesSection(s, true));
+    right.append(el("section", { class: "end" }, el("button", { type: "button", id: "pe-end", class: "end", onclick: () => confirmEnd(current) }, tr("end_move"))));
+    right.append(recsSection(s.recommendations));
+    main.append(el("div", { class: "columns" }, left, right));
+    main.append(el("p", { class: "keys" }, tr("keys")), el("p", { class: "log" }, tr("log", { log: s.log })));
+    main.append(el("datalist", { id: "pe-ids" }, s.ids.map((id) => el("option", { value: id }))));
+    return main;
+  }
+
+  function field(label, control) {
+    return el("label", { class: "field" }, el("span", {}, label), control);
+  }
+
+  function decideForm(s) {
+    const cells = el("select", { id: "pe-cell", name: "cell" }, s.cells.map((c) => el("option", { value: c.id }, bi(c.name) + " (" + c.id + ")")));
+    const form = el(
+      "form",
+      {
+        id: "pe-decide",
+        class: "decide",
+        onsubmit: (e) => {
+          e.preventDefault();
+          const args = {
+            action: document.getElementById("pe-action").value,
+            cell: document.getElementById("pe-cell").value,
+            rationale: document.getElementById("pe-rationale").value,
+            who: document.getElementById("pe-who").value,
+          };
+          send("decide", args, () => {
+            for (const id of ["pe-action", "pe-rationale"]) document.getElementById(id).value = "";
+          });
+        },
+      },
+      el("h3", {}, tr("decide_heading")),
+      field(tr("action"), el("input", { id: "pe-action", name: "action", list: "pe-ids", autocomplete: "off", required: true, maxlength: 1000 })),
+      field(tr("cell"), cells),
+      field(tr("rationale"), el("textarea", { id: "pe-rationale", name: "rationale", rows: 2 })),
+      field(tr("who"), el("input", { id: "pe-who", name: "who", autocomplete: "off", maxlength: 200 })),
+      el("button", { type: "submit", id: "pe-record" }, tr("record"))
+    );
+    return form;
+  }
+
+  function notesSection(s, withForm) {
+    const section = el("section", { class: "notes", id: "pe-notes" }, el("h3", {}, tr("notes_heading")));
+    section.append(s.notes.length ? el("ul", {}, s.notes.map((n) => el("li", {}, el("span", { class: "num" }, n.move), " ", n.text))) : el("p", { class: "empty" }, tr("notes_none")));
+    if (withForm) {
+      section.append(
+        el(
+          "form",
+          {
+            id: "pe-note-form",
+            onsubmit: (e) => {
+              e.preventDefault();
+              send("note", { text: document.getElementById("pe-note").value }, () => {
+                document.getElementById("pe-note").value = "";
+              });
+            },
+          },
+          field(tr("note_text"), el("textarea", { id: "pe-note", name: "note", rows: 2, required: true })),
+          el("button", { type: "submit", id: "pe-note-add" }, tr("note_add"))
+        )
+      );
+    }
+    return section;
+  }
+
+  function recsSection(recs) {
+    const section = el("section", { class: "recs", id: "pe-recs" }, el("h3", {}, tr("recs_heading")));
+    if (!recs.length) section.append(el("p", { class: "empty" }, tr("recs_none")));
+    for (const r of recs) {
+      section.append(
+        el(
+          "article",
+          { class: "rec", "data-rec": r.id },
+          el("h4", {}, el("span", { class: "num" }, r.number + "."), " ", el("code", {}, r.id), " ", bi(r.title)),
+          el("p", { class: "priority" }, tr("priority", { priority: r.priority })),
+          el("p", { class: "justification" }, bi(r.justification)),
+          r.because ? el("p", { class: "because" }, el("strong", {}, tr("because") + ": "), bi(r.because)) : null,
+          r.sources.length
+            ? el("details", {}, el("summary", {}, tr("sources")), r.sources.map((c) => el("blockquote", {}, el("p", {}, c.quote), el("cite", {}, c.document + (c.section ? " — " + c.section : "")))))
+            : null,
+          el(
+            "button",
+            {
+              type: "button",
+              class: "use",
+              onclick: () => {
+                const input = document.getElementById("pe-action");
+                input.value = r.id;
+                input.focus();
+              },
+            },
+            tr("use")
+          )
+        )
+      );
+    }
+    return section;
+  }
+
+  function changesSection(ch) {
+    const section = el("section", { class: "changes", id: "pe-changes" }, el("h3", {}, tr("changes_heading")));
+    if (!ch) return section;
+    if (ch.first) section.append(el("p", {}, tr("changes_first")));
+    const groups = [
+      ["rec_added", ch.recommendations_added],
+      ["rec_removed", ch.recommendations_removed],
+      ["rec_changed", ch.recommendations_changed],
+      ["risk_added", ch.risks_added],
+      ["risk_removed", ch.risks_removed],
+    ];
+    let any = false;
+    for (const [key, ids] of groups) {
+      if (!ids.length) continue;
+      any = true;
+      section.append(
+        el("h4", {}, tr(key)),
+        el("ul", {}, ids.map((id) => el("li", {}, el("code", {}, id), ch.causes[id] && ch.causes[id].length ? " — " + tr("caused_by", { facts: ch.causes[id].join(", ") }) : "")))
+      );
+    }
+    const facts = [...ch.facts_added, ...ch.facts_removed, ...ch.facts_altered].sort();
+    if (facts.length) section.append(el("h4", {}, tr("facts_changed")), el("p", {}, facts.map((f) => el("code", {}, f)).flatMap((c, i) => (i ? [", ", c] : [c]))));
+    if (!any) section.append(el("p", { class: "empty" }, tr("changes_none")));
+    return section;
+  }
+
+  function confirmEnd(decisions) {
+    const old = document.getElementById("pe-confirm");
+    if (old) old.remove();
+    const live = decisions.filter((d) => !d.struck);
+    const dialog = el(
+      "dialog",
+      { id: "pe-confirm", "aria-labelledby": "pe-confirm-text" },
+      el("p", { id: "pe-confirm-text" }, tr("end_confirm", { n: state.move.number, count: live.length })),
+      el("ul", {}, live.map((d) => el("li", {}, "[" + bi(d.cell_name) + "] " + d.action))),
+      state.pending.length ? el("p", { class: "warn" }, tr("end_unreleased", { count: state.pending.length })) : null,
+      el(
+        "div",
+        { class: "buttons" },
+        el("button", { type: "button", id: "pe-confirm-cancel", autofocus: true, onclick: () => dialog.close() }, tr("cancel")),
+        el(
+          "button",
+          {
+            type: "button",
+            id: "pe-confirm-end",
+            class: "end",
+            onclick: () => {
+              dialog.close();
+              send("end", {});
+            },
+          },
+          tr("confirm")
+        )
+      )
+    );
+    document.body.append(dialog);
+    dialog.showModal();
+  }
+
+  // -- changes --------------------------------------------------------------------------------
+
+  async function send(op, args, done) {
+    if (busy || !state) return;
+    busy = true;
+    document.body.classList.add("busy");
+    try {
+      const response = await fetch(url("/facilitator/act"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ seq: state.seq, op: op, args: args }),
+        credentials: "omit",
+      });
+      const body = await response.json();
+      if (response.ok) {
+        message = { kind: "ok", text: tr("recorded") };
+        if (done) done();
+        show(body);
+      } else if (response.status === 409) {
+        message = { kind: "stale", text: tr("stale") };
+        const fresh = await fetch(url("/facilitator/state"), { credentials: "omit" });
+        show(await fresh.json());
+      } else {
+        message = { kind: "refused", text: tr("refused", { message: body.message || response.status }) };
+        render();
+      }
+    } catch (error) {
+      message = { kind: "refused", text: tr("connection_lost") };
+      render();
+    } finally {
+      busy = false;
+      document.body.classList.remove("busy");
+    }
+  }
+
+  // -- drawing --------------------------------------------------------------------------------
+
+  function show(next) {
+    if (state && next.seq < state.seq) return; // an older state arriving late
+    state = next;
+    render();
+  }
+
+  function render() {
+    if (!state) {
+      app.replaceChildren(el("p", { class: "loading" }, tr("connecting")));
+      return;
+    }
+    // keep what the facilitator is typing, and where, across a redraw
+    const kept = {};
+    for (const id of ["pe-action", "pe-cell", "pe-rationale", "pe-who", "pe-note"]) {
+      const node = document.getElementById(id);
+      if (node) kept[id] = node.value;
+    }
+    const focused = document.activeElement && document.activeElement.id;
+    app.replaceChildren(role === "facilitator" ? renderFacilitator() : renderPlayer());
+    for (const [id, value] of Object.entries(kept)) {
+      const node = document.getElementById(id);
+      if (node) node.value = value;
+    }
+    if (focused) {
+      const node = document.getElementById(focused);
+      if (node) node.focus();
+    }
+    document.title = bi(state.exercise.title) + " — " + tr("page_" + role);
+    app.dataset.state = state.finished ? "finished" : "live";
+    app.dataset.seq = String(state.seq);
+    window.peRendered = { seq: state.seq, at: performance.timeOrigin + performance.now() };
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (role !== "facilitator" || e.ctrlKey || e.metaKey || e.altKey) return;
+    const tag = (document.activeElement && document.activeElement.tagName) || "";
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(tag)) return;
+    const target = { "/": "pe-action", n: "pe-note" }[e.key];
+    if (target && document.getElementById(target)) {
+      e.preventDefault();
+      document.getElementById(target).focus();
+    }
+  });
+
+  const lost = el("div", { id: "pe-offline", class: "offline", hidden: true, role: "alert" });
+  document.body.prepend(lost);
+  const events = new EventSource(url("/" + role + "/events"));
+  events.addEventListener("state", (e) => show(JSON.parse(e.data)));
+  events.addEventListener("open", () => {
+    lost.hidden = true;
+  });
+  events.addEventListener("error", () => {
+    lost.textContent = tr("connection_lost");
+    lost.hidden = false;
+  });
+  window.peConsole = { send: send, state: () => state };
+  render();
+})();
