@@ -6,7 +6,9 @@ as ``?token=``, else 403):
 - ``GET /player`` the players' page; ``GET /player/events`` its live state (server-sent events);
 - ``GET /facilitator?token=`` the facilitator's page; ``GET /facilitator/events?token=`` its state;
 - ``POST /facilitator/act?token=`` one change, ``{"seq": N, "op": ..., "args": {...}}``: 409 when
-  ``seq`` is not the log's (a stale tab, a double click), 400 with the message for bad input;
+  ``seq`` is not the log's (a stale tab, a double click), 422 with the reason (in both languages)
+  when the controller refuses it, 400 for a malformed request;
+- ``GET /facilitator/resolve?token=&text=`` what an entry would be recorded as ("did you mean");
 - ``GET /static/console.js`` and ``/static/console.css``: the page's script and style, shipped
   with the package (no external URL is ever loaded: the Content-Security-Policy forbids it).
 """
@@ -18,7 +20,6 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from importlib import resources
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,8 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from policyengine.errors import InputError
-from policyengine.webconsole.console import Stale, WebConsole
+from policyengine.webconsole.console import NotDone, Stale, WebConsole
 from policyengine.webconsole.pages import page
 
 #: Sent with every response: nothing from another origin, no framing, no referrer (the
@@ -118,9 +118,21 @@ def create_app(console: WebConsole, token: str, *, hosts: list[str] | None = Non
             return JSONResponse(
                 {"error": "stale", "message": str(stale), "seq": stale.now}, 409, headers=SECURITY_HEADERS
             )
-        except InputError as error:
-            return _error(400, "\n".join(d.message for d in error.diagnostics), codes=error.codes)
+        except NotDone as refused:
+            return _refused(refused)
         return _json_text(snapshot.facilitator)
+
+    async def resolve(request: Request) -> Response:
+        if not authorised(request):
+            return forbidden()
+        try:
+            resolved = await run_in_threadpool(console.resolve, request.query_params.get("text", ""))
+        except NotDone as refused:
+            return _refused(refused)
+        return JSONResponse(resolved, headers=SECURITY_HEADERS)
+
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204, headers=SECURITY_HEADERS)
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -138,6 +150,8 @@ def create_app(console: WebConsole, token: str, *, hosts: list[str] | None = Non
         Route("/facilitator/state", facilitator_state),
         Route("/facilitator/events", facilitator_events),
         Route("/facilitator/act", act, methods=["POST"]),
+        Route("/facilitator/resolve", resolve),
+        Route("/favicon.ico", favicon),
         Route("/static/{name}", static),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
@@ -152,11 +166,14 @@ def _json_text(body: str) -> Response:
     return Response(body, media_type="application/json", headers=SECURITY_HEADERS)
 
 
-def _error(status: int, message: str, *, codes: list[str] | None = None) -> Response:
-    data: dict[str, Any] = {"error": "refused", "message": message}
-    if codes:
-        data["codes"] = codes
-    return JSONResponse(data, status, headers=SECURITY_HEADERS)
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": "bad-request", "message": message}, status, headers=SECURITY_HEADERS)
+
+
+def _refused(refused: NotDone) -> Response:
+    """A change the controller refused: 422, its code and its reason in both languages."""
+    data = {"error": refused.code, "message": refused.messages}
+    return JSONResponse(data, 422, headers=SECURITY_HEADERS)
 
 
 def _events(request: Request, console: WebConsole, role: str) -> Response:

@@ -1,9 +1,11 @@
 """One live session behind a lock, shared by every page of the web console.
 
-Every change goes through :meth:`WebConsole.apply`: it checks the sequence number the page saw
-against the log's (a double click or a stale tab changes nothing and is told so), calls the
-session controller, which writes the very records the terminal console writes, and then wakes
-every page that follows the session. Nothing here writes a log record itself.
+Every change goes through :meth:`WebConsole.apply`, which hands it to the session controller
+(:class:`~policyengine.exercise.controller.Controller`, the one the terminal console drives) with
+the sequence number the page last saw: the controller refuses a stale change (a double click, an
+old tab) and writes nothing, else it writes the very record the terminal console writes. Then
+every page that follows the session is woken. Nothing here writes a log record or keeps session
+state of its own.
 
 The web framework is not imported here: the application (``app.py``) runs :meth:`apply` in a
 worker thread and hands :meth:`subscribe` an ``asyncio`` queue.
@@ -18,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from policyengine.errors import input_error
+from policyengine.exercise.controller import Controller, Refused
+from policyengine.text import LANGS
 
 if TYPE_CHECKING:
-    from policyengine.exercise.runner import ExerciseRun, InjectOutcome, MoveState
     from policyengine.exercise.session import Session
 
 
@@ -34,22 +36,13 @@ class Stale(Exception):
         self.now = now
 
 
-@dataclass(frozen=True)
-class DecisionView:
-    number: int
-    move: str
-    cell: str
-    action: str
-    rationale: str
-    who: str
-    struck: bool
+class NotDone(Exception):
+    """A change the controller refused (nothing recorded), with its reason in every language."""
 
-
-@dataclass(frozen=True)
-class NoteView:
-    move: str
-    text: str
-    time: str
+    def __init__(self, code: str, messages: dict[str, str]) -> None:
+        super().__init__(messages.get("en", code))
+        self.code = code
+        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -63,102 +56,82 @@ class Snapshot:
 
 
 class WebConsole:
-    """A session, its lock, and the queues of the pages that follow it."""
+    """A session, its controllers (one per language of the pages), and the pages that follow it."""
 
-    def __init__(self, session: Session, actions: set[str], *, lang: str = "ja") -> None:
+    def __init__(self, session: Session, *, lang: str = "ja") -> None:
         self.session = session
-        self.actions = actions
         self.lang = lang  # the pages' first language (each page switches on its own)
-        self._version = 0
+        # One controller per language: the views come in both, the pages switch without asking.
+        # Changes go through one of them; all read the session's one ledger.
+        self.controllers: dict[str, Controller] = {code: Controller(session, code) for code in LANGS}
+        self.control = self.controllers[lang]
         self._lock = threading.Lock()
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[int]]] = set()
+        self._version = 0
         self._snapshot = self._build()
-
-    # -- what the views read ------------------------------------------------------------------
-
-    @property
-    def run(self) -> ExerciseRun:
-        return self.session.run
 
     @property
     def seq(self) -> int:
-        return self.session.seq
+        return self.control.seq
+
+    @property
+    def finished(self) -> bool:
+        return self.control.finished
 
     @property
     def log_path(self) -> str:
         return self.session.log_path
 
-    @property
-    def finished(self) -> bool:
-        return self._finished
-
-    _finished = False
-
-    @property
-    def current(self) -> MoveState | None:
-        return None if self._finished else self.session.current
-
-    def released(self, state: MoveState) -> list[InjectOutcome]:
-        return [o for o in state.injects if o.applied]
-
-    def pending(self, state: MoveState) -> list[InjectOutcome]:
-        return []
-
-    def decisions_of(self, state: MoveState) -> list[DecisionView]:
-        return [
-            DecisionView(i + 1, d.move, d.cell, d.action, d.rationale, "", False)
-            for i, d in enumerate(state.decisions)
-        ]
-
-    def notes(self) -> list[NoteView]:
-        return []
-
-    def recommendation_numbers(self) -> dict[str, int]:
-        state = self.current
-        recs = state.result.recommendations if state else []
-        return {r.id: i + 1 for i, r in enumerate(recs)}
-
-    def completion_ids(self) -> list[str]:
-        from policyengine.exercise.load import known_targets
-
-        state = self.current
-        ids = {r.id for r in state.result.recommendations} if state else set()
-        targets = known_targets(self.run.exercise)
-        for action in self.actions:
-            ids.update(f"{action}/{t}" for t in targets)
-        return sorted(ids)
-
     # -- changes ------------------------------------------------------------------------------
 
     def apply(self, seen: int, op: str, args: dict[str, Any]) -> Snapshot:
         """Carry out one change asked by the facilitator's page, which had seen sequence ``seen``."""
+        handler = self._handlers().get(op)
+        if handler is None:
+            raise NotDone("unknown-operation", {code: op for code in LANGS})
         with self._lock:
-            if seen != self.seq:
-                raise Stale(seen, self.seq)
-            if self._finished:
-                raise input_error("E604", "this session is complete: every move has been played")
-            handler = self._handlers().get(op)
-            if handler is None:
-                raise input_error("E501", f"unknown operation '{op}'")
-            handler(args)
+            try:
+                handler(args, seen)
+            except Refused as refused:
+                if refused.code == "stale":
+                    raise Stale(seen, self.seq) from None
+                raise NotDone(refused.code, {code: refused.message(code) for code in LANGS}) from None
             self._snapshot = self._build()
             snapshot = self._snapshot
         self._wake(snapshot.seq)
         return snapshot
 
-    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        return {"decide": self._decide, "end": self._end}
+    def resolve(self, text: str) -> dict[str, Any]:
+        """What ``text`` would be recorded as (the controller's ``resolve``): for "did you mean"."""
+        with self._lock:
+            try:
+                resolved = self.control.resolve(text)
+            except Refused as refused:
+                raise NotDone(refused.code, {code: refused.message(code) for code in LANGS}) from None
+        return {
+            "kind": resolved.kind,
+            "action": resolved.action,
+            "number": resolved.number,
+            "suggestion": resolved.suggestion,
+        }
 
-    def _decide(self, args: dict[str, Any]) -> None:
-        cell = _text(args, "cell") or self.run.exercise.cell_ids()[0]
-        action = _text(args, "action").strip()
-        if not action:
-            raise input_error("E501", "a decision needs an action")
-        self.session.decide(cell, action, _text(args, "rationale"))
-
-    def _end(self, args: dict[str, Any]) -> None:
-        if self.session.complete_move() is None:
-            self._finished = True
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any], int], object]]:
+        ctl = self.control
+        return {
+            "release": lambda a, seq: ctl.release(_text(a, "inject") or None, expect_seq=seq),
+            "decide": lambda a, seq: ctl.decide(
+                _text(a, "action"),
+                cell=_text(a, "cell") or None,
+                rationale=_text(a, "rationale"),
+                by=_text(a, "who"),
+                expect_seq=seq,
+            ),
+            "strike": lambda a, seq: ctl.strike(
+                _number(a, "number"), reason=_text(a, "reason"), by=_text(a, "who"), expect_seq=seq
+            ),
+            "note": lambda a, seq: ctl.note(_text(a, "text"), by=_text(a, "who"), expect_seq=seq),
+            "end": lambda a, seq: ctl.end_move(expect_seq=seq),
+        }
 
     # -- following --------------------------------------------------------------------------
 
@@ -188,7 +161,14 @@ class WebConsole:
 def _text(args: dict[str, Any], key: str) -> str:
     value = args.get(key, "")
     if not isinstance(value, str):
-        raise input_error("E501", f"'{key}' must be text")
+        raise Refused("bad-text", problem=f"'{key}' must be text")
+    return value
+
+
+def _number(args: dict[str, Any], key: str) -> int:
+    value = args.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Refused("unknown-decision", n=str(value)[:12], max="?")
     return value
 
 

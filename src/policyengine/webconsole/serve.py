@@ -70,7 +70,7 @@ def open_console(
 ) -> tuple[WebConsole, Opened]:
     """Start a session on ``file`` (a new log) or resume ``resume_log``, behind a web console."""
     from policyengine.api import load_pack
-    from policyengine.exercise.load import load_exercise, pack_actions
+    from policyengine.exercise.load import load_exercise
     from policyengine.exercise.session import Session, resume
     from policyengine.webconsole.app import new_token
     from policyengine.webconsole.console import WebConsole
@@ -95,7 +95,7 @@ def open_console(
         session = Session.start(loaded, pack, log_path, rules_path=rules_path, clock=clock, lang=lang)
         opened = Opened(new_token())
     try:
-        console = WebConsole(session, pack_actions(session.run.pack), lang=lang)
+        console = WebConsole(session, lang=lang)
     except BaseException:
         session.close()
         raise

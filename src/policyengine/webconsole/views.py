@@ -1,167 +1,92 @@
-"""What the two pages show, as plain data (JSON-ready dicts), built from a running session.
+"""What the two pages show, as JSON-ready data, from the session controller's views.
 
-:func:`player_view` is what the projector shows: the situation, the injects released so far and
-the decisions taken. It is built from an allow-list of fields, never by removing fields from the
-facilitator's view, so that a controller note or an MSEL expectation cannot reach a player's
-browser by accident. :func:`facilitator_view` adds what only the facilitator sees: the injects
-still to come, controller notes, expectations, the rules' recommendations with their reasons and
-sources, and what changed since the previous move.
+:func:`player_view` is the controller's player view (its allow-list: the move, the injects
+released, the decisions; no controller note, no MSEL expectation, no recommendation) with the
+earlier moves' decisions; :func:`facilitator_view` is the controller's facilitator view with its
+details (controller notes, expectations) and what the rules' results add: each recommendation's
+reasons and sources and what changed since the previous move.
 
-Every text is given in both languages (``{"ja": ..., "en": ...}``), so that a page switches
-language without asking the server again. No HTML here: the pages put every text in the DOM as
-text, never as markup.
+Both come in both languages: the controller's views are taken once per language and merged, a
+text that differs becoming ``{"ja": ..., "en": ...}`` (a text the same in both stays as it is), so
+that a page switches language without asking the server. No HTML here: the pages put every text
+in the DOM as text.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from policyengine.display import format_date
-from policyengine.exercise.numbering import inject_number, move_number
 from policyengine.text import LANGS
 
 if TYPE_CHECKING:
-    from policyengine.engine.results import Citation, Recommendation
-    from policyengine.exercise.runner import ExerciseRun, InjectOutcome, MoveState
-    from policyengine.models.common import I18nText
-    from policyengine.models.exercise import Inject
+    from policyengine.engine.results import Recommendation
     from policyengine.webconsole.console import WebConsole
 
-Bilingual = dict[str, str]
+
+def bilingual(ja: Any, en: Any) -> Any:
+    """One value from the same value in Japanese and in English: texts that differ become
+    ``{"ja": ..., "en": ...}``; everything else (ids, numbers, texts alike in both) stays."""
+    if isinstance(ja, dict) and isinstance(en, dict) and ja.keys() == en.keys():
+        return {key: bilingual(ja[key], en[key]) for key in ja}
+    if isinstance(ja, (list, tuple)) and isinstance(en, (list, tuple)) and len(ja) == len(en):
+        return [bilingual(a, b) for a, b in zip(ja, en, strict=True)]
+    if isinstance(ja, str) and isinstance(en, str) and ja != en:
+        return {"ja": ja, "en": en}
+    return ja
 
 
-def _both(text: I18nText | None) -> Bilingual | None:
-    return None if text is None else {lang: text.get(lang) for lang in LANGS}
+def _both(console: WebConsole, view: str, **kw: Any) -> Any:
+    ja, en = (_plain(getattr(console.controllers[lang], view)(**kw)) for lang in LANGS)
+    return bilingual(ja, en)
 
 
-def _mapping(text: Any) -> Bilingual:
-    return {lang: str(text.get(lang, "")) for lang in LANGS}
-
-
-def _inject_public(move_index: int, outcome: InjectOutcome, run: ExerciseRun) -> dict[str, Any]:
-    """An inject as players are told it: no notes, no expectations, no facts, no conditions."""
-    inject = outcome.inject
-    cells = {c.id: c for c in run.exercise.exercise.cells}
-    return {
-        "id": inject.id,
-        "number": inject_number(move_index, outcome.index),
-        "time": inject.time,
-        "title": _both(inject.title),
-        "description": _both(inject.description),
-        "from": _both(inject.from_),
-        "to": [_both(cells[c].name) for c in inject.to if c in cells],
-    }
-
-
-def _inject_control(move_index: int, outcome: InjectOutcome, run: ExerciseRun) -> dict[str, Any]:
-    inject: Inject = outcome.inject
-    return {
-        **_inject_public(move_index, outcome, run),
-        "notes": _both(inject.notes),
-        "conditional": inject.when is not None,
-        "applies": outcome.applied,
-        "story": inject.story,
-        "expect": [{"action": e.action, "cell": e.cell, "note": _both(e.note)} for e in inject.expect],
-    }
-
-
-def _move_public(run: ExerciseRun, state: MoveState) -> dict[str, Any]:
-    move = state.move
-    return {
-        "id": move.id,
-        "number": move_number(state.index),
-        "total": len(run.exercise.moves),
-        "title": _both(move.title),
-        "date": {lang: format_date(move.date, lang) for lang in LANGS},
-        "situation": _both(move.situation),
-        "questions": [_both(q) for q in move.questions],
-    }
-
-
-def _decisions(console: WebConsole, run: ExerciseRun) -> list[dict[str, Any]]:
-    cells = {c.id: c for c in run.exercise.exercise.cells}
-    out = []
-    for state in run.moves:
-        for d in console.decisions_of(state):
-            cell = cells.get(d.cell)
-            out.append(
-                {
-                    "number": d.number,
-                    "move": d.move,
-                    "move_number": move_number(state.index),
-                    "cell": d.cell,
-                    "cell_name": _both(cell.name) if cell else {lang: d.cell for lang in LANGS},
-                    "action": d.action,
-                    "rationale": d.rationale,
-                    "who": d.who,
-                    "struck": d.struck,
-                }
-            )
-    return out
-
-
-def _header(run: ExerciseRun) -> dict[str, Any]:
-    ex = run.exercise.exercise.exercise
-    return {"id": ex.id, "title": _both(ex.title), "description": _both(ex.description)}
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return asdict(value)
 
 
 def player_view(console: WebConsole) -> dict[str, Any]:
-    """What the players' screen shows: nothing that only the facilitator may see."""
-    run = console.run
-    state = console.current
-    released = [
-        {
-            "move": _move_public(run, m),
-            "injects": [_inject_public(m.index, o, run) for o in console.released(m)],
-        }
-        for m in run.moves
-    ]
+    """What the players' screen shows: the controller's player view and the earlier decisions."""
+    view: dict[str, Any] = _both(console, "player_view")
+    current = view["move"]["id"] if view["move"] else None
+    earlier = [d for d in _both(console, "decisions") if not d["struck"] and d["move"] != current]
+    view.update(role="player", seq=console.seq, finished=console.finished, earlier=earlier)
+    return view
+
+
+def _sources(r: Recommendation) -> dict[str, Any]:
     return {
-        "role": "player",
-        "seq": console.seq,
-        "finished": console.finished,
-        "exercise": _header(run),
-        "move": _move_public(run, state) if state is not None else None,
-        "moves": released,
-        "decisions": _decisions(console, run),
-    }
-
-
-def _citation(c: Citation) -> dict[str, str]:
-    return {"document": c.document, "section": c.section, "quote": c.quote}
-
-
-def _recommendation(number: int, r: Recommendation) -> dict[str, Any]:
-    return {
-        "number": number,
-        "id": r.id,
-        "priority": r.priority,
-        "title": {lang: r.title.get(lang, r.id) for lang in LANGS},
-        "justification": _mapping(r.justification),
-        "because": _mapping(r.because) if r.because else None,
-        "sources": [_citation(c) for c in r.sources],
+        "because": {lang: r.because.get(lang, "") for lang in LANGS} if r.because else None,
+        "sources": [{"document": c.document, "section": c.section, "quote": c.quote} for c in r.sources],
+        "rule": r.rule,
     }
 
 
 def facilitator_view(console: WebConsole) -> dict[str, Any]:
-    """The facilitator's page: the player view and everything players must not see."""
-    run = console.run
-    view = player_view(console)
-    view["role"] = "facilitator"
-    state = console.current
-    cells = run.exercise.exercise.cells
-    view["cells"] = [{"id": c.id, "name": _both(c.name)} for c in cells]
-    view["log"] = console.log_path
-    view["notes"] = [{"move": n.move, "text": n.text, "time": n.time} for n in console.notes()]
+    """The facilitator's page: every inject, note and expectation, the recommendations with their
+    reasons and sources, what changed since the previous move, and the ids to complete."""
+    from policyengine.exercise.load import known_targets, pack_actions
+
+    view: dict[str, Any] = _both(console, "facilitator_view", details=True)
+    control = console.control
+    state = control.ledger.current()
+    view.update(role="facilitator", seq=console.seq, finished=console.finished, log=console.log_path)
+    view["cells"] = [
+        {"id": cid, "name": bilingual(ja, en)}
+        for (cid, ja), (_, en) in zip(
+            console.controllers["ja"].cells(), console.controllers["en"].cells(), strict=True
+        )
+    ]
     if state is None:
-        view.update(move_notes=None, released=[], pending=[], recommendations=[], changes=None, ids=[])
+        view.update(changes=None, ids=[])
         return view
-    numbers = console.recommendation_numbers()
-    recs = state.result.recommendations
-    view["move_notes"] = _both(state.move.notes)
-    view["released"] = [_inject_control(state.index, o, run) for o in console.released(state)]
-    view["pending"] = [_inject_control(state.index, o, run) for o in console.pending(state)]
-    view["recommendations"] = [_recommendation(numbers.get(r.id, 0), r) for r in recs]
+    by_id = {r.id: r for r in state.result.recommendations}
+    for rec in view["recommendations"]:
+        found = by_id.get(rec["id"])
+        if found is not None:
+            rec.update(_sources(found))
     ch = state.changes
     view["changes"] = {
         "first": state.index == 0,
@@ -175,5 +100,9 @@ def facilitator_view(console: WebConsole) -> dict[str, Any]:
         "facts_altered": ch.facts_altered,
         "causes": ch.causes,
     }
-    view["ids"] = console.completion_ids()
+    # completion: the move's recommendations, then every rule action on a target of the exercise
+    ids = {r.id for r in state.result.recommendations}
+    targets = known_targets(control.ledger.run.exercise)
+    anticipated = {f"{a}/{t}" for a in pack_actions(control.ledger.run.pack) for t in targets} - ids
+    view["ids"] = sorted(ids) + sorted(anticipated)
     return view

@@ -23,8 +23,17 @@
     return text;
   }
 
+  // a text of the state: the same in both languages, or {ja, en}
   function bi(text) {
-    return text ? text[lang] || "" : "";
+    if (text === null || text === undefined) return "";
+    if (typeof text === "string" || typeof text === "number") return String(text);
+    return text[lang] || "";
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    const pad = (n) => String(n).padStart(2, "0");
+    return (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
   }
 
   // el("p", {class: "x", id: "y"}, "text", child, ...): children are nodes or text (never HTML)
@@ -92,29 +101,36 @@
     return names.length ? names.map(bi).join(lang === "ja" ? "、" : ", ") : tr("to_all");
   }
 
-  function injectCard(inj, control, isNew) {
+  // the inject most recently released (the players' eyes go there)
+  function newest(injects) {
+    let best = null;
+    for (const inj of injects) if (inj.released && (!best || (inj.released_at || "") >= (best.released_at || ""))) best = inj;
+    return best ? best.id : null;
+  }
+
+  function injectCard(inj, facilitator, isNew) {
     const card = el(
       "article",
-      { class: "inject" + (isNew ? " new" : ""), id: "inject-" + inj.id, "data-inject": inj.id },
+      { class: "inject" + (isNew ? " new" : "") + (inj.applies ? "" : " off"), id: "inject-" + inj.id, "data-inject": inj.id },
       el("h4", {}, el("span", { class: "num" }, "[" + inj.number + "]"), " ", inj.time ? inj.time + " " : "", bi(inj.title)),
-      el("p", { class: "route" }, tr("from_to", { from: inj.from ? bi(inj.from) : "—", to: cellList(inj.to) })),
+      el("p", { class: "route" }, tr("from_to", { from: inj.sender ? bi(inj.sender) : "—", to: cellList(inj.to) })),
       el("p", { class: "description" }, bi(inj.description))
     );
-    if (control) {
-      if (control.conditional && !control.applies) card.append(el("p", { class: "off" }, tr("conditional_off")));
-      if (control.notes) card.append(controlNote(tr("inject_notes"), bi(control.notes)));
-      if (control.expect.length) {
-        card.append(
-          el(
-            "div",
-            { class: "control expect" },
-            el("strong", {}, tr("expect")),
-            el("ul", {}, control.expect.map((e) => el("li", {}, el("code", {}, e.action), e.cell ? " [" + e.cell + "]" : "", e.note ? " — " + bi(e.note) : "")))
-          )
-        );
-      }
+    if (facilitator) {
+      if (!inj.applies) card.append(el("p", { class: "off" }, tr("conditional_off")));
+      if (inj.notes) card.append(controlNote(tr("inject_notes"), bi(inj.notes)));
+      if (inj.expect && inj.expect.length) card.append(expectBox(inj.expect));
     }
     return card;
+  }
+
+  function expectBox(expect) {
+    return el(
+      "div",
+      { class: "control expect" },
+      el("strong", {}, tr("expect")),
+      el("ul", {}, expect.map((e) => el("li", {}, el("code", {}, e.action), e.cell ? " [" + bi(e.cell) + "]" : "", e.note ? " — " + bi(e.note) : "")))
+    );
   }
 
   function controlNote(title, text) {
@@ -131,25 +147,21 @@
         const item = el(
           "li",
           { class: d.struck ? "struck" : "", "data-decision": d.number, "data-move": d.move },
-          el("span", { class: "num" }, d.move_number + "." + d.number),
+          el("span", { class: "num" }, "#" + d.number),
           " ",
-          el("span", { class: "cell" }, "[" + bi(d.cell_name) + "]"),
+          d.cell ? el("span", { class: "cell" }, "[" + bi(d.cell_name) + "]") : null,
           " ",
           action,
-          d.struck ? el("span", { class: "tag" }, " (" + tr("struck") + ")") : null,
-          d.who ? el("span", { class: "who" }, " — " + d.who) : null,
+          d.title ? el("span", { class: "title" }, " — " + bi(d.title)) : null,
+          d.struck ? el("span", { class: "tag" }, " (" + tr("struck") + (bi(d.struck_reason) ? ": " + bi(d.struck_reason) : "") + ")") : null,
+          d.by ? el("span", { class: "who" }, " — " + d.by) : null,
           d.rationale ? el("p", { class: "rationale" }, d.rationale) : null
         );
-        if (withStrike && !d.struck && state.move && d.move === state.move.id) {
+        if (withStrike && !d.struck) {
           item.append(
             el(
               "button",
-              {
-                type: "button",
-                class: "strike",
-                "aria-label": tr("strike") + " " + d.move_number + "." + d.number,
-                onclick: () => send("strike", { number: d.number }),
-              },
+              { type: "button", class: "strike", "data-strike": d.number, "aria-label": tr("strike") + " #" + d.number, onclick: () => send("strike", { number: d.number }) },
               tr("strike")
             )
           );
@@ -168,35 +180,33 @@
     return live;
   }
 
+  function elapsed(status) {
+    return el("span", { id: "pe-elapsed", "data-since": String(Date.now() / 1000 - status.elapsed_move) }, tr("elapsed", { time: clock(status.elapsed_move) }));
+  }
+
   // -- the players' page ----------------------------------------------------------------------
 
   function renderPlayer() {
     const s = state;
     const main = el("main", { id: "pe-main" });
-    main.append(el("header", { class: "top" }, el("h1", {}, bi(s.exercise.title)), langSwitch()));
+    main.append(el("header", { class: "top" }, el("h1", {}, bi(s.exercise)), langSwitch()));
     if (s.finished) main.append(el("p", { class: "finished" }, tr("finished")));
     if (s.move) {
       main.append(moveHeading(s.move));
       if (s.move.situation) main.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
-      const current = s.moves.find((m) => m.move.id === s.move.id);
-      const injects = current ? current.injects : [];
+      const fresh = newest(s.injects);
       main.append(
         el(
           "section",
           { class: "injects", id: "pe-injects" },
           el("h3", {}, tr("injects_released")),
-          injects.length ? injects.map((inj, i) => injectCard(inj, null, i === injects.length - 1)) : el("p", { class: "empty" }, tr("injects_none"))
+          s.injects.length ? s.injects.map((inj) => injectCard(inj, false, inj.id === fresh)) : el("p", { class: "empty" }, tr("injects_none"))
         )
       );
       if (s.move.questions.length) main.append(el("section", { class: "questions" }, el("h3", {}, tr("questions")), el("ul", {}, s.move.questions.map((q) => el("li", {}, bi(q))))));
+      main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
     }
-    const earlier = s.moves.filter((m) => !s.move || m.move.id !== s.move.id);
-    for (const m of earlier.reverse()) {
-      main.append(
-        el("details", { class: "earlier" }, el("summary", {}, tr("move", { n: m.move.number, total: m.move.total, title: bi(m.move.title) })), m.injects.map((inj) => injectCard(inj, null, false)))
-      );
-    }
-    main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
+    if (s.earlier.length) main.append(el("section", { class: "decided earlier", id: "pe-earlier" }, el("h3", {}, tr("decisions_earlier")), decisionList(s.earlier, false)));
     return main;
   }
 
@@ -205,25 +215,29 @@
   function renderFacilitator() {
     const s = state;
     const main = el("main", { id: "pe-main" });
-    const current = s.move ? s.decisions.filter((d) => d.move === s.move.id) : [];
+    const st = s.status;
     const status = s.move
-      ? tr("status", { n: s.move.number, released: s.released.length, pending: s.pending.length, decisions: current.filter((d) => !d.struck).length })
-      : "";
+      ? [
+          tr("status", { n: s.move.number, released: st.injects_released, pending: st.injects_total - st.injects_released, decisions: st.decisions_move }),
+          " · ",
+          elapsed(st),
+        ]
+      : [];
     main.append(
       el(
         "header",
         { class: "top" },
-        el("h1", {}, bi(s.exercise.title)),
+        el("h1", {}, bi(s.exercise)),
         el("p", { class: "status", id: "pe-status" }, status),
-        el("a", { href: "/player?lang=" + lang, target: "_blank", rel: "noopener noreferrer" }, tr("player_page")),
+        el("a", { href: "/player?lang=" + lang, target: "_blank", rel: "noopener noreferrer", id: "pe-player-link" }, tr("player_page")),
         langSwitch()
       )
     );
     main.append(banner());
     if (s.finished) {
       main.append(el("section", { class: "finished" }, el("p", {}, tr("finished")), el("p", {}, el("code", {}, tr("finished_report", { log: s.log })))));
-      main.append(el("section", { class: "decided" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
-      main.append(notesSection(s, false));
+      main.append(notesSection(s, true));
+      main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, true)));
       return main;
     }
     const left = el("div", { class: "column left" });
@@ -231,12 +245,15 @@
     left.append(moveHeading(s.move));
     if (s.move.situation) left.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
     if (s.move_notes) left.append(controlNote(tr("move_notes"), bi(s.move_notes)));
+    const released = s.injects.filter((i) => i.released);
+    const pending = s.injects.filter((i) => !i.released);
+    const fresh = newest(s.injects);
     left.append(
       el(
         "section",
         { class: "injects", id: "pe-released" },
         el("h3", {}, tr("injects_released")),
-        s.released.length ? s.released.map((inj) => injectCard(inj, inj, false)) : el("p", { class: "empty" }, tr("injects_none"))
+        released.length ? released.map((inj) => injectCard(inj, true, inj.id === fresh)) : el("p", { class: "empty" }, tr("injects_none"))
       )
     );
     left.append(
@@ -244,10 +261,12 @@
         "section",
         { class: "injects pending", id: "pe-pending" },
         el("h3", {}, tr("injects_pending")),
-        s.pending.length
-          ? s.pending.map((inj) => {
-              const card = injectCard(inj, inj, false);
-              card.prepend(el("button", { type: "button", class: "release", "data-release": inj.id, onclick: () => send("release", { inject: inj.id }) }, tr("release") + " [" + inj.number + "]"));
+        pending.length
+          ? pending.map((inj) => {
+              const card = injectCard(inj, true, false);
+              if (inj.applies) {
+                card.prepend(el("button", { type: "button", class: "release", "data-release": inj.number, onclick: () => send("release", { inject: inj.number }) }, tr("release") + " [" + inj.number + "]"));
+              }
               return card;
             })
           : el("p", { class: "empty" }, tr("pending_none"))
@@ -257,7 +276,7 @@
     right.append(decideForm(s));
     right.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, true)));
     right.append(notesSection(s, true));
-    right.append(el("section", { class: "end" }, el("button", { type: "button", id: "pe-end", class: "end", onclick: () => confirmEnd(current) }, tr("end_move"))));
+    right.append(el("section", { class: "end" }, el("button", { type: "button", id: "pe-end", class: "end", onclick: () => confirmEnd() }, tr("end_move"))));
     right.append(recsSection(s.recommendations));
     main.append(el("div", { class: "columns" }, left, right));
     main.append(el("p", { class: "keys" }, tr("keys")), el("p", { class: "log" }, tr("log", { log: s.log })));
@@ -270,25 +289,10 @@
   }
 
   function decideForm(s) {
-    const cells = el("select", { id: "pe-cell", name: "cell" }, s.cells.map((c) => el("option", { value: c.id }, bi(c.name) + " (" + c.id + ")")));
-    const form = el(
+    const cells = el("select", { id: "pe-cell", name: "cell" }, el("option", { value: "" }, tr("cell_room")), s.cells.map((c) => el("option", { value: c.id }, bi(c.name) + " (" + c.id + ")")));
+    return el(
       "form",
-      {
-        id: "pe-decide",
-        class: "decide",
-        onsubmit: (e) => {
-          e.preventDefault();
-          const args = {
-            action: document.getElementById("pe-action").value,
-            cell: document.getElementById("pe-cell").value,
-            rationale: document.getElementById("pe-rationale").value,
-            who: document.getElementById("pe-who").value,
-          };
-          send("decide", args, () => {
-            for (const id of ["pe-action", "pe-rationale"]) document.getElementById(id).value = "";
-          });
-        },
-      },
+      { id: "pe-decide", class: "decide", onsubmit: (e) => { e.preventDefault(); decide(); } },
       el("h3", {}, tr("decide_heading")),
       field(tr("action"), el("input", { id: "pe-action", name: "action", list: "pe-ids", autocomplete: "off", required: true, maxlength: 1000 })),
       field(tr("cell"), cells),
@@ -296,12 +300,49 @@
       field(tr("who"), el("input", { id: "pe-who", name: "who", autocomplete: "off", maxlength: 200 })),
       el("button", { type: "submit", id: "pe-record" }, tr("record"))
     );
-    return form;
+  }
+
+  // ask the controller what the entry would be recorded as; "did you mean" before recording
+  async function decide() {
+    const text = document.getElementById("pe-action").value;
+    const args = () => ({
+      action: document.getElementById("pe-action").value,
+      cell: document.getElementById("pe-cell").value,
+      rationale: document.getElementById("pe-rationale").value,
+      who: document.getElementById("pe-who").value,
+    });
+    const clear = () => {
+      for (const id of ["pe-action", "pe-rationale"]) document.getElementById(id).value = "";
+    };
+    const response = await fetch(url("/facilitator/resolve") + "&text=" + encodeURIComponent(text), { credentials: "omit" });
+    const body = await response.json();
+    if (!response.ok) {
+      message = { kind: "refused", text: tr("refused", { message: bi(body.message) }) };
+      render();
+      return;
+    }
+    if (body.kind !== "suggest") {
+      send("decide", args(), clear);
+      return;
+    }
+    ask(
+      "pe-suggest",
+      tr("did_you_mean", { id: body.suggestion }),
+      [],
+      [
+        [tr("keep_typed"), "pe-suggest-keep", () => send("decide", args(), clear)],
+        [tr("use_suggestion", { id: body.suggestion }), "pe-suggest-use", () => send("decide", { ...args(), action: body.suggestion }, clear)],
+      ]
+    );
   }
 
   function notesSection(s, withForm) {
     const section = el("section", { class: "notes", id: "pe-notes" }, el("h3", {}, tr("notes_heading")));
-    section.append(s.notes.length ? el("ul", {}, s.notes.map((n) => el("li", {}, el("span", { class: "num" }, n.move), " ", n.text))) : el("p", { class: "empty" }, tr("notes_none")));
+    section.append(
+      s.notes.length
+        ? el("ul", {}, s.notes.map((n) => el("li", {}, el("span", { class: "num" }, n.move || tr("hot_wash")), " ", n.text, n.by ? el("span", { class: "who" }, " — " + n.by) : null)))
+        : el("p", { class: "empty" }, tr("notes_none"))
+    );
     if (withForm) {
       section.append(
         el(
@@ -310,7 +351,7 @@
             id: "pe-note-form",
             onsubmit: (e) => {
               e.preventDefault();
-              send("note", { text: document.getElementById("pe-note").value }, () => {
+              send("note", { text: document.getElementById("pe-note").value, who: (document.getElementById("pe-who") || {}).value || "" }, () => {
                 document.getElementById("pe-note").value = "";
               });
             },
@@ -327,22 +368,27 @@
     const section = el("section", { class: "recs", id: "pe-recs" }, el("h3", {}, tr("recs_heading")));
     if (!recs.length) section.append(el("p", { class: "empty" }, tr("recs_none")));
     for (const r of recs) {
+      const tags = [r.new ? tr("tag_new") : null, r.changed ? tr("tag_changed") : null, r.decided ? tr("tag_decided") : null].filter(Boolean);
       section.append(
         el(
           "article",
-          { class: "rec", "data-rec": r.id },
-          el("h4", {}, el("span", { class: "num" }, r.number + "."), " ", el("code", {}, r.id), " ", bi(r.title)),
-          el("p", { class: "priority" }, tr("priority", { priority: r.priority })),
+          { class: "rec" + (r.decided ? " decided" : ""), "data-rec": r.id },
+          el("h4", {}, el("span", { class: "num" }, r.number + "."), " ", bi(r.title), " ", tags.map((t) => el("span", { class: "tag" }, t))),
+          el("p", { class: "priority" }, el("code", {}, r.id), " · ", tr("priority", { priority: bi(r.priority) })),
           el("p", { class: "justification" }, bi(r.justification)),
-          r.because ? el("p", { class: "because" }, el("strong", {}, tr("because") + ": "), bi(r.because)) : null,
-          r.sources.length
-            ? el("details", {}, el("summary", {}, tr("sources")), r.sources.map((c) => el("blockquote", {}, el("p", {}, c.quote), el("cite", {}, c.document + (c.section ? " — " + c.section : "")))))
-            : null,
+          el(
+            "details",
+            {},
+            el("summary", {}, tr("because_sources")),
+            r.because ? el("p", { class: "because" }, el("strong", {}, tr("because") + ": "), bi(r.because)) : null,
+            (r.sources || []).map((c) => el("blockquote", {}, el("p", {}, c.quote), el("cite", {}, c.document + (c.section ? " — " + c.section : ""))))
+          ),
           el(
             "button",
             {
               type: "button",
               class: "use",
+              "data-use": r.id,
               onclick: () => {
                 const input = document.getElementById("pe-action");
                 input.value = r.id;
@@ -383,37 +429,42 @@
     return section;
   }
 
-  function confirmEnd(decisions) {
-    const old = document.getElementById("pe-confirm");
+  // a modal question: text, a list, and buttons [label, id, action]; Esc or the first button backs out
+  function ask(id, text, items, buttons, warn) {
+    const old = document.getElementById(id);
     if (old) old.remove();
-    const live = decisions.filter((d) => !d.struck);
     const dialog = el(
       "dialog",
-      { id: "pe-confirm", "aria-labelledby": "pe-confirm-text" },
-      el("p", { id: "pe-confirm-text" }, tr("end_confirm", { n: state.move.number, count: live.length })),
-      el("ul", {}, live.map((d) => el("li", {}, "[" + bi(d.cell_name) + "] " + d.action))),
-      state.pending.length ? el("p", { class: "warn" }, tr("end_unreleased", { count: state.pending.length })) : null,
+      { id: id, "aria-labelledby": id + "-text" },
+      el("p", { id: id + "-text" }, text),
+      items.length ? el("ul", {}, items) : null,
+      warn ? el("p", { class: "warn" }, warn) : null,
       el(
         "div",
         { class: "buttons" },
-        el("button", { type: "button", id: "pe-confirm-cancel", autofocus: true, onclick: () => dialog.close() }, tr("cancel")),
-        el(
-          "button",
-          {
-            type: "button",
-            id: "pe-confirm-end",
-            class: "end",
-            onclick: () => {
-              dialog.close();
-              send("end", {});
-            },
-          },
-          tr("confirm")
+        buttons.map(([label, bid, action], i) =>
+          el("button", { type: "button", id: bid, class: i === buttons.length - 1 ? "primary" : "", autofocus: i === 0, onclick: () => { dialog.close(); action(); } }, label)
         )
       )
     );
+    dialog.addEventListener("close", () => dialog.remove());
     document.body.append(dialog);
     dialog.showModal();
+  }
+
+  function confirmEnd() {
+    const live = state.decisions.filter((d) => d.move === state.move.id && !d.struck);
+    const unreleased = state.injects.filter((i) => i.applies && !i.released);
+    ask(
+      "pe-confirm",
+      tr("end_confirm", { n: state.move.number, count: live.length }),
+      live.map((d) => el("li", {}, "#" + d.number + " " + (d.cell ? "[" + bi(d.cell_name) + "] " : "") + d.action)),
+      [
+        [tr("cancel"), "pe-confirm-cancel", () => {}],
+        [tr("confirm"), "pe-confirm-end", () => send("end", {})],
+      ],
+      unreleased.length ? tr("end_unreleased", { count: unreleased.length }) : null
+    );
   }
 
   // -- changes --------------------------------------------------------------------------------
@@ -439,7 +490,7 @@
         const fresh = await fetch(url("/facilitator/state"), { credentials: "omit" });
         show(await fresh.json());
       } else {
-        message = { kind: "refused", text: tr("refused", { message: body.message || response.status }) };
+        message = { kind: "refused", text: tr("refused", { message: bi(body.message) || response.status }) };
         render();
       }
     } catch (error) {
@@ -480,7 +531,7 @@
       const node = document.getElementById(focused);
       if (node) node.focus();
     }
-    document.title = bi(state.exercise.title) + " — " + tr("page_" + role);
+    document.title = bi(state.exercise) + " — " + tr("page_" + role);
     app.dataset.state = state.finished ? "finished" : "live";
     app.dataset.seq = String(state.seq);
     window.peRendered = { seq: state.seq, at: performance.timeOrigin + performance.now() };
@@ -508,6 +559,11 @@
     lost.textContent = tr("connection_lost");
     lost.hidden = false;
   });
+  // the move's clock ticks between changes
+  setInterval(() => {
+    const node = document.getElementById("pe-elapsed");
+    if (node) node.textContent = tr("elapsed", { time: clock(Date.now() / 1000 - Number(node.dataset.since)) });
+  }, 1000);
   window.peConsole = { send: send, state: () => state };
   render();
 })();
