@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.webserve import EXERCISE, ROOT, Served, records, served
+
+from webserve import EXERCISE, ROOT, Served, records, served
 
 pytest.importorskip("starlette", reason="the 'web' extra is not installed: pip install -e '.[web]'")
 pytest.importorskip("uvicorn", reason="the 'web' extra is not installed: pip install -e '.[web]'")

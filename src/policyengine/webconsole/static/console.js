@@ -161,7 +161,7 @@
           item.append(
             el(
               "button",
-              { type: "button", class: "strike", "data-strike": d.number, "aria-label": tr("strike") + " #" + d.number, onclick: () => send("strike", { number: d.number }) },
+              { type: "button", class: "strike", "data-strike": d.number, "aria-label": tr("strike") + " #" + d.number, onclick: () => send("strike", { number: d.number, who: whoValue() }) },
               tr("strike")
             )
           );
@@ -174,8 +174,9 @@
   function banner() {
     const live = el("div", { id: "pe-message", role: "status", "aria-live": "polite" });
     if (message) {
+      // kept as a key and its fields: the banner follows a change of language
       live.className = "message " + message.kind;
-      live.textContent = message.text;
+      live.textContent = tr(message.key, message.fields);
     }
     return live;
   }
@@ -191,11 +192,13 @@
     const main = el("main", { id: "pe-main" });
     main.append(el("header", { class: "top" }, el("h1", {}, bi(s.exercise)), langSwitch()));
     if (s.finished) main.append(el("p", { class: "finished" }, tr("finished")));
+    const left = el("div", { class: "column left" });
+    const right = el("div", { class: "column right" });
     if (s.move) {
       main.append(moveHeading(s.move));
-      if (s.move.situation) main.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
+      if (s.move.situation) left.append(el("section", { class: "situation" }, el("h3", {}, tr("situation")), el("p", {}, bi(s.move.situation))));
       const fresh = newest(s.injects);
-      main.append(
+      left.append(
         el(
           "section",
           { class: "injects", id: "pe-injects" },
@@ -203,10 +206,11 @@
           s.injects.length ? s.injects.map((inj) => injectCard(inj, false, inj.id === fresh)) : el("p", { class: "empty" }, tr("injects_none"))
         )
       );
-      if (s.move.questions.length) main.append(el("section", { class: "questions" }, el("h3", {}, tr("questions")), el("ul", {}, s.move.questions.map((q) => el("li", {}, bi(q))))));
-      main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
+      if (s.move.questions.length) right.append(el("section", { class: "questions" }, el("h3", {}, tr("questions")), el("ul", {}, s.move.questions.map((q) => el("li", {}, bi(q))))));
+      right.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, false)));
     }
-    if (s.earlier.length) main.append(el("section", { class: "decided earlier", id: "pe-earlier" }, el("h3", {}, tr("decisions_earlier")), decisionList(s.earlier, false)));
+    if (s.earlier.length) right.append(el("section", { class: "decided earlier", id: "pe-earlier" }, el("h3", {}, tr("decisions_earlier")), decisionList(s.earlier, false)));
+    main.append(el("div", { class: "columns" }, left, right));
     return main;
   }
 
@@ -284,6 +288,12 @@
     return main;
   }
 
+  // who decided: kept in its field from one decision to the next; a strike names them too, as in the terminal
+  function whoValue() {
+    const node = document.getElementById("pe-who");
+    return node ? node.value : "";
+  }
+
   function field(label, control) {
     return el("label", { class: "field" }, el("span", {}, label), control);
   }
@@ -317,7 +327,7 @@
     const response = await fetch(url("/facilitator/resolve") + "&text=" + encodeURIComponent(text), { credentials: "omit" });
     const body = await response.json();
     if (!response.ok) {
-      message = { kind: "refused", text: tr("refused", { message: bi(body.message) }) };
+      message = { kind: "refused", key: "refused", fields: { message: bi(body.message) } };
       render();
       return;
     }
@@ -351,7 +361,7 @@
             id: "pe-note-form",
             onsubmit: (e) => {
               e.preventDefault();
-              send("note", { text: document.getElementById("pe-note").value, who: (document.getElementById("pe-who") || {}).value || "" }, () => {
+              send("note", { text: document.getElementById("pe-note").value }, () => {
                 document.getElementById("pe-note").value = "";
               });
             },
@@ -482,19 +492,19 @@
       });
       const body = await response.json();
       if (response.ok) {
-        message = { kind: "ok", text: tr("recorded") };
+        message = { kind: "ok", key: "recorded" };
         if (done) done();
         show(body);
       } else if (response.status === 409) {
-        message = { kind: "stale", text: tr("stale") };
+        message = { kind: "stale", key: "stale" };
         const fresh = await fetch(url("/facilitator/state"), { credentials: "omit" });
         show(await fresh.json());
       } else {
-        message = { kind: "refused", text: tr("refused", { message: bi(body.message) || response.status }) };
+        message = { kind: "refused", key: "refused", fields: { message: bi(body.message) || String(response.status) } };
         render();
       }
     } catch (error) {
-      message = { kind: "refused", text: tr("connection_lost") };
+      message = { kind: "refused", key: "connection_lost" };
       render();
     } finally {
       busy = false;
