@@ -115,8 +115,10 @@ class Room:
             self.f.keyboard.press("Tab")
             assert self.f.evaluate("document.activeElement.id") == "pe-cell"
             cells = [""] + [c["id"] for c in self.state()["cells"]]
-            for _ in range(cells.index(cell) - cells.index(self.f.input_value("#pe-cell"))):
-                self.f.keyboard.press("ArrowDown")
+            steps = cells.index(cell) - cells.index(self.f.input_value("#pe-cell"))
+            for _ in range(abs(steps)):
+                self.f.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+            assert self.f.input_value("#pe-cell") == cell
             self.f.keyboard.press("Tab")
             self.f.keyboard.type(rationale)
             self.f.keyboard.press("Tab")
