@@ -159,6 +159,9 @@ def test_a_refused_change_says_why_in_both_languages_and_records_nothing(tmp_pat
         b'{"op": "end"}',
         b'{"seq": "1", "op": "end"}',
         b'{"seq": 1, "op": "end", "args": 3}',
+        b'{"seq": 1, "op": "explode"}',
+        b'{"seq": 1, "op": "decide", "args": {"action": 5}}',
+        b'{"seq": 1, "op": "strike", "args": {"number": "1"}}',
     ],
 )
 def test_a_malformed_request_is_refused(tmp_path: Path, body: bytes) -> None:
@@ -372,10 +375,13 @@ def test_serve_prints_both_addresses_and_stops_cleanly(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f_url.split("?")[0], timeout=30)
         assert refused.value.code == 403
+        following = urllib.request.urlopen(p_url + "/events", timeout=30)  # a page still following
+        assert following.readline() == b"retry: 1000\n"
     finally:
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
-    assert "Traceback" not in err
+    assert following.read().endswith(b"\n\n")  # its stream was ended, not cut
+    assert "Traceback" not in err and "ERROR" not in err
     assert "policyengine exercise serve --resume" in err
     assert records(tmp_path / "s.jsonl")[0]["lang"] == "en"
 

@@ -100,9 +100,7 @@ def serve_command(
     click.echo(t("web.serve_player", lang, url=f"{base}/player"))
     say(t("web.serve_stop", lang))
     try:
-        run_server(console, token, sock, host)
-    except KeyboardInterrupt:
-        pass  # Ctrl+C is how a server is stopped: what was recorded is in the log
+        run_server(console, token, sock, host)  # until Ctrl+C or SIGTERM: what was recorded is in the log
     finally:
         console.close()
     say(t("web.serve_complete" if console.finished else "web.serve_stopped", lang, log=shown))

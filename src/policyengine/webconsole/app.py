@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from policyengine.webconsole.console import NotDone, Stale, WebConsole
+from policyengine.webconsole.console import BadRequest, NotDone, Stale, WebConsole
 from policyengine.webconsole.pages import page
 
 #: Sent with every response: nothing from another origin, no framing, no referrer (the
@@ -120,6 +120,8 @@ def create_app(console: WebConsole, token: str, *, hosts: list[str] | None = Non
             )
         except NotDone as refused:
             return _refused(refused)
+        except BadRequest as bad:
+            return _error(400, str(bad))
         return _json_text(snapshot.facilitator)
 
     async def resolve(request: Request) -> Response:
@@ -191,8 +193,11 @@ def _events(request: Request, console: WebConsole, role: str) -> Response:
                     shown = snapshot.version
                     data = snapshot.player if role == "player" else snapshot.facilitator
                     yield f"event: state\ndata: {data}\n\n"
+                if console.closing:
+                    return
                 try:
-                    await asyncio.wait_for(queue.get(), KEEPALIVE)
+                    if await asyncio.wait_for(queue.get(), KEEPALIVE) < 0:
+                        return  # the server is stopping
                 except TimeoutError:
                     yield ": keep-alive\n\n"
         finally:

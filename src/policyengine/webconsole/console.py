@@ -36,6 +36,10 @@ class Stale(Exception):
         self.now = now
 
 
+class BadRequest(ValueError):
+    """A request no page of the console sends (an unknown operation, a field of the wrong type)."""
+
+
 class NotDone(Exception):
     """A change the controller refused (nothing recorded), with its reason in every language."""
 
@@ -88,7 +92,7 @@ class WebConsole:
         """Carry out one change asked by the facilitator's page, which had seen sequence ``seen``."""
         handler = self._handlers().get(op)
         if handler is None:
-            raise NotDone("unknown-operation", {code: op for code in LANGS})
+            raise BadRequest(f"unknown operation '{op[:40]}' (expected one of {', '.join(self._handlers())})")
         with self._lock:
             try:
                 handler(args, seen)
@@ -145,10 +149,18 @@ class WebConsole:
         return Snapshot(self._version, self.seq, _json(player_view(self)), _json(facilitator_view(self)))
 
     def subscribe(self, queue: asyncio.Queue[int]) -> Callable[[], None]:
-        """Wake ``queue`` (with the new sequence number) after every change; returns the unsubscribe."""
+        """Wake ``queue`` (with the new sequence number) after every change, or -1 when the
+        server stops; returns the unsubscribe."""
         entry = (asyncio.get_running_loop(), queue)
         self._subscribers.add(entry)
         return lambda: self._subscribers.discard(entry)
+
+    def end_streams(self) -> None:
+        """Tell every page's event stream to end (the server is stopping)."""
+        self.closing = True
+        self._wake(-1)
+
+    closing = False
 
     def _wake(self, seq: int) -> None:
         for loop, queue in list(self._subscribers):
@@ -161,14 +173,14 @@ class WebConsole:
 def _text(args: dict[str, Any], key: str) -> str:
     value = args.get(key, "")
     if not isinstance(value, str):
-        raise Refused("bad-text", problem=f"'{key}' must be text")
+        raise BadRequest(f"'{key}' must be text")
     return value
 
 
 def _number(args: dict[str, Any], key: str) -> int:
     value = args.get(key)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise Refused("unknown-decision", n=str(value)[:12], max="?")
+        raise BadRequest(f"'{key}' must be a whole number")
     return value
 
 

@@ -117,7 +117,33 @@ def run_server(console: WebConsole, token: str, sock: socket.socket, host: str) 
         timeout_graceful_shutdown=1,
         access_log=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    server(console, config).run(sockets=[sock])
+
+
+def server(console: WebConsole, config: Any) -> Any:
+    """uvicorn's server for ``console``: on shutdown it first ends the pages' event streams (else
+    uvicorn waits for them, then cancels them with a traceback), and Ctrl+C or SIGTERM stop it as
+    a normal end (uvicorn raises the signal again once it has shut down, which would end the
+    command as interrupted)."""
+    import contextlib
+    from collections.abc import Iterator
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    getattr(self, "_captured_signals", []).clear()
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            console.end_streams()
+            await super().shutdown(sockets=sockets)
+
+    return Server(config)
 
 
 class Background:
@@ -137,7 +163,7 @@ class Background:
         config = uvicorn.Config(
             app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1, access_log=False
         )
-        self.server = uvicorn.Server(config)
+        self.server = server(console, config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         import time
