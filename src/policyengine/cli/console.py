@@ -215,7 +215,7 @@ class Console:
                 extra.append(self.m("notes_expected", action=e.action + who, note=e.note or ""))
             if extra:
                 state = self.m("released") if i.released else self.m("not_released")
-                lines.append(f"  [{i.number}] {i.title} ({state})")
+                lines.append(f"  [{i.number}] {i.title}" + self.m("inject_state", state=state))
                 for text in extra:
                     lines += self.wrap(text, "    - ", "      ")
         if len(lines) == 1:
@@ -308,13 +308,21 @@ class Console:
         else:
             lines.append(self.m("end_nothing_decided"))
         if preview.struck:
-            lines.append(self.m("end_struck", numbers=", ".join(f"#{d.number}" for d in preview.struck)))
+            lines.append(
+                self.m("end_struck", numbers=self.m("separator").join(f"#{d.number}" for d in preview.struck))
+            )
         if preview.unreleased:
             lines.append(self.m("end_unreleased", n=len(preview.unreleased)))
-            lines += [f"  [{i.number}] {i.title}" for i in preview.unreleased]
+            if self.view == "facilitator":  # their titles would tell the players what is to come
+                lines += [f"  [{i.number}] {i.title}" for i in preview.unreleased]
         self.show("\n".join(lines))
         question = self.m("end_confirm_last" if preview.last else "end_confirm", n=preview.move.number)
-        if not self.confirm(question, default=False):
+        try:
+            confirmed = self.confirm(question, default=False)
+        except KeyboardInterrupt:
+            self.show("")
+            confirmed = False
+        if not confirmed:
             self.show(self.m("end_cancelled"))
             return
         try:
@@ -334,6 +342,14 @@ class Console:
     # -- a decision -------------------------------------------------------------------------------
 
     def decide(self, text: str, *, explicit: bool = False) -> None:
+        """Ask what a decision needs and record it; Ctrl-C on the way records nothing."""
+        try:
+            self._decide(text, explicit=explicit)
+        except KeyboardInterrupt:
+            self.show("")
+            self.warn(self.m("cancelled"))
+
+    def _decide(self, text: str, *, explicit: bool) -> None:
         seq = self.ctl.seq
         try:
             resolved = self.ctl.resolve(text)
@@ -452,7 +468,7 @@ class Console:
         time = f" {inject.time}" if inject.time else ""
         lines = [f"[{inject.number}]{time} {inject.title}"]
         lines += self.wrap(inject.description, "  ")
-        to = ", ".join(inject.to) if inject.to else self.m("all_cells")
+        to = self.m("separator").join(inject.to) if inject.to else self.m("all_cells")
         sender = self.m("from", sender=inject.sender) if inject.sender else ""
         lines += self.wrap(sender + self.m("to", cells=to), "  ")
         if self.view == "facilitator":

@@ -71,7 +71,10 @@ def exercise() -> None:
 )
 @output_option
 @click.option(
-    "--interactive", "-i", is_flag=True, help="Pause at each move and record the players' decisions."
+    "--interactive",
+    "-i",
+    is_flag=True,
+    help="The facilitator's console: release injects, record decisions, strikes and notes in a log.",
 )
 @click.option(
     "--log",
@@ -124,9 +127,10 @@ def run_command(
     """Play an exercise: every move's injects, the rules' recommendations and what changed.
 
     Without options, no decisions are taken (conditional injects that need one do not apply);
-    --decide MOVE=ACTION previews a branch. --interactive records decisions in an append-only
-    log (one fsync'd JSON line per record); --resume LOG carries on after an interruption;
-    --replay LOG reproduces a recorded session byte for byte.
+    --decide MOVE=ACTION previews a branch. --interactive opens the facilitator's console (type
+    help there), which records decisions in an append-only log (one fsync'd JSON line per
+    record); --resume LOG carries on after an interruption; --replay LOG prints a recorded
+    session's record, the same every time.
     """
     modes = [
         m
