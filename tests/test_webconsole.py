@@ -437,3 +437,35 @@ def test_help_does_not_import_the_web_stack() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_session_moves_between_the_terminal_and_the_browser(tmp_path: Path) -> None:
+    from policyengine.cli import cli
+
+    log = tmp_path / "s.jsonl"
+    # move 1 in the terminal, then a pause
+    first = CliRunner().invoke(
+        cli,
+        ["exercise", "run", str(EXERCISE), "-i", "--log", str(log), "--lang", "en"],
+        input="\n".join(
+            ["release", "decide propose-framework/AUS+JPN+KOR", "mofa", "", "", "end", "y", "quit", ""]
+        ),
+    )
+    assert first.exit_code == 0, first.output
+    # move 2 in the browser's console: it goes on where the terminal stopped
+    with served(log, resume=True) as s:
+        view = json.loads(s.console.snapshot().facilitator)
+        assert view["move"]["number"] == 2
+        assert [d["action"] for d in view["decisions"]] == ["propose-framework/AUS+JPN+KOR"]
+        assert s.act("release")[0] == 200
+        assert s.act("decide", action="elevate-cooperation/jpn-kor-aus", cell="mod")[0] == 200
+        assert s.act("end")[0] == 200
+    # move 3 in the terminal again
+    last = CliRunner().invoke(cli, ["exercise", "run", "--resume", str(log)], input="end\ny\n")
+    assert last.exit_code == 0, last.output
+    recs = records(log)
+    assert [r["move"] for r in recs if r["type"] == "move"] == ["move-1", "move-2", "move-3"]
+    assert [r["seq"] for r in recs] == list(range(len(recs)))
+    report = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "en"])
+    assert report.exit_code == 0, report.output
+    assert "elevate-cooperation/jpn-kor-aus" in report.output
