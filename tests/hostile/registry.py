@@ -94,6 +94,13 @@ REGISTRY: dict[str, Entry] = {
         )
     ),
     "exercise report": Entry(uses=(("exercise", "report", "{log}"),)),
+    # --port 0: the port is bound before the files are read, and must never be the one busy
+    "exercise serve": Entry(
+        uses=(
+            ("exercise", "serve", "{exercise}", "--port", "0"),
+            ("exercise", "serve", "--resume", "{log}", "--port", "0"),
+        )
+    ),
     "exercise replay": Entry(uses=(("exercise", "replay", "{log}"),)),
     "exercise handout": Entry(
         uses=(

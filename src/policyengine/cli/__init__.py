@@ -199,4 +199,4 @@ def main() -> None:
 
 
 # Subcommands live in their own modules; each imports only click at import time.
-from policyengine.cli import core, diff, exercise, explain, rules, whatif  # noqa: E402,F401
+from policyengine.cli import core, diff, exercise, explain, rules, serve, whatif  # noqa: E402,F401
