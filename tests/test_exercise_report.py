@@ -84,7 +84,7 @@ def test_report_command(session, golden, tmp_path: Path) -> None:  # type: ignor
     )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    for anchor in ("overview", "summary", "timeline", "matrix", "findings"):
+    for anchor in ("summary", "objectives", "findings", "ip", "hot-wash", "analysis", "timeline", "matrix"):
         assert f'id="{anchor}"' in html
     assert '<td class="diverged">相違</td>' in html and '<td class="matched">一致</td>' in html
     assert "@media print" in html
