@@ -157,7 +157,7 @@ CASES: list[tuple[str, Edit, int, str, str | None]] = [
     ("time is markup", _set((0, "time"), "<script>alert(1)</script>"), 1, "E605", "time"),
     ("a move's time is a number", _set((4, "time"), 12), 5, "E605", "time"),
     ("an unknown field", _set((2, "note"), "hello"), 3, "E605", None),
-    ("a decision without its cell", _drop((1, "cell")), 2, "E605", None),
+    ("a decision without its action", _drop((1, "action")), 2, "E605", None),
     ("an action too long", _set((1, "action"), "x" * 1_001), 2, "E605", "action"),
     ("decision move is a number", _set((2, "move"), 2), 3, "E605", "move"),
     # text that cannot be printed or reach a terminal

@@ -1,7 +1,11 @@
 """The decision log: append-only JSON Lines, one fsync'd line per record.
 
-A session writes an ``exercise`` header record, then one ``decision`` record per decision and one
-``move`` record per completed move. Records are written and read by ``policyengine.fileio``
+A session writes an ``exercise`` header record, then, in each move, a ``release`` record per inject
+released to the players, a ``decision`` record per decision, a ``strike`` record per decision taken
+back (naming the decision's number; the decision's own line is never edited), a ``note`` record per
+facilitator's note, and one ``move`` record when the move ends; notes after the last move are the
+hot wash. :mod:`policyengine.exercise.ledger` folds the records into the session's state; docs/
+exercises.md describes every field. Records are written and read by ``policyengine.fileio``
 (``LockedLog``/``read_jsonl``): each is appended with a single ``write`` and flushed to disk
 before the session goes on, so an interruption loses at most the record being written. That
 record, if partly written, is the *torn* last line (no final newline): reading reports it and
@@ -28,7 +32,7 @@ from policyengine.fileio import MAX_DAMAGED, LockedLog, LogBusy, read_jsonl
 from policyengine.locations import Location
 
 LOG_VERSION = 1
-RECORD_TYPES = ("exercise", "decision", "move")
+RECORD_TYPES = ("exercise", "decision", "move", "release", "strike", "note")
 
 #: The session clock: returns the current time (timezone-aware). Tests pass a fixed one.
 Clock = Callable[[], dt.datetime]
@@ -165,6 +169,8 @@ LANGS = ("ja", "en")
 MAX_ACTION = 1_000
 #: characters of any other text in a log (a rationale, a path), as for text in a scenario
 MAX_TEXT = 20_000
+#: characters of who decided or wrote a note (a name or a role)
+MAX_NAME = 200
 #: items of a list in a log (recommendations of a move, files a session read)
 MAX_ITEMS = 10_000
 
@@ -214,6 +220,21 @@ def _time(value: Any) -> tuple[str, str] | None:
         except ValueError:
             pass
     return "", f"must be a date and time (ISO 8601, e.g. 2022-07-04T09:00:00+00:00), not {_kind(value)}"
+
+
+_INJECT_NUMBER = re.compile(r"[1-9][0-9]{0,5}\.[1-9][0-9]{0,5}\Z")
+
+
+def _inject_number(value: Any) -> tuple[str, str] | None:
+    if not isinstance(value, str) or not _INJECT_NUMBER.match(value):
+        return "", f"must be an inject's number MOVE.K (e.g. 2.3), not {_kind(value)}"
+    return None
+
+
+def _positive(value: Any) -> tuple[str, str] | None:
+    if not _whole(value) or not 1 <= value <= 10**9:
+        return "", f"must be a decision's number (1, 2, ...), not {_kind(value)}"
+    return None
 
 
 def _choice(*allowed: str) -> Check:
@@ -311,9 +332,38 @@ _RECORD_FIELDS: dict[str, Fields] = {
         "type": (_any, True),
         "seq": (_any, True),
         "move": (_text(200), True),
-        "cell": (_text(200), True),
+        # absent: the whole room decided (a log before the console always names a cell)
+        "cell": (_text(200), False),
         "action": (_text(MAX_ACTION), True),
         "rationale": (_text(empty=True), False),
+        "by": (_text(MAX_NAME, empty=True), False),
+        "time": (_time, False),
+    },
+    "release": {
+        "type": (_any, True),
+        "seq": (_any, True),
+        "move": (_text(200), True),
+        "inject": (_text(200), True),
+        "number": (_inject_number, True),
+        "time": (_time, False),
+    },
+    "strike": {
+        "type": (_any, True),
+        "seq": (_any, True),
+        # the move being played when the decision was struck; absent once every move is played
+        "move": (_text(200), False),
+        "decision": (_positive, True),
+        "reason": (_text(empty=True), False),
+        "by": (_text(MAX_NAME, empty=True), False),
+        "time": (_time, False),
+    },
+    "note": {
+        "type": (_any, True),
+        "seq": (_any, True),
+        # the move being played; absent once every move is played (the hot wash)
+        "move": (_text(200), False),
+        "text": (_text(), True),
+        "by": (_text(MAX_NAME, empty=True), False),
         "time": (_time, False),
     },
     "move": {

@@ -27,13 +27,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Decision:
-    """What a player cell decided in a move: a recommendation id or free text, and why."""
+    """What a player cell decided in a move: a recommendation id or free text, and why.
+
+    ``cell`` is empty when the whole room decided (the log's decision names no cell); ``by`` is
+    who decided, as the facilitator typed it (a name or a role), or empty.
+    """
 
     move: str
     cell: str
     action: str
     rationale: str = ""
     time: str = ""  # ISO 8601, from the session's clock; never shown in the replayed output
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,20 @@ class ExerciseRun:
         if state is None or state.move.id != decision.move:
             raise ValueError(f"decision for move '{decision.move}', which is not the move being played")
         state.decisions.append(decision)
+
+    def retract(self, decision: Decision) -> None:
+        """Take back a recorded decision (struck in the log): it no longer counts as decided.
+
+        Moves already played keep the injects it led to; the moves played after this count
+        without it.
+        """
+        for state in self.moves:
+            if state.move.id == decision.move:
+                for i, d in enumerate(state.decisions):
+                    if d is decision:
+                        del state.decisions[i]
+                        return
+        raise ValueError(f"decision '{decision.action}' of move '{decision.move}' is not recorded")
 
 
 def play(

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.exercise.ledger import Ledger
 from policyengine.exercise.load import LoadedExercise, load_exercise
 from policyengine.exercise.log import (
     LOG_VERSION,
@@ -97,16 +97,18 @@ def header_record(
 
 @dataclass
 class Session:
-    """An exercise run whose decisions and completed moves are appended to a log as they happen.
+    """An exercise run whose records are appended to a log as they happen.
 
     The session holds its log's lock from start (or resume) to :meth:`close` (or the end of the
     process): a second session of the same log is refused (E606) instead of interleaving records.
+    Every record goes through :meth:`append`, which checks it against the log's shape and the
+    session's state (:class:`~policyengine.exercise.ledger.Ledger`) before writing it, and folds
+    it into that state after: the state is always what replaying the log rebuilds.
     """
 
-    run: ExerciseRun
+    ledger: Ledger
     log_path: str
     clock: Clock
-    seq: int
     writer: LockedLog
 
     @classmethod
@@ -125,16 +127,29 @@ class Session:
 
         ``fmt`` and ``lang`` are recorded so that a replay prints what the session printed.
         """
-        writer = create_log(
-            log_path, header_record(exercise, pack, rules_path, log_path, clock, fmt=fmt, lang=lang)
-        )
-        session = cls(ExerciseRun(exercise, pack), log_path, clock, 1, writer)
+        header = header_record(exercise, pack, rules_path, log_path, clock, fmt=fmt, lang=lang)
+        writer = create_log(log_path, header)
         try:
-            session.run.next_move()
+            ledger = Ledger(ExerciseRun(exercise, pack))
+            ledger.apply(header)
+            ledger.play_next()
         except BaseException:
             writer.close()
             raise
-        return session
+        return cls(ledger, log_path, clock, writer)
+
+    @property
+    def run(self) -> ExerciseRun:
+        return self.ledger.run
+
+    @property
+    def seq(self) -> int:
+        """The sequence number the next record will carry."""
+        return self.ledger.records
+
+    @property
+    def finished(self) -> bool:
+        return self.ledger.finished
 
     def close(self) -> None:
         """Release the log (another session may resume it from now on)."""
@@ -148,55 +163,56 @@ class Session:
 
     @property
     def current(self) -> MoveState:
-        state = self.run.current
-        assert state is not None, "a session always has a move being played"
+        state = self.ledger.current()
+        assert state is not None, "a session being played has a move being played"
         return state
 
-    def decide(self, cell: str, action: str, rationale: str = "") -> Decision:
-        """Record a decision of the move being played (fsync'd before returning)."""
+    def decide(self, cell: str, action: str, rationale: str = "", by: str = "") -> Decision:
+        """Record a decision of the move being played (fsync'd before returning).
+
+        ``cell`` empty: the whole room decided (the record names no cell).
+        """
         state = self.current
-        if cell not in self.run.exercise.cell_ids():
+        if cell and cell not in self.run.exercise.cell_ids():
             raise input_error("E301", f"unknown cell '{cell}'")
-        decision = Decision(state.move.id, cell, action.strip(), rationale.strip(), timestamp(self.clock))
-        self._append(
-            {
-                "type": "decision",
-                "move": decision.move,
-                "cell": decision.cell,
-                "action": decision.action,
-                "rationale": decision.rationale,
-                "time": decision.time,
-            }
-        )
-        self.run.record(decision)
-        return decision
+        record: dict[str, Any] = {"type": "decision", "move": state.move.id}
+        if cell:
+            record["cell"] = cell
+        record.update(action=action.strip(), rationale=rationale.strip())
+        if by.strip():
+            record["by"] = by.strip()
+        self.append(record)
+        return self.ledger.decisions[-1].decision
 
     def complete_move(self) -> MoveState | None:
         """Close the current move in the log; play and return the next one (None at the end)."""
-        state = self.current
-        self._append(_move_record(state, timestamp(self.clock)))
-        if self.run.finished:
-            return None
-        return self.run.next_move()
+        self.append(_move_record(self.current))
+        return self.ledger.current()
 
-    def _append(self, record: dict[str, Any]) -> None:
-        full = {**record, "seq": self.seq}
-        # Never write what the log's reader would refuse (a control character, a lone surrogate,
-        # text beyond the bounds): the session would go on and its log be unreadable.
+    def append(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Write ``record`` with the next ``seq`` and the clock's time, and fold it into the state.
+
+        Refuses (E117, E605, E602) what the log's reader would refuse or what cannot follow the
+        records before it: the session would go on and its log be unreadable.
+        """
+        full = {**record, "seq": self.seq, "time": timestamp(self.clock)}
         texts = [v for v in full.values() if isinstance(v, str)]
         bad = next((found for t in texts if (found := control_character(t)) is not None), None)
         problem = ("E117", f"the control character {bad}") if bad else check_record(full, self.seq)
+        if problem is None:
+            wrong = self.ledger.problem(full)
+            problem = None if wrong is None else ("E602", wrong)
         if problem is not None:
             raise input_error(problem[0], f"not recorded in {self.log_path}: {problem[1]}")
         self.writer.append(full)
-        self.seq += 1
+        self.ledger.apply(full)
+        return full
 
 
-def _move_record(state: MoveState, time: str) -> dict[str, Any]:
+def _move_record(state: MoveState) -> dict[str, Any]:
     return {
         "type": "move",
         "move": state.move.id,
-        "time": time,
         "applied": [i.id for i in state.applied],
         "recommendations": state.result.ids,
     }
@@ -210,14 +226,22 @@ class Replayed:
     """A log read back and replayed: the run, and where the session stood when the log ends."""
 
     log: LogContents
-    run: ExerciseRun
-    completed: int  # moves with a 'move' record
+    ledger: Ledger
     rules_path: str | None
     cut: TornLine | None = None  # a torn last line cut off before resuming
 
     @property
+    def run(self) -> ExerciseRun:
+        return self.ledger.run
+
+    @property
+    def completed(self) -> int:
+        """Moves with a 'move' record."""
+        return self.ledger.completed
+
+    @property
     def finished(self) -> bool:
-        return self.completed == len(self.run.exercise.moves)
+        return self.ledger.finished
 
     @property
     def in_progress(self) -> MoveState | None:
@@ -339,64 +363,35 @@ _EDITED = (
 
 
 def _replay(log: LogContents, exercise: LoadedExercise, pack: CompiledPack, rules: str | None) -> Replayed:
-    run = ExerciseRun(exercise, pack)
-    decisions: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    completed = 0
+    ledger = Ledger(ExerciseRun(exercise, pack))
+    ledger.apply(log.header)
     problems: list[Diagnostic] = []
-    move_ids = [m.id for m in exercise.moves]
-    cells = exercise.cell_ids()
-    state: MoveState | None = None
     for record, line in zip(log.records[1:], log.lines[1:], strict=True):
         where = Location(log.path, line, 1)
-        expected_move = move_ids[completed] if completed < len(move_ids) else None
-        if record["move"] != expected_move:
-            problems.append(
-                Diagnostic(
-                    where,
-                    "E602",
-                    f"record of move '{record['move']}' where "
-                    + (
-                        f"move '{expected_move}' is being played" if expected_move else "the exercise is over"
-                    ),
-                    _EDITED,
-                )
-            )
+        wrong = ledger.problem(record)
+        if wrong is not None:
+            problems.append(Diagnostic(where, "E602", wrong, _EDITED))
             break
-        if state is None or state.move.id != expected_move:
-            state = run.next_move()
-        if record["type"] == "decision":
-            if record["cell"] not in cells:
-                problems.append(
-                    Diagnostic(where, "E602", f"decision of unknown cell '{record['cell']}'", _EDITED)
-                )
-                break
-            decisions[record["move"]].append((line, record))
-            run.record(
-                Decision(
-                    record["move"],
-                    record["cell"],
-                    record["action"],
-                    str(record.get("rationale", "")),
-                    str(record.get("time", "")),
-                )
-            )
-            continue
-        # a completed move: what the log saw must be what replaying produces
-        for key, now in (("applied", [i.id for i in state.applied]), ("recommendations", state.result.ids)):
-            if key in record and record[key] != now:
-                problems.append(
-                    Diagnostic(
-                        where,
-                        "E602",
-                        f"replaying move '{state.move.id}' gives other {key} than the log records "
-                        f"({', '.join(sorted(set(now) ^ set(record[key])))} differ)",
-                        "the exercise, its scenarios, the rules or policyengine itself changed",
+        if record["type"] == "move":
+            # a completed move: what the log saw must be what replaying produces
+            state = ledger.current()
+            assert state is not None
+            seen = (("applied", [i.id for i in state.applied]), ("recommendations", state.result.ids))
+            for key, now in seen:
+                if key in record and record[key] != now:
+                    problems.append(
+                        Diagnostic(
+                            where,
+                            "E602",
+                            f"replaying move '{state.move.id}' gives other {key} than the log records "
+                            f"({', '.join(sorted(set(now) ^ set(record[key])))} differ)",
+                            "the exercise, its scenarios, the rules or policyengine itself changed",
+                        )
                     )
-                )
-        completed += 1
+        ledger.apply(record)
     if problems:
         raise InputError(problems)
-    return Replayed(log, run, completed, rules)
+    return Replayed(log, ledger, rules)
 
 
 def resume(
@@ -423,9 +418,8 @@ def resume(
         if replayed.log.torn is not None:
             writer.cut_torn()
             replayed.log.torn = None
-        session = Session(replayed.run, log_path, clock, len(replayed.log.records), writer)
-        if replayed.in_progress is None:
-            replayed.run.next_move()
+        session = Session(replayed.ledger, log_path, clock, writer)
+        session.ledger.current()  # the move the log stops in, or the next one
     except BaseException:
         writer.close()
         raise
