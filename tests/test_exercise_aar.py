@@ -229,3 +229,19 @@ def test_links_to_unknown_objectives_and_capabilities_are_located(world: Path) -
     assert "E301: unknown objective 'trilateral-opton'" in result.output
     assert "did you mean 'trilateral-option'?" in result.output
     assert "E301: unknown capability 'partner-managment'" in result.output
+
+
+def test_a_logged_note_and_strike_reach_the_report(session) -> None:  # type: ignore[no-untyped-def]
+    log, _ = session
+    with log.open("a", encoding="utf-8") as f:
+        f.write('{"type": "note", "seq": 9, "text": "Timing was the crux", "by": "lead"}\n')
+        f.write('{"type": "strike", "seq": 10, "decision": 4, "reason": "not a decision"}\n')
+    report = build_report(open_log(str(log)))
+    # the struck free-text decision of move 2 counts nowhere
+    assert [d.decision.action for d in report.departures] == ["elevate-cooperation/jpn-kor-aus"]
+    assert report.decisions == 4
+    assert report.notes == [Note(None, "Timing was the crux", "lead", "")]
+    text = render_report(report, "markdown", "en")
+    assert "- Timing was the crux — lead" in text
+    assert "Decision 4 (move 2, National Security Secretariat): “strengthen the coast guard”" in text
+    assert "strengthen the coast guard' (diverged)" not in text
