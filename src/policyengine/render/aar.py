@@ -26,6 +26,7 @@ from policyengine.render.blocks import (
     to_markdown,
 )
 from policyengine.render.exercise import (
+    EXERCISE_CSS,
     cell_names,
     condition_text,
     date_text,
@@ -262,7 +263,7 @@ def _objective_blocks(report: AfterActionReport, lang: str) -> list[Block]:
         for e in o.expectations:
             rows.append(
                 [
-                    f"[{e.number}]",
+                    f"[{e.number}] {e.inject.title.get(lang)}",
                     [Code(e.expected.action)],
                     cell_names(report.run.exercise, [e.expected.cell], lang) if e.expected.cell else "—",
                     Cell(t(f"aar.outcome_{e.outcome}", lang), cls=f"outcome-{e.outcome}"),
@@ -672,4 +673,4 @@ def _hot_wash_blocks(report: AfterActionReport, lang: str) -> list[Block]:
 
 def render_report(report: AfterActionReport, fmt: str, lang: str) -> str:
     doc = after_action_report(report, lang)
-    return to_html(doc) if fmt == "html" else to_markdown(doc)
+    return to_html(doc, css=EXERCISE_CSS) if fmt == "html" else to_markdown(doc)
