@@ -163,7 +163,6 @@ def _executive_summary(report: AfterActionReport, lang: str) -> list[Block]:
     blocks: list[Block] = [Heading(2, t("aar.executive_summary", lang)), Heading(3, t("aar.scenario", lang))]
     if h.description:
         blocks.append(Para(h.description.get(lang)))
-    blocks.append(_overview_table(report, lang))
     if report.completed < report.total_moves:
         blocks.append(
             Para(Strong(label(lang, "incomplete", done=report.completed, total=report.total_moves)))
@@ -209,6 +208,7 @@ def _executive_summary(report: AfterActionReport, lang: str) -> list[Block]:
             Para(t("aar.rating_legend", lang), cls="note legend"),
         ]
     blocks += _main_findings(report, lang)
+    blocks += [Heading(3, label(lang, "overview")), _overview_table(report, lang)]
     return blocks
 
 

@@ -30,6 +30,7 @@ from policyengine.render.blocks import (
     to_markdown,
     to_text,
 )
+from policyengine.text import t
 
 if TYPE_CHECKING:
     from policyengine.engine.results import Recommendation, Result, Risk
@@ -44,8 +45,12 @@ from policyengine.render.exercise_labels import LABELS
 #: the document styles: each facilitator callout kind has its own colour, border and mark, so
 #: that a printed page tells a condition from a controller note, a fact change or an expected
 #: action; ◎ (a recent focus) is drawn larger and bolder than 〇 (mentioned), which CJK fonts
-#: draw the other way round; status and rating cells never break inside a word; headers of
-#: narrow columns break between words only (keep-all: not between two Japanese characters).
+#: draw the other way round; status and date cells never wrap, rating cells and headers break
+#: between words only (keep-all: not between two Japanese characters); the matrix's column
+#: headers are small enough for nine frameworks to fit the width of an A4 page (a table wider
+#: than the page makes chromium shrink every page to fit it); print at 10.5 pt on A4, keeping
+#: an inject or a callout on one page but letting long sections run on (a whole section kept
+#: together left most of a page blank whenever it did not fit).
 EXERCISE_CSS = """
 .callout{padding:.15rem .5rem;margin:.3rem 0;border-left:5px solid #888;-webkit-print-color-adjust:exact;
 print-color-adjust:exact}
@@ -59,13 +64,16 @@ print-color-adjust:exact}
 .callout.facts::before{content:"\00B1  ";color:#555}
 td.c.focus{font-size:1.3em;font-weight:900;line-height:1}td.c.mentioned{font-size:.85em;color:#444}
 th{word-break:keep-all;overflow-wrap:normal}
-td.matched,td.diverged,td.not-considered,td.anticipated,td.rating,td.status,td.date,td[class^="outcome-"]{
-white-space:nowrap}
+th[scope=col]{font-size:.72rem;padding:.2rem .25rem;line-height:1.25}td.c{padding:.1rem .25rem}
+td.matched,td.diverged,td.not-considered,td.anticipated,td.status,td.date,td[class^="outcome-"]{
+white-space:nowrap}td.rating{word-break:keep-all;overflow-wrap:normal}
 .bottom-line{font-size:1.05rem;border:2px solid #333;padding:.5rem .75rem}
-table.ip,table.msel{font-size:.9rem}
+table.ip,table.msel,table.numbers{font-size:.85rem}
 td.rating-P{background:#e3f4e1}td.rating-S{background:#f6f1c7}td.rating-M{background:#fde2cf}
 td.rating-U{background:#f8d0d0}td.rating,td.status{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 @page{size:A4;margin:14mm 12mm}
+@media print{body{font-size:10.5pt}section{break-inside:auto;page-break-inside:auto}
+section.inject,.callout,.bottom-line{break-inside:avoid;page-break-inside:avoid}}
 """
 
 
@@ -370,19 +378,38 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     added = set(state.changes.recommendations_added)
     changed = set(state.changes.recommendations_changed)
     recs = state.result.recommendations
-    heading = "engine_move" if guide else "recommendations"
-    blocks.append(Heading(3, label(lang, heading, n=len(recs))))
-    blocks.append(
-        Bullets(
-            [
-                recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
-                for r in recs
-            ],
-            ordered=True,
+    if guide:
+        # The guide lists every recommendation once, at the start; a move shows those in play
+        # (added or changed by its injects, or expected by its MSEL), and what it removed is
+        # under "what changed".
+        in_play = added | changed | {e.action for _, e in expected}
+        shown = [r for r in recs if r.id in in_play]
+        blocks.append(Heading(3, t("handout.engine_in_play", lang, n=len(shown), total=len(recs))))
+        blocks.append(
+            Bullets(
+                [
+                    recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
+                    for r in shown
+                ]
+            )
+            if shown
+            else Para(label(lang, "none"))
         )
-        if recs
-        else Para(label(lang, "none"))
-    )
+        if len(shown) < len(recs):
+            blocks.append(Para(t("handout.engine_others", lang, n=len(recs) - len(shown)), cls="note"))
+    else:
+        blocks.append(Heading(3, label(lang, "recommendations", n=len(recs))))
+        blocks.append(
+            Bullets(
+                [
+                    recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
+                    for r in recs
+                ],
+                ordered=True,
+            )
+            if recs
+            else Para(label(lang, "none"))
+        )
     if state.result.risks:
         blocks += [
             Heading(3, label(lang, "risks", n=len(state.result.risks))),
