@@ -245,3 +245,24 @@ def test_a_logged_note_and_strike_reach_the_report(session) -> None:  # type: ig
     assert "- Timing was the crux — lead" in text
     assert "Decision 4 (move 2, National Security Secretariat): “strengthen the coast guard”" in text
     assert "strengthen the coast guard' (diverged)" not in text
+
+
+def test_the_walkthrough_exercise_of_the_docs_validates_and_reports(world: Path, clock: None) -> None:
+    """docs/exercises.md's walkthrough file is valid (--strict), and a session on it rates its
+    objective from the links the walkthrough teaches."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "exercises.md").read_text(encoding="utf-8")
+    block = docs.split("<!-- walkthrough-exercise:", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = world / "exercises" / "uk_partnership.yaml"
+    path.write_text(block, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(path), "--strict"])
+    assert result.exit_code == 0, result.output
+    log = world / "uk.jsonl"
+    played = runner.invoke(
+        cli,
+        ["exercise", "run", str(path), "--interactive", "--log", str(log), "--lang", "en"],
+        input="extend-asset-protection/GBR\nmod\nThe RAA is signed\n\n\n",
+    )
+    assert played.exit_code == 0, played.output
+    report = build_report(open_log(str(log)))
+    assert [(o.objective.id, o.rating) for o in report.objectives] == [("legal-basis", "S")]
