@@ -78,6 +78,12 @@ def test_report_command(session, golden, tmp_path: Path) -> None:  # type: ignor
     result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "en"])
     assert result.exit_code == 0, result.output
     golden("exercise/sea_lane_crisis.aar.en.md", result.stdout)
+    result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "ja"])
+    assert result.exit_code == 0, result.output
+    golden("exercise/sea_lane_crisis.aar.ja.md", result.stdout)
+    result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--plan-template", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    golden("exercise/sea_lane_crisis.plan.en.yaml", result.stdout)
     out = tmp_path / "aar.html"
     result = CliRunner().invoke(
         cli, ["exercise", "report", str(log), "--format", "html", "--output", str(out)]
