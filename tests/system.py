@@ -59,6 +59,11 @@ def chromium() -> str:
     )
 
 
+def tmux() -> str:
+    """tmux, to play the console in a real terminal."""
+    return program("tmux", install="apt-get install -y tmux (.ci/run installs it)")
+
+
 def git() -> str:
     return program("git", install="apt-get install -y git")
 

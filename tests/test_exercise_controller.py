@@ -241,6 +241,22 @@ def test_resume_and_replay_rebuild_the_whole_state(
     assert read_log(str(log)).records[-1]["type"] == "decision"
 
 
+def test_a_strike_that_opens_a_move_replays(room: tuple[Controller, Path], pack: Any) -> None:
+    """Struck in move 2, a decision of move 1 still led to move 2's injects; replaying agrees."""
+    ctl, log = room
+    ctl.decide("propose-framework/AUS+JPN+KOR", cell="mofa")
+    ctl.end_move()
+    assert "trilateral-launched" in [i.id for i in ctl.ledger.run.moves[1].applied]
+    ctl.strike(1)  # the first record of move 2
+    ctl.end_move()
+    assert "trilateral-defense-ministers" not in [i.id for i in ctl.ledger.run.moves[2].applied]
+    replayed = open_log(str(log), pack=pack)
+    replayed.ledger.current()  # move 3, as resuming would play it
+    assert [[i.id for i in m.applied] for m in replayed.run.moves] == [
+        [i.id for i in m.applied] for m in ctl.ledger.run.moves
+    ]
+
+
 def test_a_log_that_strikes_or_releases_what_it_cannot_is_refused(room: tuple[Controller, Path]) -> None:
     ctl, log = room
     ctl.decide("8")
@@ -270,7 +286,9 @@ COMMANDS = st.lists(
     st.one_of(
         st.tuples(st.just("release"), st.none()),
         st.tuples(st.just("decide"), st.sampled_from(["8", "18", "1", "strengthen the coast guard", "?"])),
+        st.tuples(st.just("decide"), st.just("propose-framework/AUS+JPN+KOR")),  # a branch's condition
         st.tuples(st.just("strike"), st.integers(min_value=1, max_value=6)),
+        st.tuples(st.just("strike"), st.integers(min_value=1, max_value=2)),
         st.tuples(st.just("undo"), st.none()),
         st.tuples(st.just("note"), st.sampled_from(["quiet room", ""])),
         st.tuples(st.just("end"), st.none()),
@@ -279,7 +297,7 @@ COMMANDS = st.lists(
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands=COMMANDS)
 def test_any_sequence_of_commands_replays_to_the_same_state(
     commands: list[tuple[str, Any]],

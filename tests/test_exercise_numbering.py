@@ -48,12 +48,13 @@ def numbered(text: str, exercise: LoadedExercise, lang: str) -> dict[str, str]:
 
 
 def session(path: Path, log: Path, lang: str) -> str:
-    """A session in which players decide nothing: the console's output."""
-    moves = len(load_exercise(str(path)).moves)
+    """A session in which every inject is released and players decide nothing: the console's output."""
+    ex = load_exercise(str(path))
+    typed = "".join("release\n" * len(move.injects) + "injects\nend\ny\n" for move in ex.moves)
     result = CliRunner().invoke(
         cli,
         ["exercise", "run", str(path), "--interactive", "--log", str(log), "--lang", lang],
-        input="\n" * moves,
+        input=typed,
     )
     assert result.exit_code == 0, result.output
     return result.stdout
@@ -107,6 +108,14 @@ def test_every_output_numbers_injects_alike(path: Path, lang: str, tmp_path: Pat
         for i in rec["applied"]
     ]
     assert applied
+    released = [
+        (rec["inject"], rec["number"])
+        for rec in map(json.loads, log.read_text(encoding="utf-8").splitlines())
+        if rec["type"] == "release"
+    ]
+    assert sorted(ident for ident, _ in released) == sorted(applied)
+    for ident, number in released:
+        assert numbers[ident] == number
     for ident in applied:
         assert found["console"][numbers[ident]] == ident
         assert found["report"][numbers[ident]] == ident

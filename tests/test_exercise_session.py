@@ -16,31 +16,42 @@ from policyengine.exercise.log import read_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Decisions of a scripted session of sea_lane_crisis.yaml, move by move (an empty line ends a move).
+# A scripted session of sea_lane_crisis.yaml at the console, move by move. After a decision the
+# console asks for the cell, the rationale and who decided (Enter: none); `end` asks to confirm.
 MOVE_1 = [
+    "release",  # inject [1.1] to the players
     "propose-framework/AUS+JPN+KOR",  # an id from the list
     "mofa",
     "The three share the sea lanes",
+    "",
     "8",  # a number from the list: elevate-cooperation/jpn-usa-aus
     "mod",
     "",
+    "",
+    "",  # a blank line does nothing
     "elevate-cooperation/jpn-kor-aus",  # a rule action whose target does not exist yet: anticipated
     "nss",
     "Prepare the next step",
     "",
+    "end",
+    "y",
 ]
 MOVE_2 = [
-    "strengthen the coast guard",  # free text
+    "strengthen the coast guard",  # free text: confirmed
+    "",
     "nss",
     "Not in the paper",
+    "",
     "activate-mechanisms/jpn-usa-kr",  # a typo: confirmed as the recommendation it is close to
     "y",
     "mdo",  # an unknown cell: asked again
     "mod",
     "",
     "",
+    "end",
+    "y",
 ]
-MOVE_3 = [""]
+MOVE_3 = ["end", "y"]
 DECISIONS = {"move-1": 3, "move-2": 2, "move-3": 0}
 
 
@@ -103,11 +114,15 @@ def session(world: Path, clock: None):  # type: ignore[no-untyped-def]
 def test_scripted_session_writes_the_log(session) -> None:  # type: ignore[no-untyped-def]
     log, result = session
     recs = records(log)
-    assert [r["type"] for r in recs] == ["exercise"] + ["decision"] * 3 + ["move"] + ["decision"] * 2 + [
-        "move",
-        "move",
-    ]
-    assert [r["seq"] for r in recs] == list(range(9))
+    assert [r["type"] for r in recs] == ["exercise", "release"] + ["decision"] * 3 + ["move"] + [
+        "decision"
+    ] * 2 + ["move", "move"]
+    assert [r["seq"] for r in recs] == list(range(10))
+    assert {k: recs[1][k] for k in ("inject", "number", "move")} == {
+        "inject": "shipping-harassed",
+        "number": "1.1",
+        "move": "move-1",
+    }
     header = recs[0]
     assert header["version"] == 1 and header["lang"] == "en" and header["format"] == "text"
     assert header["time"] == "2022-07-04T09:00:00+00:00"
@@ -133,80 +148,89 @@ def test_scripted_session_writes_the_log(session) -> None:  # type: ignore[no-un
     # every line is one complete JSON record, keys sorted, written compactly (fileio.append_jsonl)
     for line in log.read_text(encoding="utf-8").splitlines():
         assert json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True, separators=(",", ":")) == line
-    assert "unknown cell 'mdo'. did you mean 'mod'?" in result.stderr
+    assert "there is no cell 'mdo' (mofa, mod, nss). did you mean 'mod'?" in result.stderr
     assert "did you mean 'activate-mechanisms/jpn-usa-kor'? [Y/n]" in result.stderr
+    assert "recorded as decision 1: [Ministry of Foreign Affairs] propose-framework/AUS+JPN+KOR (18)" in (
+        result.stdout
+    )
+    assert "[move 2/3 | " in result.stdout and "Ending move 2 of 3" in result.stdout
 
 
 def test_replay_is_byte_identical(session, golden) -> None:  # type: ignore[no-untyped-def]
-    log, result = session
+    log, _ = session
+    outputs = []
     for args in (["exercise", "replay", str(log)], ["exercise", "run", "--replay", str(log)]):
         replay = CliRunner().invoke(cli, args)
         assert replay.exit_code == 0, replay.output
-        assert replay.stdout == result.stdout
-    golden("exercise/sea_lane_crisis.session.en.txt", result.stdout)
+        outputs.append(replay.stdout)
+    assert outputs[0] == outputs[1]
+    golden("exercise/sea_lane_crisis.session.en.txt", outputs[0])
     # no time stamp reaches the output
-    assert "2022-07-04T" not in result.stdout
+    assert "2022-07-04T" not in outputs[0]
 
 
 def test_replay_from_another_folder(session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    log, result = session
+    log, _ = session
+    here = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     replay = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
     assert replay.exit_code == 0, replay.output
-    assert replay.stdout == result.stdout
+    assert replay.stdout == here.stdout
 
 
 def test_interrupted_session_resumes(world: Path, clock: None, session) -> None:  # type: ignore[no-untyped-def]
-    full_log, full = session
+    full_log, _ = session
     log = world / "interrupted.jsonl"
     # input ends in the middle of move 2, after its first decision
-    cut = start(world, log, lines(MOVE_1, MOVE_2[:3]))
+    cut = start(world, log, lines(MOVE_1, MOVE_2[:5]))
     assert cut.exit_code == 130
     assert f"session interrupted: 4 decision(s) are saved in {log}" in cut.stderr
     assert f"resume with: policyengine exercise run --resume {log}" in cut.stderr
     assert [r["type"] for r in records(log)][-2:] == ["move", "decision"]
     resumed = CliRunner().invoke(
-        cli, ["exercise", "run", "--resume", str(log)], input=lines(MOVE_2[3:], MOVE_3)
+        cli, ["exercise", "run", "--resume", str(log)], input=lines(MOVE_2[5:], MOVE_3)
     )
     assert resumed.exit_code == 0, resumed.output
     assert "resuming" in resumed.stderr and "1 of 3 moves completed, 4 decision(s) recorded" in resumed.stderr
     assert without_times(records(log))[1:] == without_times(records(full_log))[1:]
     replay = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
-    assert replay.stdout == full.stdout
-    # the resumed session printed the move it resumed in, then the rest, as the full one did
-    assert full.stdout.endswith(resumed.stdout)
+    assert replay.stdout == CliRunner().invoke(cli, ["exercise", "replay", str(full_log)]).stdout
+    # the resumed console showed the move it resumed in, and that a decision was taken in it
+    assert "Move 2 of 3: A trilateral answer?" in resumed.stdout
+    assert "1 decision(s) already recorded in this move" in resumed.stdout
 
 
 def test_resume_after_log_truncated_between_records(session) -> None:  # type: ignore[no-untyped-def]
     log, _ = session
     original = records(log)
     text = log.read_text(encoding="utf-8").splitlines(keepends=True)
-    log.write_text("".join(text[:5]), encoding="utf-8")  # header, 3 decisions, move-1 completed
+    log.write_text("".join(text[:6]), encoding="utf-8")  # header, a release, 3 decisions, move-1 completed
     resumed = CliRunner().invoke(cli, ["exercise", "run", "--resume", str(log)], input=lines(MOVE_2, MOVE_3))
     assert resumed.exit_code == 0, resumed.output
     assert without_times(records(log)) == without_times(original)
 
 
 def test_resume_after_torn_last_line(session) -> None:  # type: ignore[no-untyped-def]
-    log, full = session
+    log, _ = session
+    full = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
     original = records(log)
     data = log.read_bytes().splitlines(keepends=True)
-    torn = data[6][: len(data[6]) // 2]  # the second decision of move 2, half written
-    log.write_bytes(b"".join(data[:6]) + torn)
+    torn = data[7][: len(data[7]) // 2]  # the second decision of move 2, half written
+    log.write_bytes(b"".join(data[:7]) + torn)
     contents = read_log(str(log))
-    assert contents.torn is not None and contents.torn.line == 7
-    assert len(contents.records) == 6
+    assert contents.torn is not None and contents.torn.line == 8
+    assert len(contents.records) == 7
     replay = CliRunner().invoke(cli, ["exercise", "replay", str(log)])
     assert replay.exit_code == 0
-    assert f"{log}:7:1: warning: the last record is incomplete" in replay.stderr
+    assert f"{log}:8:1: warning: the last record is incomplete" in replay.stderr
     assert "the log stops during move 2 of 3 (1 decision(s) recorded in it)" in replay.stderr
     resumed = CliRunner().invoke(
-        cli, ["exercise", "run", "--resume", str(log)], input=lines(MOVE_2[3:], MOVE_3)
+        cli, ["exercise", "run", "--resume", str(log)], input=lines(MOVE_2[5:], MOVE_3)
     )
     assert resumed.exit_code == 0, resumed.output
-    assert f"{log}:7:1: warning: the last record is incomplete" in resumed.stderr
+    assert f"{log}:8:1: warning: the last record is incomplete" in resumed.stderr
     assert "(cut off before resuming)" in resumed.stderr
     assert without_times(records(log)) == without_times(original)
     assert CliRunner().invoke(cli, ["exercise", "replay", str(log)]).stdout == full.stdout
@@ -298,10 +322,10 @@ def test_complete_session_cannot_resume(session) -> None:  # type: ignore[no-unt
 def test_default_log_name_uses_the_clock(world: Path, clock: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(world)
     result = CliRunner().invoke(
-        cli, ["exercise", "run", "exercises/carrier_group.yaml", "-i"], input=lines([""], [""], [""])
+        cli, ["exercise", "run", "exercises/carrier_group.yaml", "-i"], input=lines(MOVE_3, MOVE_3, MOVE_3)
     )
     assert result.exit_code == 0, result.output
-    assert "decision log: carrier-group.20220704-090000.jsonl" in result.stderr
+    assert "決定ログ：carrier-group.20220704-090000.jsonl" in result.stderr  # the session is in Japanese
     assert [r["type"] for r in records(world / "carrier-group.20220704-090000.jsonl")] == ["exercise"] + [
         "move"
     ] * 3

@@ -30,6 +30,8 @@ from policyengine.exercise.prompt import answer_problem
 from policyengine.loading.yamltree import control_character
 
 EXERCISE = "exercises/sea_lane_crisis.yaml"
+#: end every move of sea_lane_crisis (each `end` is confirmed)
+END_MOVES = ["end", "y"] * 3
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def play(world: Path, log: Path, typed: str, *extra: str):  # type: ignore[no-un
 
 def decisions(log: Path) -> list[tuple[str, str, str]]:
     recs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    return [(r["cell"], r["action"], r["rationale"]) for r in recs if r["type"] == "decision"]
+    return [(r.get("cell", ""), r["action"], r["rationale"]) for r in recs if r["type"] == "decision"]
 
 
 def report_reads(log: Path) -> None:
@@ -129,9 +131,8 @@ def test_escape_sequences_are_refused_and_asked_again(world: Path) -> None:
                 "mod",
                 "a\x08b",
                 "because",
-                "",
-                "",
-                "",
+                "",  # decided by: not named
+                *END_MOVES,
             ]
         )
         + "\n"
@@ -160,7 +161,8 @@ def test_escape_sequences_are_refused_and_asked_again(world: Path) -> None:
 )
 def test_numbers_at_the_prompt(world: Path, typed: str, recorded: str | None) -> None:
     log = world / "n.jsonl"
-    script = [typed] + (["mofa", ""] if recorded else []) + ["", "", ""]
+    free = recorded is not None and not recorded.isascii()  # free text is confirmed first
+    script = [typed] + ([""] if free else []) + (["mofa", "", ""] if recorded else []) + END_MOVES
     result = play(world, log, "\n".join(script) + "\n")
     assert result.exit_code == 0, result.output
     if recorded is None:
@@ -191,7 +193,7 @@ def test_bytes_that_are_not_utf8(world: Path) -> None:
             "--lang",
             "en",
         ],
-        input=b"caf\xe9\nconclude-raa/FRA\nmofa\n\n\n\n\n",
+        input=b"caf\xe9\nconclude-raa/FRA\nmofa\n\n\n" + b"end\ny\n" * 3,
         capture_output=True,
         cwd=world,
         env=env,
@@ -205,9 +207,9 @@ def test_bytes_that_are_not_utf8(world: Path) -> None:
 
 def test_overlong_action_is_refused(world: Path) -> None:
     log = world / "l.jsonl"
-    result = play(world, log, "\n".join(["x" * 1_001, "short", "mofa", "", "", "", ""]) + "\n")
+    result = play(world, log, "\n".join(["x" * 1_001, "short", "", "mofa", "", "", *END_MOVES]) + "\n")
     assert result.exit_code == 0, result.output
-    assert "the action is too long (1,001 characters, at most 1,000)" in result.stderr
+    assert "the answer is too long (1,001 characters, at most 1,000)" in result.stderr
     assert decisions(log) == [("mofa", "short", "")]
 
 
@@ -235,7 +237,7 @@ def test_second_resume_is_refused(world: Path, runner: ForkRunner) -> None:
     from policyengine.exercise.session import resume
 
     log = world / "r.jsonl"
-    cut = play(world, log, "1\nmofa\n\n")  # input ends during move 2
+    cut = play(world, log, "1\nmofa\n\n\nend\ny\n")  # input ends during move 2
     assert cut.exit_code == 130, cut.output
     session, _ = resume(str(log))  # the first session holds the log ...
     try:
@@ -252,7 +254,7 @@ def test_second_resume_is_refused(world: Path, runner: ForkRunner) -> None:
         assert CliRunner().invoke(cli, ["exercise", "replay", str(log)]).exit_code == 0
     finally:
         session.close()
-    done = CliRunner().invoke(cli, ["exercise", "run", "--resume", str(log)], input="\n\n\n")
+    done = CliRunner().invoke(cli, ["exercise", "run", "--resume", str(log)], input="end\ny\n" * 2)
     assert done.exit_code == 0, done.output
     report_reads(log)
 
@@ -335,19 +337,24 @@ def test_arrow_keys_on_a_terminal(world: Path) -> None:
     log = world / "tty.jsonl"
     term = Terminal(["exercise", "run", EXERCISE, "--interactive", "--log", str(log), "--lang", "en"], world)
     try:
-        term.wait_for("[move-1] decision: ")
+        term.wait_for("move 1> ")
         # 'bilateral-cooperation/US', two steps left, insert 'A': bilateral-cooperation/AUS
         term.type("bilateral-cooperation/US" + LEFT + LEFT + "A" + END + "\r")
         term.wait_for("cell (")
         term.type("mod\r")
-        term.wait_for("rationale: ")
+        term.wait_for("rationale (")
         term.type("xy" + HOME + "because " + "\x1b[3~" + "\r")  # Home, type, Delete: 'because y'
-        term.wait_for("[move-1] decision: ", count=2)
-        term.type(UP + "\x15" + "\r")  # recall an answer, then erase the line (Ctrl-U): ends the move
-        term.wait_for("[move-2] decision: ")
+        term.wait_for("decided by (")
         term.type("\r")
-        term.wait_for("[move-3] decision: ")
-        term.type("\r")
+        term.wait_for("move 1> ", count=2)
+        term.type(UP + "\x15" + "\r")  # recall an answer, then erase the line (Ctrl-U): nothing happens
+        term.wait_for("move 1> ", count=3)
+        for n in (1, 2, 3):
+            term.type("end\r")
+            term.wait_for("[y/N]: ", count=n)
+            term.type("y\r")
+        term.wait_for("hot wash> ")
+        term.type("quit\r")
         rc = term.finish()
     finally:
         if term.proc.poll() is None:

@@ -71,7 +71,10 @@ def exercise() -> None:
 )
 @output_option
 @click.option(
-    "--interactive", "-i", is_flag=True, help="Pause at each move and record the players' decisions."
+    "--interactive",
+    "-i",
+    is_flag=True,
+    help="The facilitator's console: release injects, record decisions, strikes and notes in a log.",
 )
 @click.option(
     "--log",
@@ -95,6 +98,13 @@ def exercise() -> None:
     help="Reproduce a recorded session from its log (same as `exercise replay LOG`).",
 )
 @click.option(
+    "--view",
+    type=click.Choice(["facilitator", "player"]),
+    default=None,
+    help="With --interactive or --resume: what the console shows [default: facilitator]; "
+    "player: only what players may see (safe to project).",
+)
+@click.option(
     "--decide",
     "decide",
     multiple=True,
@@ -111,14 +121,16 @@ def run_command(
     log_path: str | None,
     resume_log: str | None,
     replay_log: str | None,
+    view: str | None,
     decide: tuple[str, ...],
 ) -> None:
     """Play an exercise: every move's injects, the rules' recommendations and what changed.
 
     Without options, no decisions are taken (conditional injects that need one do not apply);
-    --decide MOVE=ACTION previews a branch. --interactive records decisions in an append-only
-    log (one fsync'd JSON line per record); --resume LOG carries on after an interruption;
-    --replay LOG reproduces a recorded session byte for byte.
+    --decide MOVE=ACTION previews a branch. --interactive opens the facilitator's console (type
+    help there), which records decisions in an append-only log (one fsync'd JSON line per
+    record); --resume LOG carries on after an interruption; --replay LOG prints a recorded
+    session's record, the same every time.
     """
     modes = [
         m
@@ -128,8 +140,8 @@ def run_command(
     if len(modes) > 1:
         raise _usage(f"choose one of {', '.join(modes)}")
     if replay_log:
-        if decide or log_path:
-            raise _usage("--replay takes neither --decide nor --log")
+        if decide or log_path or view:
+            raise _usage("--replay takes neither --decide, --log nor --view")
         _replay(replay_log, file, rules_path, fmt, lang, output)
         return
     if interactive or resume_log:
@@ -137,10 +149,12 @@ def run_command(
             raise _usage("an interactive session prints to the terminal; --output is for runs and replays")
         if decide:
             raise _usage("--decide previews branches without players; use it without --interactive")
-        _interactive(file, rules_path, fmt, lang, log_path, resume_log)
+        _interactive(file, rules_path, fmt, lang, log_path, resume_log, view or "facilitator")
         return
     if log_path:
         raise _usage("--log names the log of an --interactive session")
+    if view:
+        raise _usage("--view is for an --interactive session's console")
     fmt, lang = fmt or "text", lang or "ja"
     if file is None:
         raise _usage("name the exercise file", "policyengine exercise run exercises/sea_lane_crisis.yaml")
@@ -201,13 +215,18 @@ def _interactive(
     lang: str | None,
     log_path: str | None,
     resume_log: str | None,
+    view: str,
 ) -> None:
+    import shutil
+
     from policyengine.api import load_pack
-    from policyengine.exercise.interactive import play_interactive
-    from policyengine.exercise.load import load_exercise, pack_actions
-    from policyengine.exercise.prompt import terminal_ask
+    from policyengine.cli.console import Console, Quit
+    from policyengine.cli.lineinput import LineInput
+    from policyengine.exercise.controller import Controller
+    from policyengine.exercise.load import load_exercise
     from policyengine.exercise.session import Session, resume
     from policyengine.terminal import visible
+    from policyengine.text import t
 
     clock = _clock()
     if resume_log:
@@ -216,16 +235,19 @@ def _interactive(
         session, replayed = resume(resume_log, exercise_path=file, rules_path=rules_path, clock=clock)
         if replayed.cut is not None:
             click.echo(replayed.cut.warning(resume_log) + " (cut off before resuming)", err=True)
-        fmt = fmt or str(replayed.log.header.get("format", "text"))
         lang = lang or str(replayed.log.header.get("lang", "ja"))
         log_path = resume_log
         click.echo(
-            f"resuming {resume_log}: {replayed.completed} of {len(session.run.exercise.moves)} "
-            "moves completed, "
-            f"{sum(len(m.decisions) for m in session.run.moves)} decision(s) recorded",
+            t(
+                "console.resuming",
+                lang,
+                path=visible(resume_log),
+                completed=replayed.completed,
+                total=len(session.run.exercise.moves),
+                decisions=len(session.ledger.live()),
+            ),
             err=True,
         )
-        show_header = False
     else:
         if file is None:
             raise _usage("name the exercise file", "policyengine exercise run FILE --interactive")
@@ -237,41 +259,35 @@ def _interactive(
         session = Session.start(
             loaded, pack, log_path, rules_path=rules_path, clock=clock, fmt=fmt, lang=lang
         )
-        click.echo(f"decision log: {visible(str(log_path))}", err=True)
-        show_header = True
+        click.echo(t("console.log_created", lang, path=visible(str(log_path))), err=True)
 
-    ask = terminal_ask()
-
-    def show(text: str) -> None:
-        click.echo(text, nl=False)
-
-    def note(text: str) -> None:
-        click.echo(text, err=True)
-
+    line_input = LineInput()
+    shown = visible(str(log_path))
+    console = Console(
+        Controller(session, lang),
+        view="player" if view == "player" else "facilitator",
+        ask=lambda question, words, history: line_input.ask(question, words, history=history),
+        show=lambda text: click.echo(text),
+        warn=lambda text: click.echo(text, err=True),
+        columns=min(100, shutil.get_terminal_size((100, 24)).columns),
+    )
     try:  # the session holds its log's lock until it ends (finally)
-        play_interactive(
-            session,
-            fmt=fmt,
-            lang=lang,
-            ask=ask,
-            show=show,
-            note=note,
-            actions=pack_actions(session.run.pack),
-            show_header=show_header,
-        )
+        if not resume_log:
+            click.echo(t("console.session_title", lang, title=console.ctl.player_view().exercise))
+        console.run()
+    except Quit:
+        if not session.finished:
+            click.echo(t("console.paused", lang, path=shown), err=True)
+            return
     except (EOFError, KeyboardInterrupt):
-        run = session.run
-        decisions = sum(len(m.decisions) for m in run.moves)
-        click.echo(
-            f"\nsession interrupted: {decisions} decision(s) are saved in {log_path}; "
-            f"resume with: policyengine exercise run --resume {log_path}",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
+        if not session.finished:
+            decisions = len(session.ledger.live())
+            click.echo("\n" + t("console.interrupted", lang, decisions=decisions, path=shown), err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo("", err=True)
     finally:
         session.close()
-    shown = visible(str(log_path))
-    click.echo(f"session complete; after-action report: policyengine exercise report {shown}", err=True)
+    click.echo(t("console.complete", lang, path=shown), err=True)
 
 
 @exercise.command("replay")

@@ -451,7 +451,7 @@ class Controller:
 
         def act() -> DecisionView:
             resolved = self.resolve(text)
-            cell_id = self._cell(cell)
+            cell_id = self.check_cell(cell)
             reason = self._text(rationale, MAX_TEXT, empty=True)
             who = self._text(by, MAX_NAME, empty=True)
             self._session.decide(cell_id, resolved.action, reason, who)
@@ -552,7 +552,9 @@ class Controller:
             raise Refused("bad-text", problem=problem)
         return value
 
-    def _cell(self, cell: str | None) -> str:
+    def check_cell(self, cell: str | None) -> str:
+        """The id of the cell named ``cell`` (its id or its name, in any case): "" for none (the
+        whole room) or, when the exercise has one cell, that cell. Refused: ``unknown-cell``."""
         ids = self.ledger.run.exercise.cell_ids()
         if cell is None or not cell.strip():
             return ids[0] if len(ids) == 1 else ""

@@ -183,6 +183,10 @@ class Ledger:
         if kind == "exercise":
             self.started = time
             return
+        if record.get("move") is not None:
+            # The record's move is played before the record counts: a strike that opens a move
+            # must not change the injects of the move it was made in.
+            self.current()
         if kind == "note":
             self.notes.append(Note(record.get("move"), record["text"], record.get("by", ""), time, seq))
             return
@@ -193,7 +197,6 @@ class Ledger:
             )
             self.run.retract(self.decisions[n - 1].decision)
             return
-        self.current()
         if kind == "decision":
             decision = Decision(
                 record["move"],

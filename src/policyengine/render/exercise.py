@@ -126,6 +126,7 @@ def fact_label(fact_id: str, names: Names, lang: str) -> str:
 
 def cell_names(exercise: LoadedExercise, ids: Sequence[str], lang: str) -> str:
     names = {c.id: c.name.get(lang) for c in exercise.exercise.cells}
+    ids = [i for i in ids if i]  # a decision of no cell ("") is the whole room's
     return join_text([names.get(i, i) for i in ids], lang) if ids else label(lang, "all_cells")
 
 
