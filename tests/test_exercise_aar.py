@@ -3,6 +3,7 @@ move is about, the improvement plan file, hot-wash notes and struck decisions.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -233,9 +234,16 @@ def test_links_to_unknown_objectives_and_capabilities_are_located(world: Path) -
 
 def test_a_logged_note_and_strike_reach_the_report(session) -> None:  # type: ignore[no-untyped-def]
     log, _ = session
+    recs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    decisions = [r["action"] for r in recs if r["type"] == "decision"]
+    number = decisions.index("strengthen the coast guard") + 1
+    seq = len(recs)
     with log.open("a", encoding="utf-8") as f:
-        f.write('{"type": "note", "seq": 9, "text": "Timing was the crux", "by": "lead"}\n')
-        f.write('{"type": "strike", "seq": 10, "decision": 4, "reason": "not a decision"}\n')
+        f.write(json.dumps({"type": "note", "seq": seq, "text": "Timing was the crux", "by": "lead"}) + "\n")
+        f.write(
+            json.dumps({"type": "strike", "seq": seq + 1, "decision": number, "reason": "not a decision"})
+        )
+        f.write("\n")
     report = build_report(open_log(str(log)))
     # the struck free-text decision of move 2 counts nowhere
     assert [d.decision.action for d in report.departures] == ["elevate-cooperation/jpn-kor-aus"]
@@ -243,7 +251,7 @@ def test_a_logged_note_and_strike_reach_the_report(session) -> None:  # type: ig
     assert report.notes == [Note(None, "Timing was the crux", "lead", "")]
     text = render_report(report, "markdown", "en")
     assert "- Timing was the crux — lead" in text
-    assert "Decision 4 (move 2, National Security Secretariat): “strengthen the coast guard”" in text
+    assert f"Decision {number} (move 2, National Security Secretariat): “strengthen the coast guard”" in text
     assert "strengthen the coast guard' (diverged)" not in text
 
 
@@ -261,7 +269,8 @@ def test_the_walkthrough_exercise_of_the_docs_validates_and_reports(world: Path,
     played = runner.invoke(
         cli,
         ["exercise", "run", str(path), "--interactive", "--log", str(log), "--lang", "en"],
-        input="extend-asset-protection/GBR\nmod\nThe RAA is signed\n\n\n",
+        # decide, its cell, rationale and who (none); end the move (confirmed); end move 2
+        input="extend-asset-protection/GBR\nmod\nThe RAA is signed\n\nend\ny\nend\ny\n",
     )
     assert played.exit_code == 0, played.output
     report = build_report(open_log(str(log)))
