@@ -399,6 +399,7 @@ def _findings(reviews: list[MoveReview]) -> tuple[list[Finding], list[Finding], 
     others: list[Finding] = []
     matched: dict[str, Finding] = {}
     open_recs: dict[str, tuple[list[str], Recommendation, bool]] = {}
+    in_play: dict[str, list[str]] = {}  # recommendation id -> the moves it was in play, not decided
     decided_ever = {d.action for m in reviews for d in m.state.decisions}
     cells_for: dict[str, list[str]] = {}
     for m in reviews:
@@ -432,6 +433,8 @@ def _findings(reviews: list[MoveReview]) -> tuple[list[Finding], list[Finding], 
             elif r.status == NOT_CONSIDERED and rid not in decided_ever:
                 moves, _, raised = open_recs.get(rid, ([], r.recommendation, False))
                 open_recs[rid] = ([*moves, mid], r.recommendation, raised or r.new or r.expected)
+                if r.relevant:
+                    in_play.setdefault(rid, []).append(mid)
         for d in m.decisions:
             if d.status == ANTICIPATED:
                 strengths.append(
@@ -461,6 +464,8 @@ def _findings(reviews: list[MoveReview]) -> tuple[list[Finding], list[Finding], 
                 )
     strengths = sorted(matched.values(), key=_rank) + strengths
     for rid, (moves, rec, raised) in open_recs.items():
+        # an area for improvement names the moves that were about it, not every move after
+        moves = in_play.get(rid, moves)
         expected = any(e.expected.action == rid for m in reviews for e in m.expected)
         reason = "expected-missed" if expected else "not-considered"
         cells = cells_for.get(rid, [])
