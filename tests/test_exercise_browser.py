@@ -150,7 +150,7 @@ def test_report_renders_in_a_browser_without_network(report_html: Path, tmp_path
     assert page_requests(net_log) == []
     dom = run_browser(report_html, work, "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    for anchor in ("overview", "summary", "timeline", "matrix", "findings"):
+    for anchor in ("summary", "objectives", "findings", "ip", "hot-wash", "timeline", "matrix"):
         assert f'id="{anchor}"' in dom.stdout, anchor
     assert "事後検証報告書（AAR/IP）" in dom.stdout
     assert '<td class="matched">一致</td>' in dom.stdout

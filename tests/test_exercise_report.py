@@ -78,13 +78,19 @@ def test_report_command(session, golden, tmp_path: Path) -> None:  # type: ignor
     result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "en"])
     assert result.exit_code == 0, result.output
     golden("exercise/sea_lane_crisis.aar.en.md", result.stdout)
+    result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "ja"])
+    assert result.exit_code == 0, result.output
+    golden("exercise/sea_lane_crisis.aar.ja.md", result.stdout)
+    result = CliRunner().invoke(cli, ["exercise", "report", str(log), "--plan-template", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    golden("exercise/sea_lane_crisis.plan.en.yaml", result.stdout)
     out = tmp_path / "aar.html"
     result = CliRunner().invoke(
         cli, ["exercise", "report", str(log), "--format", "html", "--output", str(out)]
     )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    for anchor in ("overview", "summary", "timeline", "matrix", "findings"):
+    for anchor in ("summary", "objectives", "findings", "ip", "hot-wash", "analysis", "timeline", "matrix"):
         assert f'id="{anchor}"' in html
     assert '<td class="diverged">相違</td>' in html and '<td class="matched">一致</td>' in html
     assert "@media print" in html

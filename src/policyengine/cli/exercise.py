@@ -328,22 +328,54 @@ def replay_command(
 @format_option("markdown", "html", default="markdown")
 @lang_option
 @output_option
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="PLAN.yaml",
+    help="The improvement plan file: owners, dates and status of the corrective actions.",
+)
+@click.option(
+    "--plan-template",
+    is_flag=True,
+    help="Print an improvement plan file pre-filled from the report (YAML) instead of the report.",
+)
 def report_command(
-    log: str, exercise_path: str | None, rules_path: str | None, fmt: str, lang: str, output: str | None
+    log: str,
+    exercise_path: str | None,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    plan_path: str | None,
+    plan_template: bool,
 ) -> None:
-    """The after-action report (AAR/IP) of a recorded session.
+    """The after-action report (AAR/IP) of a recorded session, as HSEEP shapes it.
 
-    Per move, the rules' recommendations (the expected outcomes, with their reasons and the
-    paper's passages) against the players' decisions: matched, diverged, not considered; the
-    framework x area matrix before and after; strengths, areas for improvement, improvement plan.
+    Bottom line and executive summary first: the exercise objectives rated P/S/M/U from the
+    MSEL's expected actions linked to them, the main strengths and areas for improvement. Then
+    the analysis of each objective, strengths and areas for improvement with the players'
+    rationale, the improvement plan (owners and dates from --plan PLAN.yaml), the hot-wash notes;
+    the move-by-move analysis, the timeline and the matrix before and after in appendices.
     """
+    from policyengine.exercise.plan import load_plan
+    from policyengine.exercise.plan import plan_template as template
     from policyengine.exercise.report import build_report
     from policyengine.exercise.session import open_log
     from policyengine.render.aar import render_report
 
+    if plan_path is not None and plan_template:
+        raise _usage("--plan and --plan-template: give one of them")
     replayed = open_log(log, exercise_path=exercise_path, rules_path=rules_path)
     _warn_torn(replayed)
-    emit(render_report(build_report(replayed), fmt, lang), output)
+    report = build_report(replayed)
+    if plan_template:
+        emit(template(report, lang), output)
+        return
+    if plan_path is not None:
+        report.plan = load_plan(plan_path, report)
+    emit(render_report(report, fmt, lang), output)
 
 
 @exercise.command("handout")

@@ -169,8 +169,18 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
     cells = ex.cell_ids()
     _unique(tree.get("cells"), "id", "cell", sink)
     header = tree.get("exercise")
+    objectives = [o.id for o in model.exercise.objectives]
+    capabilities = [c.id for c in model.exercise.capabilities]
     if isinstance(header, YMap):
         _unique(header.get("objectives"), "id", "objective", sink)
+        _unique(header.get("capabilities"), "id", "capability", sink)
+        raw_objectives = header.get("objectives")
+        for oi, objective in enumerate(model.exercise.objectives):
+            raw_objective = raw_objectives[oi] if isinstance(raw_objectives, YSeq) else header
+            raw_objective = raw_objective if isinstance(raw_objective, YMap) else header
+            for k, cap in enumerate(objective.capabilities):
+                loc = _seq_loc(raw_objective.get("capabilities"), k, raw_objective)
+                _known(cap, capabilities, "capability", loc, sink)
     _unique(tree.get("moves"), "id", "move", sink)
     # Inject ids are unique across the whole exercise: logs and reports name them.
     first_inject: dict[str, Location] = {}
@@ -219,6 +229,12 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
                 _recommendation_id(exp.action, actions, targets, item.location("action", of_value=True), sink)
                 if exp.cell is not None:
                     _known(exp.cell, cells, "cell", item.location("cell", of_value=True), sink)
+                for k, objective_id in enumerate(exp.objectives):
+                    loc = _seq_loc(item.get("objectives"), k, item)
+                    _known(objective_id, objectives, "objective", loc, sink)
+                if exp.capability is not None:
+                    loc = item.location("capability", of_value=True)
+                    _known(exp.capability, capabilities, "capability", loc, sink)
             if inject.when is not None:
                 raw_when = raw.get("when")
                 when = raw_when if isinstance(raw_when, YMap) else raw

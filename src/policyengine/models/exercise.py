@@ -11,7 +11,7 @@ take) a decision in an earlier move. See docs/exercises.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -52,11 +52,32 @@ def _unique_ids(items: list[Id], what: str) -> list[Id]:
     return items
 
 
+class CoreCapability(Model):
+    """A capability the exercise tests (HSEEP's core capabilities, named by the exercise:
+    ``{id: maritime-coordination, name: {ja: ..., en: ...}}``). Objectives and expected actions
+    name it; the AAR's objective table and improvement plan show it."""
+
+    id: Id
+    name: I18nText
+
+
 class Objective(Model):
-    """An exercise objective (HSEEP): what the exercise is meant to test."""
+    """An exercise objective (HSEEP): what the exercise is meant to test. The AAR rates it from the
+    MSEL's expected actions that name it (``expect: [{action: ..., objectives: [ID]}]``)."""
 
     id: Id
     text: I18nText
+    capabilities: list[Id] = Field(default_factory=list)  # the core capabilities it exercises
+
+    @field_validator("capabilities", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("capabilities")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return _unique_ids(v, "'capabilities'")
 
 
 class Cell(Model):
@@ -152,6 +173,18 @@ class ExpectedAction(Model):
     action: RecommendationId
     cell: Id | None = None
     note: I18nText | None = None
+    objectives: list[Id] = Field(default_factory=list)  # the exercise objectives it shows
+    capability: Id | None = None  # the core capability it exercises (else its objectives')
+
+    @field_validator("objectives", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("objectives")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return _unique_ids(v, "'objectives'")
 
 
 class Inject(Model):
@@ -239,6 +272,7 @@ class ExerciseHeader(Model):
     scenario: Text
     description: I18nText | None = None
     objectives: list[Objective] = Field(default_factory=list)
+    capabilities: list[CoreCapability] = Field(default_factory=list)
 
 
 class ExerciseFile(Model):
@@ -247,3 +281,47 @@ class ExerciseFile(Model):
     exercise: ExerciseHeader
     cells: Annotated[list[Cell], Field(min_length=1)]
     moves: Annotated[list[Move], Field(min_length=1, max_length=100)]
+
+
+# -- the improvement plan a facilitator fills in (``exercise report LOG --plan PLAN.yaml``) -------
+
+#: Where a corrective action stands (HSEEP's improvement plan "status" column).
+PLAN_STATUSES = ("open", "in-progress", "complete", "deferred")
+
+
+class PlanItem(Model):
+    """One row of the improvement plan: an area for improvement of the report, named by ``issue``
+    (a recommendation id, or the action an MSEL expected), with who does what by when."""
+
+    issue: Text
+    action: I18nText | Text | None = None  # the corrective action; default: the report's
+    capability: Id | None = None  # default: the capability its expected action or objective names
+    owner: Text | None = None  # the responsible organisation; default: the cells the MSEL expected
+    start: dt.date | None = None
+    due: dt.date | None = None
+    status: Literal["open", "in-progress", "complete", "deferred"] = "open"
+
+    @model_validator(mode="after")
+    def _dates(self) -> PlanItem:
+        if self.start is not None and self.due is not None and self.due < self.start:
+            raise ValueError(f"'due' ({self.due}) comes before 'start' ({self.start})")
+        return self
+
+    def action_text(self, lang: str) -> str | None:
+        """The corrective action in ``lang`` (one text serves both languages)."""
+        if self.action is None:
+            return None
+        return self.action if isinstance(self.action, str) else self.action.get(lang)
+
+
+class PlanHeader(Model):
+    """``plan:`` block: the exercise the plan belongs to."""
+
+    exercise: Id
+
+
+class ImprovementPlanFile(Model):
+    """An improvement plan file: the owners, dates and status of the report's corrective actions."""
+
+    plan: PlanHeader
+    items: list[PlanItem] = Field(default_factory=list)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from policyengine.display import Names
 from policyengine.display import value as value_name
 from policyengine.exercise.numbering import inject_number
+from policyengine.exercise.report import LATE, MET, MISSED, RATINGS
 from policyengine.models.vocabulary import LEVEL_SYMBOLS
 from policyengine.render.blocks import (
     Block,
@@ -25,6 +26,7 @@ from policyengine.render.blocks import (
     to_markdown,
 )
 from policyengine.render.exercise import (
+    EXERCISE_CSS,
     cell_names,
     condition_text,
     date_text,
@@ -35,9 +37,11 @@ from policyengine.render.exercise import (
     source_quotes,
 )
 from policyengine.render.handout import matrix_block
+from policyengine.text import t
 
 if TYPE_CHECKING:
-    from policyengine.exercise.report import AfterActionReport, MoveReview
+    from policyengine.exercise.report import AfterActionReport, Finding, MoveReview, Note
+    from policyengine.exercise.runner import Decision
 
 
 # -- the after-action report --------------------------------------------------------------------
@@ -56,15 +60,82 @@ def _moves_text(report: AfterActionReport, moves: Sequence[str], lang: str) -> s
     return join_text([_move_name(report, m, lang) for m in moves], lang)
 
 
+def _rating_cell(rating: str | None, lang: str) -> Cell:
+    return Cell(t(f"aar.rating_{rating or 'none'}", lang), cls=f"rating rating-{rating or 'none'}")
+
+
+def _who(report: AfterActionReport, d: Decision, lang: str) -> str:
+    """The cell that decided (or the whole room), and who, as the log names them."""
+    who = cell_names(report.run.exercise, [d.cell], lang) if d.cell else t("aar.whole_room", lang)
+    by = str(getattr(d, "by", "") or "")
+    return t("aar.decided_by", lang, who=who, by=by) if by else who
+
+
+def _said(
+    report: AfterActionReport, decisions: Sequence[Decision], lang: str, *, action: bool = False
+) -> str:
+    """The players' decisions with their own rationale: ``cell: "rationale"``."""
+    parts = []
+    for d in decisions:
+        text = _who(report, d, lang)
+        if action:
+            text += f" — {d.action}"
+        if d.rationale:
+            text += f": “{d.rationale}”" if lang == "en" else f"：「{d.rationale}」"
+        parts.append(text)
+    return "; ".join(parts) if lang == "en" else "。".join(parts)
+
+
+def _capability_names(report: AfterActionReport, ids: Sequence[str], lang: str) -> str:
+    names = {c.id: c.name.get(lang) for c in report.run.exercise.exercise.exercise.capabilities}
+    return join_text([names.get(i, i) for i in ids], lang) if ids else "—"
+
+
+def bottom_line(report: AfterActionReport, lang: str) -> str:
+    """The report's first sentence: the objectives' ratings and the decisions in numbers."""
+    counts = {r: sum(1 for o in report.objectives if o.rating == r) for r in (*RATINGS, None)}
+    parts = [t(f"aar.count_{r or 'none'}", lang, n=n) for r, n in counts.items() if n]
+    sep = "、" if lang == "ja" else ", "
+    ratings = t("aar.ratings_line", lang, total=len(report.objectives), parts=sep.join(parts))
+    if lang == "en":
+        ratings = ratings[:1].upper() + ratings[1:]
+    departed = len(report.departures)
+    return t(
+        "aar.bottom_line",
+        lang,
+        ratings=ratings,
+        decisions=report.decisions,
+        done=report.completed,
+        total=report.total_moves,
+        followed=report.decisions - departed,
+        departed=departed,
+        issues=len(report.improvements),
+    )
+
+
 def after_action_report(report: AfterActionReport, lang: str) -> Document:
+    """The AAR/IP, bottom line first: executive summary (scenario, objectives rated, main strengths
+    and areas for improvement), analysis of objectives, strengths and areas for improvement with
+    the players' rationale, the improvement plan, the hot wash; the move-by-move detail in
+    appendices."""
+    ex = report.run.exercise
+    h = ex.exercise.exercise
+    title = label(lang, "aar_title", title=h.title.get(lang))
+    blocks: list[Block] = [Heading(1, title), Para(Strong(bottom_line(report, lang)), cls="bottom-line")]
+    blocks.append(Section(_executive_summary(report, lang), anchor="summary"))
+    blocks.append(Section(_objective_blocks(report, lang), anchor="objectives"))
+    blocks.append(Section(_findings_blocks(report, lang), anchor="findings"))
+    blocks.append(Section(_plan_blocks(report, lang), anchor="ip"))
+    blocks.append(Section(_hot_wash_blocks(report, lang), anchor="hot-wash"))
+    blocks += _appendices(report, lang)
+    return Document(title, blocks, lang)
+
+
+def _overview_table(report: AfterActionReport, lang: str) -> Table:
     run = report.run
     ex = run.exercise
     h = ex.exercise.exercise
-    title = label(lang, "aar_title", title=h.title.get(lang))
     start = run.start_loaded.scenario.scenario
-    blocks: list[Block] = [Heading(1, title)]
-    # overview
-    moves_played = [m.state for m in report.moves]
     rows: list[list[Inline | Cell]] = [
         [label(lang, "exercise"), [h.title.get(lang), " ", Code(h.id)]],
         [
@@ -84,23 +155,138 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
     started = report.header.get("time")
     if isinstance(started, str) and started:
         rows.append([label(lang, "session_started"), started])
-    section: list[Block] = [
-        Heading(2, label(lang, "overview")),
-        Table([label(lang, "item"), label(lang, "value")], rows),
-    ]
+    return Table([label(lang, "item"), label(lang, "value")], rows, cls="overview")
+
+
+def _executive_summary(report: AfterActionReport, lang: str) -> list[Block]:
+    h = report.run.exercise.exercise.exercise
+    blocks: list[Block] = [Heading(2, t("aar.executive_summary", lang)), Heading(3, t("aar.scenario", lang))]
     if h.description:
-        section.append(Para(h.description.get(lang)))
+        blocks.append(Para(h.description.get(lang)))
     if report.completed < report.total_moves:
-        section.append(
+        blocks.append(
             Para(Strong(label(lang, "incomplete", done=report.completed, total=report.total_moves)))
         )
-    if h.objectives:
-        section += [
-            Heading(3, label(lang, "objectives")),
-            Bullets([o.text.get(lang) for o in h.objectives], ordered=True),
+    if report.objectives:
+        rows: list[list[Inline | Cell]] = []
+        for i, o in enumerate(report.objectives, start=1):
+            outcomes = [e.outcome for e in o.expectations]
+            basis = (
+                t(
+                    "aar.basis",
+                    lang,
+                    n=len(outcomes),
+                    met=outcomes.count(MET),
+                    late=outcomes.count(LATE),
+                    missed=outcomes.count(MISSED),
+                )
+                if outcomes
+                else t("aar.basis_none", lang)
+            )
+            rows.append(
+                [
+                    str(i),
+                    o.objective.text.get(lang),
+                    _capability_names(report, o.capabilities, lang),
+                    _rating_cell(o.rating, lang),
+                    basis,
+                ]
+            )
+        blocks += [
+            Heading(3, t("aar.objectives_ratings", lang)),
+            Table(
+                [
+                    "#",
+                    t("aar.col_objective", lang),
+                    t("aar.col_capability", lang),
+                    t("aar.col_rating", lang),
+                    t("aar.col_basis", lang),
+                ],
+                rows,
+                cls="ratings",
+            ),
+            Para(t("aar.rating_legend", lang), cls="note legend"),
         ]
-    blocks.append(Section(section, anchor="overview"))
-    # summary
+    blocks += _main_findings(report, lang)
+    blocks += [Heading(3, label(lang, "overview")), _overview_table(report, lang)]
+    return blocks
+
+
+#: How many strengths and areas for improvement the executive summary names.
+MAIN = 3
+
+
+def _main_findings(report: AfterActionReport, lang: str) -> list[Block]:
+    blocks: list[Block] = []
+    for key, findings, section in (
+        ("aar.main_strengths", report.strengths, label(lang, "strengths")),
+        ("aar.main_improvements", report.improvements, label(lang, "improvements")),
+    ):
+        items: list[Inline] = [_finding_line(report, f, lang) for f in findings[:MAIN]]
+        blocks.append(Heading(3, t(key, lang)))
+        blocks.append(Bullets(items) if items else Para(label(lang, "none")))
+        if len(findings) > MAIN:
+            blocks.append(
+                Para(t("aar.more_items", lang, n=len(findings) - MAIN, section=section), cls="note")
+            )
+    return blocks
+
+
+def _finding_line(report: AfterActionReport, f: Finding, lang: str) -> str:
+    """One sentence for a strength or an area for improvement."""
+    ex = report.run.exercise
+    moves = _moves_text(report, f.moves, lang)
+    cells = cell_names(ex, f.cells, lang) if f.cells else "—"
+    if f.kind == "strength":
+        if f.reason == "anticipated":
+            return label(lang, "strength_anticipated", moves=moves, id=f.action, cells=cells)
+        assert f.recommendation is not None
+        key = "strength_expected" if f.reason == "expected-met" else "strength_matched"
+        return label(lang, key, moves=moves, title=f.recommendation.title[lang], id=f.action, cells=cells)
+    if f.recommendation is None:
+        return label(lang, "improvement_missing", id=f.action, moves=moves)
+    key = "improvement_expected" if f.reason == "expected-missed" else "improvement_open"
+    return label(lang, key, title=f.recommendation.title[lang], id=f.action, moves=moves)
+
+
+def _objective_blocks(report: AfterActionReport, lang: str) -> list[Block]:
+    blocks: list[Block] = [Heading(2, t("aar.objective_analysis", lang))]
+    if not report.objectives:
+        return [*blocks, Para(label(lang, "none"))]
+    for i, o in enumerate(report.objectives, start=1):
+        rating = t(f"aar.rating_{o.rating or 'none'}", lang)
+        blocks.append(Heading(3, f"{i}. {o.objective.text.get(lang)} — {rating}"))
+        if not o.expectations:
+            blocks.append(Para(t("aar.no_links", lang, id=o.objective.id), cls="note"))
+            continue
+        rows: list[list[Inline | Cell]] = []
+        for e in o.expectations:
+            rows.append(
+                [
+                    f"[{e.number}] {e.inject.title.get(lang)}",
+                    [Code(e.expected.action)],
+                    cell_names(report.run.exercise, [e.expected.cell], lang) if e.expected.cell else "—",
+                    Cell(t(f"aar.outcome_{e.outcome}", lang), cls=f"outcome-{e.outcome}"),
+                    _said(report, e.decisions, lang) or "—",
+                ]
+            )
+        blocks.append(
+            Table(
+                [
+                    t("aar.col_inject", lang),
+                    t("aar.col_expected_action", lang),
+                    label(lang, "col_cell"),
+                    t("aar.col_outcome", lang),
+                    t("aar.col_players_said", lang),
+                ],
+                rows,
+                cls="objective",
+            )
+        )
+    return blocks
+
+
+def _moves_table(report: AfterActionReport, lang: str) -> list[Block]:
     summary_rows: list[list[Inline | Cell]] = []
     for m in report.moves:
         s = m.state
@@ -109,35 +295,53 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
                 _move_name(report, s.move.id, lang),
                 date_text(s.move.date, lang),
                 str(len(s.result.recommendations)),
+                str(m.relevant),
                 str(m.count("matched") + m.count("matched-earlier")),
                 str(m.count("not-considered")),
                 str(m.count("diverged")),
                 str(m.count("anticipated")),
             ]
         )
-    blocks.append(
-        Section(
+    return [
+        Table(
             [
-                Heading(2, label(lang, "summary")),
-                Table(
-                    [
-                        label(lang, "col_move"),
-                        label(lang, "col_date"),
-                        label(lang, "col_count"),
-                        label(lang, "matched"),
-                        label(lang, "not-considered"),
-                        label(lang, "diverged"),
-                        label(lang, "anticipated"),
-                    ],
-                    summary_rows,
-                ),
-                Para(f"{label(lang, 'legend')}: {label(lang, 'legend_text')}", cls="note legend"),
+                label(lang, "col_move"),
+                label(lang, "col_date"),
+                label(lang, "col_count"),
+                t("aar.col_relevant", lang),
+                label(lang, "matched"),
+                label(lang, "not-considered"),
+                label(lang, "diverged"),
+                label(lang, "anticipated"),
             ],
-            anchor="summary",
+            summary_rows,
+            cls="numbers",
+        ),
+        Para(t("aar.not_considered_scope", lang, others=label(lang, "others")), cls="note"),
+        Para(f"{label(lang, 'legend')}: {label(lang, 'legend_text')}", cls="note legend"),
+    ]
+
+
+def _appendices(report: AfterActionReport, lang: str) -> list[Block]:
+    run = report.run
+    start = run.start_loaded.scenario.scenario
+    moves_played = [m.state for m in report.moves]
+    letters = iter("ABCDEFGH")
+
+    def heading(title: str) -> Heading:
+        return Heading(2, t("aar.appendix", lang, letter=next(letters), title=title))
+
+    out: list[Block] = []
+    # A: the moves in numbers, their timeline and the move-by-move analysis
+    analysis: list[Block] = [heading(label(lang, "analysis")), *_moves_table(report, lang)]
+    seen: set[str] = set()
+    for m in report.moves:
+        analysis.append(
+            Section(_analysis_blocks(report, m, seen, lang), cls="move", anchor=f"move-{m.state.move.id}")
         )
-    )
-    # timeline
-    timeline: list[Block] = [Heading(2, label(lang, "timeline"))]
+    out.append(Section(analysis, anchor="analysis", cls="page-break"))
+    # B: timeline
+    timeline: list[Block] = [heading(label(lang, "timeline"))]
     for m in report.moves:
         s = m.state
         n = s.index + 1
@@ -163,20 +367,13 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
                     ]
                 )
         timeline.append(Bullets(items) if items else Para(label(lang, "none")))
-    blocks.append(Section(timeline, anchor="timeline"))
-    # per-move analysis
-    blocks.append(Heading(2, label(lang, "analysis")))
-    seen: set[str] = set()
-    for m in report.moves:
-        blocks.append(
-            Section(_analysis_blocks(report, m, seen, lang), cls="move", anchor=f"move-{m.state.move.id}")
-        )
-    # matrix
+    out.append(Section(timeline, anchor="timeline"))
+    # C: matrix
     before, after = report.matrix_before, report.matrix_after
     last_date = moves_played[-1].move.date if moves_played else start.as_of
     changed = frozenset((f, a) for f, a, _, _ in report.matrix_changes)
     matrix: list[Block] = [
-        Heading(2, label(lang, "matrix")),
+        heading(label(lang, "matrix")),
         Heading(3, label(lang, "matrix_before", date=date_text(start.as_of, lang))),
         matrix_block(before, lang),
         Heading(3, label(lang, "matrix_after", date=date_text(last_date, lang))),
@@ -196,10 +393,37 @@ def after_action_report(report: AfterActionReport, lang: str) -> Document:
         )
     else:
         matrix.append(Para(label(lang, "matrix_no_change")))
-    blocks.append(Section(matrix, anchor="matrix", cls="page-break"))
-    # strengths, areas for improvement, improvement plan
-    blocks.append(Section(_findings_blocks(report, lang), anchor="findings"))
-    return Document(title, blocks, lang)
+    out.append(Section(matrix, anchor="matrix", cls="page-break"))
+    # D: the other recommendations, the final risks
+    rest: list[Block] = [heading(label(lang, "others"))]
+    if report.others_not_considered:
+        rows: list[list[Inline | Cell]] = [
+            [
+                Code(f.action),
+                f.recommendation.title[lang] if f.recommendation else "",
+                value_name(f.recommendation.priority, lang) if f.recommendation else "",
+                _moves_text(report, f.moves, lang),
+            ]
+            for f in report.others_not_considered
+        ]
+        rest.append(
+            Table(
+                [
+                    label(lang, "col_rec"),
+                    label(lang, "col_title"),
+                    label(lang, "col_priority"),
+                    label(lang, "col_move"),
+                ],
+                rows,
+            )
+        )
+    else:
+        rest.append(Para(label(lang, "none")))
+    final = report.moves[-1].state.result.risks if report.moves else run.start_result.risks
+    rest.append(Heading(3, label(lang, "final_risks")))
+    rest.append(Bullets([risk_line(k, lang) for k in final]) if final else Para(label(lang, "none")))
+    out.append(Section(rest, anchor="others"))
+    return out
 
 
 def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], lang: str) -> list[Block]:
@@ -207,7 +431,8 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
     n = s.index + 1
     blocks: list[Block] = [Heading(3, move_title(s.move, n, report.total_moves, lang))]
     rows: list[list[Inline | Cell]] = []
-    for i, r in enumerate(m.recommendations, start=1):
+    shown = [r for r in m.recommendations if r.relevant or r.status == "matched"]
+    for r in shown:
         rec = r.recommendation
         mark = (
             "+ "
@@ -222,28 +447,30 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
             players = f"{_moves_text(report, [r.decisions[0].move], lang)} — {players}"
         rows.append(
             [
-                str(i),
                 [mark, Code(rec.id), f" {rec.title[lang]} — {rec.target_name[lang]}"],
                 value_name(rec.priority, lang),
                 players,
                 _status_cell(r.status, lang),
             ]
         )
-    blocks.append(
-        Table(
-            [
-                "#",
-                label(lang, "col_rec"),
-                label(lang, "col_priority"),
-                label(lang, "col_players"),
-                label(lang, "col_assessment"),
-            ],
-            rows,
-            cls="analysis",
+    if rows:
+        blocks.append(
+            Table(
+                [
+                    label(lang, "col_rec"),
+                    label(lang, "col_priority"),
+                    label(lang, "col_players"),
+                    label(lang, "col_assessment"),
+                ],
+                rows,
+                cls="analysis",
+            )
         )
-    )
+    if len(shown) < len(m.recommendations):
+        n = len(m.recommendations) - len(shown)
+        blocks.append(Para(t("aar.other_recs", lang, n=n, others=label(lang, "others")), cls="note"))
     reasons: list[Block] = []
-    for r in m.recommendations:
+    for r in shown:
         rec = r.recommendation
         explain = (
             rec.id not in seen
@@ -318,73 +545,25 @@ def _analysis_blocks(report: AfterActionReport, m: MoveReview, seen: set[str], l
 
 
 def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
-    ex = report.run.exercise
-
-    def cells(ids: Sequence[str]) -> str:
-        return cell_names(ex, ids, lang) if ids else "—"
-
     blocks: list[Block] = [Heading(2, label(lang, "strengths"))]
     items: list[Inline] = []
     for f in report.strengths:
-        moves = _moves_text(report, f.moves, lang)
-        if f.reason == "anticipated":
-            items.append(label(lang, "strength_anticipated", moves=moves, id=f.action, cells=cells(f.cells)))
-        else:
-            assert f.recommendation is not None
-            key = "strength_expected" if f.reason == "expected-met" else "strength_matched"
-            items.append(
-                label(
-                    lang,
-                    key,
-                    moves=moves,
-                    title=f.recommendation.title[lang],
-                    id=f.action,
-                    cells=cells(f.cells),
-                )
-            )
+        said = _said(report, [d for d in f.decisions if d.rationale], lang)
+        items.append(
+            _finding_line(report, f, lang) + (f" {t('aar.players_said', lang)}: {said}" if said else "")
+        )
     blocks.append(Bullets(items) if items else Para(label(lang, "none")))
     blocks.append(Heading(2, label(lang, "improvements")))
     if not report.improvements:
         blocks.append(Para(label(lang, "none")))
     for f in report.improvements:
-        moves = _moves_text(report, f.moves, lang)
-        if f.recommendation is None:
-            blocks.append(Para(label(lang, "improvement_missing", id=f.action, moves=moves)))
-            continue
-        key = "improvement_expected" if f.reason == "expected-missed" else "improvement_open"
-        blocks.append(
-            Para(Strong(label(lang, key, title=f.recommendation.title[lang], id=f.action, moves=moves)))
-        )
-        blocks.append(Para(f"{label(lang, 'because')}: {f.recommendation.justification[lang]}"))
-        blocks += source_quotes(f.recommendation)
-    rows: list[list[Inline | Cell]] = []
-    for i, f in enumerate(report.improvements, start=1):
-        action = f.recommendation.title[lang] if f.recommendation else f.action
-        rows.append(
-            [
-                str(i),
-                Code(f.action),
-                action,
-                cells(f.cells),
-                _moves_text(report, f.moves, lang),
-                label(lang, "open"),
-            ]
-        )
-    if rows:
-        blocks += [
-            Heading(2, label(lang, "ip")),
-            Table(
-                [
-                    "#",
-                    label(lang, "col_issue"),
-                    label(lang, "col_action"),
-                    label(lang, "col_responsible"),
-                    label(lang, "col_move"),
-                    label(lang, "col_status"),
-                ],
-                rows,
-            ),
-        ]
+        blocks.append(Para(Strong(_finding_line(report, f, lang))))
+        if f.recommendation is not None:
+            blocks.append(Para(f"{label(lang, 'because')}: {f.recommendation.justification[lang]}"))
+            blocks += source_quotes(f.recommendation)
+        if f.decisions:
+            instead = _said(report, f.decisions, lang, action=True)
+            blocks.append(Para(f"{t('aar.decided_instead', lang)}: {instead}", cls="note"))
     if report.departures:
         items = []
         for d in report.departures:
@@ -393,7 +572,7 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
                 lang,
                 key,
                 move=_move_name(report, d.decision.move, lang),
-                cell=cells([d.decision.cell]),
+                cell=_who(report, d.decision, lang),
                 action=d.decision.action,
                 status=label(lang, d.status),
                 later=_move_name(report, d.recommended_in, lang) if d.recommended_in else "",
@@ -402,35 +581,96 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
                 text
                 + (f" {label(lang, 'rationale')}: {d.decision.rationale}" if d.decision.rationale else "")
             )
-        blocks += [Heading(2, label(lang, "departures")), Bullets(items)]
-    if report.others_not_considered:
-        rows = [
+        blocks += [Heading(3, label(lang, "departures")), Bullets(items)]
+    return blocks
+
+
+def _plan_blocks(report: AfterActionReport, lang: str) -> list[Block]:
+    from policyengine.exercise.plan import corrective_action
+
+    tbd = t("aar.tbd", lang)
+    blocks: list[Block] = [Heading(2, t("aar.ip", lang))]
+    plan_rows = report.plan_rows()
+    if not plan_rows:
+        return [*blocks, Para(label(lang, "none"))]
+    rows: list[list[Inline | Cell]] = []
+    for i, row in enumerate(plan_rows, start=1):
+        f, item = row.finding, row.item
+        issue = f.recommendation.title[lang] if f.recommendation else f.action
+        action = (item.action_text(lang) if item else None) or corrective_action(f, lang)
+        owner = (
+            item.owner
+            if item and item.owner
+            else (cell_names(report.run.exercise, row.owner_cells, lang) if row.owner_cells else tbd)
+        )
+        status = item.status if item else "open"
+        rows.append(
             [
-                Code(f.action),
-                f.recommendation.title[lang] if f.recommendation else "",
-                value_name(f.recommendation.priority, lang) if f.recommendation else "",
-                _moves_text(report, f.moves, lang),
+                str(i),
+                [issue, " ", Code(f.action)],
+                action,
+                _capability_names(report, [row.capability], lang) if row.capability else "—",
+                owner,
+                Cell(date_text(item.start, lang) if item and item.start else tbd, cls="date"),
+                Cell(date_text(item.due, lang) if item and item.due else tbd, cls="date"),
+                Cell(t(f"aar.status_{status}", lang), cls=f"status status-{status}"),
             ]
-            for f in report.others_not_considered
-        ]
-        blocks += [
-            Heading(2, label(lang, "others")),
-            Table(
-                [
-                    label(lang, "col_rec"),
-                    label(lang, "col_title"),
-                    label(lang, "col_priority"),
-                    label(lang, "col_move"),
-                ],
-                rows,
-            ),
-        ]
-    final = report.moves[-1].state.result.risks if report.moves else report.run.start_result.risks
-    blocks.append(Heading(2, label(lang, "final_risks")))
-    blocks.append(Bullets([risk_line(k, lang) for k in final]) if final else Para(label(lang, "none")))
+        )
+    blocks += [
+        Table(
+            [
+                "#",
+                t("aar.col_issue", lang),
+                t("aar.col_corrective", lang),
+                t("aar.col_capability", lang),
+                t("aar.col_owner", lang),
+                t("aar.col_start", lang),
+                t("aar.col_due", lang),
+                t("aar.col_status", lang),
+            ],
+            rows,
+            cls="ip",
+        ),
+        Para(t("aar.ip_note_plan" if report.plan else "aar.ip_note", lang, tbd=tbd), cls="note"),
+    ]
+    return blocks
+
+
+def _hot_wash_blocks(report: AfterActionReport, lang: str) -> list[Block]:
+    blocks: list[Block] = [Heading(2, t("aar.hot_wash", lang))]
+    if not report.notes:
+        blocks.append(Para(t("aar.no_notes", lang), cls="note"))
+    groups: dict[str | None, list[Note]] = {}
+    for n in report.notes:
+        groups.setdefault(n.move, []).append(n)
+    order = [m.id for m in report.run.exercise.moves]
+    for move in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
+        head = (
+            t("aar.notes_move", lang, move=_move_name(report, move, lang))
+            if move in order
+            else t("aar.notes_after", lang)
+        )
+        items: list[Inline] = [n.text + (f" — {n.by}" if n.by else "") for n in groups[move]]
+        blocks += [Heading(3, head), Bullets(items)]
+    if report.struck:
+        lines: list[Inline] = []
+        for s in report.struck:
+            cell = cell_names(report.run.exercise, [s.cell], lang) if s.cell else t("aar.whole_room", lang)
+            text = t(
+                "aar.struck_line",
+                lang,
+                n=s.number,
+                move=_move_name(report, s.move, lang),
+                cell=cell,
+                action=s.action,
+            )
+            if s.reason:
+                text += (" — " if lang == "en" else "　") + t("aar.struck_reason", lang, reason=s.reason)
+            lines.append(text)
+        blocks += [Heading(3, t("aar.struck", lang)), Bullets(lines)]
     return blocks
 
 
 def render_report(report: AfterActionReport, fmt: str, lang: str) -> str:
     doc = after_action_report(report, lang)
-    return to_html(doc) if fmt == "html" else to_markdown(doc)
+    return to_html(doc, css=EXERCISE_CSS) if fmt == "html" else to_markdown(doc)

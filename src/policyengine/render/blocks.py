@@ -240,7 +240,8 @@ print-color-adjust:exact}.page-break{break-before:page;page-break-before:always}
 """
 
 
-def to_html(doc: Document) -> str:
+def to_html(doc: Document, *, css: str = "") -> str:
+    """The document as one self-contained HTML page; ``css`` is added to the document styles."""
     out: list[str] = []
 
     def emit(blocks: Sequence[Block]) -> None:
@@ -284,4 +285,4 @@ def to_html(doc: Document) -> str:
                 out.append(b.html.rstrip("\n"))
 
     emit(doc.blocks)
-    return html_page(doc.title, "\n".join(out) + "\n", lang=doc.lang, css=DOCUMENT_CSS)
+    return html_page(doc.title, "\n".join(out) + "\n", lang=doc.lang, css=DOCUMENT_CSS + css)

@@ -30,6 +30,7 @@ from policyengine.render.blocks import (
     to_markdown,
     to_text,
 )
+from policyengine.text import t
 
 if TYPE_CHECKING:
     from policyengine.engine.results import Recommendation, Result, Risk
@@ -39,6 +40,41 @@ if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario
 
 from policyengine.render.exercise_labels import LABELS
+
+#: Print and screen styles of the exercise documents (run, handouts, guide, report), on top of
+#: the document styles: each facilitator callout kind has its own colour, border and mark, so
+#: that a printed page tells a condition from a controller note, a fact change or an expected
+#: action; ◎ (a recent focus) is drawn larger and bolder than 〇 (mentioned), which CJK fonts
+#: draw the other way round; status and date cells never wrap, rating cells and headers break
+#: between words only (keep-all: not between two Japanese characters); the matrix's column
+#: headers are small enough for nine frameworks to fit the width of an A4 page (a table wider
+#: than the page makes chromium shrink every page to fit it); print at 10.5 pt on A4, keeping
+#: an inject or a callout on one page but letting long sections run on (a whole section kept
+#: together left most of a page blank whenever it did not fit).
+EXERCISE_CSS = """
+.callout{padding:.15rem .5rem;margin:.3rem 0;border-left:5px solid #888;-webkit-print-color-adjust:exact;
+print-color-adjust:exact}
+.callout.condition{border-left:5px dashed #2d5fa8;background:#eef3fb}
+.callout.notes{border-left:5px solid #a33;background:#fbeeee}
+.callout.facts{border-left:5px dotted #666;background:#f4f4f4}
+.callout.expected{border-left:5px double #2e7d32;background:#edf6ed}
+.callout.notes::before{content:"\25A0  ";color:#a33}
+.callout.expected::before{content:"\2713  ";color:#2e7d32}
+.callout.condition::before{content:"\21B3  ";color:#2d5fa8}
+.callout.facts::before{content:"\00B1  ";color:#555}
+td.c.focus{font-size:1.3em;font-weight:900;line-height:1}td.c.mentioned{font-size:.85em;color:#444}
+th{word-break:keep-all;overflow-wrap:normal}
+th[scope=col]{font-size:.72rem;padding:.2rem .25rem;line-height:1.25}td.c{padding:.1rem .25rem}
+td.matched,td.diverged,td.not-considered,td.anticipated,td.status,td.date,td[class^="outcome-"]{
+white-space:nowrap}td.rating{word-break:keep-all;overflow-wrap:normal}
+.bottom-line{font-size:1.05rem;border:2px solid #333;padding:.5rem .75rem}
+table.ip,table.msel,table.numbers{font-size:.85rem}
+td.rating-P{background:#e3f4e1}td.rating-S{background:#f6f1c7}td.rating-M{background:#fde2cf}
+td.rating-U{background:#f8d0d0}td.rating,td.status{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{font-size:10.5pt}section{break-inside:auto;page-break-inside:auto}
+section.inject,.callout,.bottom-line{break-inside:avoid;page-break-inside:avoid}}
+"""
 
 
 def label(lang: str, key: str, **kw: object) -> str:
@@ -141,12 +177,12 @@ def inject_blocks(
     if facilitator:
         if inject.when is not None:
             state = "" if applied is None else f" — {label(lang, 'applied')}"
-            blocks.append(Para(condition_text(inject, lang) + state, cls="note facilitator"))
+            blocks.append(Para(condition_text(inject, lang) + state, cls="note callout condition"))
         if inject.notes is not None:
-            blocks.append(Para(f"{label(lang, 'notes')}: {inject.notes.get(lang)}", cls="note facilitator"))
+            blocks.append(Para(f"{label(lang, 'notes')}: {inject.notes.get(lang)}", cls="note callout notes"))
         if inject.touched():
             blocks.append(
-                Para([f"{label(lang, 'facts')}: ", *as_parts(fact_changes(inject))], cls="note facilitator")
+                Para([f"{label(lang, 'facts')}: ", *as_parts(fact_changes(inject))], cls="note callout facts")
             )
     return [Section(blocks, cls="inject")]
 
@@ -306,7 +342,7 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     if move.situation:
         blocks += [Heading(3, label(lang, "situation")), Para(move.situation.get(lang))]
     if move.notes:
-        blocks.append(Para(f"{label(lang, 'notes')}: {move.notes.get(lang)}", cls="note facilitator"))
+        blocks.append(Para(f"{label(lang, 'notes')}: {move.notes.get(lang)}", cls="note callout notes"))
     if state.injects:
         blocks.append(Heading(3, label(lang, "injects")))
         for o in state.injects:
@@ -321,7 +357,7 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
                     blocks.append(
                         Para(
                             [f"{label(lang, 'expected')}: ", Code(e.action), who + note],
-                            cls="note facilitator",
+                            cls="note callout expected",
                         )
                     )
     if move.questions:
@@ -343,19 +379,38 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     added = set(state.changes.recommendations_added)
     changed = set(state.changes.recommendations_changed)
     recs = state.result.recommendations
-    heading = "engine_move" if guide else "recommendations"
-    blocks.append(Heading(3, label(lang, heading, n=len(recs))))
-    blocks.append(
-        Bullets(
-            [
-                recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
-                for r in recs
-            ],
-            ordered=True,
+    if guide:
+        # The guide lists every recommendation once, at the start; a move shows those in play
+        # (added or changed by its injects, or expected by its MSEL), and what it removed is
+        # under "what changed".
+        in_play = added | changed | {e.action for _, e in expected}
+        shown = [r for r in recs if r.id in in_play]
+        blocks.append(Heading(3, t("handout.engine_in_play", lang, n=len(shown), total=len(recs))))
+        blocks.append(
+            Bullets(
+                [
+                    recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
+                    for r in shown
+                ]
+            )
+            if shown
+            else Para(label(lang, "none"))
         )
-        if recs
-        else Para(label(lang, "none"))
-    )
+        if len(shown) < len(recs):
+            blocks.append(Para(t("handout.engine_others", lang, n=len(recs) - len(shown)), cls="note"))
+    else:
+        blocks.append(Heading(3, label(lang, "recommendations", n=len(recs))))
+        blocks.append(
+            Bullets(
+                [
+                    recommendation_line(r, lang, "+" if r.id in added else ("~" if r.id in changed else ""))
+                    for r in recs
+                ],
+                ordered=True,
+            )
+            if recs
+            else Para(label(lang, "none"))
+        )
     if state.result.risks:
         blocks += [
             Heading(3, label(lang, "risks", n=len(state.result.risks))),
@@ -401,7 +456,7 @@ def render_blocks(blocks: Sequence[Block], fmt: str, lang: str, title: str = "")
     if fmt == "markdown":
         return to_markdown(doc)
     if fmt == "html":
-        return to_html(doc)
+        return to_html(doc, css=EXERCISE_CSS)
     return to_text(doc)
 
 

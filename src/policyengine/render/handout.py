@@ -23,6 +23,8 @@ from policyengine.render.blocks import (
     to_markdown,
 )
 from policyengine.render.exercise import (
+    EXERCISE_CSS,
+    as_parts,
     cell_names,
     condition_text,
     date_text,
@@ -33,6 +35,7 @@ from policyengine.render.exercise import (
     move_title,
     recommendation_line,
 )
+from policyengine.text import t
 
 if TYPE_CHECKING:
     from policyengine.exercise.guide import GuideMove
@@ -150,34 +153,41 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
         Heading(3, label(lang, "engine_start", n=len(run.start_result.recommendations))),
         Bullets([recommendation_line(r, lang) for r in run.start_result.recommendations], ordered=True),
     ]
+    # The MSEL on pages that read: five narrow columns (the inject's id under its title); what
+    # each inject changes in the world is in an appendix at the end, by inject number.
     rows: list[list[Inline | Cell]] = []
+    facts: list[Inline] = []
     for mi, move in enumerate(exercise.moves):
         for ii, inj in enumerate(move.injects):
+            number = inject_number(mi, ii)
             rows.append(
                 [
-                    inject_number(mi, ii),
+                    number,
                     inj.time or "",
-                    Code(inj.id),
-                    inj.title.get(lang),
+                    [Strong(inj.title.get(lang)), " ", Code(inj.id)],
                     cell_names(exercise, inj.to, lang),
                     condition_text(inj, lang) if inj.when else label(lang, "always"),
-                    fact_changes(inj),
                 ]
             )
+            changes = fact_changes(inj)
+            if changes:
+                facts.append(
+                    [Strong(f"[{number}] {inj.title.get(lang)}"), " ", Code(inj.id), ": ", *as_parts(changes)]
+                )
     blocks += [
         Heading(2, label(lang, "msel")),
         Table(
             [
                 "#",
                 label(lang, "col_time"),
-                label(lang, "col_id"),
                 label(lang, "col_title"),
                 label(lang, "to"),
                 label(lang, "col_condition"),
-                label(lang, "col_facts"),
             ],
             rows,
+            cls="msel",
         ),
+        Para(t("handout.msel_facts_where", lang, appendix=t("handout.msel_facts", lang)), cls="note"),
     ]
     for gm in guide:
         state = gm.state
@@ -210,8 +220,16 @@ def facilitator_guide(run: ExerciseRun, guide: Sequence[GuideMove], lang: str) -
                 part.append(Bullets(items) if items else Para(label(lang, "effect_none"), cls="note"))
         blocks.append(Section(part, cls="move page-break"))
     blocks += [Heading(2, label(lang, "hot_wash")), Bullets(label(lang, "hot_wash_items").split("|"))]
+    if facts:
+        blocks.append(
+            Section(
+                [Heading(2, t("handout.msel_facts", lang)), Bullets(facts)],
+                anchor="msel-facts",
+                cls="page-break",
+            )
+        )
     return Document(title, blocks, lang)
 
 
 def render_handout(doc: Document, fmt: str) -> str:
-    return to_html(doc) if fmt == "html" else to_markdown(doc)
+    return to_html(doc, css=EXERCISE_CSS) if fmt == "html" else to_markdown(doc)
