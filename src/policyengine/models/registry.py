@@ -269,7 +269,7 @@ KINDS: tuple[KindEntry, ...] = (
         "A standing channel of a framework (ministerial meeting, director-general talks, ...).",
         (
             _f("framework", "id", "identity", refers_to="framework", get=lambda f, m: f.id),
-            _f("id", "id", "identity", get=lambda f, m: m.id),
+            _f("id", "id", "identity", "mechanisms.{id}.id", get=lambda f, m: m.id),
             _f(
                 "kind", "text", "description", "mechanisms.{id}.kind", values=enum(sm.Mechanism, "kind"),
                 sweep=True, get=lambda f, m: m.kind,
@@ -278,7 +278,10 @@ KINDS: tuple[KindEntry, ...] = (
                 "activity", "text", "state", "mechanisms.{id}.activity",
                 values=enum(sm.Mechanism, "activity"), whatif=True, sweep=True, get=lambda f, m: m.activity,
             ),
-            _f("established", "date", "description", optional=True, get=lambda f, m: m.established),
+            _f(
+                "established", "date", "description", "mechanisms.{id}.established", optional=True,
+                get=lambda f, m: m.established,
+            ),
         ),
         identity="id",
         parent="framework",
@@ -477,19 +480,19 @@ OUTCOME_KINDS: tuple[KindEntry, ...] = (
 
 KIND_BY_NAME: dict[str, KindEntry] = {k.name: k for k in KINDS + OUTCOME_KINDS}
 
-#: Fields of the scenario models that no fact kind shows the rules, and why. Every other field of
-#: a section's model (and of the models nested in them) is the head of some field's ``path``.
+#: Fields of the scenario models that no fact kind shows the rules, and why (``Model.field``,
+#: ``*.field`` for every model, ``Model.*`` for a whole model). Every other field of a section's
+#: model, and of the models nested in them, lies on some field's ``path`` (tests/test_registry.py).
 NOT_SEEN_BY_RULES: dict[str, str] = {
     "*.name": "display names: what reports call the fact, not what it is",
     "*.description": "prose for the reader",
     "*.source": "provenance: where the fact comes from (shown by explain and timeline)",
     "*.assumption": "what the record does not settle, said in prose (shown by whatif and timeline)",
     "*.note": "free text",
+    "ScenarioHeader.title": "display name of the scenario",
+    "ScenarioHeader.extends": "resolved by the loader: the facts of the scenarios it extends are merged in",
     "*.history": "read by the as-of projection into the fact's status or activity on the scenario's date",
-    "Framework.areas": "shown as coverage facts, one per area (coverage.level)",
-    "Framework.mechanisms": "shown as mechanism facts, one per mechanism",
     "AssetProtection.basis": "the legal basis, prose",
-    "Event.stance": "shown as the event's engagement and alignment",
     "Signpost.*": "signposts are watched conditions over the facts, not facts rules match",
     "AreaDefinition.*": "areas are vocabulary: facts name them (coverage.area, interest_area.area)",
 }
@@ -529,6 +532,32 @@ def _unwrap(tp: Any) -> list[Any]:
     if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
         return [a for arg in get_args(tp) for a in _unwrap(arg)]
     return [tp]
+
+
+def path_fields(model: type[BaseModel], path: str) -> list[tuple[type[BaseModel], str]]:
+    """The (model, field) pairs a scenario path passes through, from ``model`` on
+    (``mechanisms.{id}.kind`` of a framework: Framework.mechanisms, Mechanism.kind); KeyError
+    when a step names no field of its model."""
+    out: list[tuple[type[BaseModel], str]] = []
+    tp: Any = model
+    for step in path.split("."):
+        if step.startswith("{"):
+            container = next(a for a in _unwrap(tp) if get_origin(a) in (list, dict))
+            tp = get_args(container)[-1]
+            continue
+        cls = next(a for a in _unwrap(tp) if isinstance(a, type) and issubclass(a, BaseModel))
+        if step not in cls.model_fields:
+            raise KeyError(f"{cls.__name__} has no field {step!r} (path {path!r})")
+        out.append((cls, step))
+        tp = cls.model_fields[step].annotation
+    return out
+
+
+def model_of(kind: KindEntry) -> type[BaseModel]:
+    """The scenario model a kind's paths start from (a part's: its parent's)."""
+    if kind.name == "scenario":
+        return sm.ScenarioHeader
+    return sm.SECTION_BY_KIND[kind.section_kind].model
 
 
 def path_values(model: type[BaseModel], path: str) -> tuple[Any, ...]:
