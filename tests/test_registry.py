@@ -168,3 +168,15 @@ def test_docs_scenarios_md_names_every_scenario_field_the_registry_maps() -> Non
     text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     names = {name for _, name in _mapped()}
     assert sorted(n for n in names if f"`{n}`" not in text) == []
+
+
+def test_the_models_with_a_list_per_section_follow_sections() -> None:
+    from policyengine.models.exercise import Facts, Updates
+
+    keys = [s.key for s in sm.SECTIONS]
+    for model in (sm.FactSections, sm.Removal, Updates, Facts):
+        assert list(model.model_fields) == keys, model.__name__
+    assert list(sm.Assumption.model_fields) == [s.key for s in sm.SECTIONS if s.assumable]
+    assert list(sm.ScenarioFile.model_fields) == ["scenario", *keys, "remove"]
+    for section in sm.SECTIONS:
+        assert sm.FactSections.model_fields[section.key].annotation == list[section.model]

@@ -23,6 +23,7 @@ Pure data: no engine, no I/O.
 
 from __future__ import annotations
 
+import operator
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -141,7 +142,7 @@ def _walk(path: str) -> Callable[[Any], Any]:
     """The value at a dotted path of a fact; None when a step on the way is None."""
     head, *rest = path.split(".")
     if not rest:
-        return lambda fact: getattr(fact, head)
+        return operator.attrgetter(head)
 
     def get(fact: Any) -> Any:
         value = getattr(fact, head)
