@@ -14,6 +14,7 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 
 from policyengine.factview import BASE_KINDS, FieldSpec
+from policyengine.models import registry
 from policyengine.models import scenario as m
 from policyengine.models.common import I18nText, Source
 from policyengine.models.vocabulary import AREA_NAMES
@@ -59,6 +60,21 @@ def options(values: Any) -> st.SearchStrategy[Any]:
     return st.sampled_from(get_args(values))
 
 
+def enumerated(kind: str) -> dict[str, st.SearchStrategy[Any]]:
+    """The enumerated fields of a kind's own facts, from the registry of fact kinds: a field the
+    registry gains is drawn here without another change."""
+    entry = registry.KIND_BY_NAME[kind]
+    model = m.SECTION_BY_KIND[kind].model
+    out: dict[str, st.SearchStrategy[Any]] = {}
+    for f in entry.fields:
+        if f.path is None or "." in f.path or f.path in out:
+            continue
+        values = [v for v in registry.path_values(model, f.path) if v is not None]
+        if values:
+            out[f.path] = st.sampled_from(values) | st.none() if f.optional else st.sampled_from(values)
+    return out
+
+
 def fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     """A fact's own fields, with the ``source`` and ``note`` every fact may carry."""
     return st.fixed_dictionaries(
@@ -67,12 +83,7 @@ def fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, 
     )
 
 
-COUNTRY = fields(
-    name=i18n,
-    region=options(m.Region),
-    alignment=options(m.Alignment),
-    indo_pacific_engagement=options(m.Trend),
-)
+COUNTRY = fields(name=i18n, **enumerated("country"))
 AREA = st.fixed_dictionaries({"name": i18n}, optional={"note": texts})
 
 
@@ -97,13 +108,11 @@ def mechanisms(draw: st.DrawFn) -> m.Mechanism:
 MECHANISMS = st.lists(mechanisms(), max_size=2, unique_by=lambda x: x.id)
 FRAMEWORK = fields(
     name=i18n,
-    kind=options(m.FrameworkKind),
-    formal_treaty=st.booleans(),
-    status=options(m.FrameworkStatus),
+    **enumerated("framework"),
     mechanisms=MECHANISMS,
     established=st.none() | dates,
 )
-AGREEMENT = fields(kind=options(m.AgreementKind), name=st.none() | i18n, status=options(m.AgreementStatus))
+AGREEMENT = fields(**enumerated("agreement"), name=st.none() | i18n)
 ASSET_PROTECTION = fields(since=dates, basis=st.none() | texts)
 INTEREST = fields(description=st.none() | i18n)
 STANCE = st.none() | st.builds(
@@ -112,11 +121,9 @@ STANCE = st.none() | st.builds(
     alignment=st.none() | options(m.Alignment),
 )
 EVENT = fields(
-    date=dates, kind=options(m.EventKind), name=st.none() | i18n, stance=STANCE, description=st.none() | i18n
+    date=dates, **enumerated("event"), name=st.none() | i18n, stance=STANCE, description=st.none() | i18n
 )
-CAPABILITY = fields(
-    domain=options(m.CapabilityDomain), status=options(m.CapabilityStatus), description=st.none() | i18n
-)
+CAPABILITY = fields(**enumerated("capability"), description=st.none() | i18n)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from policyengine.errors import DiagnosticSink
 from policyengine.factview import BASE_KINDS, ViewFact, build_view
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
+from policyengine.models.registry import signpost_fields
 from policyengine.models.scenario import SECTION_BY_KEY, SECTION_BY_KIND, Scenario, Signpost
 from policyengine.suggest import hint_for
 from policyengine.validation.scenario import FactOrigin, LoadedScenario, project
@@ -44,27 +45,9 @@ if TYPE_CHECKING:
 
 _KINDS = Kinds(dict(BASE_KINDS))
 
-#: view field -> model field path, for the fields a signpost can set by itself
-_SETTABLE: dict[str, dict[str, str]] = {
-    "country": {f: f for f in ("code", "region", "alignment", "indo_pacific_engagement")},
-    "framework": {f: f for f in ("id", "kind", "formal_treaty", "status", "established")},
-    "agreement": {
-        "id": "id",
-        "kind": "kind",
-        "status": "status",
-        "negotiation_started": "dates.negotiation_started",
-        "signed": "dates.signed",
-        "in_force": "dates.in_force",
-    },
-    "asset_protection": {"partner": "partner", "since": "since"},
-    "interest": {"id": "id"},
-    "event": {
-        **{f: f for f in ("id", "date", "kind", "country", "framework", "agreement", "caused_by")},
-        "engagement": "stance.indo_pacific_engagement",
-        "alignment": "stance.alignment",
-    },
-    "capability": {f: f for f in ("id", "holder", "domain", "status")},
-}
+#: view field -> model field path, for the fields a signpost can set by itself (the registry's
+#: fields marked ``signpost``)
+_SETTABLE: dict[str, dict[str, str]] = signpost_fields()
 #: required date fields filled with the scenario's as_of when a signpost adds a fact
 _DATED = ("since", "date")
 

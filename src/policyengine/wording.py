@@ -18,7 +18,7 @@ from typing import Any
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
 from policyengine.display import Names, join
 from policyengine.factview import FieldSpec, canonical_codes
-from policyengine.models.vocabulary import FIELD_LABELS
+from policyengine.models.registry import FIELD_LABELS
 
 LANGS: tuple[str, str] = ("ja", "en")
 I18n = dict[str, str]

@@ -50,6 +50,7 @@ from policyengine.display import Names
 from policyengine.engine.runtime import EngineFact, Outcome, RawEvaluation, Support
 from policyengine.factview import BASE_KINDS, build_view
 from policyengine.models.common import I18nText
+from policyengine.models.registry import KINDS
 from policyengine.models.scenario import (
     SECTION_BY_KIND,
     AgreementFact,
@@ -484,9 +485,7 @@ class Analysis:
 
 #: Whole-number fields that count the entries of a list (removing an entry lowers them).
 _COUNTED: dict[tuple[str, str], str] = {
-    ("framework", "member_count"): "members",
-    ("interest", "member_count"): "countries",
-    ("agreement", "party_count"): "parties",
+    (k.name, f.name): f.counts for k in KINDS for f in k.fields if f.counts is not None
 }
 
 #: Fields that join a part to its parent fact; an analogue may differ in them.

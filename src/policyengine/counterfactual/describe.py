@@ -7,15 +7,9 @@ from typing import Any
 from policyengine.counterfactual.changes import Change, find_fact
 from policyengine.display import Names, join, value
 from policyengine.factview import canonical_codes
+from policyengine.models.registry import FIELD_LABELS, PATH_LABELS
 from policyengine.models.scenario import Scenario
-from policyengine.models.vocabulary import CAPABILITY_DOMAINS, FIELD_LABELS, MECHANISM_KINDS
-
-#: Labels of the fields whatif changes that are paths into a fact (the others are the fields'
-#: own labels, FIELD_LABELS).
-PATH_LABELS: dict[str, tuple[str, str]] = {
-    "stance.indo_pacific_engagement": ("表明した関与", "stated Indo-Pacific engagement"),
-    "stance.alignment": ("表明した対米関係", "stated alignment"),
-}
+from policyengine.models.vocabulary import CAPABILITY_DOMAINS, MECHANISM_KINDS
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

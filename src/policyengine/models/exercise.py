@@ -11,7 +11,7 @@ take) a decision in an earlier move. See docs/exercises.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -23,19 +23,7 @@ from policyengine.models.common import (
     Model,
     Text,
 )
-from policyengine.models.scenario import (
-    SECTIONS,
-    AgreementFact,
-    AreaDefinition,
-    AssetProtection,
-    Capability,
-    Country,
-    Event,
-    Framework,
-    Interest,
-    Removal,
-    Signpost,
-)
+from policyengine.models.scenario import SECTIONS, FactSections, Removal, section_lists
 
 #: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
 RecommendationId = Annotated[str, StringConstraints(strict=True, pattern=RECOMMENDATION_ID_PATTERN)]
@@ -88,38 +76,24 @@ class Cell(Model):
     role: I18nText | None = None
 
 
-class Facts(Model):
+class Facts(FactSections):
     """Facts written as in a scenario file, section by section (``add:`` and ``replace:``)."""
-
-    areas: list[AreaDefinition] = Field(default_factory=list)
-    countries: list[Country] = Field(default_factory=list)
-    frameworks: list[Framework] = Field(default_factory=list)
-    agreements: list[AgreementFact] = Field(default_factory=list)
-    asset_protection: list[AssetProtection] = Field(default_factory=list)
-    interests: list[Interest] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    capabilities: list[Capability] = Field(default_factory=list)
-    signposts: list[Signpost] = Field(default_factory=list)
 
 
 #: One fact update: its identity field and the fields to change (``{id: raa-jpn-gbr, status: signed}``).
 FieldUpdate = dict[str, Any]
 
 
-class Updates(Model):
-    """``update:`` of an inject, section by section: each item names an existing fact by its
+if TYPE_CHECKING:
+    Updates = Model  # its lists are read section by section (getattr(updates, section.key))
+else:
+    Updates = section_lists(
+        "Updates",
+        """``update:`` of an inject, section by section: each item names an existing fact by its
     identity field and gives only the fields to change; the rest of the fact is kept. The fields
-    are checked when the inject is applied, against the fact it updates (exercise.apply)."""
-
-    areas: list[FieldUpdate] = Field(default_factory=list)
-    countries: list[FieldUpdate] = Field(default_factory=list)
-    frameworks: list[FieldUpdate] = Field(default_factory=list)
-    agreements: list[FieldUpdate] = Field(default_factory=list)
-    asset_protection: list[FieldUpdate] = Field(default_factory=list)
-    interests: list[FieldUpdate] = Field(default_factory=list)
-    events: list[FieldUpdate] = Field(default_factory=list)
-    capabilities: list[FieldUpdate] = Field(default_factory=list)
-    signposts: list[FieldUpdate] = Field(default_factory=list)
+    are checked when the inject is applied, against the fact it updates (exercise.apply).""",
+        lambda s: (FieldUpdate, None),
+    )
 
 
 class Condition(Model):

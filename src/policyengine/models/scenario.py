@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
@@ -546,26 +547,6 @@ class Watch(Model):
     """true: the signpost trips when no fact of the kind matches (default false: when one does)."""
 
 
-class Assumption(Model):
-    """Facts that make a signpost's condition true, with the semantics of a scenario that extends
-    this one: a fact with the identity of an existing one replaces it whole."""
-
-    countries: list[Country] = Field(default_factory=list)
-    """Countries to add, or to replace by code."""
-    frameworks: list[Framework] = Field(default_factory=list)
-    """Frameworks to add, or to replace by id."""
-    agreements: list[AgreementFact] = Field(default_factory=list)
-    """Agreements to add, or to replace by id."""
-    asset_protection: list[AssetProtection] = Field(default_factory=list)
-    """Asset protection to add, or to replace by partner."""
-    interests: list[Interest] = Field(default_factory=list)
-    """Shared interests to add, or to replace by id."""
-    events: list[Event] = Field(default_factory=list)
-    """Events to add, or to replace by id."""
-    capabilities: list[Capability] = Field(default_factory=list)
-    """Capabilities to add, or to replace by id."""
-
-
 class Signpost(Fact):
     """A watched condition: has it tripped, and what would tripping it change? (docs/diff.md)"""
 
@@ -581,34 +562,95 @@ class Signpost(Fact):
     """Facts that make the condition true, to compute what tripping it would change."""
 
 
-class Removal(Model):
-    """``remove:`` section of a scenario that extends another: identities to delete."""
+@dataclass(frozen=True)
+class Section:
+    """A list of facts in a scenario: its key, model, and what identifies one fact."""
 
-    areas: list[AreaId] = Field(default_factory=list)
-    """Identities of areas facts of the extended scenarios to delete."""
-    countries: list[CountryCode] = Field(default_factory=list)
-    """Identities of countries facts of the extended scenarios to delete."""
-    frameworks: list[Id] = Field(default_factory=list)
-    """Identities of frameworks facts of the extended scenarios to delete."""
-    agreements: list[Id] = Field(default_factory=list)
-    """Identities of agreements facts of the extended scenarios to delete."""
-    asset_protection: list[CountryCode] = Field(default_factory=list)
-    """Identities of asset protection facts of the extended scenarios to delete."""
-    interests: list[Id] = Field(default_factory=list)
-    """Identities of interests facts of the extended scenarios to delete."""
-    events: list[Id] = Field(default_factory=list)
-    """Identities of events facts of the extended scenarios to delete."""
-    capabilities: list[Id] = Field(default_factory=list)
-    """Identities of capabilities facts of the extended scenarios to delete."""
-    signposts: list[Id] = Field(default_factory=list)
-    """Identities of signposts of the extended scenarios to delete."""
+    key: str
+    kind: str  # singular name used in fact ids and rules: country, framework, ...
+    model: type[Model]
+    identity_field: str
+    noun: str  # what the section holds, in the plural, for descriptions: "shared interests"
+    assumable: bool = True  # a signpost's ``assume`` may add such facts
+
+    @property
+    def identity_type(self) -> Any:
+        """The type of the identity field, constraints included (for lists of identities)."""
+        return typing.get_type_hints(self.model, include_extras=True)[self.identity_field]
+
+    def identity(self, fact: Any) -> str:
+        value: str = getattr(fact, self.identity_field)
+        return value
+
+    def fact_id(self, fact: Any) -> str:
+        """Stable id of a fact across scenarios: ``kind:identity`` (``agreement:raa-jpn-gbr``)."""
+        return f"{self.kind}:{self.identity(fact)}"
 
 
-class ScenarioFile(Model):
-    """One scenario file as written (before ``extends`` is resolved)."""
+#: The sections of a scenario, in the order of a scenario file: the one list of them. The models
+#: that hold a list per section (FactSections, Assumption, Removal, an exercise's Updates) follow
+#: it; the fact kinds rules see are in :mod:`policyengine.models.registry`.
+SECTIONS: tuple[Section, ...] = (
+    Section("areas", "area", AreaDefinition, "id", "areas", assumable=False),
+    Section("countries", "country", Country, "code", "countries"),
+    Section("frameworks", "framework", Framework, "id", "frameworks"),
+    Section("agreements", "agreement", AgreementFact, "id", "agreements"),
+    Section("asset_protection", "asset_protection", AssetProtection, "partner", "asset protection"),
+    Section("interests", "interest", Interest, "id", "shared interests"),
+    Section("events", "event", Event, "id", "events"),
+    Section("capabilities", "capability", Capability, "id", "capabilities"),
+    Section("signposts", "signpost", Signpost, "id", "signposts", assumable=False),
+)
+SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
+SECTION_BY_KIND: dict[str, Section] = {s.kind: s for s in SECTIONS}
 
-    scenario: ScenarioHeader
-    """The header: id, title, as_of, extends."""
+
+def section_lists(
+    name: str, doc: str, item: Callable[[Section], tuple[Any, str | None] | None]
+) -> type[Model]:
+    """A model with one list per section, in the sections' order: ``item`` gives each section's
+    item type and description (None: the model has no list for that section)."""
+    from pydantic import create_model
+
+    fields: dict[str, Any] = {}
+    for section in SECTIONS:
+        got = item(section)
+        if got is not None:
+            tp, description = got
+            # the item type is a value here (a model, an identity type), which mypy cannot check
+            fields[section.key] = (list[tp], Field(default_factory=list, description=description))  # type: ignore[valid-type]
+    model: type[Model] = create_model(name, __base__=Model, __doc__=doc, __module__=__name__, **fields)
+    return model
+
+
+if TYPE_CHECKING:
+    # Typed as plain models: their lists are read section by section (getattr(x, section.key)).
+    Assumption = Model
+    Removal = Model
+else:
+    Assumption = section_lists(
+        "Assumption",
+        """Facts that make a signpost's condition true, with the semantics of a scenario that extends
+    this one: a fact with the identity of an existing one replaces it whole.""",
+        lambda s: (
+            (s.model, f"{s.noun.capitalize()} to add, or to replace by {s.identity_field}.")
+            if s.assumable
+            else None
+        ),
+    )
+    Removal = section_lists(
+        "Removal",
+        """``remove:`` section of a scenario that extends another: identities to delete.""",
+        lambda s: (
+            s.identity_type,
+            f"Identities ({s.identity_field}) of {s.noun} of the extended scenarios to delete.",
+        ),
+    )
+
+
+class FactSections(Model):
+    """The facts of a scenario, section by section (in the order of SECTIONS)."""
+
     areas: list[AreaDefinition] = Field(default_factory=list)
     """Cooperation areas beyond the built-in ones."""
     countries: list[Country] = Field(default_factory=list)
@@ -627,23 +669,25 @@ class ScenarioFile(Model):
     """Elements of a country's own posture and its gaps."""
     signposts: list[Signpost] = Field(default_factory=list)
     """Watched conditions: developments whose arrival would change the recommendations."""
+
+
+class _Headed(Model):
+    scenario: ScenarioHeader
+    """The header: id, title, as_of, extends."""
+
+
+# The header comes first in a scenario (pydantic orders the fields of the bases from the last
+# base to the first): scenario, the sections, then the class's own fields.
+class ScenarioFile(FactSections, _Headed):
+    """One scenario file as written (before ``extends`` is resolved)."""
+
     remove: Removal | None = None
     """Facts of the extended scenarios to delete, by identity (only with extends)."""
 
 
-class Scenario(Model):
+class Scenario(FactSections, _Headed):
     """A whole world: a scenario file with everything it extends merged in."""
 
-    scenario: ScenarioHeader
-    areas: list[AreaDefinition] = Field(default_factory=list)
-    countries: list[Country] = Field(default_factory=list)
-    frameworks: list[Framework] = Field(default_factory=list)
-    agreements: list[AgreementFact] = Field(default_factory=list)
-    asset_protection: list[AssetProtection] = Field(default_factory=list)
-    interests: list[Interest] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    capabilities: list[Capability] = Field(default_factory=list)
-    signposts: list[Signpost] = Field(default_factory=list)
     record_start: Date | None = None
     """The earliest ``as_of`` of the ``extends`` chain: the first day the world is described
     (facts without a date hold from then on). None: the header's ``as_of``."""
@@ -683,36 +727,3 @@ def outcome_targets(facts: _Targetable) -> set[str]:
     of countries sharing an interest (``AUS+JPN+KOR``)."""
     out = {c.code for c in facts.countries} | {f.id for f in facts.frameworks}
     return out | {f.member_key for f in facts.frameworks} | {i.member_key for i in facts.interests}
-
-
-@dataclass(frozen=True)
-class Section:
-    """A list of facts in a scenario: its key, model, and what identifies one fact."""
-
-    key: str
-    kind: str  # singular name used in fact ids and rules: country, framework, ...
-    model: type[Model]
-    identity_field: str
-
-    def identity(self, fact: Any) -> str:
-        value: str = getattr(fact, self.identity_field)
-        return value
-
-    def fact_id(self, fact: Any) -> str:
-        """Stable id of a fact across scenarios: ``kind:identity`` (``agreement:raa-jpn-gbr``)."""
-        return f"{self.kind}:{self.identity(fact)}"
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section("areas", "area", AreaDefinition, "id"),
-    Section("countries", "country", Country, "code"),
-    Section("frameworks", "framework", Framework, "id"),
-    Section("agreements", "agreement", AgreementFact, "id"),
-    Section("asset_protection", "asset_protection", AssetProtection, "partner"),
-    Section("interests", "interest", Interest, "id"),
-    Section("events", "event", Event, "id"),
-    Section("capabilities", "capability", Capability, "id"),
-    Section("signposts", "signpost", Signpost, "id"),
-)
-SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
-SECTION_BY_KIND: dict[str, Section] = {s.kind: s for s in SECTIONS}

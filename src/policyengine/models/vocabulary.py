@@ -70,49 +70,6 @@ MECHANISM_KINDS: dict[str, tuple[str, str]] = {
     "information-sharing": ("情報共有", "information sharing"),
 }
 
-#: What each field is called (field names are shared across kinds with the same meaning).
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("ID", "id"),
-    "code": ("国", "country"),
-    "region": ("地域", "region"),
-    "alignment": ("対米関係", "alignment"),
-    "indo_pacific_engagement": ("インド太平洋への関与", "Indo-Pacific engagement"),
-    "kind": ("種類", "kind"),
-    "formal_treaty": ("条約の有無", "formal treaty"),
-    "status": ("状態", "status"),
-    "members": ("構成国", "members"),
-    "member_key": ("顔ぶれ", "member set"),
-    "member_count": ("構成国数", "number of members"),
-    "established": ("設立", "established"),
-    "framework": ("枠組み", "framework"),
-    "country": ("国", "country"),
-    "framework_kind": ("枠組みの種類", "framework kind"),
-    "area": ("分野", "area"),
-    "level": ("水準", "level"),
-    "activity": ("開催状況", "activity"),
-    "agreement": ("協定", "agreement"),
-    "parties": ("当事国", "parties"),
-    "party_count": ("当事国数", "number of parties"),
-    "negotiation_started": ("交渉開始", "negotiations started"),
-    "signed": ("署名", "signed"),
-    "in_force": ("発効", "in force"),
-    "agreement_kind": ("協定の種類", "agreement kind"),
-    "agreement_status": ("協定の状態", "agreement status"),
-    "partner": ("相手国", "partner"),
-    "since": ("開始", "since"),
-    "countries": ("国々", "countries"),
-    "areas": ("分野", "areas"),
-    "interest": ("関心", "interest"),
-    "date": ("日付", "date"),
-    "caused_by": ("原因", "caused by"),
-    "engagement": ("関与", "engagement"),
-    "holder": ("保有国", "holder"),
-    "domain": ("領域", "domain"),
-    "as_of": ("時点", "as of"),
-    "action": ("行動", "action"),
-    "target": ("対象", "target"),
-}
-
 #: Display names of enumerated values, for templates and reports: value -> (ja, en).
 VALUE_NAMES: dict[str, tuple[str, str]] = {
     # mechanism kinds first, so that an agreement kind of the same name (information-sharing) wins

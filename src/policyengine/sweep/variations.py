@@ -44,6 +44,7 @@ from policyengine.loading.documents import read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
 from policyengine.models.common import I18nText, Id, Model, Text
+from policyengine.models.registry import sweep_fields
 from policyengine.models.scenario import SECTION_BY_KIND, AssetProtection
 from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
@@ -57,48 +58,9 @@ MAX_VARIANTS_LISTED = 10**12  # beyond this, a variation file is refused (E703):
 #: sweep's selection takes (about 100 MB at the limit), whatever the size of the variation space.
 MAX_SWEEP_VARIANTS = 1_000_000
 
-#: The fields a dimension may vary, per kind of fact ("areas.*": any area of a framework).
-VARIABLE_FIELDS: dict[str, dict[str, tuple[Any, ...]]] = {}
-
-
-def _variable_fields() -> dict[str, dict[str, tuple[Any, ...]]]:
-    from typing import get_args
-
-    from policyengine.models import scenario as sm
-
-    def lit(model: Any, name: str) -> tuple[Any, ...]:
-        ann = model.model_fields[name].annotation
-        for a in (ann, *get_args(ann)):
-            args = get_args(a)
-            if args and all(isinstance(x, str) for x in args):
-                return tuple(args)
-        return ()
-
-    return {
-        "country": {
-            "region": lit(sm.Country, "region"),
-            "alignment": lit(sm.Country, "alignment"),
-            "indo_pacific_engagement": lit(sm.Country, "indo_pacific_engagement"),
-        },
-        "framework": {
-            "kind": lit(sm.Framework, "kind"),
-            "status": lit(sm.Framework, "status"),
-            "formal_treaty": (False, True),
-            "areas.*": ("focus", "mentioned", None),
-            "mechanisms.*.activity": lit(sm.Mechanism, "activity"),
-            "mechanisms.*.kind": lit(sm.Mechanism, "kind"),
-        },
-        "agreement": {"kind": lit(sm.AgreementFact, "kind"), "status": lit(sm.AgreementFact, "status")},
-        "event": {
-            "kind": lit(sm.Event, "kind"),
-            "stance.indo_pacific_engagement": (*lit(sm.Stance, "indo_pacific_engagement"), None),
-            "stance.alignment": (*lit(sm.Stance, "alignment"), None),
-        },
-        "capability": {"status": lit(sm.Capability, "status"), "domain": lit(sm.Capability, "domain")},
-    }
-
-
-VARIABLE_FIELDS.update(_variable_fields())
+#: The fields a dimension may vary, per kind of fact ("areas.*": any area of a framework), and the
+#: values each may take: the registry's fields marked ``sweep``.
+VARIABLE_FIELDS: dict[str, dict[str, tuple[Any, ...]]] = sweep_fields()
 
 FactId = Annotated[str, Field(pattern=r"^[a-z_]+:[A-Za-z0-9][A-Za-z0-9-]*$")]
 Scalar = str | bool | dt.date | None

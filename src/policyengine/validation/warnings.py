@@ -19,12 +19,25 @@ from policyengine.display import value
 from policyengine.errors import Diagnostic
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.locations import Location
+from policyengine.models.registry import KINDS
+from policyengine.models.scenario import Stance
 from policyengine.validation.scenario import LoadedScenario
 
-_STANCE_FIELDS = ("indo_pacific_engagement", "alignment")
+#: a country's fields an event's stance may change
+_STANCE_FIELDS = tuple(Stance.model_fields)
 
-#: the keys a fact's dates are written under
-_DATE_KEYS = frozenset({"date", "since", "established", "negotiation_started", "signed", "in_force"})
+#: the keys a fact's dates are written under: the registry's date fields, and a history entry's
+#: ``since``
+_DATE_KEYS = frozenset(
+    {
+        f.path.rsplit(".", 1)[-1]
+        for k in KINDS
+        if k.name != "scenario"
+        for f in k.fields
+        if f.type == "date" and f.path
+    }
+    | {"since"}
+)
 
 
 def _date_written(node: Any, when: dt.date) -> Location | None:
