@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 from policyengine.compiler.emit import COUNT, KIND, OPEN, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR, Test
 from policyengine.compiler.pipeline import CompiledPack
-from policyengine.engine.ids import fact_id
+from policyengine.engine.ids import SAFE_PREFIX, fact_id
 from policyengine.engine.trace import RuleCitation, Tracer
 from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
 from policyengine.gcpause import paused_gc
-from policyengine.interrupts import critical
+from policyengine.interrupts import critical, routed
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class Support:
     key: tuple[str, ...] = ()  # order-independent sort key
 
 
-@dataclass
+@dataclass(slots=True)
 class EngineFact:
     """A fact in a session: base (from the scenario view), derived, or a count tally."""
 
@@ -175,19 +175,22 @@ def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[st
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
     renamed = _ENGINE_NAMES
     for name, value in fields.items():
-        if value is None:
-            continue  # absent: tests on it fail, 'exists: false' holds
         t = type(value)
         # The common plain values that _engine_value would return unchanged are admitted here
         # with the same checks, without the call; everything else goes through the gate.
-        if (
-            (t is str and len(value) <= MAX_ENGINE_TEXT and "\x00" not in value)
-            or (t is int and _INT_MIN <= value <= _INT_MAX)
-            or t is bool
-        ):
-            out[renamed.get(name, name)] = value
-        else:
-            out[renamed.get(name, name)] = _engine_value(value)
+        if t is str:
+            if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+                _engine_value(value)  # raises
+        elif t is int:
+            if not _INT_MIN <= value <= _INT_MAX:
+                _engine_value(value)  # raises
+        elif value is None:
+            continue  # absent: tests on it fail, 'exists: false' holds
+        elif t is not bool:
+            value = _engine_value(value)
+        if name in renamed:
+            name = renamed[name]
+        out[name] = value
     return out
 
 
@@ -260,9 +263,13 @@ class _Session:
         self.sid = f"s{next(_session_counter)}"
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
+        #: the fields of every fact, by kind (what the run-time budget on matches reads)
+        self.by_kind: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+        #: the budget's estimates for conditions, by the number of facts of their kind (see _check_fanout)
+        self.estimates: dict[tuple[int, int], int] = {}
         self.asserted: list[dict[str, Any]] = []
         self.markers: list[dict[str, Any]] = []
-        self.matches: list[tuple[int, dict[str, int]]] = []
+        self.matches: list[tuple[int, tuple[tuple[str, int], ...]]] = []
         self.tallies: dict[str, set[int]] = defaultdict(set)
         self.errors: list[str] = []
         self.outcomes: dict[str, Outcome] = {}
@@ -273,11 +280,13 @@ class _Session:
         self.pending: list[dict[str, Any]] = []  # a batch being asserted
 
     def new_fact(self, kind: str, fields: dict[str, Any], key: str, **kw: Any) -> EngineFact:
-        fid = fact_id(self.next_index)
-        self.next_index += 1
+        i = self.next_index
+        self.next_index = i + 1
+        fid = i if i < SAFE_PREFIX else fact_id(i)
         f = EngineFact(fid, kind, fields, key, **kw)
         self.facts[fid] = f
         self.by_key[key] = fid
+        self.by_kind[kind].append(fields)
         return f
 
 
@@ -293,14 +302,17 @@ class PreparedPack:
         self._counts_by_stratum: dict[int, list[CountSpec]] = defaultdict(list)
         for spec in compiled.counts:
             self._counts_by_stratum[spec.stratum].append(spec)
+        # (variable, alias) of what a rule's match binds, by variable: a match is recorded as its
+        # bindings in that order, which is the order of Support.bindings
         self._match_aliases = {
-            r.index: [
+            r.index: sorted(
                 (c.var or c.alias, c.alias)
                 for c in r.conditions
                 if c.mode == "match" or (c.mode == "count" and c.at_least is not None)
-            ]
+            )
             for r in compiled.rules
         }
+        self._rule_ids = [r.id for r in compiled.rules]
         self._citations = {r.index: _citation(r) for r in compiled.rules}
         # The literal tests of every condition (match, absent, count) on each base kind: a fact
         # that fails some literal test of every condition on its kind can never be matched,
@@ -311,12 +323,14 @@ class PreparedPack:
                 if c.kind in compiled.base_kinds:
                     self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
         # The decision depends only on the tested fields' values, which take few distinct values
-        # (alignments, statuses, kinds): decided once per combination and evaluation.
+        # (alignments, statuses, kinds): decided once per combination (and kept, see _decided).
         self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
         for kind, conditions in self._literal_tests.items():
             names = sorted({t.field for tests in conditions for t in tests})
             always = any(not tests for tests in conditions)
             self._tested[kind] = None if always else operator.itemgetter(*names) if names else None
+        #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
+        self._decided: dict[tuple[str, Any], bool] = {}
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -413,7 +427,7 @@ class PreparedPack:
             if session is None:
                 return
             try:
-                session.matches.append((index, {var: int(m[alias]["id"]) for var, alias in aliases}))
+                session.matches.append((index, tuple([(var, int(m[alias]["id"])) for var, alias in aliases])))
             except Exception as exc:
                 session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
 
@@ -422,7 +436,7 @@ class PreparedPack:
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
         """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
-        with _lock, paused_gc():
+        with _lock, paused_gc(), routed():
             if self._ruleset is None:
                 self._register()
             session = _Session(self, tracer)
@@ -508,7 +522,9 @@ class PreparedPack:
         kinds = self.compiled.base_kinds
         base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
         batch = []
-        decided: dict[tuple[str, Any], bool] = {}
+        decided = self._decided
+        if len(decided) > _DECIDED_MAX:
+            decided.clear()
         for v, key in base:
             if key in session.by_key:
                 continue
@@ -585,40 +601,48 @@ class PreparedPack:
                     )
         self._assert(session, batch)
 
-    def _consume(self, session: _Session, pending: list[tuple[int, dict[str, int]]]) -> list[dict[str, Any]]:
+    def _consume(
+        self, session: _Session, pending: list[tuple[int, tuple[tuple[str, int], ...]]]
+    ) -> list[dict[str, Any]]:
         """Turn recorded matches into derived facts and outcomes, in a canonical order."""
         rules = self.compiled.rules
-        keyed = []
-        for index, bindings in pending:
-            key = tuple(f"{var}={session.facts[fid].key}" for var, fid in sorted(bindings.items()))
-            keyed.append((rules[index].id, key, index, bindings))
-        keyed.sort(key=lambda t: (t[0], t[1]))
+        rule_ids = self._rule_ids
+        facts = session.facts
+        tracer = session.tracer
+        keyed = [
+            (rule_ids[index], tuple([f"{var}={facts[fid].key}" for var, fid in bound]), index, bound)
+            for index, bound in pending
+        ]
+        keyed.sort(key=_by_rule_and_key)
         batch: list[dict[str, Any]] = []
-        for _, key, index, bindings in keyed:
+        for _, key, index, bound in keyed:
             rule = rules[index]
-            support = Support(index, tuple(sorted(bindings.items())), key)
+            support = Support(index, bound, key)
+            bindings = dict(bound)
             cause = None
-            if session.tracer is not None:
-                cause = session.tracer.emit(
+            if tracer is not None:
+                cause = tracer.emit(
                     "match",
                     rule.stratum,
                     rule=rule.id,
-                    bindings=tuple(
-                        (var, fact_ref(session.facts[fid])) for var, fid in sorted(bindings.items())
-                    ),
+                    bindings=tuple((var, fact_ref(facts[fid])) for var, fid in bound),
                     citation=self._citations[index],
                 )
-            for kind, spec in rule.output.derive:
-                fields = {name: self._value(session, v, bindings) for name, v in spec.items()}
+            output = rule.output
+            for kind, spec in output.derive:
+                fields = {
+                    name: facts[bindings[v.var]].fields.get(v.field) if type(v) is Ref else v
+                    for name, v in spec.items()
+                }
                 batch.extend(self._derive(session, kind, fields, support, rule, cause))
-            if rule.output.recommend is not None:
-                rec = rule.output.recommend
+            if output.recommend is not None:
+                rec = output.recommend
                 target = self._value(session, rec["target"], bindings)
                 batch.extend(
                     self._outcome(session, "recommendation", rec["action"], target, support, rule, cause)
                 )
-            if rule.output.risk is not None:
-                risk = rule.output.risk
+            if output.risk is not None:
+                risk = output.risk
                 target = self._value(session, risk["target"], bindings)
                 batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule, cause))
         return batch
@@ -648,10 +672,12 @@ class PreparedPack:
         fid = session.by_key.get(key)
         if fid is not None:
             session.facts[fid].supports.append(support)
-            self._trace(session, "support", rule, cause, fact=key, data={"of": "derive"})
+            if session.tracer is not None:
+                self._trace(session, "support", rule, cause, fact=key, data={"of": "derive"})
             return []
         f = session.new_fact(kind, fields, key, stratum=rule.stratum, supports=[support])
-        self._trace(session, "derive", rule, cause, fact=key, data=dict(fields))
+        if session.tracer is not None:
+            self._trace(session, "derive", rule, cause, fact=key, data=dict(fields))
         return [_to_engine(kind, f.fid, session.sid, fields)]
 
     def _outcome(
@@ -740,6 +766,10 @@ class PreparedPack:
             return build_result(raw, loaded)
 
 
+#: most combinations of tested values whose _may_match decision a prepared pack keeps
+_DECIDED_MAX = 10_000
+
+
 def check_view_size(view_facts: int, path: str) -> None:
     """Raise E308 when a scenario makes more view facts than one evaluation takes."""
     if view_facts > MAX_VIEW_FACTS:
@@ -785,15 +815,14 @@ def _check_fanout(rules: Sequence[RuleIR], session: _Session) -> None:
     ``compiler.capacity.MAX_RULE_MATCHES`` (a cross product the pack's shape did not show)."""
     from policyengine.compiler.capacity import FANOUT_HINT, MAX_RULE_MATCHES, estimate_matches, fanout_message
 
-    by_kind: dict[str, list[dict[str, Any]]] | None = None
     for rule in rules:
-        if by_kind is None:
-            by_kind = defaultdict(list)
-            for f in session.facts.values():
-                by_kind[f.kind].append(f.fields)
-        estimate = estimate_matches(rule, by_kind, _surely_fails)
+        estimate = estimate_matches(rule, session.by_kind, _surely_fails, session.estimates)
         if estimate > MAX_RULE_MATCHES:
             raise input_error("E408", fanout_message(rule, estimate), rule.location, FANOUT_HINT)
+
+
+def _by_rule_and_key(match: tuple[str, tuple[str, ...], int, Any]) -> tuple[str, tuple[str, ...]]:
+    return match[0], match[1]
 
 
 def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
