@@ -108,6 +108,8 @@ def routed() -> Iterator[None]:
 
 def _route_sigint() -> Any:
     """Route SIGINT through :func:`deliver` if nothing does; returns the handler to restore."""
+    if getattr(_state, "routed", None) is not None:
+        return None  # inside routed(): _on_sigint is installed (and asking costs an enum each time)
     if threading.current_thread() is not threading.main_thread():
         return None
     current = signal.getsignal(signal.SIGINT)

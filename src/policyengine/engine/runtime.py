@@ -186,12 +186,25 @@ def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[st
                 _engine_value(value)  # raises
         elif value is None:
             continue  # absent: tests on it fail, 'exists: false' holds
+        elif t is list and _plain_texts(value):
+            value = list(value)
         elif t is not bool:
             value = _engine_value(value)
         if name in renamed:
             name = renamed[name]
         out[name] = value
     return out
+
+
+def _plain_texts(values: list[Any]) -> bool:
+    """Whether a list holds only texts that _engine_value would pass unchanged (checked in C)."""
+    if not values:
+        return True
+    return (
+        set(map(type, values)) == {str}
+        and max(map(len, values)) <= MAX_ENGINE_TEXT
+        and "\x00" not in "".join(values)
+    )
 
 
 def fact_ref(f: EngineFact) -> str:
