@@ -30,7 +30,7 @@ import json
 import operator
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
@@ -169,12 +169,16 @@ def _engine_value(value: Any) -> Any:
 _ENGINE_NAMES = {name: engine_field(name) for name in ("id", "sid")}
 
 
-def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _to_engine(
+    kind: str, fid: int, sid: str, fields: dict[str, Any], only: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The engine's record of a fact: its kind, id, session and fields (``only`` these, if given)."""
     if len(fields) > MAX_ENGINE_FIELDS:
         raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
     renamed = _ENGINE_NAMES
-    for name, value in fields.items():
+    items: Iterable[tuple[str, Any]] = fields.items() if only is None else [(n, fields.get(n)) for n in only]
+    for name, value in items:
         t = type(value)
         # The common plain values that _engine_value would return unchanged are admitted here
         # with the same checks, without the call; everything else goes through the gate.
@@ -342,6 +346,19 @@ class PreparedPack:
             names = sorted({t.field for tests in conditions for t in tests})
             always = any(not tests for tests in conditions)
             self._tested[kind] = None if always else operator.itemgetter(*names) if names else None
+        # The fields of each base kind that some condition tests or some test refers to: the only
+        # ones durable-rules reads (actions record fact ids; derived values are read from the
+        # session's own facts), so a scenario fact is given to the engine with these alone.
+        engine_fields: dict[str, set[str]] = defaultdict(set)
+        for r in compiled.rules:
+            for c in r.conditions:
+                for t in c.tests:
+                    engine_fields[c.kind].add(t.field)
+                    if isinstance(t.value, Ref):
+                        engine_fields[r.var_kinds[t.value.var]].add(t.value.field)
+        self._engine_fields = {
+            kind: tuple(sorted(engine_fields.get(kind, ()))) for kind in compiled.base_kinds
+        }
         #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
         self._decided: dict[tuple[str, Any], bool] = {}
         self._outcome_kinds_used = {
@@ -543,7 +560,7 @@ class PreparedPack:
                 continue
             f = session.new_fact(v.kind, v.fields, key, view=v)
             if self._may_match_cached(v.kind, v.fields, decided):
-                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields, self._engine_fields[v.kind]))
         # durable-rules joins base facts as they arrive, before any stratum marker: the budget is
         # checked on them first, then before each stratum on what earlier strata derived.
         _check_fanout(self.compiled.rules, session)
