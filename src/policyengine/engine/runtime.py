@@ -47,7 +47,7 @@ from policyengine.interrupts import critical, routed
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
-    from policyengine.engine.results import Result
+    from policyengine.engine.results import ProseFactory, Result
     from policyengine.validation.scenario import LoadedScenario
 
 _lock = threading.RLock()
@@ -785,15 +785,18 @@ class PreparedPack:
             self._left_behind = True
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
-    def evaluate(self, loaded: LoadedScenario, *, tracer: Tracer | None = None) -> Result:
-        """Evaluate a scenario in a fresh session; recommendations and risks, rendered."""
+    def evaluate(
+        self, loaded: LoadedScenario, *, tracer: Tracer | None = None, prose: ProseFactory | None = None
+    ) -> Result:
+        """Evaluate a scenario in a fresh session: recommendations and risks, as data; their
+        texts are written, when read, by what ``prose`` makes (``policyengine.prose.ResultProse``)."""
         from policyengine.engine.results import build_result
 
         with paused_gc():
             view = build_view(loaded.scenario, self.compiled.base_kinds)
             check_view_size(len(view), loaded.path)
             raw = self.evaluate_view(view, tracer=tracer)
-            return build_result(raw, loaded)
+            return build_result(raw, loaded, prose)
 
 
 #: most combinations of tested values whose _may_match decision a prepared pack keeps
