@@ -107,19 +107,67 @@ class Outcome:
 
 @dataclass
 class RawEvaluation:
-    """What an evaluation produced, before rendering: facts, outcomes and their supports."""
+    """What an evaluation produced, before rendering: facts, outcomes and their supports.
+
+    It is also the one queryable base of the evaluation's facts that explain, diff and whatif
+    share: :meth:`of_kind` and :meth:`lookup` (by kind, by a field's value), each built once.
+    """
 
     compiled: CompiledPack
     facts: dict[int, EngineFact]
     outcomes: dict[str, Outcome]
     stats: dict[str, int]
+    _by_kind: dict[str, list[EngineFact]] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def fact(self, fid: int) -> EngineFact:
         return self.facts[fid]
 
+    def by_kind(self) -> dict[str, list[EngineFact]]:
+        """Every fact by kind (the engine's own ``$`` kinds included), each kind's sorted by key."""
+        if self._by_kind is None:
+            grouped: dict[str, list[EngineFact]] = defaultdict(list)
+            for f in sorted(self.facts.values(), key=_fact_key):
+                grouped[f.kind].append(f)
+            self._by_kind = dict(grouped)
+        return self._by_kind
+
+    def of_kind(self, kind: str) -> list[EngineFact]:
+        """The facts of a kind, sorted by key."""
+        return self.by_kind().get(kind, [])
+
+    def lookup(self, kind: str, name: str, value: Any) -> list[EngineFact]:
+        """The facts of ``kind`` whose field ``name``, as the engine compares it (dates as day
+        numbers; a list as a tuple; a missing field as None), equals ``value``; by key."""
+        index = self._indexes.get((kind, name))
+        if index is None:
+            index = defaultdict(list)
+            for f in self.of_kind(kind):
+                index[_comparable(f.fields.get(name))].append(f)
+            self._indexes[(kind, name)] = index
+        try:
+            return index.get(value, [])
+        except TypeError:  # an unhashable value (a list) is looked up as a tuple
+            return index.get(_comparable(value), [])
+
     def derived(self) -> list[EngineFact]:
         """Facts the rules derived (recommendation and risk facts included), by key."""
         return sorted((f for f in self.facts.values() if is_derived(f)), key=lambda f: f.key)
+
+
+def _fact_key(f: EngineFact) -> str:
+    return f.key
+
+
+def _comparable(value: Any) -> Any:
+    """A field value as the engine compares it, hashable (see RawEvaluation.lookup)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_comparable(v) for v in value)
+    if hasattr(value, "toordinal"):
+        return value.toordinal()
+    return value
 
 
 def is_derived(f: EngineFact) -> bool:
