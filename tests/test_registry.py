@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from policyengine import display
 from policyengine.models import registry as r
 from policyengine.models import scenario as sm
 from policyengine.text import catalog
@@ -119,7 +120,8 @@ def test_every_field_has_a_label_in_both_languages() -> None:
     keys += [f.path_label for k in r.KINDS for f in k.fields if f.path_label]
     assert [key for key in keys if key not in entries] == []
     assert all(
-        r.FIELD_LABELS[f.name] == (entries[f.label]["ja"], entries[f.label]["en"]) for f in r.KINDS[1].fields
+        display.FIELD_LABELS[f.name] == (entries[f.label]["ja"], entries[f.label]["en"])
+        for f in r.KINDS[1].fields
     )
 
 

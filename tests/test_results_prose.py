@@ -41,3 +41,17 @@ def test_an_evaluation_writes_no_prose_until_it_is_read(korea) -> None:  # type:
     again = evaluate(loaded, load_pack()).recommendations[0]
     assert dict(again.justification)["en"] == english
     assert rec.to_dict() == again.to_dict()
+
+
+def test_results_are_data_texts_come_from_the_writer_given(korea) -> None:  # type: ignore[no-untyped-def]
+    from policyengine.engine import prepare
+    from policyengine.prose import ResultProse
+
+    pack = load_pack()
+    bare = prepare(pack).evaluate(korea)  # no writer: every field but the texts
+    full = evaluate(korea, pack)
+    assert bare.ids == full.ids and [r.evidence for r in bare.risks] == [r.evidence for r in full.risks]
+    with pytest.raises(RuntimeError, match="without a prose writer"):
+        bare.recommendations[0].justification["en"]
+    written = prepare(pack).evaluate(korea, prose=ResultProse)
+    assert written.to_dict() == full.to_dict()

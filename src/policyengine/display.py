@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from policyengine.factview import canonical_codes
+from policyengine.models.registry import label_keys, path_label_keys
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
 
@@ -141,3 +143,34 @@ def value(raw: Any, lang: str) -> str:
     if isinstance(raw, str) and raw in VALUE_NAMES:
         return VALUE_NAMES[raw][0 if lang == "ja" else 1]
     return str(raw)
+
+
+class LabelTable(Mapping[str, tuple[str, str]]):
+    """Labels by name, as ``(ja, en)``, read from the message catalog on first use (a command that
+    prints no label never reads the catalog)."""
+
+    def __init__(self, keys: Callable[[], dict[str, str]]) -> None:
+        self._keys = keys
+        self._table: dict[str, tuple[str, str]] | None = None
+
+    def _load(self) -> dict[str, tuple[str, str]]:
+        if self._table is None:
+            from policyengine.text import t
+
+            self._table = {name: (t(key, "ja"), t(key, "en")) for name, key in self._keys().items()}
+        return self._table
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+#: What each field is called, ``(ja, en)`` by field name (fields of one name share a meaning).
+FIELD_LABELS: Mapping[str, tuple[str, str]] = LabelTable(label_keys)
+#: Labels of scenario paths that what-if and sweep change, where not their field's own label.
+PATH_LABELS: Mapping[str, tuple[str, str]] = LabelTable(path_label_keys)

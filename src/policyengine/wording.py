@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
-from policyengine.display import Names, join
+from policyengine.display import FIELD_LABELS, Names, join
 from policyengine.factview import FieldSpec, canonical_codes
-from policyengine.models.registry import FIELD_LABELS
 
 LANGS: tuple[str, str] = ("ja", "en")
 I18n = dict[str, str]

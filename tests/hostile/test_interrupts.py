@@ -169,6 +169,37 @@ def test_without_install_a_critical_block_holds_a_real_ctrl_c_and_restores_the_h
         signal.signal(signal.SIGINT, before)
 
 
+def test_a_routed_block_holds_ctrl_c_in_its_critical_blocks_only_and_restores_the_handler() -> None:
+    # An evaluation routes SIGINT once (interrupts.routed) for its many engine calls: inside a
+    # critical block a Ctrl-C is held, then given to the caller's own handler; between critical
+    # blocks it reaches that handler at once; afterwards the handler is the caller's again.
+    import os
+
+    before = signal.getsignal(signal.SIGINT)
+    seen: list[str] = []
+    mine = lambda signum, frame: seen.append("handler")  # noqa: E731
+    signal.signal(signal.SIGINT, mine)
+    try:
+        with interrupts.routed():
+            assert signal.getsignal(signal.SIGINT) is not mine
+            with interrupts.critical():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+                seen.append("held")
+            seen.append("after the block")
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            seen.append("between blocks")
+        assert seen == ["held", "handler", "after the block", "handler", "between blocks"]
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, before)
+    with pytest.raises(KeyboardInterrupt), interrupts.routed(), interrupts.critical():
+        os.kill(os.getpid(), signal.SIGINT)  # the default handler: raised when the block ends
+        time.sleep(0.05)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 def test_an_interrupt_during_evaluation_is_not_swallowed_by_durable_rules(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -219,6 +219,7 @@ def estimate_matches(
     rule: RuleIR,
     facts: Mapping[str, Sequence[dict[str, Any]]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
+    memo: dict[tuple[int, int], int] | None = None,
 ) -> int:
     """An estimate of the matches ``rule`` makes on ``facts`` (fields by kind), as a database
     estimates the size of a join.
@@ -229,6 +230,10 @@ def estimate_matches(
     the conditions is the estimate: exact for cross products and for joins on identities, the
     kind a hostile or mistaken pack makes (``ne`` ties and unconstrained conditions count in
     full).
+
+    ``memo``, kept by the caller for one evaluation whose facts are only ever added, holds each
+    condition's factor by the number of facts of its kind, so that a rule checked again before
+    a later stratum does not look at the same facts twice.
     """
     conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in _SINGLETONS]
     rough = 1
@@ -238,15 +243,53 @@ def estimate_matches(
         return rough  # the usual case: decided without looking at a single fact
     total = 1
     for c in conditions:
-        literal = [t for t in c.tests if not isinstance(t.value, Ref)]
-        candidates = [f for f in facts.get(c.kind, ()) if not any(surely_fails(t, f) for t in literal)]
-        factor = len(candidates)
-        for t in c.tests:
-            if isinstance(t.value, Ref) and t.op == "eq" and candidates:
-                values = {_hashable(f.get(t.field)) for f in candidates}
-                factor = min(factor, -(-len(candidates) // len(values)))
-        total *= max(1, factor)
+        of_kind = facts.get(c.kind, ())
+        memo_key = (id(c), len(of_kind))
+        factor = memo.get(memo_key) if memo is not None else None
+        if factor is None:
+            factor = _factor(c, of_kind, surely_fails)
+            if memo is not None:
+                memo[memo_key] = factor
+        total *= factor
     return total
+
+
+def _factor(
+    c: CondIR, of_kind: Sequence[dict[str, Any]], surely_fails: Callable[[Test, dict[str, Any]], bool]
+) -> int:
+    literal = [t for t in c.tests if not isinstance(t.value, Ref)]
+    candidates = _candidates(literal, of_kind, surely_fails) if literal else of_kind
+    factor = len(candidates)
+    for t in c.tests:
+        if isinstance(t.value, Ref) and t.op == "eq" and candidates:
+            values = {_hashable(f.get(t.field)) for f in candidates}
+            factor = min(factor, -(-len(candidates) // len(values)))
+    return max(1, factor)
+
+
+def _candidates(
+    literal: list[Test],
+    of_kind: Sequence[dict[str, Any]],
+    surely_fails: Callable[[Test, dict[str, Any]], bool],
+) -> Sequence[dict[str, Any]]:
+    """The facts that fail none of the literal tests, each combination of the tested fields'
+    values (statuses, kinds, roles: a few) decided once."""
+    names = sorted({t.field for t in literal})
+    decided: dict[tuple[Any, ...], bool] = {}
+    out = []
+    for f in of_kind:
+        values = tuple(map(f.get, names))
+        try:
+            keep = decided.get(values)
+        except TypeError:  # a list: decided for this fact alone
+            if not any(surely_fails(t, f) for t in literal):
+                out.append(f)
+            continue
+        if keep is None:
+            keep = decided[values] = not any(surely_fails(t, f) for t in literal)
+        if keep:
+            out.append(f)
+    return out
 
 
 def _hashable(value: Any) -> Any:

@@ -110,10 +110,11 @@ def evaluate(
     """
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine import prepare
+    from policyengine.prose import ResultProse
 
     loaded = load(scenario) if isinstance(scenario, str) else scenario
     if as_of is not None:
         check_date(loaded, as_of)
         loaded = project(loaded, as_of)
     compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
-    return prepare(compiled).evaluate(loaded, tracer=tracer)
+    return prepare(compiled).evaluate(loaded, tracer=tracer, prose=ResultProse)

@@ -30,7 +30,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from policyengine.compiler.emit import COUNT, STRATUM, TALLY
 from policyengine.compiler.ir import Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.counterfactual.changes import (
@@ -71,7 +70,6 @@ MAX_DEPTH = 8  # derived facts resting on derived facts ...
 MAX_FAMILY = 400  # change sets kept per family (smallest first)
 MAX_BRANCH = 60  # existing facts tried per condition while walking a rule
 MAX_ALTERNATIVES = 4  # values tried per field when several would satisfy a test
-_ENGINE_KINDS = frozenset({COUNT, STRATUM, TALLY})
 
 
 def consistent(changes: Iterable[Change]) -> bool:
@@ -150,10 +148,8 @@ class Analysis:
         self.nodes = 0
         self.truncated = False
         self.names = Names(loaded.scenario)
-        self.by_kind: dict[str, list[EngineFact]] = defaultdict(list)
-        for f in sorted(raw.facts.values(), key=lambda f: f.key):
-            if f.kind not in _ENGINE_KINDS:
-                self.by_kind[f.kind].append(f)
+        # the evaluation's own fact base (shared with explain and diff), read by rule kinds only
+        self.by_kind = raw.by_kind()
         self.producers: dict[str, list[tuple[RuleIR, dict[str, Any]]]] = defaultdict(list)
         for r in self.rules:
             for kind, fields in r.output.derive:

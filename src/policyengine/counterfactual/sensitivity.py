@@ -27,6 +27,7 @@ from policyengine.counterfactual.changes import ChangeError, apply_changes, remo
 from policyengine.counterfactual.evaluator import Evaluator
 from policyengine.engine.results import build_result
 from policyengine.locations import Location
+from policyengine.prose import ResultProse
 from policyengine.validation.scenario import LoadedScenario, project
 
 
@@ -66,7 +67,7 @@ def sensitivity(loaded: LoadedScenario, compiled: CompiledPack) -> SensitivityRe
     loaded = project(loaded)  # the world as of its date: each history is one status
     ev = Evaluator(loaded, compiled)
     raw = ev.raw(loaded)
-    result = build_result(raw, loaded)
+    result = build_result(raw, loaded, ResultProse)
     base = frozenset(result.ids)
     evidence_of: dict[str, list[str]] = {r.id: list(r.evidence) for r in result.recommendations}
     cited: dict[str, set[str]] = {}

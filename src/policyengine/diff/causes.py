@@ -16,7 +16,6 @@ Every cause names a scenario fact that changed between the two worlds.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,7 +24,7 @@ from policyengine.compiler.ir import CondIR
 from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
 from policyengine.engine.evidence import Evidence
-from policyengine.engine.matching import Env, count_holds, describe_condition, normal, operand, pattern_holds
+from policyengine.engine.matching import Env, count_holds, describe_condition, operand, pattern_holds
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
 
 HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
@@ -43,12 +42,9 @@ class _World:
 
     def __init__(self, raw: RawEvaluation) -> None:
         self.raw = raw
-        self.by_kind: dict[str, list[EngineFact]] = defaultdict(list)
-        for f in sorted(raw.facts.values(), key=lambda f: f.key):
-            self.by_kind[f.kind].append(f)
+        self.by_kind = raw.by_kind()  # the evaluation's own fact base, shared with explain and whatif
         self.keys = {f.key for f in raw.facts.values()}
         self.evidence = Evidence(raw)
-        self._indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = {}
 
     def candidates(self, cond: CondIR, env: Env) -> list[EngineFact]:
         """Facts that may match a condition: those with the value its first equality test wants."""
@@ -57,17 +53,8 @@ class _World:
                 continue
             ok, value = operand(t.value, env)
             if ok:
-                return self._index(cond.kind, t.field).get(_hashable(value), [])
+                return self.raw.lookup(cond.kind, t.field, _hashable(value))
         return self.by_kind.get(cond.kind, [])
-
-    def _index(self, kind: str, name: str) -> dict[Any, list[EngineFact]]:
-        index = self._indexes.get((kind, name))
-        if index is None:
-            index = defaultdict(list)
-            for f in self.by_kind.get(kind, ()):
-                index[_hashable(normal(f.fields.get(name)))].append(f)
-            self._indexes[(kind, name)] = index
-        return index
 
     def reads_scenario(self, s: Support, seen: set[int] | None = None) -> bool:
         """Did the support, or a derivation it rests on, bind the scenario fact?"""

@@ -1,24 +1,40 @@
 """Results of an evaluation: recommendations and risks with justifications, evidence, sources.
 
 Built from the raw evaluation without durable-rules; deterministic and independent of the
-order of facts in the input files.
+order of facts in the input files. Results are data: the texts (justifications, messages,
+"because" lines, target names) are :class:`Prose` mappings written when read, by a
+:class:`ProseWriter` that the caller hands over (``policyengine.prose.ResultProse``, above the
+engine): this module never imports display names or wording.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import Template
-from policyengine.display import Names
 from policyengine.engine.evidence import Evidence
-from policyengine.engine.runtime import EngineFact, Outcome, RawEvaluation, Support
+from policyengine.engine.runtime import Outcome, RawEvaluation, Support
 from policyengine.factview import BASE_KINDS
-from policyengine.wording import LANGS, Wording
 
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+#: the languages every text is written in (those of the message catalog)
+LANGS: tuple[str, str] = ("ja", "en")
+
+
+class ProseWriter(Protocol):
+    """Writes the texts of one evaluation's results (``policyengine.prose.ResultProse``)."""
+
+    def target(self, target: str, lang: str) -> str: ...
+
+    def template(self, tpl: Template, support: Support, lang: str) -> str: ...
+
+    def because(self, support: Support, lang: str) -> str: ...
+
+
+#: makes the writer of a result's texts from the raw evaluation and the loaded scenario
+ProseFactory = Callable[[RawEvaluation, Any], ProseWriter]
 
 
 class Prose(Mapping[str, str]):
@@ -187,12 +203,33 @@ class Result:
         }
 
 
+class _Writer:
+    """The writer of one result's texts, made when the first of them is read."""
+
+    __slots__ = ("_factory", "_loaded", "_raw", "_writer")
+
+    def __init__(self, factory: ProseFactory | None, raw: RawEvaluation, loaded: Any) -> None:
+        self._factory = factory
+        self._raw = raw
+        self._loaded = loaded
+        self._writer: ProseWriter | None = None
+
+    def get(self) -> ProseWriter:
+        if self._writer is None:
+            if self._factory is None:
+                raise RuntimeError(
+                    "this result was built without a prose writer: evaluate through "
+                    "policyengine.api.evaluate, or pass prose=policyengine.prose.ResultProse"
+                )
+            self._writer = self._factory(self._raw, self._loaded)
+        return self._writer
+
+
 class _Builder:
-    def __init__(self, raw: RawEvaluation, loaded: Any) -> None:
+    def __init__(self, raw: RawEvaluation, loaded: Any, prose: ProseFactory | None) -> None:
         self.raw = raw
         self.loaded = loaded
-        self.names = Names(loaded.scenario)
-        self.wording = Wording(self.names, raw.compiled.kinds)
+        self.writer = _Writer(prose, raw, loaded)
         self.rules = raw.compiled.rules
         self.evidence = Evidence(raw)
         self.priority_rank = {
@@ -224,59 +261,13 @@ class _Builder:
 
     def because(self, support: Support) -> Prose:
         """The one-line summary of the conditions that held for this support (written when read)."""
-        return Prose(lambda lang: self.because_text(support, lang))
+        writer = self.writer
+        return Prose(lambda lang: writer.get().because(support, lang))
 
-    def because_text(self, support: Support, lang: str) -> str:
-        rule = self.rules[support.rule]
-        facts: dict[str, tuple[str, dict[str, Any], Any]] = {}
-        counts: dict[int, int] = {}
-        for name, fid in support.bindings:
-            f = self.raw.facts[fid]
-            if f.kind == COUNT:
-                counts[int(name[1:])] = int(f.fields["n"])
-            else:
-                facts[name] = (f.kind, f.fields, f.view.model if f.view is not None else None)
-        return self.wording.because(rule, facts, counts, lang)
-
-    # -- templates ---------------------------------------------------------------------------
-    def render(self, tpl: Template, support: Support, lang: str) -> str:
-        rule = self.rules[support.rule]
-        bound = dict(support.bindings)
-        out = []
-        for part in tpl.parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            var, field_name = part
-            fact = self.raw.facts[bound[var]]
-            out.append(self.hole(fact, rule.var_kinds[var], field_name, lang))
-        return "".join(out)
-
-    def hole(self, fact: EngineFact, kind: str, field_name: str | None, lang: str) -> str:
-        spec = self.raw.compiled.kinds.specs[kind]
-        if field_name is None:
-            return self.fact_name(fact, kind, lang)
-        fspec = spec.fields[field_name]
-        return self.names.entity(fspec.refers_to, fact.fields.get(field_name), lang)
-
-    def fact_name(self, fact: EngineFact, kind: str, lang: str) -> str:
-        spec = self.raw.compiled.kinds.specs[kind]
-        if spec.identity and spec.identity in spec.fields:
-            fspec = spec.fields[spec.identity]
-            raw = fact.fields.get(spec.identity)
-            if kind == "mechanism" and fact.view is not None and fact.view.model is not None:
-                return str(fact.view.model.name.get(lang))
-            if kind == "capability":
-                return self.names.entity("capability-domain", fact.fields.get("domain"), lang)
-            if kind == "asset_protection":
-                return self.names.country(str(raw), lang)
-            return self.names.entity(fspec.refers_to or kind, raw, lang)
-        parts = [
-            self.names.entity(spec.fields[k].refers_to if k in spec.fields else None, v, lang)
-            for k, v in fact.fields.items()
-            if v is not None
-        ]
-        return join_plain(parts)
+    def text(self, templates: Mapping[str, Template], support: Support) -> Prose:
+        """A justification or message (written when read)."""
+        writer = self.writer
+        return Prose(lambda lang: writer.get().template(templates[lang], support, lang))
 
     # -- outcomes ----------------------------------------------------------------------------
     def primary(self, o: Outcome, rank_of: dict[str, int]) -> Support:
@@ -291,7 +282,8 @@ class _Builder:
         return [seen[k] for k in sorted(seen)]
 
     def target_name(self, target: str) -> Prose:
-        return Prose(lambda lang: self.names.target(target, lang))
+        writer = self.writer
+        return Prose(lambda lang: writer.get().target(target, lang))
 
     def recommendation(self, o: Outcome) -> Recommendation:
         p = self.primary(o, self.priority_rank)
@@ -312,7 +304,7 @@ class _Builder:
             rule=rule.id,
             rules=rule_ids,
             title={"ja": rule.rule.title.ja, "en": rule.rule.title.en},
-            justification=Prose(lambda lang: self.render(rec["justification"][lang], p, lang)),
+            justification=self.text(rec["justification"], p),
             evidence=evidence,
             sources=self.citations(o.supports),
             areas=areas,
@@ -334,7 +326,7 @@ class _Builder:
             rule=rule.id,
             rules=sorted({self.rules[s.rule].id for s in o.supports}),
             title={"ja": rule.rule.title.ja, "en": rule.rule.title.en},
-            message=Prose(lambda lang: self.render(risk["message"][lang], p, lang)),
+            message=self.text(risk["message"], p),
             evidence=evidence,
             sources=self.citations(o.supports),
             because=self.because(p),
@@ -353,13 +345,10 @@ class _Builder:
         ]
 
 
-def join_plain(parts: list[str]) -> str:
-    return ", ".join(parts)
-
-
-def build_result(raw: RawEvaluation, loaded: Any) -> Result:
-    """Recommendations and risks of an evaluation, sorted by id, with rendered templates."""
-    b = _Builder(raw, loaded)
+def build_result(raw: RawEvaluation, loaded: Any, prose: ProseFactory | None = None) -> Result:
+    """Recommendations and risks of an evaluation, sorted by id; their texts are written by a
+    writer ``prose`` makes (``policyengine.prose.ResultProse``) when an output reads them."""
+    b = _Builder(raw, loaded, prose)
     outcomes = sorted(raw.outcomes.values(), key=lambda o: o.id)
     recs = [b.recommendation(o) for o in outcomes if o.kind == "recommendation"]
     risks = [b.risk(o) for o in outcomes if o.kind == "risk"]
@@ -379,9 +368,12 @@ def build_result(raw: RawEvaluation, loaded: Any) -> Result:
 
 __all__ = [
     "BASE_KINDS",
+    "LANGS",
     "Citation",
     "CitedPassage",
     "Prose",
+    "ProseFactory",
+    "ProseWriter",
     "Recommendation",
     "Result",
     "Risk",

@@ -30,7 +30,7 @@ import json
 import operator
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
@@ -38,16 +38,16 @@ from typing import TYPE_CHECKING, Any
 from policyengine.compiler.emit import COUNT, KIND, OPEN, STRATUM, TALLY, CountSpec, engine_field
 from policyengine.compiler.ir import Ref, RuleIR, Test
 from policyengine.compiler.pipeline import CompiledPack
-from policyengine.engine.ids import fact_id
+from policyengine.engine.ids import SAFE_PREFIX, fact_id
 from policyengine.engine.trace import RuleCitation, Tracer
 from policyengine.errors import EngineError, input_error
 from policyengine.factview import ViewFact, build_view
 from policyengine.gcpause import paused_gc
-from policyengine.interrupts import critical
+from policyengine.interrupts import critical, routed
 from policyengine.locations import Location
 
 if TYPE_CHECKING:
-    from policyengine.engine.results import Result
+    from policyengine.engine.results import ProseFactory, Result
     from policyengine.validation.scenario import LoadedScenario
 
 _lock = threading.RLock()
@@ -80,7 +80,7 @@ class Support:
     key: tuple[str, ...] = ()  # order-independent sort key
 
 
-@dataclass
+@dataclass(slots=True)
 class EngineFact:
     """A fact in a session: base (from the scenario view), derived, or a count tally."""
 
@@ -107,19 +107,67 @@ class Outcome:
 
 @dataclass
 class RawEvaluation:
-    """What an evaluation produced, before rendering: facts, outcomes and their supports."""
+    """What an evaluation produced, before rendering: facts, outcomes and their supports.
+
+    It is also the one queryable base of the evaluation's facts that explain, diff and whatif
+    share: :meth:`of_kind` and :meth:`lookup` (by kind, by a field's value), each built once.
+    """
 
     compiled: CompiledPack
     facts: dict[int, EngineFact]
     outcomes: dict[str, Outcome]
     stats: dict[str, int]
+    _by_kind: dict[str, list[EngineFact]] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexes: dict[tuple[str, str], dict[Any, list[EngineFact]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def fact(self, fid: int) -> EngineFact:
         return self.facts[fid]
 
+    def by_kind(self) -> dict[str, list[EngineFact]]:
+        """Every fact by kind (the engine's own ``$`` kinds included), each kind's sorted by key."""
+        if self._by_kind is None:
+            grouped: dict[str, list[EngineFact]] = defaultdict(list)
+            for f in sorted(self.facts.values(), key=_fact_key):
+                grouped[f.kind].append(f)
+            self._by_kind = dict(grouped)
+        return self._by_kind
+
+    def of_kind(self, kind: str) -> list[EngineFact]:
+        """The facts of a kind, sorted by key."""
+        return self.by_kind().get(kind, [])
+
+    def lookup(self, kind: str, name: str, value: Any) -> list[EngineFact]:
+        """The facts of ``kind`` whose field ``name``, as the engine compares it (dates as day
+        numbers; a list as a tuple; a missing field as None), equals ``value``; by key."""
+        index = self._indexes.get((kind, name))
+        if index is None:
+            index = defaultdict(list)
+            for f in self.of_kind(kind):
+                index[_comparable(f.fields.get(name))].append(f)
+            self._indexes[(kind, name)] = index
+        try:
+            return index.get(value, [])
+        except TypeError:  # an unhashable value (a list) is looked up as a tuple
+            return index.get(_comparable(value), [])
+
     def derived(self) -> list[EngineFact]:
         """Facts the rules derived (recommendation and risk facts included), by key."""
         return sorted((f for f in self.facts.values() if is_derived(f)), key=lambda f: f.key)
+
+
+def _fact_key(f: EngineFact) -> str:
+    return f.key
+
+
+def _comparable(value: Any) -> Any:
+    """A field value as the engine compares it, hashable (see RawEvaluation.lookup)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_comparable(v) for v in value)
+    if hasattr(value, "toordinal"):
+        return value.toordinal()
+    return value
 
 
 def is_derived(f: EngineFact) -> bool:
@@ -169,26 +217,46 @@ def _engine_value(value: Any) -> Any:
 _ENGINE_NAMES = {name: engine_field(name) for name in ("id", "sid")}
 
 
-def _to_engine(kind: str, fid: int, sid: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _to_engine(
+    kind: str, fid: int, sid: str, fields: dict[str, Any], only: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The engine's record of a fact: its kind, id, session and fields (``only`` these, if given)."""
     if len(fields) > MAX_ENGINE_FIELDS:
         raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
     renamed = _ENGINE_NAMES
-    for name, value in fields.items():
-        if value is None:
-            continue  # absent: tests on it fail, 'exists: false' holds
+    items: Iterable[tuple[str, Any]] = fields.items() if only is None else [(n, fields.get(n)) for n in only]
+    for name, value in items:
         t = type(value)
         # The common plain values that _engine_value would return unchanged are admitted here
         # with the same checks, without the call; everything else goes through the gate.
-        if (
-            (t is str and len(value) <= MAX_ENGINE_TEXT and "\x00" not in value)
-            or (t is int and _INT_MIN <= value <= _INT_MAX)
-            or t is bool
-        ):
-            out[renamed.get(name, name)] = value
-        else:
-            out[renamed.get(name, name)] = _engine_value(value)
+        if t is str:
+            if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+                _engine_value(value)  # raises
+        elif t is int:
+            if not _INT_MIN <= value <= _INT_MAX:
+                _engine_value(value)  # raises
+        elif value is None:
+            continue  # absent: tests on it fail, 'exists: false' holds
+        elif t is list and _plain_texts(value):
+            value = list(value)
+        elif t is not bool:
+            value = _engine_value(value)
+        if name in renamed:
+            name = renamed[name]
+        out[name] = value
     return out
+
+
+def _plain_texts(values: list[Any]) -> bool:
+    """Whether a list holds only texts that _engine_value would pass unchanged (checked in C)."""
+    if not values:
+        return True
+    return (
+        set(map(type, values)) == {str}
+        and max(map(len, values)) <= MAX_ENGINE_TEXT
+        and "\x00" not in "".join(values)
+    )
 
 
 def fact_ref(f: EngineFact) -> str:
@@ -260,9 +328,13 @@ class _Session:
         self.sid = f"s{next(_session_counter)}"
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
+        #: the fields of every fact, by kind (what the run-time budget on matches reads)
+        self.by_kind: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+        #: the budget's estimates for conditions, by the number of facts of their kind (see _check_fanout)
+        self.estimates: dict[tuple[int, int], int] = {}
         self.asserted: list[dict[str, Any]] = []
         self.markers: list[dict[str, Any]] = []
-        self.matches: list[tuple[int, dict[str, int]]] = []
+        self.matches: list[tuple[int, tuple[tuple[str, int], ...]]] = []
         self.tallies: dict[str, set[int]] = defaultdict(set)
         self.errors: list[str] = []
         self.outcomes: dict[str, Outcome] = {}
@@ -273,11 +345,13 @@ class _Session:
         self.pending: list[dict[str, Any]] = []  # a batch being asserted
 
     def new_fact(self, kind: str, fields: dict[str, Any], key: str, **kw: Any) -> EngineFact:
-        fid = fact_id(self.next_index)
-        self.next_index += 1
+        i = self.next_index
+        self.next_index = i + 1
+        fid = i if i < SAFE_PREFIX else fact_id(i)
         f = EngineFact(fid, kind, fields, key, **kw)
         self.facts[fid] = f
         self.by_key[key] = fid
+        self.by_kind[kind].append(fields)
         return f
 
 
@@ -293,14 +367,17 @@ class PreparedPack:
         self._counts_by_stratum: dict[int, list[CountSpec]] = defaultdict(list)
         for spec in compiled.counts:
             self._counts_by_stratum[spec.stratum].append(spec)
+        # (variable, alias) of what a rule's match binds, by variable: a match is recorded as its
+        # bindings in that order, which is the order of Support.bindings
         self._match_aliases = {
-            r.index: [
+            r.index: sorted(
                 (c.var or c.alias, c.alias)
                 for c in r.conditions
                 if c.mode == "match" or (c.mode == "count" and c.at_least is not None)
-            ]
+            )
             for r in compiled.rules
         }
+        self._rule_ids = [r.id for r in compiled.rules]
         self._citations = {r.index: _citation(r) for r in compiled.rules}
         # The literal tests of every condition (match, absent, count) on each base kind: a fact
         # that fails some literal test of every condition on its kind can never be matched,
@@ -311,12 +388,27 @@ class PreparedPack:
                 if c.kind in compiled.base_kinds:
                     self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
         # The decision depends only on the tested fields' values, which take few distinct values
-        # (alignments, statuses, kinds): decided once per combination and evaluation.
+        # (alignments, statuses, kinds): decided once per combination (and kept, see _decided).
         self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
         for kind, conditions in self._literal_tests.items():
             names = sorted({t.field for tests in conditions for t in tests})
             always = any(not tests for tests in conditions)
             self._tested[kind] = None if always else operator.itemgetter(*names) if names else None
+        # The fields of each base kind that some condition tests or some test refers to: the only
+        # ones durable-rules reads (actions record fact ids; derived values are read from the
+        # session's own facts), so a scenario fact is given to the engine with these alone.
+        engine_fields: dict[str, set[str]] = defaultdict(set)
+        for r in compiled.rules:
+            for c in r.conditions:
+                for t in c.tests:
+                    engine_fields[c.kind].add(t.field)
+                    if isinstance(t.value, Ref):
+                        engine_fields[r.var_kinds[t.value.var]].add(t.value.field)
+        self._engine_fields = {
+            kind: tuple(sorted(engine_fields.get(kind, ()))) for kind in compiled.base_kinds
+        }
+        #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
+        self._decided: dict[tuple[str, Any], bool] = {}
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -413,7 +505,7 @@ class PreparedPack:
             if session is None:
                 return
             try:
-                session.matches.append((index, {var: int(m[alias]["id"]) for var, alias in aliases}))
+                session.matches.append((index, tuple([(var, int(m[alias]["id"])) for var, alias in aliases])))
             except Exception as exc:
                 session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
 
@@ -422,7 +514,7 @@ class PreparedPack:
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
         """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
-        with _lock, paused_gc():
+        with _lock, paused_gc(), routed():
             if self._ruleset is None:
                 self._register()
             session = _Session(self, tracer)
@@ -508,13 +600,15 @@ class PreparedPack:
         kinds = self.compiled.base_kinds
         base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
         batch = []
-        decided: dict[tuple[str, Any], bool] = {}
+        decided = self._decided
+        if len(decided) > _DECIDED_MAX:
+            decided.clear()
         for v, key in base:
             if key in session.by_key:
                 continue
             f = session.new_fact(v.kind, v.fields, key, view=v)
             if self._may_match_cached(v.kind, v.fields, decided):
-                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields))
+                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields, self._engine_fields[v.kind]))
         # durable-rules joins base facts as they arrive, before any stratum marker: the budget is
         # checked on them first, then before each stratum on what earlier strata derived.
         _check_fanout(self.compiled.rules, session)
@@ -585,40 +679,48 @@ class PreparedPack:
                     )
         self._assert(session, batch)
 
-    def _consume(self, session: _Session, pending: list[tuple[int, dict[str, int]]]) -> list[dict[str, Any]]:
+    def _consume(
+        self, session: _Session, pending: list[tuple[int, tuple[tuple[str, int], ...]]]
+    ) -> list[dict[str, Any]]:
         """Turn recorded matches into derived facts and outcomes, in a canonical order."""
         rules = self.compiled.rules
-        keyed = []
-        for index, bindings in pending:
-            key = tuple(f"{var}={session.facts[fid].key}" for var, fid in sorted(bindings.items()))
-            keyed.append((rules[index].id, key, index, bindings))
-        keyed.sort(key=lambda t: (t[0], t[1]))
+        rule_ids = self._rule_ids
+        facts = session.facts
+        tracer = session.tracer
+        keyed = [
+            (rule_ids[index], tuple([f"{var}={facts[fid].key}" for var, fid in bound]), index, bound)
+            for index, bound in pending
+        ]
+        keyed.sort(key=_by_rule_and_key)
         batch: list[dict[str, Any]] = []
-        for _, key, index, bindings in keyed:
+        for _, key, index, bound in keyed:
             rule = rules[index]
-            support = Support(index, tuple(sorted(bindings.items())), key)
+            support = Support(index, bound, key)
+            bindings = dict(bound)
             cause = None
-            if session.tracer is not None:
-                cause = session.tracer.emit(
+            if tracer is not None:
+                cause = tracer.emit(
                     "match",
                     rule.stratum,
                     rule=rule.id,
-                    bindings=tuple(
-                        (var, fact_ref(session.facts[fid])) for var, fid in sorted(bindings.items())
-                    ),
+                    bindings=tuple((var, fact_ref(facts[fid])) for var, fid in bound),
                     citation=self._citations[index],
                 )
-            for kind, spec in rule.output.derive:
-                fields = {name: self._value(session, v, bindings) for name, v in spec.items()}
+            output = rule.output
+            for kind, spec in output.derive:
+                fields = {
+                    name: facts[bindings[v.var]].fields.get(v.field) if type(v) is Ref else v
+                    for name, v in spec.items()
+                }
                 batch.extend(self._derive(session, kind, fields, support, rule, cause))
-            if rule.output.recommend is not None:
-                rec = rule.output.recommend
+            if output.recommend is not None:
+                rec = output.recommend
                 target = self._value(session, rec["target"], bindings)
                 batch.extend(
                     self._outcome(session, "recommendation", rec["action"], target, support, rule, cause)
                 )
-            if rule.output.risk is not None:
-                risk = rule.output.risk
+            if output.risk is not None:
+                risk = output.risk
                 target = self._value(session, risk["target"], bindings)
                 batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule, cause))
         return batch
@@ -648,10 +750,12 @@ class PreparedPack:
         fid = session.by_key.get(key)
         if fid is not None:
             session.facts[fid].supports.append(support)
-            self._trace(session, "support", rule, cause, fact=key, data={"of": "derive"})
+            if session.tracer is not None:
+                self._trace(session, "support", rule, cause, fact=key, data={"of": "derive"})
             return []
         f = session.new_fact(kind, fields, key, stratum=rule.stratum, supports=[support])
-        self._trace(session, "derive", rule, cause, fact=key, data=dict(fields))
+        if session.tracer is not None:
+            self._trace(session, "derive", rule, cause, fact=key, data=dict(fields))
         return [_to_engine(kind, f.fid, session.sid, fields)]
 
     def _outcome(
@@ -729,15 +833,22 @@ class PreparedPack:
             self._left_behind = True
             session.errors.append(f"cleanup: {type(exc).__name__}: {exc}")
 
-    def evaluate(self, loaded: LoadedScenario, *, tracer: Tracer | None = None) -> Result:
-        """Evaluate a scenario in a fresh session; recommendations and risks, rendered."""
+    def evaluate(
+        self, loaded: LoadedScenario, *, tracer: Tracer | None = None, prose: ProseFactory | None = None
+    ) -> Result:
+        """Evaluate a scenario in a fresh session: recommendations and risks, as data; their
+        texts are written, when read, by what ``prose`` makes (``policyengine.prose.ResultProse``)."""
         from policyengine.engine.results import build_result
 
         with paused_gc():
             view = build_view(loaded.scenario, self.compiled.base_kinds)
             check_view_size(len(view), loaded.path)
             raw = self.evaluate_view(view, tracer=tracer)
-            return build_result(raw, loaded)
+            return build_result(raw, loaded, prose)
+
+
+#: most combinations of tested values whose _may_match decision a prepared pack keeps
+_DECIDED_MAX = 10_000
 
 
 def check_view_size(view_facts: int, path: str) -> None:
@@ -785,15 +896,14 @@ def _check_fanout(rules: Sequence[RuleIR], session: _Session) -> None:
     ``compiler.capacity.MAX_RULE_MATCHES`` (a cross product the pack's shape did not show)."""
     from policyengine.compiler.capacity import FANOUT_HINT, MAX_RULE_MATCHES, estimate_matches, fanout_message
 
-    by_kind: dict[str, list[dict[str, Any]]] | None = None
     for rule in rules:
-        if by_kind is None:
-            by_kind = defaultdict(list)
-            for f in session.facts.values():
-                by_kind[f.kind].append(f.fields)
-        estimate = estimate_matches(rule, by_kind, _surely_fails)
+        estimate = estimate_matches(rule, session.by_kind, _surely_fails, session.estimates)
         if estimate > MAX_RULE_MATCHES:
             raise input_error("E408", fanout_message(rule, estimate), rule.location, FANOUT_HINT)
+
+
+def _by_rule_and_key(match: tuple[str, tuple[str, ...], int, Any]) -> tuple[str, tuple[str, ...]]:
+    return match[0], match[1]
 
 
 def _closure_action(action: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:

@@ -22,6 +22,7 @@ from policyengine.explain.filters import for_rules, lineage
 from policyengine.explain.nodes import Explanation
 from policyengine.explain.targets import resolve_target
 from policyengine.explain.whynot import WhyNotBuilder
+from policyengine.prose import ResultProse
 from policyengine.validation.scenario import LoadedScenario
 
 
@@ -35,7 +36,7 @@ def explain_outcome(
     when the id names no action or target.
     """
     tracer = tracer if tracer is not None else Tracer()
-    result = prepare(compiled).evaluate(loaded, tracer=tracer)
+    result = prepare(compiled).evaluate(loaded, tracer=tracer, prose=ResultProse)
     assert result.raw is not None
     target = resolve_target(outcome_id, compiled, loaded, result)
     index = FactIndex(result.raw, loaded, compiled)

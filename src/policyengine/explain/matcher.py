@@ -52,36 +52,31 @@ class MFact:
 
 
 class FactBase:
-    """The facts of one evaluation by kind (markers and count tallies left out)."""
+    """The facts of one evaluation by kind (markers and count tallies left out), with the values
+    the matcher compares; read from the evaluation's own fact base (``RawEvaluation.by_kind``),
+    which diff and whatif share."""
 
     def __init__(self, raw: RawEvaluation) -> None:
-        by_kind: dict[str, list[MFact]] = defaultdict(list)
-        for f in raw.facts.values():
-            if f.kind.startswith("$"):
-                continue
-            values = {k: normal(v) for k, v in f.fields.items() if v is not None}
-            by_kind[f.kind].append(MFact(f, values))
-        self.by_kind = {k: sorted(v, key=lambda m: m.key) for k, v in by_kind.items()}
+        self.by_kind = {
+            kind: [MFact(f, {k: normal(v) for k, v in f.fields.items() if v is not None}) for f in facts]
+            for kind, facts in raw.by_kind().items()
+            if not kind.startswith("$")
+        }
         self.by_fid = {m.engine.fid: m for facts in self.by_kind.values() for m in facts}
-        self._index: dict[tuple[str, str], dict[Any, list[MFact]]] = {}
+        self.raw = raw
 
     def of(self, kind: str) -> list[MFact]:
         return self.by_kind.get(kind, [])
 
     def lookup(self, kind: str, name: str, value: Any) -> list[MFact]:
-        """Facts of ``kind`` whose field ``name`` equals ``value`` (indexed on first use)."""
-        index = self._index.get((kind, name))
-        if index is None:
-            index = defaultdict(list)
-            for f in self.of(kind):
-                v = f.values.get(name, MISSING)
-                if v is not MISSING and not isinstance(v, list):
-                    index[v].append(f)
-            self._index[(kind, name)] = index
+        """Facts of ``kind`` whose field ``name`` equals ``value`` (a single value)."""
+        if value is None or isinstance(value, (list, tuple)):
+            return []  # a field holds no None here, and a list equals no single field value
         try:
-            return index.get(value, [])
-        except TypeError:  # an unhashable value (a list) equals no single field value
+            found = self.raw.lookup(kind, name, value)  # the evaluation's shared index
+        except TypeError:  # unhashable: equals no field value
             return []
+        return [self.by_fid[f.fid] for f in found]
 
 
 Env = dict[str, "MFact | None"]

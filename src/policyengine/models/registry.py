@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import operator
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -612,34 +612,3 @@ def label_keys() -> dict[str, str]:
 def path_label_keys() -> dict[str, str]:
     """Scenario paths whose label is not their field's (``stance.alignment``: stated alignment)."""
     return {f.path: f.path_label for k in KINDS for f in k.fields if f.path and f.path_label}
-
-
-class LabelTable(Mapping[str, tuple[str, str]]):
-    """Labels by name, as ``(ja, en)``, read from the message catalog on first use (a command that
-    prints no label never reads the catalog)."""
-
-    def __init__(self, keys: Callable[[], dict[str, str]]) -> None:
-        self._keys = keys
-        self._table: dict[str, tuple[str, str]] | None = None
-
-    def _load(self) -> dict[str, tuple[str, str]]:
-        if self._table is None:
-            from policyengine.text import t
-
-            self._table = {name: (t(key, "ja"), t(key, "en")) for name, key in self._keys().items()}
-        return self._table
-
-    def __getitem__(self, name: str) -> tuple[str, str]:
-        return self._load()[name]
-
-    def __iter__(self) -> typing.Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-
-#: What each field is called, ``(ja, en)`` by field name (fields of one name share a meaning).
-FIELD_LABELS: Mapping[str, tuple[str, str]] = LabelTable(label_keys)
-#: Labels of scenario paths that what-if and sweep change, where not their field's own label.
-PATH_LABELS: Mapping[str, tuple[str, str]] = LabelTable(path_label_keys)

@@ -69,7 +69,7 @@ def open_console(
     clock: Clock = utc_now,
 ) -> tuple[WebConsole, Opened]:
     """Start a session on ``file`` (a new log) or resume ``resume_log``, behind a web console."""
-    from policyengine.api import load_pack
+    from policyengine.core import load_pack
     from policyengine.exercise.load import load_exercise
     from policyengine.exercise.session import Session, resume
     from policyengine.webconsole.app import new_token
