@@ -60,9 +60,13 @@ class Citation:
     document: str
     section: str
     quote: str
+    translation: str | None = None  # the project's English rendering of the quote, if the rule gives one
 
     def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "section": self.section, "quote": self.quote}
+        out = {"document": self.document, "section": self.section, "quote": self.quote}
+        if self.translation is not None:
+            out["translation"] = self.translation
+        return out
 
 
 @dataclass(frozen=True)
@@ -139,14 +143,14 @@ class CitedPassage:
     section: str
     quote: str
     rules: list[str]
+    translation: str | None = None  # the project's English rendering of the quote, if any
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "section": self.section,
-            "quote": self.quote,
-            "rules": list(self.rules),
-        }
+        out: dict[str, Any] = {"document": self.document, "section": self.section, "quote": self.quote}
+        if self.translation is not None:
+            out["translation"] = self.translation
+        out["rules"] = list(self.rules)
+        return out
 
 
 @dataclass
@@ -192,7 +196,7 @@ class _Builder:
         self.raw = raw
         self.loaded = loaded
         self.names = Names(loaded.scenario)
-        self.wording = Wording(self.names, raw.compiled.kinds)
+        self.wording = Wording(self.names, raw.compiled.kinds, raw.compiled.rules)
         self.rules = raw.compiled.rules
         self.evidence = Evidence(raw)
         self.priority_rank = {
@@ -249,15 +253,24 @@ class _Builder:
                 continue
             var, field_name = part
             fact = self.raw.facts[bound[var]]
-            out.append(self.hole(fact, rule.var_kinds[var], field_name, lang))
+            before = "".join(out).rstrip()
+            start = not before or before.endswith((".", ":", "!", "?"))
+            out.append(self.hole(fact, rule.var_kinds[var], field_name, lang, start=start))
         return "".join(out)
 
-    def hole(self, fact: EngineFact, kind: str, field_name: str | None, lang: str) -> str:
+    def hole(
+        self, fact: EngineFact, kind: str, field_name: str | None, lang: str, *, start: bool = False
+    ) -> str:
+        """A template's hole: in English, a name said in a sentence ("the United Kingdom")."""
         spec = self.raw.compiled.kinds.specs[kind]
         if field_name is None:
-            return self.fact_name(fact, kind, lang)
+            name = self.fact_name(fact, kind, lang)
+            if lang == "en" and spec.identity in spec.fields and kind not in ("mechanism", "capability"):
+                refers = spec.fields[spec.identity].refers_to or kind
+                name = self.names.in_sentence(refers, fact.fields.get(spec.identity), lang, start=start)
+            return name
         fspec = spec.fields[field_name]
-        return self.names.entity(fspec.refers_to, fact.fields.get(field_name), lang)
+        return self.names.in_sentence(fspec.refers_to, fact.fields.get(field_name), lang, start=start)
 
     def fact_name(self, fact: EngineFact, kind: str, lang: str) -> str:
         spec = self.raw.compiled.kinds.specs[kind]
@@ -286,11 +299,13 @@ class _Builder:
         seen: dict[tuple[str, str, str], Citation] = {}
         for s in supports:
             src = self.rules[s.rule].rule.source
-            c = Citation(src.document, src.section, src.quote)
-            seen[(c.document, c.section, c.quote)] = c
+            c = Citation(src.document, src.section, src.quote, src.translation)
+            seen.setdefault((c.document, c.section, c.quote), c)
         return [seen[k] for k in sorted(seen)]
 
     def target_name(self, target: str) -> Prose:
+        if "+" in target:  # a grouping is a list of names: "Japan, Australia and the Republic of Korea"
+            return Prose(lambda lang: self.names.in_sentence("target", target, lang))
         return Prose(lambda lang: self.names.target(target, lang))
 
     def recommendation(self, o: Outcome) -> Recommendation:
@@ -348,7 +363,13 @@ class _Builder:
             src = self.rules[i].rule.source
             grouped.setdefault((src.document, src.section, src.quote), []).append(i)
         return [
-            CitedPassage(doc, section, quote, [self.rules[i].id for i in idx])
+            CitedPassage(
+                doc,
+                section,
+                quote,
+                [self.rules[i].id for i in idx],
+                self.rules[idx[0]].rule.source.translation,
+            )
             for (doc, section, quote), idx in sorted(grouped.items(), key=lambda kv: kv[1][0])
         ]
 
