@@ -29,7 +29,7 @@ def test_list_names_every_rule_in_pack_order(at_root, compiled_pack) -> None:  #
     assert by_id["raa-partner"]["produces"] == ["derive raa-partner"]
     assert by_id["link-partner"]["stratum"] == 2
     assert by_id["alienation-risk"]["produces"] == ["risk alienation"]
-    assert by_id["conclude-raa"]["location"] == "rules/paper.yaml:314:5"
+    assert by_id["conclude-raa"]["location"] == "rules/paper.yaml:323:5"
 
 
 def test_list_text_is_the_golden_file(at_root, golden) -> None:  # type: ignore[no-untyped-def]

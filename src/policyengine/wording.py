@@ -376,7 +376,12 @@ class Wording:
         if cond.mode == "absent":
             return f"{pattern}がないこと" if lang == "ja" else f"no {pattern}"
         bounds = self.count_bounds(cond, lang)
-        return f"{pattern}が{bounds}" if lang == "ja" else f"{bounds} × {pattern}"
+        if lang == "ja":
+            return f"{pattern}が{bounds}"
+        one = cond.at_most == 1 if cond.at_least is None else cond.at_least == 1 and cond.at_most in (None, 1)
+        noun = self.noun(cond.kind, lang) if one else self.plural(cond.kind, lang)
+        tests = [self.test(cond.kind, t, resolve, lang) for t in cond.tests]
+        return f"{bounds} {noun}" + (f" ({', '.join(tests)})" if tests else "")
 
     def absent(self, cond: CondIR, resolve: Resolver, lang: str) -> str:
         """A satisfied 'absent' condition: "the United Kingdom's forces are not covered by the
