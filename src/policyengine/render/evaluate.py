@@ -1,182 +1,99 @@
-"""Rendering the result of ``evaluate``: a terminal report, byte-stable JSON, a Markdown briefing."""
+"""Rendering the result of ``evaluate``: one document (text, Markdown, HTML), or byte-stable JSON."""
 
 from __future__ import annotations
 
 from policyengine.display import value as value_name
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
-from policyengine.render.common import md_code, md_escape, paper_quote, to_json, wrap
+from policyengine.render.blocks import (
+    Block,
+    Chain,
+    Citation,
+    Code,
+    Document,
+    Entry,
+    Field,
+    Heading,
+    Para,
+    Quote,
+    Title,
+)
+from policyengine.render.common import to_json
+from policyengine.text import t
 
 PRIORITIES = ("high", "medium", "low")
 
-LABELS = {
-    "ja": {
-        "title": "日本への推奨行動",
-        "as_of": "時点",
-        "pack": "ルールパック",
-        "summary": "{n}件の推奨、{r}件のリスク",
-        "priority": "優先度：{p}",
-        "because": "該当条件",
-        "justification": "理由",
-        "evidence": "根拠となる事実",
-        "source": "出典",
-        "risks": "リスク・留意点",
-        "severity": "深刻度：{p}",
-        "none": "推奨される行動はありません。",
-        "areas": "分野",
-        "files": "シナリオ",
-        "sources": "出典一覧",
-        "cited_by": "引用するルール",
-    },
-    "en": {
-        "title": "Suggested actions for Japan",
-        "as_of": "as of",
-        "pack": "rule pack",
-        "summary": "{n} recommendations, {r} risks",
-        "priority": "Priority: {p}",
-        "because": "Because",
-        "justification": "Justification",
-        "evidence": "Evidence",
-        "source": "Source",
-        "risks": "Risks and cautions",
-        "severity": "Severity: {p}",
-        "none": "No action is recommended.",
-        "areas": "Areas",
-        "files": "Scenario",
-        "sources": "Sources",
-        "cited_by": "cited by",
-    },
-}
 
+def document(result: Result, lang: str = "ja") -> Document:
+    """The report of one evaluation, in ``lang``: every format is drawn from it."""
 
-def render_text(result: Result, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"{L['title']}: {result.title[lang]} ({L['as_of']} {result.as_of})",
-        f"{L['files']}: {' <- '.join(result.files)}",
-        f"{L['pack']}: {result.pack_id} — "
-        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
-        "",
+    def L(name: str, **fields: object) -> str:
+        return t(f"evaluate.{name}", lang, **fields)
+
+    summary = L("summary", n=len(result.recommendations), r=len(result.risks))
+    blocks: list[Block] = [
+        Title(
+            f"{L('title')}: {result.title[lang]}",
+            note=(L("as_of"), result.as_of),
+            fields=[(L("files"), Chain(result.files)), (L("pack"), [Code(result.pack_id), f" — {summary}"])],
+        )
     ]
     if not result.recommendations:
-        out += [L["none"], ""]
+        blocks.append(Para(L("none")))
     for p in PRIORITIES:
         recs = [r for r in result.recommendations if r.priority == p]
-        if not recs:
-            continue
-        out += [L["priority"].format(p=value_name(p, lang)), ""]
-        for r in recs:
-            out += _text_item(r, lang)
+        if recs:
+            blocks.append(Heading(2, L("priority", p=value_name(p, lang))))
+            blocks.extend(_recommendation(r, lang) for r in recs)
     if result.risks:
-        out += [L["risks"], ""]
-        for k in result.risks:
-            out += _text_risk(k, lang)
+        blocks.append(Heading(2, L("risks")))
+        blocks.extend(_risk(k, lang) for k in result.risks)
     if result.sources:
-        out += [L["sources"], ""]
-        for i, passage in enumerate(result.sources, 1):
-            out += _text_passage(i, passage, lang)
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(Heading(2, L("sources")))
+        blocks.extend(_passage(i, passage, lang) for i, passage in enumerate(result.sources, 1))
+    return Document(f"{L('title')}: {result.title[lang]}", blocks, lang=lang, compact=True)
 
 
-def _text_passage(i: int, p: CitedPassage, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  [{i}] {p.document}, {p.section}"]
-    lines += wrap(paper_quote(p.quote), "      ")
-    lines += wrap(f"{L['cited_by']}: {', '.join(p.rules)}", "      ")
-    return [*lines, ""]
+def _ids(ids: list[str] | tuple[str, ...]) -> list[str | Code]:
+    out: list[str | Code] = []
+    for i, x in enumerate(ids):
+        out += [", ", Code(x)] if i else [Code(x)]
+    return out
 
 
-def _text_item(r: Recommendation, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  {r.id}", *wrap(f"{r.title[lang]} — {r.target_name[lang]}", "    ")]
+def _recommendation(r: Recommendation, lang: str) -> Entry:
+    body: list[Para | Field | Citation | Quote] = []
     if r.because:
-        lines += wrap(f"{L['because']}: {r.because[lang]}", "    ")
-    lines += wrap(f"{L['justification']}: {r.justification[lang]}", "    ")
+        body.append(Field(t("evaluate.because", lang), r.because[lang]))
+    body.append(Field(t("evaluate.justification", lang), r.justification[lang]))
     if r.areas:
-        lines += wrap(f"{L['areas']}: {', '.join(r.areas)}", "    ")
-    lines += wrap(f"{L['evidence']}: {', '.join(r.evidence)}", "    ")
-    for s in r.sources:
-        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
-    return [*lines, ""]
+        body.append(Field(t("evaluate.areas", lang), ", ".join(r.areas)))
+    body.append(Field(t("evaluate.evidence", lang), _ids(r.evidence)))
+    body += [Citation(s.quote, s.document, s.section) for s in r.sources]
+    return Entry(Code(r.id), f"{r.title[lang]} — {r.target_name[lang]}", body)
 
 
-def _text_risk(k: Risk, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  {k.id} ({L['severity'].format(p=value_name(k.severity, lang))})"]
-    lines += wrap(k.message[lang], "    ")
+def _risk(k: Risk, lang: str) -> Entry:
+    body: list[Para | Field | Citation | Quote] = [Para(k.message[lang])]
     if k.because:
-        lines += wrap(f"{L['because']}: {k.because[lang]}", "    ")
-    lines += wrap(f"{L['evidence']}: {', '.join(k.evidence)}", "    ")
-    for s in k.sources:
-        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
-    return [*lines, ""]
+        body.append(Field(t("evaluate.because", lang), k.because[lang]))
+    body.append(Field(t("evaluate.evidence", lang), _ids(k.evidence)))
+    body += [Citation(s.quote, s.document, s.section) for s in k.sources]
+    severity = t("evaluate.severity", lang, p=value_name(k.severity, lang))
+    return Entry([Code(k.id), f" ({severity})"], None, body)
+
+
+def _passage(i: int, p: CitedPassage, lang: str) -> Entry:
+    cited_by = Field(t("evaluate.cited_by", lang), _ids(p.rules))
+    return Entry(f"{p.document}, {p.section}", None, [Quote(p.quote), cited_by], number=i)
 
 
 def render_json(result: Result) -> str:
     return to_json(result.to_dict())
 
 
-def render_markdown(result: Result, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"# {L['title']}: {md_escape(result.title[lang])}",
-        "",
-        f"- {L['as_of']}: {result.as_of}",
-        f"- {L['files']}: {' ← '.join(md_code(f) for f in result.files)}",
-        f"- {L['pack']}: {md_code(result.pack_id)} — "
-        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
-        "",
-    ]
-    if not result.recommendations:
-        out += [L["none"], ""]
-    for p in PRIORITIES:
-        recs = [r for r in result.recommendations if r.priority == p]
-        if not recs:
-            continue
-        out += [f"## {L['priority'].format(p=value_name(p, lang))}", ""]
-        for r in recs:
-            out += [
-                f"### {md_code(r.id)} — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
-                "",
-            ]
-            if r.because:
-                out += [f"**{L['because']}:** {md_escape(r.because[lang])}", ""]
-            out += [f"**{L['justification']}:** {md_escape(r.justification[lang])}", ""]
-            if r.areas:
-                out += [f"**{L['areas']}:** {md_escape(', '.join(r.areas))}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in r.evidence), ""]
-            for s in r.sources:
-                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
-    if result.risks:
-        out += [f"## {L['risks']}", ""]
-        for k in result.risks:
-            out += [
-                f"### {md_code(k.id)} ({L['severity'].format(p=value_name(k.severity, lang))})",
-                "",
-                md_escape(k.message[lang]),
-                "",
-            ]
-            if k.because:
-                out += [f"**{L['because']}:** {md_escape(k.because[lang])}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in k.evidence), ""]
-            for s in k.sources:
-                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
-    if result.sources:
-        out += [f"## {L['sources']}", ""]
-        for i, passage in enumerate(result.sources, 1):
-            out += [
-                f"{i}. {passage.document}, {passage.section}:",
-                "",
-                f"   > {passage.quote}",
-                "",
-                f"   {L['cited_by']}: " + ", ".join(md_code(rid) for rid in passage.rules),
-                "",
-            ]
-    return "\n".join(out).rstrip() + "\n"
-
-
 def render(result: Result, fmt: str, lang: str) -> str:
     if fmt == "json":
         return render_json(result)
-    if fmt == "markdown":
-        return render_markdown(result, lang)
-    return render_text(result, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(result, lang), fmt)
