@@ -13,77 +13,11 @@ from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChang
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
+from policyengine.text import Labels
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
-LABELS = {
-    "ja": {
-        "title": "差分",
-        "as_of": "時点",
-        "old": "旧",
-        "new": "新",
-        "pack": "ルールパック",
-        "header": "シナリオ見出しの変更",
-        "facts": "世界の変化（事実）",
-        "outcomes": "日本への推奨行動の変化",
-        "recommendations": "推奨",
-        "risks": "リスク・留意点",
-        "no_facts": "事実の変更はありません。",
-        "no_outcomes": "推奨とリスクに変化はありません。",
-        "same": "差分はありません。",
-        "added": "追加",
-        "removed": "削除",
-        "altered": "変更",
-        "changed": "変更",
-        "affects": "影響",
-        "because": "理由",
-        "was": "以前の理由",
-        "caused": "原因",
-        "unexplained": "原因となる事実の変更は見つかりません",
-        "appeared": "新たな根拠",
-        "vanished": "根拠が消えた",
-        "altered_ev": "根拠が変更された",
-        "blocks": "ルール {rule} を阻む",
-        "unblocks": "ルール {rule} を阻まなくなった",
-        "priority": "優先度",
-        "severity": "深刻度",
-        "count": "{n}件{what}",
-        "sep": "、",
-    },
-    "en": {
-        "title": "Diff",
-        "as_of": "as of",
-        "old": "old",
-        "new": "new",
-        "pack": "rule pack",
-        "header": "scenario header changed",
-        "facts": "What changed in the world (facts)",
-        "outcomes": "What that changed for Japan",
-        "recommendations": "Recommendations",
-        "risks": "Risks and cautions",
-        "no_facts": "No fact changed.",
-        "no_outcomes": "No recommendation or risk changed.",
-        "same": "No differences.",
-        "added": "added",
-        "removed": "removed",
-        "altered": "altered",
-        "changed": "changed",
-        "affects": "Affects",
-        "because": "Because",
-        "was": "Was",
-        "caused": "Caused by",
-        "unexplained": "no fact change found that explains this",
-        "appeared": "new evidence",
-        "vanished": "evidence gone",
-        "altered_ev": "evidence altered",
-        "blocks": "blocks rule {rule}",
-        "unblocks": "no longer blocks rule {rule}",
-        "priority": "priority",
-        "severity": "severity",
-        "count": "{n} {what}",
-        "sep": ", ",
-    },
-}
+LABELS = Labels("diff")
 
 MAX_VALUE = 60
 

@@ -17,59 +17,9 @@ from policyengine.render.common import (
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
+from policyengine.text import Labels
 
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "id": "ID",
-        "stratum": "層",
-        "produces": "結果",
-        "section": "節",
-        "title": "タイトル",
-        "at": "場所",
-        "source": "出典",
-        "description": "説明",
-        "when": "条件",
-        "then": "結果",
-        "depends_on": "依存するルール",
-        "used_by": "利用するルール",
-        "none": "なし",
-        "coverage_title": "{section}の文ごとのルール（{source}、ルールパック {pack}）",
-        "coverage_summary": "{total}文のうち{covered}文をルールが引用している",
-        "uncovered": "まだルールがない文",
-        "elsewhere": "論文の他の部分を引用するルール",
-        "unplaced": "引用が論文に見つからないルール",
-        "also_mark": "（追加引用）",
-        "also_legend": "（追加引用）：主な引用（quote）ではなく、追加の引用（source.also）が該当する文",
-        "also": "追加の引用",
-        "sentence": "文",
-        "rules": "ルール",
-    },
-    "en": {
-        "id": "id",
-        "stratum": "stratum",
-        "produces": "produces",
-        "section": "section",
-        "title": "title",
-        "at": "at",
-        "source": "source",
-        "description": "description",
-        "when": "when",
-        "then": "then",
-        "depends_on": "depends on",
-        "used_by": "used by",
-        "none": "none",
-        "coverage_title": "Rules citing each sentence of {section} ({source}, rule pack {pack})",
-        "coverage_summary": "{covered} of {total} sentences are cited by at least one rule",
-        "uncovered": "Sentences no rule encodes yet",
-        "elsewhere": "Rules citing other parts of the paper",
-        "unplaced": "Rules with a quote or 'also' passage not in the paper",
-        "also_mark": " (also)",
-        "also_legend": "(also): cited by a further passage of the rule (source.also), not by its main quote",
-        "also": "also encodes",
-        "sentence": "sentence",
-        "rules": "rules",
-    },
-}
+LABELS = Labels("rules")
 
 
 # -- rules list --------------------------------------------------------------------------------
