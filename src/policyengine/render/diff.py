@@ -22,24 +22,15 @@ LABELS = Labels("diff")
 MAX_VALUE = 60
 
 
-#: the compared fields of an outcome (diff.outcomes.RECOMMENDATION_FIELDS, RISK_FIELDS), by language
-OUTCOME_FIELD_NAMES = {
-    "priority": ("優先度", "priority"),
-    "severity": ("深刻度", "severity"),
-    "justification": ("理由", "justification"),
-    "message": ("内容", "message"),
-    "rule": ("ルール", "rule"),
-    "rules": ("ルール一覧", "rules"),
-    "areas": ("分野", "areas"),
-    "evidence": ("根拠となる事実", "evidence"),
-}
+#: the compared fields of an outcome (diff.outcomes.RECOMMENDATION_FIELDS, RISK_FIELDS): their
+#: names are text/catalog/outcome_fields.yaml
+OUTCOME_FIELD_NAMES = Labels("outcome_fields")
 
 
 def field_name(path: str, lang: str) -> str:
     """An outcome field's name (``justification.ja`` -> 理由 / justification)."""
     base = path.split(".")[0]
-    names = OUTCOME_FIELD_NAMES.get(base)
-    return names[0 if lang == "ja" else 1] if names else base
+    return OUTCOME_FIELD_NAMES[lang].get(base, base)
 
 
 def _changed_fields(o: OutcomeChange, lang: str) -> str:

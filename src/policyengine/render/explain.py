@@ -20,11 +20,12 @@ from policyengine.text import Labels
 
 LABELS = Labels("explain")
 
-_LEVELS = {
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-}
+_LEVELS = ("high", "medium", "low")
+
+
+def level_name(level: str, lang: str) -> str:
+    """A priority or severity (``high`` -> 高 / high); an unknown one as it is."""
+    return LABELS[lang][f"level_{level}"] if level in _LEVELS else level
 
 
 @dataclass
@@ -167,9 +168,9 @@ class _Layout:
         lines = []
         d = ex.derivation
         if d is not None:
-            level_name = _LEVELS.get(d.level, (d.level, d.level))[0 if self.lang == "ja" else 1]
+            named = level_name(d.level, self.lang)
             level = L["priority"] if d.kind == "recommendation" else L["severity"]
-            lines.append(f"{ex.id} — {L['made_' + d.kind]} ({level}{self.colon()}{level_name})")
+            lines.append(f"{ex.id} — {L['made_' + d.kind]} ({level}{self.colon()}{named})")
             lines.append(f"{d.title[self.lang]} — {d.target_name[self.lang]}")
         else:
             assert ex.why_not is not None

@@ -16,7 +16,7 @@ from policyengine.render.common import (
     text_table,
     to_json,
 )
-from policyengine.text import Sentence
+from policyengine.text import Sentence, t
 
 TITLE = Sentence("matrix.title")
 #: Title of a table that shows alliances and multilateral bodies too (--all-kinds).
@@ -34,7 +34,7 @@ def _subtitle(m: Matrix, lang: str) -> str:
     if m.header is None:
         return ""
     title, day = m.header.title.get(lang), format_date(m.header.as_of, lang)
-    return f"シナリオ：{title}（{day}時点）" if lang == "ja" else f"Scenario: {title} (as of {day})"
+    return t("matrix.subtitle", lang, title=title, day=day)
 
 
 def _level_name(level: str | None, lang: str) -> str:

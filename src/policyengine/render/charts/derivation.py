@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from policyengine.explain.nodes import Application, ConditionNode, Explanation, FactNode, WhyNot
 from policyengine.render.common import esc, paper_quote
-from policyengine.render.explain import _LEVELS
 from policyengine.render.explain import LABELS as EXPLAIN_LABELS
+from policyengine.render.explain import level_name
 from policyengine.render.svg import (
     BLUE,
     INK,
@@ -189,7 +189,7 @@ class _Builder:
         lang = self.lang
         d = ex.derivation
         if d is not None:
-            level = _LEVELS.get(d.level, (d.level, d.level))[0 if lang == "ja" else 1]
+            level = level_name(d.level, lang)
             made = self.E["made_" + d.kind]
             label = self.E["priority"] if d.kind == "recommendation" else self.E["severity"]
             text = f"{ex.id} — {d.title[lang]} ({made}; {label}{self.colon()}{level})"
