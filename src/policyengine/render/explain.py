@@ -16,7 +16,7 @@ from policyengine.explain.nodes import (
     WhyNot,
 )
 from policyengine.render.common import WRAP, md_escape, paper_quote, to_json, wrap_hanging
-from policyengine.text import Labels
+from policyengine.text import Labels, t
 
 LABELS = Labels("explain")
 
@@ -45,7 +45,7 @@ class _Layout:
         self.cited: set[str] = set()  # scenario facts whose source and note were shown already
 
     def colon(self) -> str:
-        return "：" if self.lang == "ja" else ": "
+        return t("report.colon", self.lang)
 
     # -- rules and facts -----------------------------------------------------------------------
     def rule(self, app: Application, extra: list[str] | None = None) -> _Node:

@@ -17,7 +17,7 @@ from policyengine.render.common import (
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
-from policyengine.text import Labels
+from policyengine.text import Labels, t
 
 LABELS = Labels("rules")
 
@@ -48,7 +48,7 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
         return to_json(detail.to_dict())
     L = LABELS[lang]
     s = detail.summary
-    c = "：" if lang == "ja" else ": "
+    c = t("report.colon", lang)
     if fmt == "markdown":
         out = [
             f"# {md_code(s.id)} — {md_escape(s.title[lang])}",
@@ -66,9 +66,9 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
         if detail.description:
             out += [md_escape(detail.description[lang]), ""]
         out += [f"## {L['when']}", ""]
-        out += [f"{i}. {md_escape(t[lang])}" for i, t in enumerate(detail.conditions, 1)]
+        out += [f"{i}. {md_escape(cond[lang])}" for i, cond in enumerate(detail.conditions, 1)]
         out += ["", f"## {L['then']}", ""]
-        out += [f"- {md_escape(t[lang])}" for t in detail.outputs]
+        out += [f"- {md_escape(o[lang])}" for o in detail.outputs]
         out += [
             "",
             f"- {L['depends_on']}{c}" + (", ".join(md_code(r) for r in detail.depends_on) or L["none"]),
@@ -86,11 +86,11 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     if detail.description:
         out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
     out.append(f"  {L['when']}{c.rstrip()}")
-    for i, t in enumerate(detail.conditions, 1):
-        out += wrap_hanging(f"{i}. {t[lang]}", "    ", "       ", WRAP)
+    for i, cond in enumerate(detail.conditions, 1):
+        out += wrap_hanging(f"{i}. {cond[lang]}", "    ", "       ", WRAP)
     out.append(f"  {L['then']}{c.rstrip()}")
-    for t in detail.outputs:
-        out += wrap_hanging(t[lang], "    ", "      ", WRAP)
+    for o in detail.outputs:
+        out += wrap_hanging(o[lang], "    ", "      ", WRAP)
     out += wrap_hanging(
         f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}", "  ", "    ", WRAP
     )

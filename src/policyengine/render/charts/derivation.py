@@ -35,7 +35,7 @@ from policyengine.render.svg import (
     page,
     wrap_lines,
 )
-from policyengine.text import Labels
+from policyengine.text import Labels, t
 
 LABELS = Labels("chart_derivation")
 
@@ -74,7 +74,7 @@ class _Builder:
         self.count = 0
 
     def colon(self) -> str:
-        return "：" if self.lang == "ja" else ": "
+        return t("report.colon", self.lang)
 
     def box(
         self, kind: str, text: str, legend: list[str], *, sub: str | list[str] = "", fails: bool = False
