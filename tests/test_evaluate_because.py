@@ -87,7 +87,7 @@ def test_evaluate_says_what_the_reference_world_lacked(at_root) -> None:  # type
     own = runner.invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--lang", "en"]).output
     head = "\n".join(own.splitlines()[:25])
     assert "Bottom line" in head
-    assert "+ new: Propose a new minilateral framework" in head  # the ROK change's headline
+    assert "New: Propose a new minilateral framework" in head  # the ROK change's headline
     base = runner.invoke(cli, ["evaluate", "scenarios/baseline_2022.yaml", "--lang", "en"]).output
     assert "Against the world" not in base  # it extends nothing
     back = runner.invoke(
@@ -101,7 +101,7 @@ def test_evaluate_says_what_the_reference_world_lacked(at_root) -> None:  # type
             "en",
         ],
     ).output
-    assert "- gone: Propose a new minilateral framework" in back
+    assert "Gone: Propose a new minilateral framework" in back
 
 
 def test_evaluate_json_and_markdown_carry_because_and_sources(at_root) -> None:  # type: ignore[no-untyped-def]

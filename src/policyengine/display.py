@@ -8,27 +8,11 @@ from typing import Any
 from policyengine.factview import canonical_codes
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
-
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from policyengine.text import t
 
 
 def format_date(d: dt.date, lang: str) -> str:
-    if lang == "ja":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}"
+    return t("display.date", lang, year=d.year, month=t(f"display.month_{d.month}", lang), day=d.day)
 
 
 #: First words of English names that take "the" (the United Kingdom, the Republic of Korea).
@@ -126,11 +110,10 @@ def the(name: str, *, start: bool = False) -> str:
 
 
 def join(items: list[str], lang: str) -> str:
-    if lang == "ja":
-        return "・".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """``a・b・c`` in Japanese, ``a, b and c`` in English."""
+    if len(items) <= 1:
+        return "".join(items)
+    return t("display.list_sep", lang).join(items[:-1]) + t("display.list_last", lang) + items[-1]
 
 
 class Names:
@@ -265,7 +248,7 @@ class Names:
 def value(raw: Any, lang: str) -> str:
     """A value as text: enumerated values translated, dates formatted, booleans in words."""
     if isinstance(raw, bool):
-        return ("はい" if raw else "いいえ") if lang == "ja" else ("yes" if raw else "no")
+        return t("display.yes" if raw else "display.no", lang)
     if isinstance(raw, dt.date):
         return format_date(raw, lang)
     if isinstance(raw, str) and raw in VALUE_NAMES:

@@ -11,6 +11,7 @@ from policyengine.cli import (
     EXIT_INPUT,
     as_of_option,
     cli,
+    document_formats,
     emit,
     format_option,
     lang_option,
@@ -113,7 +114,7 @@ def matrix(
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @as_of_option

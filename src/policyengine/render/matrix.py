@@ -16,27 +16,17 @@ from policyengine.render.common import (
     text_table,
     to_json,
 )
+from policyengine.text import Sentence, t
 
-TITLE = {
-    "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
-    "en": "Major minilateral security frameworks in the Indo-Pacific and their cooperation areas",
-}
+TITLE = Sentence("matrix.title")
 #: Title of a table that shows alliances and multilateral bodies too (--all-kinds).
-TITLE_ALL_KINDS = {
-    "ja": "インド太平洋地域における安全保障枠組みとその協力内容",
-    "en": "Security frameworks in the Indo-Pacific and their cooperation areas",
-}
-LEGEND = {
-    "ja": "◎ 近年特に力を入れている問題　〇 共同声明等で言及された問題　- 言及なし",
-    "en": "◎ a recent focus   〇 mentioned in joint statements   - not covered",
-}
+TITLE_ALL_KINDS = Sentence("matrix.title_all_kinds")
+LEGEND = Sentence("matrix.legend")
+NOT_COVERED = Sentence("matrix.not_covered")
 
 
 def _title(m: Matrix, lang: str) -> str:
     return TITLE[lang] if tuple(m.kinds) == ("minilateral",) else TITLE_ALL_KINDS[lang]
-
-
-NOT_COVERED = {"ja": "言及なし", "en": "not covered"}
 
 
 def _subtitle(m: Matrix, lang: str) -> str:
@@ -44,7 +34,7 @@ def _subtitle(m: Matrix, lang: str) -> str:
     if m.header is None:
         return ""
     title, day = m.header.title.get(lang), format_date(m.header.as_of, lang)
-    return f"シナリオ：{title}（{day}時点）" if lang == "ja" else f"Scenario: {title} (as of {day})"
+    return t("matrix.subtitle", lang, title=title, day=day)
 
 
 def _level_name(level: str | None, lang: str) -> str:
