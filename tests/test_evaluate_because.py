@@ -89,7 +89,7 @@ def test_evaluate_says_what_the_reference_world_lacked(at_root) -> None:  # type
     assert "Bottom line" in head
     assert "New: Propose a new minilateral framework" in head  # the ROK change's headline
     base = runner.invoke(cli, ["evaluate", "scenarios/baseline_2022.yaml", "--lang", "en"]).output
-    assert "Against the world" not in base  # it extends nothing
+    assert "What is new or gone" not in base  # it extends nothing
     back = runner.invoke(
         cli,
         [
@@ -102,6 +102,31 @@ def test_evaluate_says_what_the_reference_world_lacked(at_root) -> None:  # type
         ],
     ).output
     assert "Gone: Propose a new minilateral framework" in back
+
+
+def test_evaluate_in_japanese_puts_the_rok_change_in_the_first_screen(at_root) -> None:  # type: ignore[no-untyped-def]
+    own = CliRunner().invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--lang", "ja"]).output
+    head = "\n".join(own.splitlines()[:25])
+    assert "結論" in head
+    assert "新たに：関心を共有する国々で新たなミニラテラルの枠組みを提案する：日本・豪州・韓国" in head
+
+
+@pytest.mark.parametrize(
+    ("n", "key", "lang", "said"),
+    [
+        (1, "briefing.passages", "en", "one passage of the paper"),
+        (2, "briefing.passages", "en", "two passages of the paper"),
+        (7, "briefing.facts", "en", "seven facts"),
+        (1, "briefing.facts", "en", "one fact"),
+        (12, "briefing.facts", "en", "12 facts"),
+        (1, "briefing.passages", "ja", "論文の1箇所"),
+        (12, "briefing.facts", "ja", "事実12件"),
+    ],
+)
+def test_counts_are_said_in_words(n: int, key: str, lang: str, said: str) -> None:
+    from policyengine.render.evaluate import counted
+
+    assert counted(n, key, lang) == said
 
 
 def test_evaluate_json_and_markdown_carry_because_and_sources(at_root) -> None:  # type: ignore[no-untyped-def]

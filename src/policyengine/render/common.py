@@ -154,15 +154,19 @@ _NO_LINE_END = frozenset("（「『【〔〈《〘〖([{")
 
 
 def _break_tokens(text: str) -> list[str]:
-    """Break points: after spaces in Latin text, between characters in CJK text."""
+    """Break points: after spaces in Latin text, between characters in CJK text (but not between
+    a number and the counter after it)."""
     out: list[str] = []
     buf = ""
     for ch in text:
         if width(ch) == 2:
-            if buf:
-                out.append(buf)
-                buf = ""
-            out.append(ch)
+            if buf and buf[-1].isdigit():
+                out.append(buf + ch)  # a number keeps its counter: 「4件」, 「2022年」
+            else:
+                if buf:
+                    out.append(buf)
+                out.append(ch)
+            buf = ""
         elif ch == " ":
             out.append(buf + ch)
             buf = ""

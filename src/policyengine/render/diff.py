@@ -13,7 +13,7 @@ from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChang
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
-from policyengine.text import Labels
+from policyengine.text import Labels, t
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
@@ -87,6 +87,10 @@ def cause_text(d: Diff, c: Cause, lang: str) -> str:
     L = LABELS[lang]
     mark = _fact_mark(d, c.fact_id)
     if c.how in ("blocks", "unblocks"):
+        if c.rule_title is not None and c.needs is not None:
+            i = 0 if lang == "ja" else 1
+            said = t(f"derived.cause_{c.how}", lang, rule=c.rule_title[i], needs=c.needs[i])
+            return f"{mark} {c.fact_id} {said}"
         return f"{mark} {c.fact_id} {L[c.how].format(rule=c.rule)}: {c.condition}"
     key = "altered_ev" if c.how == "altered" else c.how
     return f"{mark} {c.fact_id} ({L[key]})"

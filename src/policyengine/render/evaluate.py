@@ -87,9 +87,16 @@ def _top_line(r: Recommendation, lang: str) -> str:
         title=r.title[lang],
         target=r.target_name[lang],
         priority=value_name(r.priority, lang),
-        passages=len(r.sources),
-        facts=len(r.evidence),
+        passages=counted(len(r.sources), "briefing.passages", lang),
+        facts=counted(len(r.evidence), "briefing.facts", lang),
     )
+
+
+def counted(n: int, key: str, lang: str) -> str:
+    """``n`` things as the catalog's ``key`` says them: one to nine in words where the language
+    writes them so ("one passage of the paper", "seven facts"), the singular for one."""
+    number = t(f"briefing.number_{n}", lang) if 1 <= n <= 9 else str(n)
+    return t(f"{key}_one" if n == 1 else key, lang, n=number)
 
 
 def _one_line(x: Recommendation | Risk, lang: str) -> str:
@@ -122,7 +129,7 @@ def document(
     as_of = format_date(dt.date.fromisoformat(result.as_of), lang)
     blocks: list[Block] = [
         Title(
-            f"{L('title')}: {result.title[lang]}",
+            L("title") + t("report.colon", lang) + result.title[lang],
             note=(L("as_of"), as_of),
             fields=[(L("files"), Chain(result.files)), (L("pack"), [Code(result.pack_id), f" — {summary}"])],
         )
@@ -161,7 +168,9 @@ def document(
     if result.sources:
         blocks.append(Heading(2, L("sources")))
         blocks.extend(_passage(i, passage, lang) for i, passage in enumerate(result.sources, 1))
-    return Document(f"{L('title')}: {result.title[lang]}", blocks, lang=lang, compact=True)
+    return Document(
+        L("title") + t("report.colon", lang) + result.title[lang], blocks, lang=lang, compact=True
+    )
 
 
 def _ids(ids: list[str] | tuple[str, ...]) -> list[str | Code]:

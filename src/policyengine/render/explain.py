@@ -96,8 +96,9 @@ class _Layout:
             return [f"({self.L['shown_above']})"], []
         if self.expand_derived:
             return [], [self.application(app) for app in fact.derived_by]
-        rules = ", ".join(sorted({f"{a.rule.id} ({a.rule.location})" for a in fact.derived_by}))
-        lines = [f"{self.L['derived_by']} {rules}"]
+        # the rule said by its title, its id only inside its location (for the reader who looks it up)
+        said = {(a.rule.title[self.lang], a.rule.location) for a in fact.derived_by}
+        lines = [t("derived.derived_by", self.lang, rule=title, where=where) for title, where in sorted(said)]
         for leaf in self.leaves(fact):
             lines.append(f"{self.L['from']}{self.colon()}{leaf.origin} — {leaf.location}")
         return lines, []
