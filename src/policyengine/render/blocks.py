@@ -108,11 +108,12 @@ class Section:
 @dataclass(frozen=True)
 class Title:
     """A compact report's title line, qualified (``note``: label and value, e.g. the date), with
-    its facts below (``fields``: label and value)."""
+    its facts below (``fields``: label and value; ``notes``: sentences)."""
 
     text: Inline
     note: tuple[str, Value] | None = None
     fields: Sequence[tuple[str, Value]] = ()
+    notes: Sequence[Inline] = ()
 
 
 @dataclass(frozen=True)

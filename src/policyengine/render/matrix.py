@@ -8,12 +8,9 @@ import io
 from policyengine.display import format_date
 from policyengine.matrix import Matrix
 from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
+from policyengine.render.blocks import Block, Document, Para, Table, Title, to_markdown, to_text
 from policyengine.render.common import (
     esc,
-    markdown_table,
-    md_escape,
-    md_line_start,
-    text_table,
     to_json,
 )
 from policyengine.text import Sentence, t
@@ -55,17 +52,24 @@ def render_json(m: Matrix) -> str:
     return to_json(m.to_dict())
 
 
-def render_text(m: Matrix, lang: str = "ja") -> str:
+def document(m: Matrix, lang: str = "ja") -> Document:
+    """The table with its title, the world it shows and the legend: text and Markdown are drawn from it."""
     headers, rows = matrix_rows(m, lang)
-    head = "\n".join(line for line in (_title(m, lang), _subtitle(m, lang)) if line)
-    return f"{head}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    sub = _subtitle(m, lang)
+    blocks: list[Block] = [
+        Title(_title(m, lang), notes=[sub] if sub else []),
+        Table(headers, rows),
+        Para(LEGEND[lang]),
+    ]
+    return Document(_title(m, lang), blocks, lang=lang, compact=True)
+
+
+def render_text(m: Matrix, lang: str = "ja") -> str:
+    return to_text(document(m, lang))
 
 
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
-    headers, rows = matrix_rows(m, lang)
-    sub = _subtitle(m, lang)
-    head = f"## {md_escape(_title(m, lang))}\n\n" + (f"{md_line_start(md_escape(sub))}\n\n" if sub else "")
-    return head + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    return to_markdown(document(m, lang))
 
 
 def render_csv(m: Matrix, lang: str = "ja") -> str:

@@ -96,7 +96,9 @@ def render(doc: Document) -> str:
                 note = [b.note] if b.note else []
                 out.append(f"<h1>{inline(b.text)}</h1>")
                 items = "".join(f"<li>{esc(k)}: {inline(v)}</li>" for k, v in [*note, *b.fields])
-                out.append(f'<ul class="meta">{items}</ul>')
+                items += "".join(f"<li>{inline(n)}</li>" for n in b.notes)
+                if items:
+                    out.append(f'<ul class="meta">{items}</ul>')
             elif isinstance(b, Entry):
                 out.extend(_entry(b))
             elif isinstance(b, Heading):

@@ -81,7 +81,9 @@ def render(doc: Document) -> str:
                 out.extend([f"# {md_line_start(inline(b.text))}", ""])
                 fields = [b.note, *b.fields] if b.note else list(b.fields)
                 out.extend(f"- {md_line_start(md_escape(label))}: {inline(value)}" for label, value in fields)
-                out.append("")
+                out.extend(f"- {md_line_start(inline(n))}" for n in b.notes)
+                if fields or b.notes:
+                    out.append("")
             elif isinstance(b, Entry):
                 out.extend(_entry(b))
             elif isinstance(b, Heading):

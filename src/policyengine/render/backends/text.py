@@ -68,6 +68,7 @@ def render(doc: Document) -> str:
                 note = f" ({b.note[0]} {inline(b.note[1])})" if b.note else ""
                 out.append(inline(b.text) + note)
                 out.extend(f"{label}: {inline(value)}" for label, value in b.fields)
+                out.extend(inline(n) for n in b.notes)
                 out.append("")
             elif isinstance(b, Entry):
                 out.extend(_entry(b, doc.lang))
@@ -90,7 +91,8 @@ def render(doc: Document) -> str:
             elif isinstance(b, Table):
                 rows = [[inline(cell(c).content) for c in r] for r in b.rows]
                 table = text_table(list(b.headers), rows)
-                out.extend("  " + line if line else line for line in table.rstrip("\n").split("\n"))
+                indent = "" if doc.compact else "  "  # a report's table starts at the margin
+                out.extend(indent + line if line else line for line in table.rstrip("\n").split("\n"))
                 out.append("")
             elif isinstance(b, Quote):
                 out.extend(wrap(paper_quote(b.text), "    "))
