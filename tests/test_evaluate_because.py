@@ -108,6 +108,8 @@ def test_evaluate_in_japanese_puts_the_rok_change_in_the_first_screen(at_root) -
     own = CliRunner().invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--lang", "ja"]).output
     head = "\n".join(own.splitlines()[:25])
     assert "結論" in head
+    assert "（時点：2022年6月1日）" in head and "シナリオ：" in head  # Japanese typography
+    assert "該当条件：" in own and "該当条件: " not in own and "出典: " not in own
     assert "新たに：関心を共有する国々で新たなミニラテラルの枠組みを提案する：日本・豪州・韓国" in head
 
 

@@ -26,6 +26,7 @@ from policyengine.render.blocks import (
     parts,
 )
 from policyengine.render.common import esc, html_page
+from policyengine.text import t
 
 
 def inline(text: Value) -> str:
@@ -48,13 +49,15 @@ def _quote(text: str, cite: str, translation: str = "") -> str:
     return f"<blockquote>{esc(text)}{note}</blockquote>{rendered}"
 
 
-def _entry(e: Entry) -> list[str]:
+def _entry(e: Entry, lang: str) -> list[str]:
     title = f" — {inline(e.title)}" if e.title is not None else ""
     number = f"{e.number}. " if e.number is not None else ""
     out = ['<section class="entry">', f"<h3>{number}{inline(e.key)}{title}</h3>"]
     for b in e.body:
         if isinstance(b, Field):
-            out.append(f"<p><strong>{esc(b.label)}:</strong> {inline(b.value)}</p>")
+            colon = t("report.colon", lang)
+            label, gap = b.label + colon.rstrip(), colon[len(colon.rstrip()) :]
+            out.append(f"<p><strong>{esc(label)}</strong>{esc(gap)}{inline(b.value)}</p>")
         elif isinstance(b, Citation):
             out.append(_quote(b.quote, f"{b.document}, {b.section}", b.translation))
         elif isinstance(b, Quote):
@@ -95,12 +98,13 @@ def render(doc: Document) -> str:
             elif isinstance(b, Title):
                 note = [b.note] if b.note else []
                 out.append(f"<h1>{inline(b.text)}</h1>")
-                items = "".join(f"<li>{esc(k)}: {inline(v)}</li>" for k, v in [*note, *b.fields])
+                colon = esc(t("report.colon", doc.lang))
+                items = "".join(f"<li>{esc(k)}{colon}{inline(v)}</li>" for k, v in [*note, *b.fields])
                 items += "".join(f"<li>{inline(n)}</li>" for n in b.notes)
                 if items:
                     out.append(f'<ul class="meta">{items}</ul>')
             elif isinstance(b, Entry):
-                out.extend(_entry(b))
+                out.extend(_entry(b, doc.lang))
             elif isinstance(b, Heading):
                 n = max(1, min(b.level, 6))
                 anchor = f' id="{esc(b.anchor)}"' if b.anchor else ""

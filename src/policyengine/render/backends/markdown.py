@@ -26,6 +26,7 @@ from policyengine.render.blocks import (
     parts,
 )
 from policyengine.render.common import md_code, md_escape, md_line_start
+from policyengine.text import t
 
 
 def inline(text: Value) -> str:
@@ -52,7 +53,13 @@ def _quote(text: str, cite: str, indent: str = "", translation: str = "") -> lis
     return lines
 
 
-def _entry(e: Entry) -> list[str]:
+def _label(label: str, lang: str) -> str:
+    """A label in bold with its colon, as the language writes it: ``**Because:** ``, ``**理由：**``."""
+    colon = t("report.colon", lang)
+    return f"**{md_escape(label)}{colon.rstrip()}**" + (" " if colon.endswith(" ") else "")
+
+
+def _entry(e: Entry, lang: str) -> list[str]:
     if e.number is not None:
         out, indent = [f"{e.number}. {md_line_start(inline(e.key))}", ""], "   "
     else:
@@ -60,7 +67,7 @@ def _entry(e: Entry) -> list[str]:
         out, indent = [f"### {inline(e.key)}{title}", ""], ""
     for b in e.body:
         if isinstance(b, Field):
-            out += [f"{indent}**{md_escape(b.label)}:** {inline(b.value)}", ""]
+            out += [f"{indent}{_label(b.label, lang)}{inline(b.value)}", ""]
         elif isinstance(b, Citation):
             out += _quote(b.quote, f"{b.document}, {b.section}", indent, b.translation)
         elif isinstance(b, Quote):
@@ -80,12 +87,15 @@ def render(doc: Document) -> str:
             elif isinstance(b, Title):
                 out.extend([f"# {md_line_start(inline(b.text))}", ""])
                 fields = [b.note, *b.fields] if b.note else list(b.fields)
-                out.extend(f"- {md_line_start(md_escape(label))}: {inline(value)}" for label, value in fields)
+                colon = t("report.colon", doc.lang)
+                out.extend(
+                    f"- {md_line_start(md_escape(label))}{colon}{inline(value)}" for label, value in fields
+                )
                 out.extend(f"- {md_line_start(inline(n))}" for n in b.notes)
                 if fields or b.notes:
                     out.append("")
             elif isinstance(b, Entry):
-                out.extend(_entry(b))
+                out.extend(_entry(b, doc.lang))
             elif isinstance(b, Heading):
                 out.extend(["#" * max(1, min(b.level, 6)) + " " + md_line_start(inline(b.text)), ""])
             elif isinstance(b, Para):

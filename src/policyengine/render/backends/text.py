@@ -43,9 +43,10 @@ def _entry(e: Entry, lang: str) -> list[str]:
         out += wrap(inline(e.title), indent)
     for b in e.body:
         if isinstance(b, Field):
-            out += wrap(f"{b.label}: {inline(b.value)}", indent)
+            out += wrap(f"{b.label}{t('report.colon', lang)}{inline(b.value)}", indent)
         elif isinstance(b, Citation):
-            out += wrap(f"{t('report.source', lang)}: {b.section} {paper_quote(b.quote)}", indent)
+            source = t("report.source", lang) + t("report.colon", lang)
+            out += wrap(f"{source}{b.section} {paper_quote(b.quote)}", indent)
             if b.translation:
                 out += wrap(b.translation, indent + "  ")
         elif isinstance(b, Quote):
@@ -65,9 +66,10 @@ def render(doc: Document) -> str:
             if isinstance(b, Section):
                 emit(b.blocks, depth)
             elif isinstance(b, Title):
-                note = f" ({b.note[0]} {inline(b.note[1])})" if b.note else ""
+                colon = t("report.colon", doc.lang)
+                note = t("report.note", doc.lang, label=b.note[0], value=inline(b.note[1])) if b.note else ""
                 out.append(inline(b.text) + note)
-                out.extend(f"{label}: {inline(value)}" for label, value in b.fields)
+                out.extend(f"{label}{colon}{inline(value)}" for label, value in b.fields)
                 out.extend(inline(n) for n in b.notes)
                 out.append("")
             elif isinstance(b, Entry):
