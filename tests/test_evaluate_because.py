@@ -29,14 +29,14 @@ def test_because_says_which_conditions_held(korea, compiled_pack) -> None:  # ty
     gbr = result.recommendation("extend-asset-protection/GBR")
     assert gbr is not None
     assert gbr.because["en"] == (
-        "raa-partner (country: United Kingdom, agreement: Japan-UK Reciprocal Access Agreement, "
-        "status: under negotiation); no SDF asset protection (partner: United Kingdom)"
+        "the United Kingdom's RAA with Japan (the Japan-UK Reciprocal Access Agreement) is under "
+        "negotiation; the United Kingdom's forces are not covered by the SDF's asset protection"
     )
     assert gbr.because["ja"] == (
-        "raa-partner（国：英国、協定：日英円滑化協定、状態：交渉中）；自衛隊による武器等防護（相手国：英国）はない"
+        "英国と日本の円滑化協定（日英円滑化協定）は交渉中；英国の部隊は自衛隊による武器等防護の対象外"
     )
     quad = result.recommendation("elevate-cooperation/quad")
-    assert quad is not None and "5 × area a framework covers" in quad.because["en"]
+    assert quad is not None and "5 areas a framework covers" in quad.because["en"]
 
 
 def test_sources_list_every_cited_passage_once_with_its_rules(korea, compiled_pack) -> None:  # type: ignore[no-untyped-def]
@@ -65,12 +65,70 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
-def test_evaluate_text_is_the_golden_file(at_root, golden) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_evaluate_text_is_the_golden_file(at_root, golden, lang: str) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(
-        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--rules", "rules", "--lang", "en"]
+        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--rules", "rules", "--lang", lang]
     )
     assert result.exit_code == 0
-    golden("evaluate/korea_new_gov.en.txt", result.output)
+    golden(f"evaluate/korea_new_gov.{lang}.txt", result.output)
+
+
+def test_evaluate_markdown_is_the_golden_file(at_root, golden) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--format", "markdown", "--lang", "en", "--ids"]
+    )
+    assert result.exit_code == 0
+    golden("evaluate/korea_new_gov.ids.en.md", result.output)
+
+
+def test_evaluate_says_what_the_reference_world_lacked(at_root) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    own = runner.invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--lang", "en"]).output
+    head = "\n".join(own.splitlines()[:25])
+    assert "Bottom line" in head
+    assert "New: Propose a new minilateral framework" in head  # the ROK change's headline
+    base = runner.invoke(cli, ["evaluate", "scenarios/baseline_2022.yaml", "--lang", "en"]).output
+    assert "What is new or gone" not in base  # it extends nothing
+    back = runner.invoke(
+        cli,
+        [
+            "evaluate",
+            "scenarios/baseline_2022.yaml",
+            "--against",
+            "scenarios/korea_new_gov.yaml",
+            "--lang",
+            "en",
+        ],
+    ).output
+    assert "Gone: Propose a new minilateral framework" in back
+
+
+def test_evaluate_in_japanese_puts_the_rok_change_in_the_first_screen(at_root) -> None:  # type: ignore[no-untyped-def]
+    own = CliRunner().invoke(cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--lang", "ja"]).output
+    head = "\n".join(own.splitlines()[:25])
+    assert "結論" in head
+    assert "（時点：2022年6月1日）" in head and "シナリオ：" in head  # Japanese typography
+    assert "該当条件：" in own and "該当条件: " not in own and "出典: " not in own
+    assert "新たに：関心を共有する国々で新たなミニラテラルの枠組みを提案する：日本・豪州・韓国" in head
+
+
+@pytest.mark.parametrize(
+    ("n", "key", "lang", "said"),
+    [
+        (1, "briefing.passages", "en", "one passage of the paper"),
+        (2, "briefing.passages", "en", "two passages of the paper"),
+        (7, "briefing.facts", "en", "seven facts"),
+        (1, "briefing.facts", "en", "one fact"),
+        (12, "briefing.facts", "en", "12 facts"),
+        (1, "briefing.passages", "ja", "論文の1箇所"),
+        (12, "briefing.facts", "ja", "事実12件"),
+    ],
+)
+def test_counts_are_said_in_words(n: int, key: str, lang: str, said: str) -> None:
+    from policyengine.render.evaluate import counted
+
+    assert counted(n, key, lang) == said
 
 
 def test_evaluate_json_and_markdown_carry_because_and_sources(at_root) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +138,7 @@ def test_evaluate_json_and_markdown_carry_because_and_sources(at_root) -> None: 
     )
     assert all(set(r["because"]) == {"ja", "en"} for r in data["recommendations"] + data["risks"])
     assert data["sources"] and all(
-        set(s) == {"document", "section", "quote", "rules"} for s in data["sources"]
+        set(s) == {"document", "section", "quote", "translation", "rules"} for s in data["sources"]
     )
     md = runner.invoke(
         cli, ["evaluate", "scenarios/korea_new_gov.yaml", "--format", "markdown", "--lang", "en"]

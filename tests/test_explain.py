@@ -307,6 +307,6 @@ def test_a_nearest_binding_never_changes_what_a_fact_is(korea, compiled_pack) ->
     from policyengine.render.explain import render_markdown, render_text
 
     for text in (render_text(ex, "en"), render_markdown(ex, "en")):
-        count_line = text.index("at least 1 × recommendation (action: link-technology-cooperation)")
+        count_line = text.index("at least 1 recommendation (action: link emerging-technology cooperation")
         why = text.index("why not: a recommendation 'link-technology-cooperation'")
         assert count_line < why < text.index("agenda: the scenario has no event")

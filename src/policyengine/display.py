@@ -10,35 +10,112 @@ from policyengine.factview import canonical_codes
 from policyengine.models.registry import label_keys, path_label_keys
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
-
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from policyengine.text import t
 
 
 def format_date(d: dt.date, lang: str) -> str:
-    if lang == "ja":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}"
+    return t("display.date", lang, year=d.year, month=t(f"display.month_{d.month}", lang), day=d.day)
+
+
+#: First words of English names that take "the" (the United Kingdom, the Republic of Korea).
+_THE_FIRST = frozenset(
+    {
+        "United",
+        "European",
+        "Republic",
+        "Democratic",
+        "Kingdom",
+        "Federated",
+        "Federal",
+        "Quad",
+        "Trilateral",
+        "Association",
+        "Commonwealth",
+        "Czech",
+        "Central",
+        "Russian",
+        "Holy",
+        "Gulf",
+    }
+)
+#: Last words (before any parenthesis) of plural names: the Philippines, the Solomon Islands.
+_THE_PLURAL = frozenset(
+    {
+        "Philippines",
+        "Netherlands",
+        "Maldives",
+        "Bahamas",
+        "Islands",
+        "Emirates",
+        "States",
+        "Nations",
+        "Comoros",
+        "Seychelles",
+        "Marshall",
+        "Territories",
+    }
+)
+#: Words naming an institution or an instrument: the Japan-US Alliance, the ASEAN Regional Forum.
+_THE_ANY = frozenset(
+    {
+        "Union",
+        "Alliance",
+        "Agreement",
+        "Arrangement",
+        "Forum",
+        "Dialogue",
+        "Partnership",
+        "Organization",
+        "Organisation",
+        "Treaty",
+        "Talks",
+        "Meeting",
+        "Summit",
+        "Consultations",
+        "Committee",
+        "Declaration",
+        "Community",
+        "Council",
+        "Pact",
+        "Initiative",
+        "Framework",
+        "Conference",
+    }
+)
+
+
+#: First words of area names that stay capitalised inside a sentence (North Korea, COVID-19).
+_AREA_PROPER = frozenset({"North", "South", "COVID-19", "Indo-Pacific", "Pacific"})
+
+
+def takes_the(name: str) -> bool:
+    """Whether an English proper name is said with "the" (the United Kingdom, the Quad)."""
+    words = name.split()
+    if not words or words[0] in ("the", "The"):
+        return False
+    head = name.split(" (", 1)[0].split()
+    return (
+        words[0] in _THE_FIRST
+        or (bool(head) and head[-1] in _THE_PLURAL)
+        or any(w.strip("(),'’") in _THE_ANY for w in head)
+    )
+
+
+def the(name: str, *, start: bool = False) -> str:
+    """An English proper name as it goes into a sentence: "the United Kingdom", "the Quad (...)",
+    "France"; ``start`` capitalises the article at the start of a sentence."""
+    if takes_the(name):
+        name = f"the {name}"
+    if start and name[:1].islower():
+        name = name[0].upper() + name[1:]
+    return name
 
 
 def join(items: list[str], lang: str) -> str:
-    if lang == "ja":
-        return "・".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """``a・b・c`` in Japanese, ``a, b and c`` in English."""
+    if len(items) <= 1:
+        return "".join(items)
+    return t("display.list_sep", lang).join(items[:-1]) + t("display.list_last", lang) + items[-1]
 
 
 class Names:
@@ -123,6 +200,42 @@ class Names:
             return value(raw, lang)
         return value(raw, lang)
 
+    def in_sentence(self, refers_to: str | None, raw: Any, lang: str, *, start: bool = False) -> str:
+        """:meth:`entity`, said inside a sentence: in English a name that takes "the" gets it
+        ("the RAA with the United Kingdom"), a list gets it for each name ("the Philippines and
+        Japan"). Tables and headings use :meth:`entity` (a bare name)."""
+        if lang != "en":
+            return self.entity(refers_to, raw, lang)
+        if isinstance(raw, list):
+            named = [self.in_sentence(refers_to, v, lang) for v in raw]
+            text = join(named, lang)
+        elif isinstance(raw, str) and self._proper(refers_to, raw):
+            if "+" in raw and refers_to in (None, "target"):
+                codes = sorted(raw.split("+"), key=lambda c: (c != "JPN", c))
+                text = join([the(self.country(c, lang)) for c in codes], lang)
+            else:
+                text = the(self.entity(refers_to, raw, lang))
+        elif refers_to == "area" and isinstance(raw, str):
+            text = self.entity(refers_to, raw, lang)
+            first = text.split(" ", 1)[0]
+            if first not in _AREA_PROPER and not first.isupper():
+                text = text[:1].lower() + text[1:]  # "interests in capacity building"
+        else:
+            text = self.entity(refers_to, raw, lang)
+        return text[0].upper() + text[1:] if start and text[:1].islower() else text
+
+    def _proper(self, refers_to: str | None, raw: str) -> bool:
+        """Whether ``raw`` names a country, framework, agreement or grouping (a proper name)."""
+        if refers_to in ("country", "framework", "agreement"):
+            return True
+        if refers_to == "target" or refers_to is None:
+            return (
+                raw in self.countries
+                or raw in self.frameworks
+                or ("+" in raw and all(len(p) in (2, 3) and p.isupper() for p in raw.split("+")))
+            )
+        return False
+
     def target(self, target: str, lang: str) -> str:
         """Name of a recommendation target: a country, a framework, or a grouping ``A+B+C``."""
         if target in self.countries:
@@ -137,7 +250,7 @@ class Names:
 def value(raw: Any, lang: str) -> str:
     """A value as text: enumerated values translated, dates formatted, booleans in words."""
     if isinstance(raw, bool):
-        return ("はい" if raw else "いいえ") if lang == "ja" else ("yes" if raw else "no")
+        return t("display.yes" if raw else "display.no", lang)
     if isinstance(raw, dt.date):
         return format_date(raw, lang)
     if isinstance(raw, str) and raw in VALUE_NAMES:

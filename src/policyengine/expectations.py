@@ -25,6 +25,7 @@ from policyengine.locations import Location
 from policyengine.models.expectations import ExpectationsFile
 from policyengine.models.outcome_ids import canonical_id
 from policyengine.suggest import hint_for
+from policyengine.text import Labels
 from policyengine.validation.pydantic_errors import diagnostics_from
 
 if TYPE_CHECKING:
@@ -206,32 +207,7 @@ class CheckReport:
 
 
 #: the words of a finding's message, by language (reasons come localized from explain)
-_WORDS = {
-    "en": {
-        "recommendation": "recommended",
-        "risk": "raised",
-        "absent-recommendation": "not recommended",
-        "absent-risk": "not raised",
-        "level_differs": "{noun} with {level} {actual}, expected {wanted}",
-        "level_ok": "{noun} ({level} {actual})",
-        "set_by": "{level} {actual} is set by rule {rule}",
-        "priority": "priority",
-        "severity": "severity",
-        "unlisted": "{noun} but not listed under '{key}'",
-    },
-    "ja": {
-        "recommendation": "推奨されている",
-        "risk": "提起されている",
-        "absent-recommendation": "推奨されていない",
-        "absent-risk": "提起されていない",
-        "level_differs": "{noun}が、{level}は{actual}（期待は{wanted}）",
-        "level_ok": "{noun}（{level}：{actual}）",
-        "set_by": "{level}「{actual}」はルール {rule} が定めている",
-        "priority": "優先度",
-        "severity": "深刻度",
-        "unlisted": "{noun}が、'{key}' に挙げられていない",
-    },
-}
+_WORDS = Labels("expectations")
 
 
 def _words(lang: str) -> dict[str, str]:

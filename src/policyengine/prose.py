@@ -25,11 +25,13 @@ class ResultProse:
     def __init__(self, raw: RawEvaluation, loaded: Any) -> None:
         self.raw = raw
         self.names = Names(loaded.scenario)
-        self.wording = Wording(self.names, raw.compiled.kinds)
+        self.wording = Wording(self.names, raw.compiled.kinds, raw.compiled.rules)
         self.rules = raw.compiled.rules
 
     def target(self, target: str, lang: str) -> str:
         """The display name of an outcome's target (a country, framework or grouping)."""
+        if "+" in target:  # a grouping is a list of names: "Japan, Australia and the Republic of Korea"
+            return self.names.in_sentence("target", target, lang)
         return self.names.target(target, lang)
 
     def template(self, tpl: Template, support: Support, lang: str) -> str:
@@ -43,7 +45,9 @@ class ResultProse:
                 continue
             var, field_name = part
             fact = self.raw.facts[bound[var]]
-            out.append(self._hole(fact, rule.var_kinds[var], field_name, lang))
+            before = "".join(out).rstrip()
+            start = not before or before.endswith((".", ":", "!", "?"))
+            out.append(self._hole(fact, rule.var_kinds[var], field_name, lang, start=start))
         return "".join(out)
 
     def because(self, support: Support, lang: str) -> str:
@@ -59,12 +63,19 @@ class ResultProse:
                 facts[name] = (f.kind, f.fields, f.view.model if f.view is not None else None)
         return self.wording.because(rule, facts, counts, lang)
 
-    def _hole(self, fact: EngineFact, kind: str, field_name: str | None, lang: str) -> str:
+    def _hole(
+        self, fact: EngineFact, kind: str, field_name: str | None, lang: str, *, start: bool = False
+    ) -> str:
+        """A template's hole: in English, a name said in a sentence ("the United Kingdom")."""
         spec = self.raw.compiled.kinds.specs[kind]
         if field_name is None:
-            return self._fact_name(fact, kind, lang)
+            name = self._fact_name(fact, kind, lang)
+            if lang == "en" and spec.identity in spec.fields and kind not in ("mechanism", "capability"):
+                refers = spec.fields[spec.identity].refers_to or kind
+                name = self.names.in_sentence(refers, fact.fields.get(spec.identity), lang, start=start)
+            return name
         fspec = spec.fields[field_name]
-        return self.names.entity(fspec.refers_to, fact.fields.get(field_name), lang)
+        return self.names.in_sentence(fspec.refers_to, fact.fields.get(field_name), lang, start=start)
 
     def _fact_name(self, fact: EngineFact, kind: str, lang: str) -> str:
         spec = self.raw.compiled.kinds.specs[kind]

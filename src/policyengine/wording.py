@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from string import Formatter
 from typing import Any
 
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
 from policyengine.display import FIELD_LABELS, Names, join
 from policyengine.factview import FieldSpec, canonical_codes
+from policyengine.text import catalog
 
 LANGS: tuple[str, str] = ("ja", "en")
 I18n = dict[str, str]
@@ -86,17 +88,60 @@ def i18n(make: Callable[[str], str]) -> I18n:
 class Wording:
     """Sentences about the facts and conditions of one rule pack over one scenario's names."""
 
-    def __init__(self, names: Names, kinds: Kinds) -> None:
+    def __init__(self, names: Names, kinds: Kinds, rules: Iterable[RuleIR] = ()) -> None:
         self.names = names
         self.kinds = kinds
         self._values: dict[tuple[int, type, Any, str], str] = {}
+        # Plain names the pack gives: a derived kind is called what its deriving rule's title says,
+        # an action what the rule recommending it is titled (when the catalog has no words for it).
+        self._derived_titles: dict[str, dict[str, str]] = {}
+        self._action_titles: dict[str, dict[str, str]] = {}
+        for r in rules:
+            for d in r.rule.then.derive:
+                self._derived_titles.setdefault(d.kind, {"ja": r.rule.title.ja, "en": r.rule.title.en})
+            if r.rule.then.recommend is not None:
+                title = {"ja": r.rule.title.ja, "en": r.rule.title.en}
+                self._action_titles.setdefault(r.rule.then.recommend.action, title)
 
     # -- words ---------------------------------------------------------------------------------
     def noun(self, kind: str, lang: str) -> str:
         names = KIND_NOUNS.get(kind)
-        if names is None:
-            return kind  # a kind the pack derives: its name is the analyst's own word
-        return names[0 if lang == "ja" else 1]
+        if names is not None:
+            return names[0 if lang == "ja" else 1]
+        # a kind the pack derives: plain words from the catalog, else its deriving rule's title
+        words = catalog().get(f"derived.noun.{kind}")
+        if words is not None:
+            return words[lang]
+        title = self._derived_titles.get(kind)
+        if title is not None:
+            return title[lang] if lang == "ja" else title[lang][:1].lower() + title[lang][1:]
+        return kind.replace("-", " ").replace("_", " ")
+
+    def plural(self, kind: str, lang: str) -> str:
+        """What several facts of a kind are called (English plural, for counts)."""
+        words = catalog().get(f"derived.plural.{kind}")
+        return words[lang] if words is not None else self.noun(kind, lang)
+
+    def action(self, action: str, lang: str) -> str:
+        """An action said in words: the title of the rule that recommends it."""
+        title = self._action_titles.get(action)
+        if title is None:
+            return action.replace("-", " ")
+        return title[lang] if lang == "ja" else title[lang][:1].lower() + title[lang][1:]
+
+    def _sentence(self, key: str, kind: str, fields: Mapping[str, Any], lang: str) -> str | None:
+        """The catalog's sentence ``key`` with the fact's fields as names, if it has one for them."""
+        words = catalog().get(key)
+        if words is None:
+            return None
+        wanted = {name for _, name, _, _ in Formatter().parse(words[lang]) if name}
+        if not wanted <= {k for k, v in fields.items() if v is not None}:
+            return None
+        values = {}
+        for name in wanted:
+            spec = self.spec(kind, name)
+            values[name] = self.names.in_sentence(spec.refers_to if spec else None, fields[name], lang)
+        return words[lang].format(**values)
 
     def label(self, name: str, lang: str) -> str:
         names = FIELD_LABELS.get(name)
@@ -132,7 +177,10 @@ class Wording:
         ja = lang == "ja"
 
         def v(name: str) -> str:
-            return self.field_value(kind, name, fields.get(name), lang)
+            if ja:
+                return self.field_value(kind, name, fields.get(name), lang)
+            spec = self.spec(kind, name)  # a name in an English sentence: "the United Kingdom"
+            return self.names.in_sentence(spec.refers_to if spec else None, fields.get(name), lang)
 
         if kind == "scenario":
             return (
@@ -185,7 +233,7 @@ class Wording:
             if found is not None:
                 others = join(
                     [
-                        self.names.country(c, lang)
+                        self.names.in_sentence("country", c, lang)
                         for c in canonical_codes(found.countries)
                         if c != fields.get("country")
                     ],
@@ -211,14 +259,16 @@ class Wording:
             )
         if kind in ("recommendation", "risk"):
             return f"{self.noun(kind, lang)}「{fields.get('id')}」" if ja else f"{kind} {fields.get('id')}"
-        return self.derived(kind, fields, lang)
+        return self._sentence(f"derived.fact.{kind}", kind, fields, lang) or self.derived(kind, fields, lang)
 
     def interest(self, iid: Any, lang: str) -> str:
         """A shared interest by the countries sharing it (its description is a paragraph)."""
         found = self.names.interests.get(iid) if isinstance(iid, str) else None
         if found is None:
             return f"関心「{iid}」" if lang == "ja" else f"interest {iid}"
-        who = join([self.names.country(c, lang) for c in canonical_codes(found.countries)], lang)
+        who = join(
+            [self.names.in_sentence("country", c, lang) for c in canonical_codes(found.countries)], lang
+        )
         return f"{who}が共有する関心" if lang == "ja" else f"the interests {who} share"
 
     def derived(self, kind: str, fields: Mapping[str, Any], lang: str) -> str:
@@ -228,9 +278,10 @@ class Wording:
             for k, val in fields.items()
             if val is not None
         ]
+        noun = self.noun(kind, lang)
         if not parts:
-            return kind
-        return f"{kind}（{'、'.join(parts)}）" if lang == "ja" else f"{kind} ({', '.join(parts)})"
+            return noun
+        return f"{noun}（{'、'.join(parts)}）" if lang == "ja" else f"{noun} ({', '.join(parts)})"
 
     def fact_i18n(self, kind: str, fields: Mapping[str, Any], model: Any) -> I18n:
         return i18n(lambda lang: self.fact(kind, fields, model, lang))
@@ -248,6 +299,9 @@ class Wording:
                 label = self.label(test.value.field, lang)
                 return [f"{test.value.var}の{label}" if lang == "ja" else f"{test.value.var}'s {label}"]
             return [self.value(spec, got, lang)]
+        if test.field == "action" and kind == "recommendation":
+            values = test.value if test.op in ("in", "not_in") else [test.value]
+            return [self.action(str(x), lang) for x in values]
         if test.op in ("in", "not_in"):
             return [self.value(spec, x, lang) for x in test.value]
         if test.op == "contains":
@@ -321,16 +375,36 @@ class Wording:
         if cond.mode == "absent":
             return f"{pattern}がないこと" if lang == "ja" else f"no {pattern}"
         bounds = self.count_bounds(cond, lang)
-        return f"{pattern}が{bounds}" if lang == "ja" else f"{bounds} × {pattern}"
+        if lang == "ja":
+            return f"{pattern}が{bounds}"
+        one = cond.at_most == 1 if cond.at_least is None else cond.at_least == 1 and cond.at_most in (None, 1)
+        noun = self.noun(cond.kind, lang) if one else self.plural(cond.kind, lang)
+        tests = [self.test(cond.kind, t, resolve, lang) for t in cond.tests]
+        return f"{bounds} {noun}" + (f" ({', '.join(tests)})" if tests else "")
 
     def absent(self, cond: CondIR, resolve: Resolver, lang: str) -> str:
-        """A satisfied 'absent' condition: ``no SDF asset protection (partner: United Kingdom)``."""
+        """A satisfied 'absent' condition: "the United Kingdom's forces are not covered by the
+        SDF's asset protection" (the catalog's sentence), else ``no <noun> (<tests>)``."""
+        if all(t.op == "eq" for t in cond.tests):
+            known: dict[str, Any] = {}
+            for t in cond.tests:
+                got = resolve(t.value) if isinstance(t.value, Ref) else t.value
+                if got is not UNBOUND:
+                    known[t.field] = got
+            if len(known) == len(cond.tests):
+                said = self._sentence(f"derived.none.{cond.kind}", cond.kind, known, lang)
+                if said is not None:
+                    return said
         pattern = self.pattern(cond, resolve, lang)
         return f"{pattern}はない" if lang == "ja" else f"no {pattern}"
 
     def counted(self, cond: CondIR, n: int, resolve: Resolver, lang: str) -> str:
-        pattern = self.pattern(cond, resolve, lang)
-        return f"{pattern}が{n}件" if lang == "ja" else f"{n} × {pattern}"
+        """A satisfied count: ``3 framework mechanisms (framework: ...)``, ``…が3件``."""
+        if lang == "ja":
+            return f"{self.pattern(cond, resolve, lang)}が{n}件"
+        noun = self.plural(cond.kind, lang) if n != 1 else self.noun(cond.kind, lang)
+        tests = [self.test(cond.kind, t, resolve, lang) for t in cond.tests]
+        return f"{n} {noun}" + (f" ({', '.join(tests)})" if tests else "")
 
     # -- failures (why-not) ------------------------------------------------------------------
     def mismatch(self, kind: str, test: Test, fields: Mapping[str, Any], resolve: Resolver, lang: str) -> str:

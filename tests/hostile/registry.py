@@ -47,6 +47,7 @@ REGISTRY: dict[str, Entry] = {
         uses=(
             ("evaluate", "{scenario}"),
             ("evaluate", "{scenario}", "--format", "json", "--lang", "en"),
+            ("evaluate", "{scenario}", "--format", "html", "--lang", "en"),
             ("evaluate", KOREA, "--rules", "{rules}"),
         )
     ),

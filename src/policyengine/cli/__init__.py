@@ -102,6 +102,14 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def document_formats() -> tuple[str, ...]:
+    """The formats of a command that renders a document: text, json, then one a backend
+    (``policyengine.render.backends``): a new backend module is a new format of every such command."""
+    from policyengine.render.backends import FORMATS
+
+    return ("text", "json", *(f for f in FORMATS if f != "text"))
+
+
 lang_option = click.option(
     "--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Language of the output."
 )

@@ -11,6 +11,7 @@ from policyengine.cli import (
     EXIT_INPUT,
     as_of_option,
     cli,
+    document_formats,
     emit,
     format_option,
     lang_option,
@@ -113,14 +114,31 @@ def matrix(
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @as_of_option
+@click.option(
+    "--against",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Say what is new or gone against this scenario (default: the scenario it extends).",
+)
+@click.option("--ids", "show_ids", is_flag=True, help="Show the ids of the facts each item rests on.")
 def evaluate(
-    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, as_of: dt.date | None
+    scenario: str,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    as_of: dt.date | None,
+    against: str | None,
+    show_ids: bool,
 ) -> None:
     """Derive Japan's suggested actions for a scenario, each with its reasons and sources.
+
+    The report starts with its bottom line: the actions that matter most, then what is new or
+    gone against a reference world (the scenario this one extends, or --against FILE).
 
     With --as-of DATE, the world as of that date: events, asset protection, frameworks and
     mechanisms dated after it are left out, agreements take the status they had then.
@@ -128,4 +146,10 @@ def evaluate(
     from policyengine.api import evaluate as run
     from policyengine.render.evaluate import render
 
-    emit(render(run(scenario, rules_path, as_of=as_of), fmt, lang), output)
+    result = run(scenario, rules_path, as_of=as_of)
+    reference = None
+    if fmt != "json":
+        ref_path = against if against is not None else (result.files[1] if len(result.files) > 1 else None)
+        if ref_path is not None:
+            reference = run(ref_path, rules_path)
+    emit(render(result, fmt, lang, reference=reference, show_ids=show_ids), output)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policyengine.diff.causes import CauseFinder
 from policyengine.diff.facts import FactChange, FieldChange, diff_facts, diff_header
 from policyengine.diff.outcomes import Cause, OutcomeChange, diff_outcomes
+from policyengine.display import Names
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
@@ -130,7 +131,10 @@ def diff_results(
     recs, risks = diff_outcomes(old_result, new_result)
     if old_result.raw is not None and new_result.raw is not None:
         header_changed = any(c.path in ("id", "as_of") for c in header)
-        finder = CauseFinder(old_result.raw, new_result.raw, facts, header_changed=header_changed)
+        names = (Names(old_loaded.scenario), Names(new_loaded.scenario))
+        finder = CauseFinder(
+            old_result.raw, new_result.raw, facts, header_changed=header_changed, names=names
+        )
         recs = [replace(o, causes=finder.causes(o)) for o in recs]
         risks = [replace(o, causes=finder.causes(o)) for o in risks]
     return Diff(

@@ -17,20 +17,43 @@ Every cause names a scenario fact that changed between the two worlds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT
-from policyengine.compiler.ir import CondIR
+from policyengine.compiler.ir import CondIR, Ref, RuleIR
 from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
 from policyengine.engine.evidence import Evidence
 from policyengine.engine.matching import Env, count_holds, describe_condition, operand, pattern_holds
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
+from policyengine.wording import UNBOUND, Wording
+
+if TYPE_CHECKING:
+    from policyengine.display import Names
 
 HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
 _HOW = {"added": "appeared", "removed": "vanished", "altered": "altered"}
 MAX_DEPTH = 16
 _OPPOSITE = {"blocks": "unblocks", "unblocks": "blocks"}
+
+
+def _plainly(
+    world: _World, rule: RuleIR, cond: CondIR, env: Env
+) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The rule's title and what the condition needs, in plain words (ja, en), for reports."""
+    w = world.wording
+    if w is None:
+        return None, None
+
+    def resolve(ref: Ref) -> Any:
+        fields = env.get(ref.var)
+        return UNBOUND if fields is None or ref.field not in fields else fields[ref.field]
+
+    said = [
+        w.absent(cond, resolve, lang) if cond.mode == "absent" else w.condition(cond, resolve, lang)
+        for lang in ("ja", "en")
+    ]
+    return (rule.rule.title.ja, rule.rule.title.en), (said[0], said[1])
 
 
 def _hashable(value: Any) -> Any:
@@ -40,8 +63,10 @@ def _hashable(value: Any) -> Any:
 class _World:
     """Indexes over one evaluation: facts by kind, keys, and evidence (memoised)."""
 
-    def __init__(self, raw: RawEvaluation) -> None:
+    def __init__(self, raw: RawEvaluation, names: Names | None = None) -> None:
         self.raw = raw
+        #: the words of this world's rules and names, to say a blocking condition plainly
+        self.wording = None if names is None else Wording(names, raw.compiled.kinds, raw.compiled.rules)
         self.by_kind = raw.by_kind()  # the evaluation's own fact base, shared with explain and whatif
         self.keys = {f.key for f in raw.facts.values()}
         self.evidence = Evidence(raw)
@@ -82,9 +107,10 @@ class CauseFinder:
         changes: Iterable[FactChange],
         *,
         header_changed: bool = False,
+        names: tuple[Names, Names] | None = None,
     ) -> None:
-        self.old = _World(old)
-        self.new = _World(new)
+        self.old = _World(old, names[0] if names else None)
+        self.new = _World(new, names[1] if names else None)
         self.changes = {c.fact_id: c for c in changes}
         self.header_changed = header_changed
 
@@ -160,11 +186,12 @@ class CauseFinder:
                 if cond.mode == "count" and count_holds(cond, len(hits)):
                     continue
                 text = describe_condition(cond, kinds, env)
+                title, needs = _plainly(here, rule, cond, env)
                 for f in hits:
                     for origin in there.evidence.of_fact(f.fid):
                         cid = self._changed(origin)
                         if cid is not None:
-                            found.add(Cause(cid, how, rule.id, text))
+                            found.add(Cause(cid, how, rule.id, text, title, needs))
                     if f.view is None and f.kind != COUNT and f.key not in here.keys and f.key not in visited:
                         # A derived blocker only the other world has: it may itself rest on an
                         # absence there (no asset protection for a member) that a fact of this

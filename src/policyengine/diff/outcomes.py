@@ -43,6 +43,10 @@ class Cause:
     how: str
     rule: str | None = None
     condition: str | None = None  # the absent-condition the fact matches, for blocks/unblocks
+    #: For blocks/unblocks, in plain words for reports (ja, en): the rule's title and what its
+    #: condition needs; the data (JSON) keeps the rule's id and the condition as the rule says it.
+    rule_title: tuple[str, str] | None = field(default=None, compare=False)
+    needs: tuple[str, str] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fact": self.fact_id, "how": self.how}

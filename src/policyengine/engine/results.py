@@ -76,9 +76,13 @@ class Citation:
     document: str
     section: str
     quote: str
+    translation: str | None = None  # the project's English rendering of the quote, if the rule gives one
 
     def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "section": self.section, "quote": self.quote}
+        out = {"document": self.document, "section": self.section, "quote": self.quote}
+        if self.translation is not None:
+            out["translation"] = self.translation
+        return out
 
 
 @dataclass(frozen=True)
@@ -155,14 +159,14 @@ class CitedPassage:
     section: str
     quote: str
     rules: list[str]
+    translation: str | None = None  # the project's English rendering of the quote, if any
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "section": self.section,
-            "quote": self.quote,
-            "rules": list(self.rules),
-        }
+        out: dict[str, Any] = {"document": self.document, "section": self.section, "quote": self.quote}
+        if self.translation is not None:
+            out["translation"] = self.translation
+        out["rules"] = list(self.rules)
+        return out
 
 
 @dataclass
@@ -277,8 +281,8 @@ class _Builder:
         seen: dict[tuple[str, str, str], Citation] = {}
         for s in supports:
             src = self.rules[s.rule].rule.source
-            c = Citation(src.document, src.section, src.quote)
-            seen[(c.document, c.section, c.quote)] = c
+            c = Citation(src.document, src.section, src.quote, src.translation)
+            seen.setdefault((c.document, c.section, c.quote), c)
         return [seen[k] for k in sorted(seen)]
 
     def target_name(self, target: str) -> Prose:
@@ -340,7 +344,13 @@ class _Builder:
             src = self.rules[i].rule.source
             grouped.setdefault((src.document, src.section, src.quote), []).append(i)
         return [
-            CitedPassage(doc, section, quote, [self.rules[i].id for i in idx])
+            CitedPassage(
+                doc,
+                section,
+                quote,
+                [self.rules[i].id for i in idx],
+                self.rules[idx[0]].rule.source.translation,
+            )
             for (doc, section, quote), idx in sorted(grouped.items(), key=lambda kv: kv[1][0])
         ]
 

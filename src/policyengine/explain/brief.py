@@ -17,35 +17,13 @@ from policyengine.engine.results import Result
 from policyengine.explain.facts import FactIndex
 from policyengine.explain.nodes import Application, ConditionNode, WhyNot
 from policyengine.explain.whynot import WhyNotBuilder
+from policyengine.text import Labels
 from policyengine.validation.scenario import LoadedScenario
 
 #: How far missing derived facts are followed in a brief (the full explanation goes deeper).
 BRIEF_DEPTH = 1
 
-LABELS = {
-    "ja": {
-        "rule": "ルール {id}（{title}）：{m}個の条件のうち{n}個が成り立たない",
-        "rule_holds": "ルール {id}（{title}）：すべての条件が成り立つのに発火しなかった（報告してください）",
-        "why_not": "なぜないか：",
-        "made": "ルール {rules} が {evidence} から導いた",
-        "raised": "ルール {rules} が {evidence} から挙げた",
-        "because": "該当条件：",
-        "justification": "理由：",
-        "message": "内容：",
-        "colon": "：",
-    },
-    "en": {
-        "rule": "rule {id} ({title}): {n} of {m} conditions fail",
-        "rule_holds": "rule {id} ({title}): every condition holds, yet it did not fire (please report)",
-        "why_not": "why not: ",
-        "made": "made by rule {rules} from {evidence}",
-        "raised": "raised by rule {rules} from {evidence}",
-        "because": "because: ",
-        "justification": "justification: ",
-        "message": "message: ",
-        "colon": ": ",
-    },
-}
+LABELS = Labels("explain_brief")
 
 
 class Reasons:

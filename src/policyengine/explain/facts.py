@@ -68,7 +68,7 @@ class FactIndex:
         self.loaded = loaded
         self.compiled = compiled
         self.names = Names(loaded.scenario)
-        self.wording = Wording(self.names, compiled.kinds)
+        self.wording = Wording(self.names, compiled.kinds, compiled.rules)
         self.by_ref: dict[str, EngineFact] = {fact_ref(f): f for f in raw.facts.values()}
 
     def fact(self, ref: str) -> EngineFact:

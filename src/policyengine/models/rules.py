@@ -42,6 +42,9 @@ class RuleSource(Model):
     """The section of the document that holds the passages."""
     quote: Text
     """The main passage the rule encodes, verbatim (whitespace ignored); results cite it."""
+    translation: Text | None = None
+    """An English rendering of ``quote`` made by this project, not part of the document: English
+    output shows it beside the quote (never instead of it), marked as a translation."""
     also: Annotated[list[Text], Field(max_length=MAX_ALSO)] = Field(default_factory=list)
     """Further passages the rule encodes, verbatim; only ``rules coverage`` and ``rules show`` use them."""
     locator: Text | None = None

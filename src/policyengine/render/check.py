@@ -10,37 +10,9 @@ from __future__ import annotations
 
 from policyengine.expectations import CheckReport, Finding
 from policyengine.render.common import to_json, wrap_hanging
+from policyengine.text import Labels
 
-LABELS = {
-    "en": {
-        "recommended": "must be recommended",
-        "not_recommended": "must not be recommended",
-        "risks": "must be raised",
-        "no_risks": "must not be raised",
-        "exhaustive": "not expected (exhaustive)",
-        "finding": "{status} {where}{id} {what}: {message}",
-        "note": "note: ",
-        "why": "why: ",
-        "header": "check: {files} against {expectations}",
-        "scenario": "  scenario: {id} (as of {as_of}), rule pack: {pack}",
-        "passed": "ok: all {n} expectations hold",
-        "failed": "FAILED: {broken} of {n} expectations broken",
-    },
-    "ja": {
-        "recommended": "は推奨されるべき",
-        "not_recommended": "は推奨されるべきでない",
-        "risks": "は提起されるべき",
-        "no_risks": "は提起されるべきでない",
-        "exhaustive": "は期待に挙げられていない（exhaustive）",
-        "finding": "{status} {where}{id} {what}：{message}",
-        "note": "注記：",
-        "why": "理由：",
-        "header": "check: {files} を {expectations} と照合",
-        "scenario": "  シナリオ：{id}（時点 {as_of}）、ルールパック：{pack}",
-        "passed": "ok: {n}件の期待はすべて満たされている",
-        "failed": "FAILED: {n}件の期待のうち{broken}件が満たされていない",
-    },
-}
+LABELS = Labels("check")
 
 
 def _finding(f: Finding, L: dict[str, str]) -> list[str]:

@@ -143,20 +143,30 @@ def html_page(title: str, body: str, *, lang: str = "ja", css: str = "") -> str:
     )
 
 
-#: Characters a line should not start with (Japanese line-breaking rules, kinsoku).
-_NO_LINE_START = frozenset("、。，．）」』】〕〉》・：；！？)]},.:;!?")
+#: Characters a line should not start with (Japanese line-breaking rules, kinsoku): closing
+#: brackets and punctuation, the long-vowel mark, small kana, iteration marks.
+_NO_LINE_START = frozenset(
+    "、。，．）」』】〕〉》〙〗・：；！？ー～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶヽヾゝゞ々〻"
+    ")]},.:;!?"
+)
+#: Characters a line should not end with: opening brackets (they go to the next line).
+_NO_LINE_END = frozenset("（「『【〔〈《〘〖([{")
 
 
 def _break_tokens(text: str) -> list[str]:
-    """Break points: after spaces in Latin text, between characters in CJK text."""
+    """Break points: after spaces in Latin text, between characters in CJK text (but not between
+    a number and the counter after it)."""
     out: list[str] = []
     buf = ""
     for ch in text:
         if width(ch) == 2:
-            if buf:
-                out.append(buf)
-                buf = ""
-            out.append(ch)
+            if buf and buf[-1].isdigit():
+                out.append(buf + ch)  # a number keeps its counter: 「4件」, 「2022年」
+            else:
+                if buf:
+                    out.append(buf)
+                out.append(ch)
+            buf = ""
         elif ch == " ":
             out.append(buf + ch)
             buf = ""
@@ -185,9 +195,13 @@ def wrap_hanging(text: str, first: str, rest: str, columns: int = WRAP) -> list[
     for token in _break_tokens(text):
         avail = max(20, columns - width(prefix))
         if current and width(current + token) > avail and token[0] not in _NO_LINE_START:
+            carried = ""
+            while current and current[-1] in _NO_LINE_END and len(current) > 1:
+                carried = current[-1] + carried  # an opening bracket goes down with what it opens
+                current = current[:-1]
             lines.append((prefix + current).rstrip())
             prefix = rest
-            current = token.lstrip()
+            current = carried + token.lstrip()
         else:
             current += token
     lines.append((prefix + current).rstrip())

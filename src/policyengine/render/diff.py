@@ -13,99 +13,24 @@ from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChang
 from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
+from policyengine.text import Labels, t
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
 
-LABELS = {
-    "ja": {
-        "title": "差分",
-        "as_of": "時点",
-        "old": "旧",
-        "new": "新",
-        "pack": "ルールパック",
-        "header": "シナリオ見出しの変更",
-        "facts": "世界の変化（事実）",
-        "outcomes": "日本への推奨行動の変化",
-        "recommendations": "推奨",
-        "risks": "リスク・留意点",
-        "no_facts": "事実の変更はありません。",
-        "no_outcomes": "推奨とリスクに変化はありません。",
-        "same": "差分はありません。",
-        "added": "追加",
-        "removed": "削除",
-        "altered": "変更",
-        "changed": "変更",
-        "affects": "影響",
-        "because": "理由",
-        "was": "以前の理由",
-        "caused": "原因",
-        "unexplained": "原因となる事実の変更は見つかりません",
-        "appeared": "新たな根拠",
-        "vanished": "根拠が消えた",
-        "altered_ev": "根拠が変更された",
-        "blocks": "ルール {rule} を阻む",
-        "unblocks": "ルール {rule} を阻まなくなった",
-        "priority": "優先度",
-        "severity": "深刻度",
-        "count": "{n}件{what}",
-        "sep": "、",
-    },
-    "en": {
-        "title": "Diff",
-        "as_of": "as of",
-        "old": "old",
-        "new": "new",
-        "pack": "rule pack",
-        "header": "scenario header changed",
-        "facts": "What changed in the world (facts)",
-        "outcomes": "What that changed for Japan",
-        "recommendations": "Recommendations",
-        "risks": "Risks and cautions",
-        "no_facts": "No fact changed.",
-        "no_outcomes": "No recommendation or risk changed.",
-        "same": "No differences.",
-        "added": "added",
-        "removed": "removed",
-        "altered": "altered",
-        "changed": "changed",
-        "affects": "Affects",
-        "because": "Because",
-        "was": "Was",
-        "caused": "Caused by",
-        "unexplained": "no fact change found that explains this",
-        "appeared": "new evidence",
-        "vanished": "evidence gone",
-        "altered_ev": "evidence altered",
-        "blocks": "blocks rule {rule}",
-        "unblocks": "no longer blocks rule {rule}",
-        "priority": "priority",
-        "severity": "severity",
-        "count": "{n} {what}",
-        "sep": ", ",
-    },
-}
+LABELS = Labels("diff")
 
 MAX_VALUE = 60
 
 
-#: the compared fields of an outcome (diff.outcomes.RECOMMENDATION_FIELDS, RISK_FIELDS), by language
-OUTCOME_FIELD_NAMES = {
-    "priority": ("優先度", "priority"),
-    "severity": ("深刻度", "severity"),
-    "justification": ("理由", "justification"),
-    "message": ("内容", "message"),
-    "rule": ("ルール", "rule"),
-    "rules": ("ルール一覧", "rules"),
-    "areas": ("分野", "areas"),
-    "evidence": ("根拠となる事実", "evidence"),
-}
+#: the compared fields of an outcome (diff.outcomes.RECOMMENDATION_FIELDS, RISK_FIELDS): their
+#: names are text/catalog/outcome_fields.yaml
+OUTCOME_FIELD_NAMES = Labels("outcome_fields")
 
 
 def field_name(path: str, lang: str) -> str:
     """An outcome field's name (``justification.ja`` -> 理由 / justification)."""
     base = path.split(".")[0]
-    names = OUTCOME_FIELD_NAMES.get(base)
-    return names[0 if lang == "ja" else 1] if names else base
+    return OUTCOME_FIELD_NAMES[lang].get(base, base)
 
 
 def _changed_fields(o: OutcomeChange, lang: str) -> str:
@@ -162,6 +87,10 @@ def cause_text(d: Diff, c: Cause, lang: str) -> str:
     L = LABELS[lang]
     mark = _fact_mark(d, c.fact_id)
     if c.how in ("blocks", "unblocks"):
+        if c.rule_title is not None and c.needs is not None:
+            i = 0 if lang == "ja" else 1
+            said = t(f"derived.cause_{c.how}", lang, rule=c.rule_title[i], needs=c.needs[i])
+            return f"{mark} {c.fact_id} {said}"
         return f"{mark} {c.fact_id} {L[c.how].format(rule=c.rule)}: {c.condition}"
     key = "altered_ev" if c.how == "altered" else c.how
     return f"{mark} {c.fact_id} ({L[key]})"

@@ -1,182 +1,235 @@
-"""Rendering the result of ``evaluate``: a terminal report, byte-stable JSON, a Markdown briefing."""
+"""Rendering the result of ``evaluate``: one document (text, Markdown, HTML), or byte-stable JSON.
+
+The report puts its bottom line first: the few actions that matter most, then what is new or gone
+against a reference world, then one line per recommendation and risk, then the details and the
+paper's passages they rest on.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from policyengine.display import format_date
 from policyengine.display import value as value_name
+from policyengine.engine.results import Citation as CitedSource
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
-from policyengine.render.common import md_code, md_escape, paper_quote, to_json, wrap
+from policyengine.models.vocabulary import AREA_NAMES
+from policyengine.render.blocks import (
+    Block,
+    Bullets,
+    Chain,
+    Citation,
+    Code,
+    Document,
+    Entry,
+    Field,
+    Heading,
+    Para,
+    Quote,
+    Title,
+)
+from policyengine.render.common import to_json
+from policyengine.text import t
 
 PRIORITIES = ("high", "medium", "low")
 
-LABELS = {
-    "ja": {
-        "title": "日本への推奨行動",
-        "as_of": "時点",
-        "pack": "ルールパック",
-        "summary": "{n}件の推奨、{r}件のリスク",
-        "priority": "優先度：{p}",
-        "because": "該当条件",
-        "justification": "理由",
-        "evidence": "根拠となる事実",
-        "source": "出典",
-        "risks": "リスク・留意点",
-        "severity": "深刻度：{p}",
-        "none": "推奨される行動はありません。",
-        "areas": "分野",
-        "files": "シナリオ",
-        "sources": "出典一覧",
-        "cited_by": "引用するルール",
-    },
-    "en": {
-        "title": "Suggested actions for Japan",
-        "as_of": "as of",
-        "pack": "rule pack",
-        "summary": "{n} recommendations, {r} risks",
-        "priority": "Priority: {p}",
-        "because": "Because",
-        "justification": "Justification",
-        "evidence": "Evidence",
-        "source": "Source",
-        "risks": "Risks and cautions",
-        "severity": "Severity: {p}",
-        "none": "No action is recommended.",
-        "areas": "Areas",
-        "files": "Scenario",
-        "sources": "Sources",
-        "cited_by": "cited by",
-    },
-}
+#: How many actions the bottom line names.
+TOP = 3
 
 
-def render_text(result: Result, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"{L['title']}: {result.title[lang]} ({L['as_of']} {result.as_of})",
-        f"{L['files']}: {' <- '.join(result.files)}",
-        f"{L['pack']}: {result.pack_id} — "
-        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
-        "",
+def top_actions(result: Result) -> list[Recommendation]:
+    """The few actions that matter most: by priority, then by how many of the paper's passages
+    and how many facts of the world each rests on, then by id (so that ties are stable)."""
+    rank = {p: i for i, p in enumerate(PRIORITIES)}
+    ordered = sorted(
+        result.recommendations, key=lambda r: (rank[r.priority], -len(r.sources), -len(r.evidence), r.id)
+    )
+    return ordered[:TOP]
+
+
+def by_priority(recs: list[Recommendation]) -> list[Recommendation]:
+    """Recommendations by priority (high first), by id within one."""
+    rank = {p: i for i, p in enumerate(PRIORITIES)}
+    return sorted(recs, key=lambda r: (rank[r.priority], r.id))
+
+
+def changes(result: Result, reference: Result | None, lang: str) -> tuple[str, list[str]] | None:
+    """The heading and lines saying what is new or gone against the reference world."""
+    if reference is None:
+        return None
+    heading = t("briefing.changes", lang, reference=reference.files[0])
+    lines: list[str] = []
+    pairs: tuple[tuple[list[Any], list[Any], str], ...] = (
+        (list(result.recommendations), list(reference.recommendations), ""),
+        (list(result.risks), list(reference.risks), "_risk"),
+    )
+    for now, then, suffix in pairs:
+        now_ids = {x.id: x for x in now}
+        then_ids = {x.id: x for x in then}
+        for rid in sorted(now_ids.keys() - then_ids.keys()):
+            x = now_ids[rid]
+            lines.append(
+                t(f"briefing.change_new{suffix}", lang, title=x.title[lang], target=x.target_name[lang])
+            )
+        for rid in sorted(then_ids.keys() - now_ids.keys()):
+            x = then_ids[rid]
+            lines.append(
+                t(f"briefing.change_gone{suffix}", lang, title=x.title[lang], target=x.target_name[lang])
+            )
+    return heading, lines or [t("briefing.changes_none", lang)]
+
+
+def _top_line(r: Recommendation, lang: str) -> str:
+    return t(
+        "briefing.top_item",
+        lang,
+        title=r.title[lang],
+        target=r.target_name[lang],
+        priority=value_name(r.priority, lang),
+        passages=counted(len(r.sources), "briefing.passages", lang),
+        facts=counted(len(r.evidence), "briefing.facts", lang),
+    )
+
+
+def counted(n: int, key: str, lang: str) -> str:
+    """``n`` things as the catalog's ``key`` says them: one to nine in words where the language
+    writes them so ("one passage of the paper", "seven facts"), the singular for one."""
+    number = t(f"briefing.number_{n}", lang) if 1 <= n <= 9 else str(n)
+    return t(f"{key}_one" if n == 1 else key, lang, n=number)
+
+
+def _one_line(x: Recommendation | Risk, lang: str) -> str:
+    level = x.priority if isinstance(x, Recommendation) else x.severity
+    return t(
+        "briefing.one_line",
+        lang,
+        priority=value_name(level, lang),
+        title=x.title[lang],
+        target=x.target_name[lang],
+        id=x.id,
+    )
+
+
+def _translation(text: str | None, lang: str) -> str:
+    """The project's English rendering of a passage, marked as such (English output only)."""
+    return t("briefing.translation", lang, text=text) if lang == "en" and text else ""
+
+
+def document(
+    result: Result, lang: str = "ja", *, reference: Result | None = None, show_ids: bool = False
+) -> Document:
+    """The report of one evaluation, in ``lang``: every format is drawn from it. ``reference``:
+    the world to say what is new or gone against; ``show_ids``: the facts' ids under each item."""
+
+    def L(name: str, **fields: object) -> str:
+        return t(f"evaluate.{name}", lang, **fields)
+
+    summary = L("summary", n=len(result.recommendations), r=len(result.risks))
+    as_of = format_date(dt.date.fromisoformat(result.as_of), lang)
+    blocks: list[Block] = [
+        Title(
+            L("title") + t("report.colon", lang) + result.title[lang],
+            note=(L("as_of"), as_of),
+            fields=[(L("files"), Chain(result.files)), (L("pack"), [Code(result.pack_id), f" — {summary}"])],
+        )
     ]
     if not result.recommendations:
-        out += [L["none"], ""]
+        blocks.append(Para(L("none")))
+    else:
+        blocks += [
+            Heading(2, t("briefing.bottom_line", lang)),
+            Para(t("briefing.top_how", lang)),
+            Bullets([_top_line(r, lang) for r in top_actions(result)], ordered=True),
+        ]
+    against = changes(result, reference, lang)
+    if against is not None:
+        blocks += [Heading(2, against[0]), Bullets(against[1])]
+    if result.recommendations:
+        blocks += [
+            Heading(2, t("briefing.all_recommendations", lang)),
+            Bullets([_one_line(r, lang) for r in by_priority(result.recommendations)]),
+        ]
+    if result.risks:
+        blocks += [
+            Heading(2, t("briefing.all_risks", lang)),
+            Bullets([_one_line(k, lang) for k in result.risks]),
+        ]
+    if result.recommendations:
+        blocks.append(Heading(2, t("briefing.details", lang)))
     for p in PRIORITIES:
         recs = [r for r in result.recommendations if r.priority == p]
-        if not recs:
-            continue
-        out += [L["priority"].format(p=value_name(p, lang)), ""]
-        for r in recs:
-            out += _text_item(r, lang)
+        if recs:
+            blocks.append(Heading(2, L("priority", p=value_name(p, lang))))
+            blocks.extend(_recommendation(r, lang, show_ids) for r in recs)
     if result.risks:
-        out += [L["risks"], ""]
-        for k in result.risks:
-            out += _text_risk(k, lang)
+        blocks.append(Heading(2, L("risks")))
+        blocks.extend(_risk(k, lang, show_ids) for k in result.risks)
     if result.sources:
-        out += [L["sources"], ""]
-        for i, passage in enumerate(result.sources, 1):
-            out += _text_passage(i, passage, lang)
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(Heading(2, L("sources")))
+        blocks.extend(_passage(i, passage, lang) for i, passage in enumerate(result.sources, 1))
+    return Document(
+        L("title") + t("report.colon", lang) + result.title[lang], blocks, lang=lang, compact=True
+    )
 
 
-def _text_passage(i: int, p: CitedPassage, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  [{i}] {p.document}, {p.section}"]
-    lines += wrap(paper_quote(p.quote), "      ")
-    lines += wrap(f"{L['cited_by']}: {', '.join(p.rules)}", "      ")
-    return [*lines, ""]
+def _ids(ids: list[str] | tuple[str, ...]) -> list[str | Code]:
+    out: list[str | Code] = []
+    for i, x in enumerate(ids):
+        out += [", ", Code(x)] if i else [Code(x)]
+    return out
 
 
-def _text_item(r: Recommendation, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  {r.id}", *wrap(f"{r.title[lang]} — {r.target_name[lang]}", "    ")]
+def _area_names(areas: list[str], lang: str) -> str:
+    names = (AREA_NAMES[a][0 if lang == "ja" else 1] if a in AREA_NAMES else a for a in areas)
+    return t("display.list_sep", lang).join(names)
+
+
+def _citations(sources: list[CitedSource], lang: str) -> list[Citation]:
+    return [Citation(s.quote, s.document, s.section, _translation(s.translation, lang)) for s in sources]
+
+
+def _recommendation(r: Recommendation, lang: str, show_ids: bool) -> Entry:
+    body: list[Para | Field | Citation | Quote] = []
     if r.because:
-        lines += wrap(f"{L['because']}: {r.because[lang]}", "    ")
-    lines += wrap(f"{L['justification']}: {r.justification[lang]}", "    ")
+        body.append(Field(t("evaluate.because", lang), r.because[lang]))
+    body.append(Field(t("evaluate.justification", lang), r.justification[lang]))
     if r.areas:
-        lines += wrap(f"{L['areas']}: {', '.join(r.areas)}", "    ")
-    lines += wrap(f"{L['evidence']}: {', '.join(r.evidence)}", "    ")
-    for s in r.sources:
-        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
-    return [*lines, ""]
+        body.append(Field(t("evaluate.areas", lang), _area_names(r.areas, lang)))
+    if show_ids:
+        body.append(Field(t("evaluate.evidence", lang), _ids(r.evidence)))
+    body += _citations(r.sources, lang)
+    return Entry(Code(r.id), f"{r.title[lang]} — {r.target_name[lang]}", body)
 
 
-def _text_risk(k: Risk, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [f"  {k.id} ({L['severity'].format(p=value_name(k.severity, lang))})"]
-    lines += wrap(k.message[lang], "    ")
+def _risk(k: Risk, lang: str, show_ids: bool) -> Entry:
+    body: list[Para | Field | Citation | Quote] = [Para(k.message[lang])]
     if k.because:
-        lines += wrap(f"{L['because']}: {k.because[lang]}", "    ")
-    lines += wrap(f"{L['evidence']}: {', '.join(k.evidence)}", "    ")
-    for s in k.sources:
-        lines += wrap(f"{L['source']}: {s.section} {paper_quote(s.quote)}", "    ")
-    return [*lines, ""]
+        body.append(Field(t("evaluate.because", lang), k.because[lang]))
+    if show_ids:
+        body.append(Field(t("evaluate.evidence", lang), _ids(k.evidence)))
+    body += _citations(k.sources, lang)
+    severity = t("evaluate.severity", lang, p=value_name(k.severity, lang))
+    return Entry([Code(k.id), f" ({severity})"], None, body)
+
+
+def _passage(i: int, p: CitedPassage, lang: str) -> Entry:
+    cited_by = Field(t("evaluate.cited_by", lang), _ids(p.rules))
+    quote = Quote(p.quote, translation=_translation(p.translation, lang))
+    return Entry(f"{p.document}, {p.section}", None, [quote, cited_by], number=i)
 
 
 def render_json(result: Result) -> str:
     return to_json(result.to_dict())
 
 
-def render_markdown(result: Result, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"# {L['title']}: {md_escape(result.title[lang])}",
-        "",
-        f"- {L['as_of']}: {result.as_of}",
-        f"- {L['files']}: {' ← '.join(md_code(f) for f in result.files)}",
-        f"- {L['pack']}: {md_code(result.pack_id)} — "
-        + L["summary"].format(n=len(result.recommendations), r=len(result.risks)),
-        "",
-    ]
-    if not result.recommendations:
-        out += [L["none"], ""]
-    for p in PRIORITIES:
-        recs = [r for r in result.recommendations if r.priority == p]
-        if not recs:
-            continue
-        out += [f"## {L['priority'].format(p=value_name(p, lang))}", ""]
-        for r in recs:
-            out += [
-                f"### {md_code(r.id)} — {md_escape(r.title[lang])}: {md_escape(r.target_name[lang])}",
-                "",
-            ]
-            if r.because:
-                out += [f"**{L['because']}:** {md_escape(r.because[lang])}", ""]
-            out += [f"**{L['justification']}:** {md_escape(r.justification[lang])}", ""]
-            if r.areas:
-                out += [f"**{L['areas']}:** {md_escape(', '.join(r.areas))}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in r.evidence), ""]
-            for s in r.sources:
-                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
-    if result.risks:
-        out += [f"## {L['risks']}", ""]
-        for k in result.risks:
-            out += [
-                f"### {md_code(k.id)} ({L['severity'].format(p=value_name(k.severity, lang))})",
-                "",
-                md_escape(k.message[lang]),
-                "",
-            ]
-            if k.because:
-                out += [f"**{L['because']}:** {md_escape(k.because[lang])}", ""]
-            out += [f"**{L['evidence']}:** " + ", ".join(md_code(e) for e in k.evidence), ""]
-            for s in k.sources:
-                out += [f"> {s.quote}", f"> — {s.document}, {s.section}", ""]
-    if result.sources:
-        out += [f"## {L['sources']}", ""]
-        for i, passage in enumerate(result.sources, 1):
-            out += [
-                f"{i}. {passage.document}, {passage.section}:",
-                "",
-                f"   > {passage.quote}",
-                "",
-                f"   {L['cited_by']}: " + ", ".join(md_code(rid) for rid in passage.rules),
-                "",
-            ]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def render(result: Result, fmt: str, lang: str) -> str:
+def render(
+    result: Result, fmt: str, lang: str, *, reference: Result | None = None, show_ids: bool = False
+) -> str:
+    """``evaluate``'s report: bottom line first (the actions that matter most, what is new or gone
+    against ``reference``), one line per item, then the details and sources. JSON is the data."""
     if fmt == "json":
         return render_json(result)
-    if fmt == "markdown":
-        return render_markdown(result, lang)
-    return render_text(result, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(result, lang, reference=reference, show_ids=show_ids), fmt)

@@ -16,73 +16,16 @@ from policyengine.explain.nodes import (
     WhyNot,
 )
 from policyengine.render.common import WRAP, md_escape, paper_quote, to_json, wrap_hanging
+from policyengine.text import Labels, t
 
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "made_recommendation": "推奨された",
-        "made_risk": "リスクとして挙げられた",
-        "not_made_recommendation": "推奨されなかった",
-        "not_made_risk": "リスクとして挙げられなかった",
-        "priority": "優先度",
-        "severity": "深刻度",
-        "scenario": "シナリオ",
-        "as_of": "時点",
-        "because": "該当条件",
-        "justification": "理由",
-        "message": "内容",
-        "rule": "ルール",
-        "paper": "論文",
-        "at": "場所",
-        "source": "出典",
-        "note": "注記",
-        "derived_by": "導出ルール",
-        "shown_above": "導出は上に示した",
-        "from": "元の事実",
-        "elsewhere": "同じ行動が推奨された対象",
-        "elsewhere_risk": "同じリスクが挙げられた対象",
-        "candidates": "候補となるルール：{n}件",
-        "nearest": "最も近い組み合わせ：{m}個の条件のうち{n}個が成り立たない",
-        "all_hold": "最も近い組み合わせ：すべての条件が成り立つ",
-        "why_missing": "なぜないか：{goal}",
-        "no_rule": "これを導くルールはない",
-        "applications": "{n}通りの導出",
-    },
-    "en": {
-        "made_recommendation": "recommended",
-        "made_risk": "raised as a risk",
-        "not_made_recommendation": "not recommended",
-        "not_made_risk": "not raised as a risk",
-        "priority": "priority",
-        "severity": "severity",
-        "scenario": "Scenario",
-        "as_of": "as of",
-        "because": "Because",
-        "justification": "Justification",
-        "message": "Message",
-        "rule": "Rule",
-        "paper": "paper",
-        "at": "at",
-        "source": "source",
-        "note": "note",
-        "derived_by": "derived by rule",
-        "shown_above": "derivation shown above",
-        "from": "from",
-        "elsewhere": "The same action was recommended for",
-        "elsewhere_risk": "The same risk was raised for",
-        "candidates": "Candidate rules: {n}",
-        "nearest": "nearest binding: {n} of {m} conditions fail",
-        "all_hold": "nearest binding: every condition holds",
-        "why_missing": "why not: {goal}",
-        "no_rule": "no rule can produce it",
-        "applications": "{n} derivations",
-    },
-}
+LABELS = Labels("explain")
 
-_LEVELS = {
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-}
+_LEVELS = ("high", "medium", "low")
+
+
+def level_name(level: str, lang: str) -> str:
+    """A priority or severity (``high`` -> 高 / high); an unknown one as it is."""
+    return LABELS[lang][f"level_{level}"] if level in _LEVELS else level
 
 
 @dataclass
@@ -102,7 +45,7 @@ class _Layout:
         self.cited: set[str] = set()  # scenario facts whose source and note were shown already
 
     def colon(self) -> str:
-        return "：" if self.lang == "ja" else ": "
+        return t("report.colon", self.lang)
 
     # -- rules and facts -----------------------------------------------------------------------
     def rule(self, app: Application, extra: list[str] | None = None) -> _Node:
@@ -153,8 +96,9 @@ class _Layout:
             return [f"({self.L['shown_above']})"], []
         if self.expand_derived:
             return [], [self.application(app) for app in fact.derived_by]
-        rules = ", ".join(sorted({f"{a.rule.id} ({a.rule.location})" for a in fact.derived_by}))
-        lines = [f"{self.L['derived_by']} {rules}"]
+        # the rule said by its title, its id only inside its location (for the reader who looks it up)
+        said = {(a.rule.title[self.lang], a.rule.location) for a in fact.derived_by}
+        lines = [t("derived.derived_by", self.lang, rule=title, where=where) for title, where in sorted(said)]
         for leaf in self.leaves(fact):
             lines.append(f"{self.L['from']}{self.colon()}{leaf.origin} — {leaf.location}")
         return lines, []
@@ -225,9 +169,9 @@ class _Layout:
         lines = []
         d = ex.derivation
         if d is not None:
-            level_name = _LEVELS.get(d.level, (d.level, d.level))[0 if self.lang == "ja" else 1]
+            named = level_name(d.level, self.lang)
             level = L["priority"] if d.kind == "recommendation" else L["severity"]
-            lines.append(f"{ex.id} — {L['made_' + d.kind]} ({level}{self.colon()}{level_name})")
+            lines.append(f"{ex.id} — {L['made_' + d.kind]} ({level}{self.colon()}{named})")
             lines.append(f"{d.title[self.lang]} — {d.target_name[self.lang]}")
         else:
             assert ex.why_not is not None

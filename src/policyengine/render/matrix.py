@@ -8,35 +8,22 @@ import io
 from policyengine.display import format_date
 from policyengine.matrix import Matrix
 from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
+from policyengine.render.blocks import Block, Document, Para, Table, Title, to_markdown, to_text
 from policyengine.render.common import (
     esc,
-    markdown_table,
-    md_escape,
-    md_line_start,
-    text_table,
     to_json,
 )
+from policyengine.text import Sentence, t
 
-TITLE = {
-    "ja": "インド太平洋地域における主要なミニラテラルの安全保障枠組みとその協力内容",
-    "en": "Major minilateral security frameworks in the Indo-Pacific and their cooperation areas",
-}
+TITLE = Sentence("matrix.title")
 #: Title of a table that shows alliances and multilateral bodies too (--all-kinds).
-TITLE_ALL_KINDS = {
-    "ja": "インド太平洋地域における安全保障枠組みとその協力内容",
-    "en": "Security frameworks in the Indo-Pacific and their cooperation areas",
-}
-LEGEND = {
-    "ja": "◎ 近年特に力を入れている問題　〇 共同声明等で言及された問題　- 言及なし",
-    "en": "◎ a recent focus   〇 mentioned in joint statements   - not covered",
-}
+TITLE_ALL_KINDS = Sentence("matrix.title_all_kinds")
+LEGEND = Sentence("matrix.legend")
+NOT_COVERED = Sentence("matrix.not_covered")
 
 
 def _title(m: Matrix, lang: str) -> str:
     return TITLE[lang] if tuple(m.kinds) == ("minilateral",) else TITLE_ALL_KINDS[lang]
-
-
-NOT_COVERED = {"ja": "言及なし", "en": "not covered"}
 
 
 def _subtitle(m: Matrix, lang: str) -> str:
@@ -44,7 +31,7 @@ def _subtitle(m: Matrix, lang: str) -> str:
     if m.header is None:
         return ""
     title, day = m.header.title.get(lang), format_date(m.header.as_of, lang)
-    return f"シナリオ：{title}（{day}時点）" if lang == "ja" else f"Scenario: {title} (as of {day})"
+    return t("matrix.subtitle", lang, title=title, day=day)
 
 
 def _level_name(level: str | None, lang: str) -> str:
@@ -65,17 +52,24 @@ def render_json(m: Matrix) -> str:
     return to_json(m.to_dict())
 
 
-def render_text(m: Matrix, lang: str = "ja") -> str:
+def document(m: Matrix, lang: str = "ja") -> Document:
+    """The table with its title, the world it shows and the legend: text and Markdown are drawn from it."""
     headers, rows = matrix_rows(m, lang)
-    head = "\n".join(line for line in (_title(m, lang), _subtitle(m, lang)) if line)
-    return f"{head}\n\n" + text_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    sub = _subtitle(m, lang)
+    blocks: list[Block] = [
+        Title(_title(m, lang), notes=[sub] if sub else []),
+        Table(headers, rows),
+        Para(LEGEND[lang]),
+    ]
+    return Document(_title(m, lang), blocks, lang=lang, compact=True)
+
+
+def render_text(m: Matrix, lang: str = "ja") -> str:
+    return to_text(document(m, lang))
 
 
 def render_markdown(m: Matrix, lang: str = "ja") -> str:
-    headers, rows = matrix_rows(m, lang)
-    sub = _subtitle(m, lang)
-    head = f"## {md_escape(_title(m, lang))}\n\n" + (f"{md_line_start(md_escape(sub))}\n\n" if sub else "")
-    return head + markdown_table(headers, rows) + f"\n{LEGEND[lang]}\n"
+    return to_markdown(document(m, lang))
 
 
 def render_csv(m: Matrix, lang: str = "ja") -> str:

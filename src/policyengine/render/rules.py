@@ -17,59 +17,9 @@ from policyengine.render.common import (
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
+from policyengine.text import Labels, t
 
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "id": "ID",
-        "stratum": "層",
-        "produces": "結果",
-        "section": "節",
-        "title": "タイトル",
-        "at": "場所",
-        "source": "出典",
-        "description": "説明",
-        "when": "条件",
-        "then": "結果",
-        "depends_on": "依存するルール",
-        "used_by": "利用するルール",
-        "none": "なし",
-        "coverage_title": "{section}の文ごとのルール（{source}、ルールパック {pack}）",
-        "coverage_summary": "{total}文のうち{covered}文をルールが引用している",
-        "uncovered": "まだルールがない文",
-        "elsewhere": "論文の他の部分を引用するルール",
-        "unplaced": "引用が論文に見つからないルール",
-        "also_mark": "（追加引用）",
-        "also_legend": "（追加引用）：主な引用（quote）ではなく、追加の引用（source.also）が該当する文",
-        "also": "追加の引用",
-        "sentence": "文",
-        "rules": "ルール",
-    },
-    "en": {
-        "id": "id",
-        "stratum": "stratum",
-        "produces": "produces",
-        "section": "section",
-        "title": "title",
-        "at": "at",
-        "source": "source",
-        "description": "description",
-        "when": "when",
-        "then": "then",
-        "depends_on": "depends on",
-        "used_by": "used by",
-        "none": "none",
-        "coverage_title": "Rules citing each sentence of {section} ({source}, rule pack {pack})",
-        "coverage_summary": "{covered} of {total} sentences are cited by at least one rule",
-        "uncovered": "Sentences no rule encodes yet",
-        "elsewhere": "Rules citing other parts of the paper",
-        "unplaced": "Rules with a quote or 'also' passage not in the paper",
-        "also_mark": " (also)",
-        "also_legend": "(also): cited by a further passage of the rule (source.also), not by its main quote",
-        "also": "also encodes",
-        "sentence": "sentence",
-        "rules": "rules",
-    },
-}
+LABELS = Labels("rules")
 
 
 # -- rules list --------------------------------------------------------------------------------
@@ -98,7 +48,7 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
         return to_json(detail.to_dict())
     L = LABELS[lang]
     s = detail.summary
-    c = "：" if lang == "ja" else ": "
+    c = t("report.colon", lang)
     if fmt == "markdown":
         out = [
             f"# {md_code(s.id)} — {md_escape(s.title[lang])}",
@@ -116,9 +66,9 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
         if detail.description:
             out += [md_escape(detail.description[lang]), ""]
         out += [f"## {L['when']}", ""]
-        out += [f"{i}. {md_escape(t[lang])}" for i, t in enumerate(detail.conditions, 1)]
+        out += [f"{i}. {md_escape(cond[lang])}" for i, cond in enumerate(detail.conditions, 1)]
         out += ["", f"## {L['then']}", ""]
-        out += [f"- {md_escape(t[lang])}" for t in detail.outputs]
+        out += [f"- {md_escape(o[lang])}" for o in detail.outputs]
         out += [
             "",
             f"- {L['depends_on']}{c}" + (", ".join(md_code(r) for r in detail.depends_on) or L["none"]),
@@ -136,11 +86,11 @@ def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     if detail.description:
         out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
     out.append(f"  {L['when']}{c.rstrip()}")
-    for i, t in enumerate(detail.conditions, 1):
-        out += wrap_hanging(f"{i}. {t[lang]}", "    ", "       ", WRAP)
+    for i, cond in enumerate(detail.conditions, 1):
+        out += wrap_hanging(f"{i}. {cond[lang]}", "    ", "       ", WRAP)
     out.append(f"  {L['then']}{c.rstrip()}")
-    for t in detail.outputs:
-        out += wrap_hanging(t[lang], "    ", "      ", WRAP)
+    for o in detail.outputs:
+        out += wrap_hanging(o[lang], "    ", "      ", WRAP)
     out += wrap_hanging(
         f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}", "  ", "    ", WRAP
     )

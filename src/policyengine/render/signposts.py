@@ -5,51 +5,9 @@ from __future__ import annotations
 from policyengine.render.common import md_code, md_escape, to_json, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.signposts import SignpostReport, SignpostStatus
+from policyengine.text import Labels
 
-LABELS = {
-    "ja": {
-        "title": "兆候（サインポスト）",
-        "as_of": "時点",
-        "pack": "ルールパック",
-        "summary": "{n}件中{t}件が発生",
-        "none": "このシナリオには兆候が定義されていません。",
-        "tripped": "発生",
-        "watching": "注視中",
-        "watch": "条件",
-        "by": "該当する事実",
-        "held": "発生を妨げている事実",
-        "if": "発生した場合（{how}）",
-        "assume": "assume の事実を適用",
-        "remove": "該当する事実を削除",
-        "set": "事実の値を変更",
-        "add": "事実を追加",
-        "nothing": "推奨・リスクは変わらない",
-        "caused": "原因",
-        "changed": "変更点",
-        "unexplained": "原因となる事実の変更は見つかりません",
-    },
-    "en": {
-        "title": "Signposts",
-        "as_of": "as of",
-        "pack": "rule pack",
-        "summary": "{t} of {n} tripped",
-        "none": "This scenario defines no signposts.",
-        "tripped": "tripped",
-        "watching": "watching",
-        "watch": "watch",
-        "by": "tripped by",
-        "held": "held back by",
-        "if": "if it trips ({how})",
-        "assume": "its 'assume' facts applied",
-        "remove": "the matching facts removed",
-        "set": "the fact's fields set",
-        "add": "the fact added",
-        "nothing": "no recommendation or risk changes",
-        "caused": "caused by",
-        "changed": "changed",
-        "unexplained": "no fact change found that explains this",
-    },
-}
+LABELS = Labels("signposts")
 
 
 def _status_text(s: SignpostStatus, lang: str) -> list[str]:

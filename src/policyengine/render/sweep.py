@@ -4,39 +4,9 @@ from __future__ import annotations
 
 from policyengine.render.common import markdown_table, md_code, md_escape, text_table, to_json
 from policyengine.sweep.summary import SweepSummary
+from policyengine.text import Labels
 
-LABELS = {
-    "ja": {
-        "title": "スイープ {sweep}（シナリオ {scenario}）",
-        "done": "評価したバリアント：{done} / {selected}（全組み合わせ {space}、無効 {invalid}）",
-        "sample": "無作為抽出（シード {seed}）",
-        "interrupted": "中断された：{done} / {selected} 件の結果のみ",
-        "recs": "推奨の発生率",
-        "rec": "推奨",
-        "rate": "発生率",
-        "count": "件数",
-        "driver": "最も影響する次元（発生率の幅）",
-        "dims": "次元ごとの発生率（値によって変わる推奨のみ）",
-        "none": "（どの推奨も変わらない）",
-        "value": "値",
-        "variants": "件",
-    },
-    "en": {
-        "title": "Sweep {sweep} over scenario {scenario}",
-        "done": "Variants evaluated: {done} of {selected} (of {space} combinations; {invalid} invalid)",
-        "sample": "random sample (seed {seed})",
-        "interrupted": "Interrupted: results for {done} of {selected} variants only",
-        "recs": "How often each recommendation fires",
-        "rec": "recommendation",
-        "rate": "rate",
-        "count": "count",
-        "driver": "driven most by (spread of the rate)",
-        "dims": "Firing rates per dimension value (recommendations that move with it)",
-        "none": "(moves no recommendation)",
-        "value": "value",
-        "variants": "variants",
-    },
-}
+LABELS = Labels("sweep")
 
 
 def _pct(x: float) -> str:

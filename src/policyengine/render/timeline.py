@@ -8,59 +8,13 @@ from typing import TYPE_CHECKING
 from policyengine.display import value
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
+from policyengine.text import Labels
 from policyengine.timeline import Dated, Timeline, TimelineStep
 
 if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario
 
-LABELS = {
-    "ja": {
-        "title": "時系列",
-        "pack": "ルールパック",
-        "summary": "{n}日付（うち推奨・リスクが変わるのは{c}日付）",
-        "before": "{day}時点（記録の始まり）: 推奨{n}件、リスク{r}件",
-        "no_change": "推奨・リスクに変化なし",
-        "hidden": "推奨・リスクが変わらない{n}日付は省略",
-        "date": "",
-        "since": "武器等防護の開始",
-        "talks": "協議開始",
-        "negotiation_started": "交渉開始",
-        "signed": "署名",
-        "in_force": "発効",
-        "established": "設立",
-        "mechanism": "{m}の設置",
-        "status": "{v}となる",
-        "activity": "{m}: {v}",
-        "assumption": "（仮定: {a}）",
-        "source": "出典",
-        "caused": "原因",
-        "changed": "変更点",
-        "none": "原因となる事実の変更は見つかりません",
-    },
-    "en": {
-        "title": "Timeline",
-        "pack": "rule pack",
-        "summary": "{n} dates, {c} of which change recommendations or risks",
-        "before": "As of {day} (the start of the record): recommendations {n}, risks {r}",
-        "no_change": "no change in recommendations or risks",
-        "hidden": "{n} dates without changes in recommendations or risks not shown",
-        "date": "",
-        "since": "asset protection from this date",
-        "talks": "talks started",
-        "negotiation_started": "negotiation started",
-        "signed": "signed",
-        "in_force": "entered into force",
-        "established": "established",
-        "mechanism": "{m} established",
-        "status": "now {v}",
-        "activity": "{m} {v}",
-        "assumption": " (assumption: {a})",
-        "source": "source",
-        "caused": "caused by",
-        "changed": "changed",
-        "none": "no fact change found that explains this",
-    },
-}
+LABELS = Labels("timeline")
 
 
 def dated_text(d: Dated, lang: str) -> str:
@@ -75,7 +29,7 @@ def dated_text(d: Dated, lang: str) -> str:
     elif rest:
         what = L["mechanism"].format(m=rest)
     else:
-        what = L[kind]
+        what = "" if kind == "date" else L[kind]  # a date alone needs no word
     text = f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
     return text + (L["assumption"].format(a=d.assumption[lang]) if d.assumption else "")
 

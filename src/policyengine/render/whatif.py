@@ -12,77 +12,10 @@ from policyengine.counterfactual.whatif import Answer, WhatIfResult
 from policyengine.models.common import I18nText
 from policyengine.models.scenario import SECTION_BY_KIND, assumptions
 from policyengine.render.common import markdown_table, md_code, md_escape, md_join, text_table, to_json, wrap
+from policyengine.text import Labels
 from policyengine.validation.scenario import LoadedScenario
 
-LABELS = {
-    "ja": {
-        "q_disappear": "{id} が推奨されなくなるには何が変わればよいか",
-        "q_appear": "{id} が推奨されるには何が変わればよいか",
-        "q_disappear_risk": "{id} のリスクが生じなくなるには何が変わればよいか",
-        "q_appear_risk": "{id} のリスクが生じるには何が変わればよいか",
-        "now_present": "現状：推奨されている（ルール {rules}）",
-        "now_absent": "現状：推奨されていない（該当しうるルール {rules}）",
-        "now_present_risk": "現状：リスクあり（ルール {rules}）",
-        "now_absent_risk": "現状：リスクなし（該当しうるルール {rules}）",
-        "search": "探索：最大{n}件の変更の組、候補{c}件、評価{e}回、無効な変更{r}件",
-        "stopped": "探索は途中で打ち切られた：{why}",
-        "none": "候補となった{c}件の変更の組（{n}件以内）のうち、結果を変えるものはなかった。",
-        "found": "最小の変更の組：{n}件（いずれも再評価で確認済み）",
-        "also_lost": "同時に推奨されなくなる",
-        "also_gained": "同時に推奨される",
-        "new_fact": "新しい事実",
-        "scenario": "シナリオ",
-        "fact": "事実",
-        "carries": "支える推奨",
-        "gained": "除くと現れる推奨",
-        "evidence": "根拠に挙がる推奨",
-        "where": "場所",
-        "s_title": "どの事実がどの推奨を支えているか",
-        "s_note": "事実を1つずつ除いて再評価した（参照している事実も併せて除く）。評価{e}回。",
-        "s_load": "推奨を支える事実（重い順）",
-        "s_spof": "推奨ごとの単一障害点（それだけを除くと推奨が消える事実）",
-        "s_none": "（なし：どの事実を1つ除いても残る）",
-        "s_idle": "推奨の有無に影響しない事実：{n}件",
-        "s_dependents": "併せて除く事実",
-        "assumption": "仮定",
-        "recommendation": "推奨",
-        "spof": "単一障害点",
-    },
-    "en": {
-        "q_disappear": "What would make {id} no longer recommended?",
-        "q_appear": "What would make {id} recommended?",
-        "q_disappear_risk": "What would make the risk {id} go away?",
-        "q_appear_risk": "What would raise the risk {id}?",
-        "now_present": "Now: recommended (rule {rules})",
-        "now_absent": "Now: not recommended (rules that could: {rules})",
-        "now_present_risk": "Now: raised (rule {rules})",
-        "now_absent_risk": "Now: not raised (rules that could: {rules})",
-        "search": "Search: change sets of up to {n} changes; {c} proposed, {e} evaluations, {r} invalid",
-        "stopped": "The search stopped early: {why}",
-        "none": "None of the {c} proposed change sets of at most {n} changes flips it.",
-        "found": "{n} minimal change sets, each verified by re-evaluation:",
-        "also_lost": "also no longer recommended",
-        "also_gained": "also recommended",
-        "new_fact": "new fact",
-        "scenario": "Scenario",
-        "fact": "fact",
-        "carries": "carries",
-        "gained": "removing it adds",
-        "evidence": "in the evidence of",
-        "where": "where",
-        "s_title": "Which facts carry which recommendations",
-        "s_note": "Each fact removed in turn (with the facts that refer to it) and the scenario "
-        "re-evaluated; {e} evaluations.",
-        "s_load": "Load-bearing facts (heaviest first)",
-        "s_spof": "Single points of failure per recommendation (facts whose removal alone drops it)",
-        "s_none": "(none: it survives the removal of any one fact)",
-        "s_idle": "Facts whose removal changes no recommendation: {n}",
-        "s_dependents": "removed with it",
-        "assumption": "assumption",
-        "recommendation": "recommendation",
-        "spof": "single points of failure",
-    },
-}
+LABELS = Labels("whatif")
 
 
 def _where(result: WhatIfResult, ch: Change) -> str | None:

@@ -16,6 +16,7 @@ import yaml
 from policyengine.counterfactual.changes import Change, apply_to_scenario, section_of
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
 from policyengine.models.scenario import SECTIONS
+from policyengine.text import both
 
 _SECTION_ORDER = [s.key for s in SECTIONS]
 
@@ -69,12 +70,11 @@ def inject_of(result: WhatIfResult, answer: Answer, number: int) -> dict[str, An
             if delta:
                 item = {section.identity_field: ident, **delta}
                 blocks["update"].setdefault(section.key, []).append(item)
-    flip = "no longer" if result.present else "now"
-    flip_ja = "が不要になる" if result.present else "が必要になる"
+    title = "whatif_inject.title_no_longer" if result.present else "whatif_inject.title_now"
     inject: dict[str, Any] = {
         "id": f"whatif-{number}",
-        "title": {"ja": f"{result.outcome_id}{flip_ja}変化", "en": f"{result.outcome_id} {flip} needed"},
-        "description": {"ja": "（プレイヤーに伝える内容）", "en": "(what players are told)"},
+        "title": both(title, id=result.outcome_id),
+        "description": both("whatif_inject.description"),
     }
     for block in ("remove", "update", "add"):
         if blocks[block]:

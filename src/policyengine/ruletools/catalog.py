@@ -165,7 +165,7 @@ def show_rule(compiled: CompiledPack, rule_id: str) -> RuleDetail:
             hint_for(rule_id, [r.id for r in compiled.rules], noun="rules")
             or "list the rules with `policyengine rules list`",
         )
-    wording = Wording(Names(_NO_SCENARIO), compiled.kinds)
+    wording = Wording(Names(_NO_SCENARIO), compiled.kinds, compiled.rules)
     src = rule.rule.source
     source = {"document": src.document, "section": src.section, "quote": src.quote}
     if src.locator:

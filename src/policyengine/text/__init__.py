@@ -15,6 +15,7 @@ languages and the same fields in each.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -67,7 +68,45 @@ def both(key: str, /, **fields: Any) -> dict[str, str]:
     return {lang: t(key, lang, **fields) for lang in LANGS}
 
 
+@cache
 def table(area: str, lang: str) -> dict[str, str]:
     """Every sentence of one area in ``lang`` by its short name (for renderers that use many)."""
     prefix = area + "."
     return {key[len(prefix) :]: entry[lang] for key, entry in catalog().items() if key.startswith(prefix)}
+
+
+class Labels(Mapping[str, dict[str, str]]):
+    """One area of the catalog as ``labels[lang][name]`` (read on first use): for a renderer that
+    looks many words up by short name."""
+
+    def __init__(self, area: str) -> None:
+        self.area = area
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return table(self.area, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+class Sentence(Mapping[str, str]):
+    """One entry of the catalog as ``sentence[lang]`` (read on first use)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return t(self.key, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)

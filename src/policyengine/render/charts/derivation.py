@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from policyengine.explain.nodes import Application, ConditionNode, Explanation, FactNode, WhyNot
 from policyengine.render.common import esc, paper_quote
-from policyengine.render.explain import _LEVELS
 from policyengine.render.explain import LABELS as EXPLAIN_LABELS
+from policyengine.render.explain import level_name
 from policyengine.render.svg import (
     BLUE,
     INK,
@@ -35,59 +35,9 @@ from policyengine.render.svg import (
     page,
     wrap_lines,
 )
+from policyengine.text import Labels, t
 
-LABELS = {
-    "ja": {
-        "title": "導出：{id}",
-        "title_not": "なぜ導かれないか：{id}",
-        "caption": "左から右へ：シナリオの事実（白）→ ルール（灰）→ 導出された事実（青）→ 推奨。"
-        "番号は下の凡例",
-        "caption_not": "左から右へ：候補ルールの条件。✓ 成り立つ　✗ 成り立たない（赤い太枠・斜線）。"
-        "番号は下の凡例",
-        "legend": "凡例（番号は図の番号）",
-        "rule": "ルール",
-        "not_made": "導かれなかった",
-        "absent": "不在の条件",
-        "derived": "導出された事実",
-        "fact": "シナリオの事実",
-        "failing": "成り立たない条件",
-        "nearest": "{m}個の条件のうち{n}個が成り立たない",
-        "all_hold": "すべての条件が成り立つ",
-        "why_missing": "なぜないか：{goal}",
-        "key_outcome": "推奨・リスク",
-        "key_rule": "ルール（論文の箇所）",
-        "key_fact": "シナリオの事実",
-        "key_derived": "導出された事実",
-        "key_absent": "不在の条件",
-        "key_fail": "成り立たない条件",
-        "more": "…ほか{n}件（テキスト出力を参照）",
-    },
-    "en": {
-        "title": "Derivation: {id}",
-        "title_not": "Why not: {id}",
-        "caption": "Left to right: scenario facts (white) → rules (grey) → derived facts (blue) → the "
-        "recommendation. Numbers refer to the legend below",
-        "caption_not": "Left to right: the conditions of each candidate rule. ✓ holds   ✗ fails (thick red "
-        "frame, hatched). Numbers refer to the legend below",
-        "legend": "Legend (numbers as in the picture)",
-        "rule": "Rule",
-        "not_made": "not made",
-        "absent": "absence",
-        "derived": "derived fact",
-        "fact": "scenario fact",
-        "failing": "failing condition",
-        "nearest": "{n} of {m} conditions fail",
-        "all_hold": "every condition holds",
-        "why_missing": "why not: {goal}",
-        "key_outcome": "recommendation or risk",
-        "key_rule": "rule (passage of the paper)",
-        "key_fact": "scenario fact",
-        "key_derived": "derived fact",
-        "key_absent": "condition of absence",
-        "key_fail": "failing condition",
-        "more": "… {n} more (see the text output)",
-    },
-}
+LABELS = Labels("chart_derivation")
 
 _W = 240  # box width
 _COLS = 34  # text columns in a box
@@ -124,7 +74,7 @@ class _Builder:
         self.count = 0
 
     def colon(self) -> str:
-        return "：" if self.lang == "ja" else ": "
+        return t("report.colon", self.lang)
 
     def box(
         self, kind: str, text: str, legend: list[str], *, sub: str | list[str] = "", fails: bool = False
@@ -239,7 +189,7 @@ class _Builder:
         lang = self.lang
         d = ex.derivation
         if d is not None:
-            level = _LEVELS.get(d.level, (d.level, d.level))[0 if lang == "ja" else 1]
+            level = level_name(d.level, lang)
             made = self.E["made_" + d.kind]
             label = self.E["priority"] if d.kind == "recommendation" else self.E["severity"]
             text = f"{ex.id} — {d.title[lang]} ({made}; {label}{self.colon()}{level})"

@@ -14,35 +14,9 @@ from policyengine.models.vocabulary import LEVEL_SYMBOLS
 from policyengine.render.common import esc
 from policyengine.render.matrix import TITLE, TITLE_ALL_KINDS, _level_name, _subtitle
 from policyengine.render.svg import BLUE, GRID, INK, MUTED, Svg, figure, page, text_width
+from policyengine.text import Labels
 
-LABELS = {
-    "ja": {
-        "caption": "◎ 近年特に力を入れている問題（濃い地）　〇 共同声明等で言及された問題（点の地）　"
-        "- 言及なし（白地）",
-        "changed_caption": "太い破線の枠と黒い角：{old}と比べて変わったセル（左上の小さな記号は以前の水準）",
-        "changes": "変わったセル（{old} → {new}）",
-        "no_changes": "変わったセルはありません（{old} → {new}）。",
-        "was": "以前",
-        "now": "現在",
-        "framework_gone": "（この枠組みはない）",
-        "area": "",
-        "count": "◎{f} 〇{m}",
-    },
-    "en": {
-        "caption": "◎ a recent focus (dark)   〇 mentioned in joint statements (dotted)   "
-        "- not covered (white)",
-        "changed_caption": "Thick dashed frame and black corner: the cell changed since {old} "
-        "(the small symbol at the "
-        "top left is the level before)",
-        "changes": "Cells that changed ({old} → {new})",
-        "no_changes": "No cell changed ({old} → {new}).",
-        "was": "was",
-        "now": "now",
-        "framework_gone": "(no such framework)",
-        "area": "Area",
-        "count": "◎{f} 〇{m}",
-    },
-}
+LABELS = Labels("chart_matrix")
 
 _CELL_W = 74
 _CELL_H = 36

@@ -26,33 +26,9 @@ from policyengine.render.svg import (
 from policyengine.render.sweep import LABELS as SWEEP_LABELS
 from policyengine.render.sweep import _head, _pct
 from policyengine.sweep.summary import RecommendationSummary, SweepSummary
+from policyengine.text import Labels
 
-LABELS = {
-    "ja": {
-        "rates": "推奨ごとの発生率",
-        "rates_caption": "棒の長さ：その推奨が出たバリアントの割合（末尾に割合と件数）",
-        "drivers": "推奨ごとの発生率を動かす次元",
-        "drivers_caption": "棒：その値をとるバリアントのうち推奨が出た割合。破線：全体の発生率（{rate}）",
-        "no_drivers": "発生率を{spread}以上動かす次元がない推奨：{ids}",
-        "spread": "幅 {spread}",
-        "risks": "リスク・留意点の件数",
-        "none": "どの推奨も出なかった。",
-        "value_n": "{value}（{n}件）",
-    },
-    "en": {
-        "rates": "Firing rate of each recommendation",
-        "rates_caption": "Bar length: the share of variants in which the recommendation fires "
-        "(rate and count at the end)",
-        "drivers": "What drives each recommendation's firing rate",
-        "drivers_caption": "Bars: the firing rate among the variants taking that value. Dashed line: the "
-        "overall rate ({rate})",
-        "no_drivers": "Recommendations that no dimension moves by {spread} or more: {ids}",
-        "spread": "spread {spread}",
-        "risks": "How often each risk is raised",
-        "none": "No recommendation fired.",
-        "value_n": "{value} ({n} variants)",
-    },
-}
+LABELS = Labels("chart_sweep")
 
 _FONT = 12
 _BAR = 16

@@ -34,67 +34,13 @@ from policyengine.render.svg import (
     text_width,
 )
 from policyengine.render.timeline import dated_text
+from policyengine.text import Labels
 from policyengine.timeline import Timeline, TimelineStep
 
 if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario
 
-LABELS = {
-    "ja": {
-        "title": "時系列：{id} — {title}",
-        "caption": "推奨（塗り）とリスク（斜線）が有効な期間。△ 開始　▼ 終了　◇ 内容の変更　"
-        "番号は下の凡例の日付",
-        "start": "開始時点",
-        "before": "{day}時点（最初の日付の前日）",
-        "on": "開始",
-        "off": "終了",
-        "changed": "変更",
-        "caused": "原因",
-        "none": "原因となる事実の変更は見つかりません",
-        "no_change": "推奨・リスクに変化なし",
-        "sep": "；",
-        "hidden": "推奨・リスクが変わらない{n}日付と{m}レーンは省略（--changes-only）",
-        "legend": "日付と事実（番号は図の上端の番号）",
-        "at": "場所：",
-        "source": "出典：",
-        "risks": "リスク・留意点：{kind}",
-        "gap": "≈ 1年を超える間隔",
-        "key_bar": "推奨が有効",
-        "key_risk": "リスクが有効",
-        "key_on": "開始（この日付の事実で成立）",
-        "key_off": "終了（この日付の事実で不成立）",
-        "key_changed": "内容の変更（優先度・理由・根拠など）",
-        "key_event": "日付の番号（凡例を参照）",
-        "empty": "推奨もリスクもありません。",
-    },
-    "en": {
-        "title": "Timeline: {id} — {title}",
-        "caption": "When each recommendation (solid) and risk (hatched) is in force. △ switched on   "
-        "▼ switched off   ◇ changed   numbers refer to the dates in the legend below",
-        "start": "start",
-        "before": "as of {day} (the day before the first date)",
-        "on": "switched on",
-        "off": "switched off",
-        "changed": "changed",
-        "caused": "caused by",
-        "none": "no fact change found that explains this",
-        "no_change": "no change in recommendations or risks",
-        "sep": "; ",
-        "hidden": "{n} dates and {m} lanes without changes not shown (--changes-only)",
-        "legend": "Dates and facts (numbers as at the top of the picture)",
-        "at": "at: ",
-        "source": "source: ",
-        "risks": "Risk: {kind}",
-        "gap": "≈ a gap of more than a year",
-        "key_bar": "recommendation in force",
-        "key_risk": "risk in force",
-        "key_on": "switched on by the facts of this date",
-        "key_off": "switched off by the facts of this date",
-        "key_changed": "changed (priority, justification, evidence ...)",
-        "key_event": "number of the date (see the legend)",
-        "empty": "No recommendations and no risks.",
-    },
-}
+LABELS = Labels("chart_timeline")
 
 _CHANGE_KEY = {"added": "on", "removed": "off", "changed": "changed"}
 

@@ -1,0 +1,111 @@
+"""Plain text: what a terminal shows, wrapped to 100 columns, CJK-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policyengine.render.blocks import (
+    Block,
+    Bullets,
+    Chain,
+    Citation,
+    Document,
+    Entry,
+    Field,
+    Heading,
+    Para,
+    Quote,
+    Raw,
+    Section,
+    Table,
+    Title,
+    Value,
+    cell,
+    parts,
+)
+from policyengine.render.common import paper_quote, text_table, width, wrap
+from policyengine.text import t
+
+
+def inline(text: Value) -> str:
+    out = []
+    for p in parts(text):
+        out.append(p if isinstance(p, str) else " <- ".join(p.items) if isinstance(p, Chain) else p.text)
+    return "".join(out)
+
+
+def _entry(e: Entry, lang: str) -> list[str]:
+    if e.number is not None:
+        out, indent = [f"  [{e.number}] {inline(e.key)}"], "      "
+    else:
+        out, indent = [f"  {inline(e.key)}"], "    "
+    if e.title is not None:
+        out += wrap(inline(e.title), indent)
+    for b in e.body:
+        if isinstance(b, Field):
+            out += wrap(f"{b.label}{t('report.colon', lang)}{inline(b.value)}", indent)
+        elif isinstance(b, Citation):
+            source = t("report.source", lang) + t("report.colon", lang)
+            out += wrap(f"{source}{b.section} {paper_quote(b.quote)}", indent)
+            if b.translation:
+                out += wrap(b.translation, indent + "  ")
+        elif isinstance(b, Quote):
+            out += wrap(paper_quote(b.text), indent)
+            if b.translation:
+                out += wrap(b.translation, indent)
+        else:
+            out += wrap(inline(b.text), indent)
+    return [*out, ""]
+
+
+def render(doc: Document) -> str:
+    out: list[str] = []
+
+    def emit(blocks: Sequence[Block], depth: int) -> None:
+        for b in blocks:
+            if isinstance(b, Section):
+                emit(b.blocks, depth)
+            elif isinstance(b, Title):
+                colon = t("report.colon", doc.lang)
+                note = t("report.note", doc.lang, label=b.note[0], value=inline(b.note[1])) if b.note else ""
+                out.append(inline(b.text) + note)
+                out.extend(f"{label}{colon}{inline(value)}" for label, value in b.fields)
+                out.extend(inline(n) for n in b.notes)
+                out.append("")
+            elif isinstance(b, Entry):
+                out.extend(_entry(b, doc.lang))
+            elif isinstance(b, Heading):
+                text = inline(b.text)
+                if doc.compact or b.level > 2:
+                    out.extend([text, ""])
+                else:
+                    out.extend([text, ("=" if b.level <= 1 else "-") * width(text), ""])
+            elif isinstance(b, Para):
+                out.extend(wrap(inline(b.text), "  " if depth else ""))
+                out.append("")
+            elif isinstance(b, Bullets):
+                for i, item in enumerate(b.items, start=1):
+                    mark = f"{i}. " if b.ordered else "- "
+                    lines = wrap(inline(item), "  " + " " * len(mark))
+                    lines[0] = "  " + mark + lines[0].lstrip()
+                    out.extend(lines)
+                out.append("")
+            elif isinstance(b, Table):
+                rows = [[inline(cell(c).content) for c in r] for r in b.rows]
+                table = text_table(list(b.headers), rows)
+                indent = "" if doc.compact else "  "  # a report's table starts at the margin
+                out.extend(indent + line if line else line for line in table.rstrip("\n").split("\n"))
+                out.append("")
+            elif isinstance(b, Quote):
+                out.extend(wrap(paper_quote(b.text), "    "))
+                if b.translation:
+                    out.extend(wrap(b.translation, "    "))
+                if b.cite:
+                    out.extend(wrap(f"— {b.cite}", "    "))
+                out.append("")
+            elif isinstance(b, Raw):
+                out.extend(b.text.rstrip("\n").split("\n"))
+                out.append("")
+
+    emit(doc.blocks, 0)
+    return "\n".join(line.rstrip() for line in out).rstrip() + "\n"
