@@ -34,8 +34,8 @@ ALLOWED: dict[str, str] = {
     "wording.py": "kind nouns and sentence assembly: registry (kind labels) and language (issue 16)",
     "render/exercise_labels.py": "the exercise reports' words: owned by the aar work (issue 18)",
     "render/exercise.py": "the exercise reports' punctuation: owned by the aar work (issue 18)",
-    "exercise/interactive.py": "the terminal console's words: owned by the room work (issue 18)",
-    "exercise/prompt.py": "the terminal console's words: owned by the room work (issue 18)",
+    # Input, not output: words a facilitator types at a Japanese keyboard's IME.
+    "cli/console.py": "Japanese aliases of the commands and of yes (はい): read, never written",
     # Not yet converted (sentence assembly that interleaves fields; see CHANGELOG).
     "ruletools/catalog.py": "conditions of a rule in words (rules show/list), assembled per language",
     "explain/whynot.py": "why-not sentences, assembled per language",

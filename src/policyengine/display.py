@@ -17,6 +17,26 @@ def format_date(d: dt.date, lang: str) -> str:
     return t("display.date", lang, year=d.year, month=t(f"display.month_{d.month}", lang), day=d.day)
 
 
+def format_time(stamp: str, lang: str) -> str:
+    """A recorded ISO timestamp as people read it: 4 July 2022, 09:00 UTC (the text itself if it is
+    not a timestamp)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    offset = when.utcoffset()
+    if offset is None:
+        zone = ""
+    elif not offset:
+        zone = "UTC"
+    else:
+        zone = "UTC" + when.strftime("%z")[:3] + ":" + when.strftime("%z")[3:]
+    day = format_date(when.date(), lang)
+    if not zone:
+        return f"{day} {when:%H:%M}"
+    return t("display.date_time", lang, date=day, time=f"{when:%H:%M}", zone=zone)
+
+
 #: First words of English names that take "the" (the United Kingdom, the Republic of Korea).
 _THE_FIRST = frozenset(
     {

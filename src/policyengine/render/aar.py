@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from policyengine.display import Names
+from policyengine.display import Names, format_time
 from policyengine.display import value as value_name
 from policyengine.exercise.numbering import inject_number
 from policyengine.exercise.report import LATE, MET, MISSED, RATINGS
@@ -81,9 +81,9 @@ def _said(
         if action:
             text += f" — {d.action}"
         if d.rationale:
-            text += f": “{d.rationale}”" if lang == "en" else f"：「{d.rationale}」"
+            text = t("aar.with_rationale", lang, text=text, rationale=d.rationale)
         parts.append(text)
-    return "; ".join(parts) if lang == "en" else "。".join(parts)
+    return t("aar.decisions_sep", lang).join(parts)
 
 
 def _capability_names(report: AfterActionReport, ids: Sequence[str], lang: str) -> str:
@@ -95,7 +95,7 @@ def bottom_line(report: AfterActionReport, lang: str) -> str:
     """The report's first sentence: the objectives' ratings and the decisions in numbers."""
     counts = {r: sum(1 for o in report.objectives if o.rating == r) for r in (*RATINGS, None)}
     parts = [t(f"aar.count_{r or 'none'}", lang, n=n) for r, n in counts.items() if n]
-    sep = "、" if lang == "ja" else ", "
+    sep = t("aar.ratings_sep", lang)
     ratings = t("aar.ratings_line", lang, total=len(report.objectives), parts=sep.join(parts))
     if lang == "en":
         ratings = ratings[:1].upper() + ratings[1:]
@@ -154,7 +154,7 @@ def _overview_table(report: AfterActionReport, lang: str) -> Table:
     ]
     started = report.header.get("time")
     if isinstance(started, str) and started:
-        rows.append([label(lang, "session_started"), started])
+        rows.append([label(lang, "session_started"), format_time(started, lang)])
     return Table([label(lang, "item"), label(lang, "value")], rows, cls="overview")
 
 
@@ -665,7 +665,8 @@ def _hot_wash_blocks(report: AfterActionReport, lang: str) -> list[Block]:
                 action=s.action,
             )
             if s.reason:
-                text += (" — " if lang == "en" else "　") + t("aar.struck_reason", lang, reason=s.reason)
+                reason = t("aar.struck_reason", lang, reason=s.reason)
+                text = t("aar.struck_with_reason", lang, text=text, reason=reason)
             lines.append(text)
         blocks += [Heading(3, t("aar.struck", lang)), Bullets(lines)]
     return blocks
