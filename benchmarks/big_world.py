@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from policyengine import api
     from policyengine.engine import runtime
-    from policyengine.factview import build_view
+    from policyengine.models.factview import build_view
 
     if args.limit is not None:
         runtime.MAX_VIEW_FACTS = args.limit

@@ -76,8 +76,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from policyengine.api import evaluate, load, load_pack
+    from policyengine.checks import check_files
     from policyengine.diff import diff_results
-    from policyengine.expectations import check_files
     from policyengine.signposts import check_signposts
     from policyengine.timeline import timeline
 

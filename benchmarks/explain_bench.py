@@ -21,9 +21,9 @@ from policyengine.engine.trace import Tracer  # noqa: E402
 from policyengine.explain import explain_outcome  # noqa: E402
 from policyengine.explain.facts import FactIndex  # noqa: E402
 from policyengine.explain.whynot import WhyNotBuilder  # noqa: E402
+from policyengine.loading.sources import default_paper_path, load_source  # noqa: E402
 from policyengine.ruletools.coverage import coverage  # noqa: E402
 from policyengine.ruletools.lint import lint_pack  # noqa: E402
-from policyengine.sources import default_paper_path, load_source  # noqa: E402
 from policyengine.validation.rulepack import load_rule_pack  # noqa: E402
 
 

@@ -126,7 +126,7 @@ class PolicyEngineAdapter:
 
     @staticmethod
     def view(w: Workload) -> list[Any]:
-        from policyengine.factview import ViewFact
+        from policyengine.models.factview import ViewFact
 
         facts = [
             ViewFact(

@@ -13,19 +13,19 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from policyengine.factview import BASE_KINDS, FieldSpec
+from policyengine.errors.terminal import UNSAFE_RANGES
 from policyengine.models import registry
 from policyengine.models import scenario as m
 from policyengine.models.common import I18nText, Source
+from policyengine.models.factview import BASE_KINDS, FieldSpec
 from policyengine.models.vocabulary import AREA_NAMES
-from policyengine.terminal import UNSAFE_RANGES
 
 # ----------------------------------------------------------------------------- building blocks
 # The strategies of a fact's own fields are built once, here; references are drawn from the pools
 # of the world being built (strategies made while drawing are slow to validate).
 
 # Any text a scenario may hold: every Unicode character but surrogates and the characters the loader
-# refuses (E117, policyengine.terminal: C0/C1 controls but tab and line feed, the line and paragraph
+# refuses (E117, policyengine.errors.terminal: C0/C1 controls but tab and line feed, the line and paragraph
 # separators, the format characters but the zero-width joiners), including tabs, line feeds,
 # quotes, '#', ': ', leading and trailing spaces and text that looks like numbers.
 _REFUSED = "".join(chr(c) for a, b in UNSAFE_RANGES for c in range(a, b + 1))

@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 
 from policyengine import __version__
 from policyengine.cli import cli
+from policyengine.models.schema import json_schema
 from policyengine.render.common import to_json
-from policyengine.schema import json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline_2022.yaml"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policyengine import default_pack
+from policyengine.core import pack as default_pack
 
 
 def test_an_installed_pack_is_found_from_its_import_spec(
@@ -31,14 +31,14 @@ def test_without_an_installed_pack_the_checkout_s_rules_are_the_default(
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     monkeypatch.delenv(default_pack.ENV_VAR, raising=False)
     # the checkout policyengine runs from (this repository, unless the tests run from a copy)
-    checkout = Path(default_pack.__file__).resolve().parents[2]
+    checkout = Path(default_pack.__file__).resolve().parents[3]
     assert (checkout / "rules" / "paper.yaml").is_file()
     assert default_pack.default_rules_path() == str(checkout / "rules")
 
 
 def test_finding_the_default_pack_imports_no_importlib_resources() -> None:
     probe = (
-        "import sys; from policyengine.default_pack import default_rules_path; "
+        "import sys; from policyengine.core.pack import default_rules_path; "
         "path = default_rules_path(); print(path, 'importlib.resources' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -143,11 +143,11 @@ def test_examples_of_writing_logs_and_limits(tmp_path: Path, monkeypatch: pytest
     import errno
     import os
 
-    from policyengine import fileio
     from policyengine.api import evaluate, load, load_pack
     from policyengine.engine import runtime
     from policyengine.errors import InputError
     from policyengine.loading import jsonlines
+    from policyengine.system import fileio
 
     monkeypatch.chdir(tmp_path)
 
@@ -187,8 +187,8 @@ def test_examples_of_writing_logs_and_limits(tmp_path: Path, monkeypatch: pytest
 
 def test_lint_examples_are_real_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Examples of lint findings (L1xx, E406) are what `rules lint` reports for the seeded packs."""
+    from policyengine.loading.sources import load_source
     from policyengine.ruletools.lint import lint_pack
-    from policyengine.sources import load_source
 
     paper = ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt"
     assert paper.is_file(), f"the source paper is missing: {paper}"

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from policyengine.compiler.ir import OPERATORS
 from policyengine.errors import CODES
-from policyengine.factview import BASE_KINDS
+from policyengine.models.factview import BASE_KINDS
 from policyengine.render.factkinds import replace_generated
 
 DOC = ROOT / "docs" / "rules.md"

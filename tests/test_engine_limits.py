@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from policyengine.factview import BASE_KINDS, build_view
 from policyengine.models import scenario as m
+from policyengine.models.factview import BASE_KINDS, build_view
 from scenario_strategies import Chain, chains
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from policyengine.engine.trace import Tracer
 from policyengine.errors import InputError
 from policyengine.explain import explain_outcome, trace_of
 from policyengine.explain.nodes import Application, FactNode, WhyNot
-from policyengine.sources import load_source
+from policyengine.loading.sources import load_source
 from worlds import shuffled
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,11 +12,10 @@ from click.testing import CliRunner
 import system
 from gitrepo import commit_all, git
 from policyengine.cli import cli
+from policyengine.core.gitfiles import is_revision_spec, load_revision
 from policyengine.errors import InputError
-from policyengine.gitfiles import is_revision_spec, load_revision
 
 ROOT = Path(__file__).resolve().parents[1]
-
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,8 @@ import pytest
 
 import system
 from gitrepo import commit_all
+from policyengine.core.gitfiles import is_revision_spec, load_revision
 from policyengine.errors import CODES, InputError
-from policyengine.gitfiles import is_revision_spec, load_revision
 from policyengine.loading.yamltree import Limits
 from policyengine.validation.scenario import load_scenario
 

@@ -97,7 +97,7 @@ def test_no_engine_vocabulary_in_prose(name: str) -> None:
     ],
 )
 def test_english_names_take_their_article(name: str, said: str) -> None:
-    from policyengine.display import the
+    from policyengine.models.names import the
 
     assert the(name) == said
     assert the(name, start=True) == said[0].upper() + said[1:]

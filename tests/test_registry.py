@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from policyengine import display
+from policyengine.models import names as display
 from policyengine.models import registry as r
 from policyengine.models import scenario as sm
 from policyengine.text import catalog

@@ -44,8 +44,8 @@ def test_an_evaluation_writes_no_prose_until_it_is_read(korea) -> None:  # type:
 
 
 def test_results_are_data_texts_come_from_the_writer_given(korea) -> None:  # type: ignore[no-untyped-def]
+    from policyengine.core.prose import ResultProse
     from policyengine.engine import prepare
-    from policyengine.prose import ResultProse
 
     pack = load_pack()
     bare = prepare(pack).evaluate(korea)  # no writer: every field but the texts

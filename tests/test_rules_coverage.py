@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from policyengine.cli import cli
+from policyengine.loading.sources import SECTIONS, load_source, squash
 from policyengine.ruletools.coverage import coverage
-from policyengine.sources import SECTIONS, load_source, squash
 from policyengine.validation.rulepack import load_rule_pack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,6 +168,6 @@ def test_cli_json(at_root) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cli_without_a_source_says_so(at_root, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("policyengine.sources.default_paper_path", lambda: None)
+    monkeypatch.setattr("policyengine.loading.sources.default_paper_path", lambda: None)
     result = CliRunner().invoke(cli, ["rules", "coverage"])
     assert result.exit_code == 2 and "no source text" in result.output

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from policyengine.cli import cli
 from policyengine.errors import CODES, InputError
+from policyengine.loading.sources import load_source
 from policyengine.ruletools.lint import lint_pack
-from policyengine.sources import load_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKS = ROOT / "tests" / "packs"
@@ -184,7 +184,7 @@ def test_cli_json(at_root) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cli_without_a_source_says_so(at_root, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("policyengine.sources.default_paper_path", lambda: None)
+    monkeypatch.setattr("policyengine.loading.sources.default_paper_path", lambda: None)
     result = CliRunner().invoke(cli, ["rules", "lint", "--rules", "rules"])
     assert result.exit_code == 2
     assert "no source text" in result.output and "--source FILE" in result.output

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policyengine.engine.runtime import _canonical, _stable_key, _view_key
-from policyengine.factview import ViewFact
+from policyengine.models.factview import ViewFact
 
 scalars = st.one_of(
     st.none(),

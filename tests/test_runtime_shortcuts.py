@@ -22,7 +22,7 @@ from policyengine.compiler import emit
 from policyengine.compiler.pipeline import compile_pack
 from policyengine.engine.runtime import PreparedPack
 from policyengine.engine.trace import Tracer
-from policyengine.factview import build_view
+from policyengine.models.factview import build_view
 from policyengine.validation.rulepack import load_rule_pack
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from paper_table import TABLE_FOOTNOTE, TABLE_TITLE, parse_table
+from policyengine.loading.sources import SourceText, load_source
 from policyengine.matrix import build_matrix
 from policyengine.models.common import Source
 from policyengine.models.scenario import SECTIONS, Scenario
-from policyengine.sources import SourceText, load_source
 from policyengine.validation.scenario import LoadedScenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
+from policyengine.errors.locations import Location
 from policyengine.loading.documents import Reader
 from policyengine.loading.yamlwrite import model_to_yaml
-from policyengine.locations import Location
 from policyengine.models import scenario as m
 from policyengine.signposts import watch_signposts
 from policyengine.validation.scenario import LoadedScenario, load_scenario

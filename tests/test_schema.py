@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from policyengine.errors import InputError
 from policyengine.loading.yamltree import parse_yaml, plain
 from policyengine.loading.yamlwrite import dump_yaml, model_to_yaml
+from policyengine.models.schema import json_schema
 from policyengine.render.common import to_json
-from policyengine.schema import json_schema
 from policyengine.validation.rulepack import load_rule_pack
 from policyengine.validation.scenario import load_scenario
 from scenario_strategies import Chain, chains

@@ -181,7 +181,7 @@ def test_assume_must_make_the_condition_true(tmp_path: Path) -> None:
 
 
 def test_signpost_quotes_occur_in_the_paper() -> None:
-    from policyengine.sources import load_source
+    from policyengine.loading.sources import load_source
 
     paper = load_source(ROOT.parent / "shared" / "seed" / "000_cd568db34d9aead0.txt")
     loaded = load(str(ROOT / SIGNPOSTS))

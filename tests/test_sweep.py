@@ -216,7 +216,7 @@ def test_a_located_error_travels_whole_from_a_worker_process() -> None:
     import pickle
 
     from policyengine.errors import input_error
-    from policyengine.locations import Location
+    from policyengine.errors.locations import Location
 
     err = input_error("E101", "file not found", Location("/shared/k.yaml", 3, 7), "check the path")
     back = pickle.loads(pickle.dumps(err))

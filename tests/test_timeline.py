@@ -288,7 +288,7 @@ def test_an_agreement_history_is_read_at_each_date(world) -> None:  # type: igno
     assert fra(D(2022, 6, 1)).status == "talks" and fra(D(2022, 6, 1)).history is None
     assert fra(D(2024, 5, 2)).status == "negotiating"
     assert fra(D(2024, 5, 2)).dates.negotiation_started == D(2024, 5, 2)
-    from policyengine.factview import build_view
+    from policyengine.models.factview import build_view
 
     view = build_view(as_of(world.scenario, D(2022, 6, 1)), frozenset({"agreement"}))
     (raa,) = [v for v in view if v.fields["id"] == "raa-jpn-fra"]

@@ -6,9 +6,9 @@ import os
 from typing import TYPE_CHECKING
 
 from policyengine.errors import Diagnostic, input_error, sort_diagnostics
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import read_document
-from policyengine.locations import Location
-from policyengine.suggest import hint_for
 
 if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario
@@ -42,7 +42,7 @@ def check_evaluable(loaded: LoadedScenario) -> None:
     limit that way is counted again with the kinds the default rule pack reads, as evaluate does.
     """
     from policyengine.engine.runtime import MAX_VIEW_FACTS, check_view_size
-    from policyengine.factview import build_view
+    from policyengine.models.factview import build_view
 
     if len(build_view(loaded.scenario)) <= MAX_VIEW_FACTS:
         return
@@ -69,7 +69,7 @@ def validate_file_warning(path: str) -> tuple[str, list[Diagnostic]]:
 def _validate(path: str, warnings: list[Diagnostic]) -> str:
     kind = "rules" if os.path.isdir(path) else detect_kind(path)
     if kind == "expectations":
-        from policyengine.expectations import load_expectations
+        from policyengine.checks import load_expectations
 
         model = load_expectations(path).model
         about = f" for scenario '{model.expectations.scenario}'" if model.expectations.scenario else ""

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from policyengine import fileio
 from policyengine.errors import InputError
 from policyengine.loading import jsonlines
+from policyengine.system import fileio
 
 
 def _tmp_files(folder: Path) -> list[str]:
@@ -177,7 +177,7 @@ def test_reading_a_missing_log_or_a_folder_is_a_located_error(tmp_path: Path) ->
 APPENDER = textwrap.dedent(
     """
     import sys
-    from policyengine.fileio import append_jsonl
+    from policyengine.system.fileio import append_jsonl
     path, writer, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     pad = "x" * 3000  # lines longer than a pipe buffer: no help from small-write atomicity
     for i in range(n):

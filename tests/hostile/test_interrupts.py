@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from hostile.harness import ROOT
-from policyengine import interrupts
+from policyengine.system import interrupts
 
 WRITER = textwrap.dedent(
     """
     import sys
-    from policyengine.fileio import atomic_write_text
-    from policyengine.interrupts import Terminated, install
+    from policyengine.system.fileio import atomic_write_text
+    from policyengine.system.interrupts import Terminated, install
 
     install()
     path, size = sys.argv[1], int(sys.argv[2])

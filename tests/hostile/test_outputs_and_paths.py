@@ -314,7 +314,7 @@ def test_a_file_name_is_shown_escaped(runner: ForkRunner, work: Path) -> None:
 
 
 def test_the_refused_characters_are_every_format_character_but_the_joiners() -> None:
-    from policyengine.terminal import UNSAFE_RE, find_unsafe
+    from policyengine.errors.terminal import UNSAFE_RE, find_unsafe
 
     cf = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
     refused = {chr(c) for c in range(0x110000) if UNSAFE_RE.match(chr(c))}

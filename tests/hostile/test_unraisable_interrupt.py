@@ -14,7 +14,7 @@ import pytest
 
 SCRIPT = """
 import signal, time, weakref
-from policyengine import interrupts
+from policyengine.system import interrupts
 interrupts.install()
 
 class Thing:
@@ -35,9 +35,7 @@ except {exc}:
 """
 
 
-@pytest.mark.parametrize(
-    ("sig", "exc"), [("TERM", "interrupts.Terminated"), ("INT", "KeyboardInterrupt")]
-)
+@pytest.mark.parametrize(("sig", "exc"), [("TERM", "interrupts.Terminated"), ("INT", "KeyboardInterrupt")])
 def test_an_interrupt_inside_a_weakref_callback_is_not_lost(sig: str, exc: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT.format(sig=sig, exc=exc)],
@@ -54,7 +52,7 @@ def test_an_interrupt_wrapped_while_a_class_is_created_is_still_the_interrupt() 
     """Python 3.11 turns an exception from ``__set_name__`` (dataclasses and pydantic run it on
     import) into a RuntimeError caused by it: the CLI treats that error as the SIGTERM it is."""
     from policyengine.cli import _interrupt_within
-    from policyengine.interrupts import Terminated
+    from policyengine.system.interrupts import Terminated
 
     class Descriptor:
         def __set_name__(self, owner: type, name: str) -> None:

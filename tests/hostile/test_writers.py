@@ -1,4 +1,4 @@
-"""Every file policyengine writes goes through policyengine.fileio (atomic, interrupt-safe).
+"""Every file policyengine writes goes through policyengine.system.fileio (atomic, interrupt-safe).
 
 An AST scan of the package: opening a file for writing, ``write_text``/``write_bytes``,
 ``os.open``, ``shutil`` copies and moves, temporary files and ``click.File``/``click.open_file``
@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "policyengine"
-ALLOWED = {PACKAGE / "fileio.py"}
+ALLOWED = {PACKAGE / "system" / "fileio.py"}
 
 
 def _mode(call: ast.Call, position: int) -> str | None:
@@ -60,7 +60,7 @@ def test_only_fileio_writes_files() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and (what := _writes(node)):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {what}")
-    assert not found, "write through policyengine.fileio (or cli.emit) instead:\n" + "\n".join(found)
+    assert not found, "write through policyengine.system.fileio (or cli.emit) instead:\n" + "\n".join(found)
 
 
 def test_the_audit_recognises_direct_writes() -> None:

@@ -29,8 +29,8 @@ class PolicyEngineGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from policyengine.errors import InputError
-        from policyengine.fileio import command_inputs
-        from policyengine.interrupts import Terminated
+        from policyengine.system.fileio import command_inputs
+        from policyengine.system.interrupts import Terminated
 
         try:
             with command_inputs():  # no output may replace a file the command read
@@ -56,7 +56,7 @@ class PolicyEngineGroup(click.Group):
                 ctx.exit(130)
             if _debug(ctx):
                 traceback.print_exc()
-            from policyengine.terminal import visible
+            from policyengine.errors.terminal import visible
 
             message = visible(str(exc).splitlines()[0]) if str(exc) else ""
             click.echo(
@@ -74,7 +74,7 @@ def _interrupt_within(exc: BaseException) -> BaseException | None:
     while a class is being created (``__set_name__``, as dataclasses and pydantic do on import)
     into ``RuntimeError`` caused by it. Such an error is the interrupt, not an internal error.
     """
-    from policyengine.interrupts import Terminated
+    from policyengine.system.interrupts import Terminated
 
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -156,7 +156,7 @@ as_of_option = click.option(
 def emit(text: str, output: str | None) -> None:
     """Print, or write the whole text to ``output`` atomically."""
     if output:
-        from policyengine.fileio import atomic_write_text
+        from policyengine.system.fileio import atomic_write_text
 
         atomic_write_text(output, text)
     else:
@@ -182,8 +182,8 @@ def main() -> None:
     SIGINT and SIGTERM become orderly exits (130 and 143): cleanups run, so an output file
     being written is left as it was or complete, and no temporary file remains.
     """
-    from policyengine.interrupts import Terminated, install
-    from policyengine.pydantic_plugins import disable_for_cli
+    from policyengine.system.interrupts import Terminated, install
+    from policyengine.system.pydantic_plugins import disable_for_cli
 
     install()
     try:

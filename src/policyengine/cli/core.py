@@ -30,8 +30,8 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     unless --strict. Exit 0 when all files are valid, 2 otherwise.
     """
     from policyengine.errors import InputError
+    from policyengine.errors.terminal import visible
     from policyengine.inputs import validate_file_warning
-    from policyengine.terminal import visible
 
     failed = False
     for path in files:
@@ -67,8 +67,8 @@ def schema(kind: str, output: str | None) -> None:
     Point an editor at it with a first line such as
     `# yaml-language-server: $schema=scenario.schema.json`.
     """
+    from policyengine.models.schema import json_schema
     from policyengine.render.common import to_json
-    from policyengine.schema import json_schema
 
     emit(to_json(json_schema(kind)), output)
 

@@ -32,9 +32,9 @@ def diff(
     recommendation or risk names the fact changes that caused it.
     """
     from policyengine.api import evaluate, load_pack
+    from policyengine.core.gitfiles import load_any
     from policyengine.diff import diff_results
     from policyengine.errors import gather
-    from policyengine.gitfiles import load_any
     from policyengine.render.diff import render
 
     old_loaded, new_loaded = gather([lambda: load_any(old), lambda: load_any(new)])
@@ -67,7 +67,7 @@ def timeline(
     SCENARIO may be REV:PATH, as for diff. --format html draws the recommendations and risks
     as lanes over time, the dated facts as numbered events (docs/pictures.md).
     """
-    from policyengine.gitfiles import load_any
+    from policyengine.core.gitfiles import load_any
     from policyengine.render.timeline import render
     from policyengine.timeline import timeline as build
 
@@ -91,7 +91,7 @@ def signposts(
     For one that has not tripped, the scenario is evaluated as it is and with the condition made
     true, and the recommendations it would turn on, turn off or change are listed with causes.
     """
-    from policyengine.gitfiles import load_any
+    from policyengine.core.gitfiles import load_any
     from policyengine.render.signposts import render
     from policyengine.signposts import check_signposts
 
@@ -131,7 +131,7 @@ def check(
     the conditions that fail (explain's why-not, in short); for an unexpected one, the rule and
     evidence that made it. SCENARIO may be REV:PATH.
     """
-    from policyengine.expectations import check_files
+    from policyengine.checks import check_files
     from policyengine.render.check import render
 
     report = check_files(scenario, expect_path, rules_path, lang=lang)

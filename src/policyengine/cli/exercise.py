@@ -170,8 +170,8 @@ def run_command(
 
 
 def _decisions(decide: tuple[str, ...], loaded: Any) -> dict[str, list[Any]]:
+    from policyengine.errors.suggest import hint_for
     from policyengine.exercise.runner import Decision
-    from policyengine.suggest import hint_for
 
     moves = [m.id for m in loaded.moves]
     out: dict[str, list[Decision]] = {}
@@ -222,10 +222,10 @@ def _interactive(
     from policyengine.api import load_pack
     from policyengine.cli.console import Console, Quit
     from policyengine.cli.lineinput import LineInput
+    from policyengine.errors.terminal import visible
     from policyengine.exercise.controller import Controller
     from policyengine.exercise.load import load_exercise
     from policyengine.exercise.session import Session, resume
-    from policyengine.terminal import visible
     from policyengine.text import t
 
     clock = _clock()
@@ -402,9 +402,9 @@ def handout_command(
 ) -> None:
     """The player handout (situation, cells, unconditional injects, questions) or the facilitator guide."""
     from policyengine.api import load_pack
+    from policyengine.errors.suggest import hint_for
     from policyengine.exercise.load import load_exercise
     from policyengine.render.handout import facilitator_guide, player_handout, render_handout
-    from policyengine.suggest import hint_for
 
     pack = load_pack(rules_path)
     loaded = load_exercise(file, pack=pack)

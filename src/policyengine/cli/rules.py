@@ -10,7 +10,7 @@ import click
 from policyengine.cli import EXIT_FINDING, cli, emit, format_option, lang_option, output_option, rules_option
 
 if TYPE_CHECKING:
-    from policyengine.sources import SourceText
+    from policyengine.loading.sources import SourceText
 
 source_option = click.option(
     "--source",
@@ -23,8 +23,8 @@ source_option = click.option(
 
 def _source(path: str | None) -> SourceText:
     from policyengine.errors import input_error
-    from policyengine.locations import Location
-    from policyengine.sources import default_paper_path, load_source
+    from policyengine.errors.locations import Location
+    from policyengine.loading.sources import default_paper_path, load_source
 
     if path is None:
         found = default_paper_path()
@@ -103,7 +103,7 @@ def lint(
     facts nobody uses, negation cycles, duplicate ids, missing translations, templates naming
     unbound variables. Exit 0 when clean, 1 with findings, 2 when the pack or source is missing.
     """
-    from policyengine.default_pack import default_rules_path
+    from policyengine.core.pack import default_rules_path
     from policyengine.render.rules import render_lint
     from policyengine.ruletools.lint import default_scenarios, lint_pack, scenario_files
 

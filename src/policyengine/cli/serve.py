@@ -66,7 +66,7 @@ def serve_command(
     and either console resumes it between moves.
     """
     from policyengine.cli.exercise import _clock, _usage
-    from policyengine.terminal import visible
+    from policyengine.errors.terminal import visible
     from policyengine.text import t
     from policyengine.webconsole.serve import bind, open_console, run_server
 

@@ -199,9 +199,9 @@ def sweep(
     import time
 
     from policyengine.errors import input_error
+    from policyengine.errors.terminal import visible
     from policyengine.render.sweep import render
     from policyengine.sweep.runner import JOBS_PER_CORE, cores, max_jobs, run_sweep
-    from policyengine.terminal import visible
 
     if scheduler is not None and executor != "dask":
         raise input_error("E501", "--scheduler names a Dask scheduler", None, "add --executor dask")
@@ -253,8 +253,8 @@ def sweep(
         )
     emit(render(s, fmt, lang), summary_path)
     if report_path:
-        from policyengine.fileio import atomic_write_text
         from policyengine.render.charts.sweep import render_html
+        from policyengine.system.fileio import atomic_write_text
 
         atomic_write_text(report_path, render_html(s, lang))
     if run.stopped_by is not None:

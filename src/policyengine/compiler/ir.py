@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.factview import FieldSpec, KindSpec
-from policyengine.locations import Location
+from policyengine.errors.locations import Location
+from policyengine.models.factview import FieldSpec, KindSpec
 from policyengine.models.rules import Rule
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "exists")

@@ -14,7 +14,7 @@ from policyengine.compiler.ir import Kinds, RuleIR
 from policyengine.compiler.resolve import resolve
 from policyengine.compiler.stratify import stratify
 from policyengine.errors import DiagnosticSink
-from policyengine.factview import BASE_KINDS
+from policyengine.models.factview import BASE_KINDS
 from policyengine.models.rules import PackHeader
 from policyengine.validation.rulepack import LoadedRulePack
 

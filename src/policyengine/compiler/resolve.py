@@ -16,12 +16,12 @@ from policyengine.compiler.capacity import MAX_DERIVED_FIELDS, MAX_LIST_VALUES, 
 from policyengine.compiler.ir import OPERATORS, CondIR, Kinds, OutputIR, Ref, RuleIR, Template, Test
 from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import DiagnosticSink
-from policyengine.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.yamltree import YMap, YSeq, locate
-from policyengine.locations import Location
+from policyengine.models.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
 from policyengine.models.rules import Condition, Rule
 from policyengine.models.vocabulary import AREA_NAMES
-from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import describe
 from policyengine.validation.rulepack import LoadedRule, LoadedRulePack
 

@@ -46,7 +46,7 @@ def _signature(path: str) -> tuple[Any, ...]:
 def load_pack(path: str | None = None) -> CompiledPack:
     """Load, validate and compile a rule pack (the shipped default when ``path`` is None)."""
     from policyengine.compiler import compile_pack
-    from policyengine.default_pack import default_rules_path
+    from policyengine.core.pack import default_rules_path
     from policyengine.validation.rulepack import load_rule_pack
 
     rules_path = path or default_rules_path()
@@ -72,7 +72,7 @@ def check_date(loaded: LoadedScenario, date: dt.date) -> None:
     """Refuse a date before the start of the scenario's record (E309): what the scenario writes
     without a date is not known to hold then, and would be taken to (an anachronism)."""
     from policyengine.errors import input_error
-    from policyengine.locations import Location
+    from policyengine.errors.locations import Location
     from policyengine.models.asof import record_start
 
     start = record_start(loaded.scenario)
@@ -109,8 +109,8 @@ def evaluate(
     :mod:`policyengine.models.asof`); a date before the start of the scenario's record is E309.
     """
     from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.core.prose import ResultProse
     from policyengine.engine import prepare
-    from policyengine.prose import ResultProse
 
     loaded = load(scenario) if isinstance(scenario, str) else scenario
     if as_of is not None:

@@ -45,10 +45,10 @@ from policyengine.counterfactual.changes import (
 )
 from policyengine.counterfactual.fields import allowed_values, alterable, list_path, scenario_path
 from policyengine.counterfactual.matching import Constraint, all_hold, holds, norm, resolve
-from policyengine.display import Names
 from policyengine.engine.runtime import EngineFact, Outcome, RawEvaluation, Support
-from policyengine.factview import BASE_KINDS, build_view
 from policyengine.models.common import I18nText
+from policyengine.models.factview import BASE_KINDS, build_view
+from policyengine.models.names import Names
 from policyengine.models.registry import KINDS
 from policyengine.models.scenario import (
     SECTION_BY_KIND,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from policyengine.counterfactual.changes import Change, find_fact
-from policyengine.display import FIELD_LABELS, PATH_LABELS, Names, join, value
-from policyengine.factview import canonical_codes
+from policyengine.models.factview import canonical_codes
+from policyengine.models.names import FIELD_LABELS, PATH_LABELS, Names, join, value
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import CAPABILITY_DOMAINS, MECHANISM_KINDS
 

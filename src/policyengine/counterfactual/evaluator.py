@@ -9,7 +9,7 @@ from policyengine.compiler.pipeline import CompiledPack
 from policyengine.counterfactual.changes import Change, ChangeError, apply_changes
 from policyengine.engine import prepare
 from policyengine.engine.runtime import RawEvaluation
-from policyengine.factview import build_view
+from policyengine.models.factview import build_view
 from policyengine.validation.scenario import LoadedScenario
 
 

@@ -1,6 +1,6 @@
 """Where a field the rules test lives in a scenario fact, and which values it may take.
 
-The rules see flat view facts (:mod:`policyengine.factview`); changes are made to scenario facts.
+The rules see flat view facts (:mod:`policyengine.models.factview`); changes are made to scenario facts.
 ``party.agreement_status`` is the ``status`` of the agreement, ``coverage.level`` is the entry
 ``areas.<area>`` of the framework, ``event.engagement`` is ``stance.indo_pacific_engagement``.
 All of it is read from the registry of fact kinds (:mod:`policyengine.models.registry`).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policyengine.factview import ViewFact
+from policyengine.models.factview import ViewFact
 from policyengine.models.registry import KIND_BY_NAME, KINDS, FieldEntry
 
 

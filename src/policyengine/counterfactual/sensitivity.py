@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from policyengine.compiler.pipeline import CompiledPack
+from policyengine.core.prose import ResultProse
 from policyengine.counterfactual.changes import ChangeError, apply_changes, removal_with_dependents
 from policyengine.counterfactual.evaluator import Evaluator
 from policyengine.engine.results import build_result
-from policyengine.locations import Location
-from policyengine.prose import ResultProse
+from policyengine.errors.locations import Location
 from policyengine.validation.scenario import LoadedScenario, project
 
 

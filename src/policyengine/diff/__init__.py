@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policyengine.diff.causes import CauseFinder
 from policyengine.diff.facts import FactChange, FieldChange, diff_facts, diff_header
 from policyengine.diff.outcomes import Cause, OutcomeChange, diff_outcomes
-from policyengine.display import Names
+from policyengine.models.names import Names
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack

@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import CondIR, Ref, RuleIR
+from policyengine.compiler.wording import UNBOUND, Wording
 from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
 from policyengine.engine.evidence import Evidence
 from policyengine.engine.matching import Env, count_holds, describe_condition, operand, pattern_holds
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
-from policyengine.wording import UNBOUND, Wording
 
 if TYPE_CHECKING:
-    from policyengine.display import Names
+    from policyengine.models.names import Names
 
 HEADER = "scenario"  # cause id of a change to the scenario header (as_of ...), when rules read it
 _HOW = {"added": "appeared", "removed": "vanished", "altered": "altered"}

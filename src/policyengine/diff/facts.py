@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.display import Names
+from policyengine.errors.locations import Location
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
+from policyengine.models.names import Names
 from policyengine.models.scenario import SECTIONS, ScenarioHeader, Section
 from policyengine.models.vocabulary import CAPABILITY_DOMAINS
 from policyengine.validation.scenario import FactOrigin, LoadedScenario

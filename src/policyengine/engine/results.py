@@ -3,7 +3,7 @@
 Built from the raw evaluation without durable-rules; deterministic and independent of the
 order of facts in the input files. Results are data: the texts (justifications, messages,
 "because" lines, target names) are :class:`Prose` mappings written when read, by a
-:class:`ProseWriter` that the caller hands over (``policyengine.prose.ResultProse``, above the
+:class:`ProseWriter` that the caller hands over (``policyengine.core.prose.ResultProse``, above the
 engine): this module never imports display names or wording.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from policyengine.compiler.ir import Template
 from policyengine.engine.evidence import Evidence
 from policyengine.engine.runtime import Outcome, RawEvaluation, Support
-from policyengine.factview import BASE_KINDS
+from policyengine.models.factview import BASE_KINDS
 
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 #: the languages every text is written in (those of the message catalog)
@@ -24,7 +24,7 @@ LANGS: tuple[str, str] = ("ja", "en")
 
 
 class ProseWriter(Protocol):
-    """Writes the texts of one evaluation's results (``policyengine.prose.ResultProse``)."""
+    """Writes the texts of one evaluation's results (``policyengine.core.prose.ResultProse``)."""
 
     def target(self, target: str, lang: str) -> str: ...
 
@@ -223,7 +223,7 @@ class _Writer:
             if self._factory is None:
                 raise RuntimeError(
                     "this result was built without a prose writer: evaluate through "
-                    "policyengine.api.evaluate, or pass prose=policyengine.prose.ResultProse"
+                    "policyengine.api.evaluate, or pass prose=policyengine.core.prose.ResultProse"
                 )
             self._writer = self._factory(self._raw, self._loaded)
         return self._writer
@@ -357,7 +357,7 @@ class _Builder:
 
 def build_result(raw: RawEvaluation, loaded: Any, prose: ProseFactory | None = None) -> Result:
     """Recommendations and risks of an evaluation, sorted by id; their texts are written by a
-    writer ``prose`` makes (``policyengine.prose.ResultProse``) when an output reads them."""
+    writer ``prose`` makes (``policyengine.core.prose.ResultProse``) when an output reads them."""
     b = _Builder(raw, loaded, prose)
     outcomes = sorted(raw.outcomes.values(), key=lambda o: o.id)
     recs = [b.recommendation(o) for o in outcomes if o.kind == "recommendation"]

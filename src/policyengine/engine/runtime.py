@@ -41,10 +41,10 @@ from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.ids import SAFE_PREFIX, fact_id
 from policyengine.engine.trace import RuleCitation, Tracer
 from policyengine.errors import EngineError, input_error
-from policyengine.factview import ViewFact, build_view
-from policyengine.gcpause import paused_gc
-from policyengine.interrupts import critical, routed
-from policyengine.locations import Location
+from policyengine.errors.locations import Location
+from policyengine.models.factview import ViewFact, build_view
+from policyengine.system.gcpause import paused_gc
+from policyengine.system.interrupts import critical, routed
 
 if TYPE_CHECKING:
     from policyengine.engine.results import ProseFactory, Result
@@ -513,7 +513,7 @@ class PreparedPack:
 
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate_view(self, view: list[ViewFact], *, tracer: Tracer | None = None) -> RawEvaluation:
-        """Evaluate view facts (see :mod:`policyengine.factview`) in a fresh session."""
+        """Evaluate view facts (see :mod:`policyengine.models.factview`) in a fresh session."""
         with _lock, paused_gc(), routed():
             if self._ruleset is None:
                 self._register()
@@ -837,7 +837,7 @@ class PreparedPack:
         self, loaded: LoadedScenario, *, tracer: Tracer | None = None, prose: ProseFactory | None = None
     ) -> Result:
         """Evaluate a scenario in a fresh session: recommendations and risks, as data; their
-        texts are written, when read, by what ``prose`` makes (``policyengine.prose.ResultProse``)."""
+        texts are written, when read, by what ``prose`` makes (``policyengine.core.prose.ResultProse``)."""
         from policyengine.engine.results import build_result
 
         with paused_gc():

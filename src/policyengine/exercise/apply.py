@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.exercise import Facts, Inject
 from policyengine.models.scenario import SECTIONS, Scenario, Section
-from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import FactOrigin, LoadedScenario, cross_check
 

@@ -36,8 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from policyengine.display import format_date
-from policyengine.display import value as value_name
 from policyengine.errors import InputError
 from policyengine.exercise.ledger import Ledger, NumberedDecision
 from policyengine.exercise.load import known_targets, pack_actions
@@ -45,6 +43,8 @@ from policyengine.exercise.log import MAX_ACTION, MAX_NAME, MAX_TEXT, Clock, utc
 from policyengine.exercise.numbering import inject_number, move_number
 from policyengine.exercise.prompt import answer_problem
 from policyengine.models.common import RECOMMENDATION_ID_PATTERN
+from policyengine.models.names import format_date
+from policyengine.models.names import value as value_name
 from policyengine.models.outcome_ids import canonical_id
 from policyengine.text import t
 

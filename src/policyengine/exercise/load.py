@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_error
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import join_display, named_file_problem, read_document
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.exercise import ExerciseFile, Inject, Move, update_identity
 from policyengine.models.scenario import SECTIONS, outcome_targets
-from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import LoadedScenario, load_scenario
 

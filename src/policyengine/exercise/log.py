@@ -5,7 +5,7 @@ released to the players, a ``decision`` record per decision, a ``strike`` record
 back (naming the decision's number; the decision's own line is never edited), a ``note`` record per
 facilitator's note, and one ``move`` record when the move ends; notes after the last move are the
 hot wash. :mod:`policyengine.exercise.ledger` folds the records into the session's state; docs/
-exercises.md describes every field. Records are written and read by ``policyengine.fileio``
+exercises.md describes every field. Records are written and read by ``policyengine.system.fileio``
 (``LockedLog``/``read_jsonl``): each is appended with a single ``write`` and flushed to disk
 before the session goes on, so an interruption loses at most the record being written. That
 record, if partly written, is the *torn* last line (no final newline): reading reports it and
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from policyengine.errors import Diagnostic, InputError, input_error
-from policyengine.fileio import LockedLog, LogBusy
+from policyengine.errors.locations import Location
 from policyengine.loading.jsonlines import MAX_DAMAGED, read_jsonl
-from policyengine.locations import Location
+from policyengine.system.fileio import LockedLog, LogBusy
 
 LOG_VERSION = 1
 RECORD_TYPES = ("exercise", "decision", "move", "release", "strike", "note")

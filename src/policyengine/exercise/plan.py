@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from policyengine.errors import DiagnosticSink, InputError
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.models.exercise import PLAN_STATUSES, ImprovementPlanFile
-from policyengine.suggest import hint_for
 from policyengine.text import t
 from policyengine.validation.pydantic_errors import diagnostics_from
 

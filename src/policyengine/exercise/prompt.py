@@ -8,7 +8,7 @@ or more characters than the log takes. The console asks again; nothing of it rea
 
 from __future__ import annotations
 
-from policyengine.terminal import unsafe_character
+from policyengine.errors.terminal import unsafe_character
 from policyengine.text import t
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policyengine.errors import Diagnostic, InputError, input_error
+from policyengine.errors.locations import Location
 from policyengine.exercise.ledger import Ledger
 from policyengine.exercise.load import LoadedExercise, load_exercise
 from policyengine.exercise.log import (
@@ -30,10 +31,9 @@ from policyengine.exercise.log import (
     utc_now,
 )
 from policyengine.exercise.runner import Decision, ExerciseRun, MoveState
-from policyengine.fileio import LockedLog
 from policyengine.loading.documents import named_file_problem
 from policyengine.loading.yamltree import control_character
-from policyengine.locations import Location
+from policyengine.system.fileio import LockedLog
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack

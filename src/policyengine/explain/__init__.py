@@ -14,6 +14,7 @@ shows them. Why-not explanations evaluate rule conditions in Python
 from __future__ import annotations
 
 from policyengine.compiler.pipeline import CompiledPack
+from policyengine.core.prose import ResultProse
 from policyengine.engine import prepare
 from policyengine.engine.trace import TraceEvent, Tracer
 from policyengine.explain.derivation import build_derivation
@@ -22,7 +23,6 @@ from policyengine.explain.filters import for_rules, lineage
 from policyengine.explain.nodes import Explanation
 from policyengine.explain.targets import resolve_target
 from policyengine.explain.whynot import WhyNotBuilder
-from policyengine.prose import ResultProse
 from policyengine.validation.scenario import LoadedScenario
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import Ref
+from policyengine.compiler.wording import UNBOUND, i18n
 from policyengine.engine.results import Recommendation, Risk
 from policyengine.engine.trace import TraceEvent
 from policyengine.explain.facts import FactIndex, rule_info
 from policyengine.explain.filters import PRODUCING, lineage
 from policyengine.explain.nodes import Application, ConditionNode, Derivation, FactNode
-from policyengine.wording import UNBOUND, i18n
 
 
 class TreeBuilder:

@@ -12,14 +12,14 @@ from typing import Any
 
 from policyengine.compiler.ir import RuleIR
 from policyengine.compiler.pipeline import CompiledPack
-from policyengine.display import Names
+from policyengine.compiler.wording import Wording, i18n
 from policyengine.engine.runtime import EngineFact, RawEvaluation, fact_ref
+from policyengine.errors.locations import Location, shorten
 from policyengine.explain.nodes import FactNode, RuleInfo
-from policyengine.factview import ViewFact
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location, shorten
+from policyengine.models.factview import ViewFact
+from policyengine.models.names import Names
 from policyengine.validation.scenario import LoadedScenario
-from policyengine.wording import Wording, i18n
 
 
 def rule_info(rule: RuleIR) -> RuleInfo:

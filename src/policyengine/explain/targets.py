@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.results import Recommendation, Result, Risk
 from policyengine.errors import input_error
+from policyengine.errors.suggest import did_you_mean, hint_for
 from policyengine.models.outcome_ids import canonical_id
 from policyengine.models.scenario import outcome_targets
-from policyengine.suggest import did_you_mean, hint_for
 from policyengine.validation.scenario import LoadedScenario
 
 

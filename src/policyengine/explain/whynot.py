@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from policyengine.compiler.ir import CondIR, Ref, RuleIR, Test
+from policyengine.compiler.wording import UNBOUND, i18n
 from policyengine.engine.matching import compare, normal
 from policyengine.engine.results import Result
 from policyengine.engine.runtime import fact_ref
@@ -22,7 +23,6 @@ from policyengine.explain.derivation import TreeBuilder
 from policyengine.explain.facts import FactIndex, rule_info
 from policyengine.explain.matcher import MISSING, Attempt, Constraints, FactBase, nearest
 from policyengine.explain.nodes import Application, ConditionNode, WhyNot
-from policyengine.wording import UNBOUND, i18n
 
 #: How deep missing derived facts are explained (the paper's rules chain at most 3 deep).
 MAX_DEPTH = 3

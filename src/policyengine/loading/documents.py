@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policyengine.errors import Diagnostic, InputError
+from policyengine.errors.locations import Location
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, parse_yaml_collecting, read_bytes
-from policyengine.locations import Location
 
 #: Reads the bytes of a file, given its path and the name to show in messages.
 Reader = Callable[[str, str], bytes]

@@ -1,4 +1,4 @@
-"""Reading the append-only JSON Lines logs that :mod:`policyengine.fileio` writes.
+"""Reading the append-only JSON Lines logs that :mod:`policyengine.system.fileio` writes.
 
 A record whose append was cut short (the process killed mid-write) is detected here: every
 earlier record is kept and the torn last line reported, for the next append to drop.
@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from policyengine.errors import Diagnostic, InputError
+from policyengine.errors.locations import Location
 from policyengine.loading.yamltree import DEFAULT_LIMITS, control_character, read_bytes
-from policyengine.locations import Location
 
 
 @dataclass

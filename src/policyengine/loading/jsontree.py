@@ -25,8 +25,8 @@ import json
 import re
 from typing import Any
 
+from policyengine.errors.terminal import UNSAFE_RANGES, find_unsafe
 from policyengine.loading.yamltree import Limits, YMap, YSeq
-from policyengine.terminal import UNSAFE_RANGES, find_unsafe
 
 #: Returned when the text must be read by the YAML parser instead.
 FALLBACK: Any = object()
@@ -39,7 +39,7 @@ _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 # texts are merely read by the slower parser.
 # Any \u escape of a character past ASCII, but those of the CJK blocks, hiragana and katakana (the
 # text of most worlds) and the letters of Latin-1, takes the slower parser, which checks it
-# (the invisible and format characters of policyengine.terminal are spread over many blocks).
+# (the invisible and format characters of policyengine.errors.terminal are spread over many blocks).
 _CONTROL_ESCAPE = re.compile(
     r"\\(?:[bfr]|u(?!00[2-6]|007[0-9a-eA-E]|00[c-fC-F]|3[0-9a-fA-F]|[4-9][0-9a-fA-F])[0-9a-fA-F])"
 )
@@ -145,7 +145,7 @@ def _unsafe_prefixes() -> tuple[bytes, ...]:
     return tuple(sorted(found))
 
 
-# Invisible and format characters (policyengine.terminal), refused in text (E117) like controls.
+# Invisible and format characters (policyengine.errors.terminal), refused in text (E117) like controls.
 _UNSAFE_UTF8 = tuple(n for n in _unsafe_prefixes() if not any(n.startswith(s) for s in _SPECIAL_UTF8))
 
 

@@ -34,8 +34,8 @@ from policyengine.errors import (
     omitted,
     sort_diagnostics,
 )
-from policyengine.locations import Location
-from policyengine.terminal import describe, unsafe_character, visible
+from policyengine.errors.locations import Location
+from policyengine.errors.terminal import describe, unsafe_character, visible
 
 Mark = tuple[int, int]  # 1-based line and column
 
@@ -130,7 +130,7 @@ _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
 def control_character(text: str) -> str | None:
     """What the first character of ``text`` that no text may hold is, or None: ``control
     character U+001B (ESC)``, ``invisible or direction-changing character U+200B (zero width
-    space)`` (:mod:`policyengine.terminal`)."""
+    space)`` (:mod:`policyengine.errors.terminal`)."""
     found = unsafe_character(text)
     if found is None:
         return None
@@ -535,7 +535,7 @@ def read_bytes(
         ) from None
     if len(data) > limits.max_bytes:
         raise input_error("E104", f"file exceeds {limits.max_bytes:,} bytes", Location(display), limit_hint)
-    from policyengine.fileio import note_input
+    from policyengine.system.fileio import note_input
 
     note_input(st, display)  # no output of this command may replace it
     return data
@@ -562,7 +562,7 @@ def _check_link(path: Path, display: str) -> None:
     real = os.path.realpath(path)
     if Path(real).suffix.lower() in _kind_of(suffix) and not real.startswith(("/proc/", "/sys/")):
         return
-    from policyengine.terminal import visible
+    from policyengine.errors.terminal import visible
 
     raise input_error(
         "E102",

@@ -93,7 +93,7 @@ class Model(BaseModel):
         validate_default=False,
         hide_input_in_errors=True,
         # A field's docstring describes it in the JSON Schema, which editors show on hover; the
-        # schema command reads the docstrings itself (policyengine.schema), because pydantic's
+        # schema command reads the docstrings itself (policyengine.models.schema), because pydantic's
         # use_attribute_docstrings reads and parses every model's source when its class is
         # defined, a third of the time it takes to import the models.
         # Build each model's validator when it is first used, not when its class is defined:

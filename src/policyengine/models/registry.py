@@ -5,7 +5,7 @@ values, whether it is the fact's identity, a state it is in or a description of 
 (``role``), whether what-if may propose another value (``whatif``), a sweep may vary it
 (``sweep``) and a signpost may set it (``signpost``), and the catalog key of its label in both
 languages (``label``: ``fields.<name>`` in ``policyengine/text/catalog/fields.yaml``). Everything
-else reads it: the view the rules match (:mod:`policyengine.factview`), the kinds the compiler
+else reads it: the view the rules match (:mod:`policyengine.models.factview`), the kinds the compiler
 checks rules against and the reference in docs/rules.md, what-if's alterable fields
 (:mod:`policyengine.counterfactual.fields`), the sweep's variable fields, the fields a signpost
 sets, and the field labels of justifications and change descriptions.

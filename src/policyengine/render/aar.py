@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from policyengine.display import Names, format_time
-from policyengine.display import value as value_name
 from policyengine.exercise.numbering import inject_number
 from policyengine.exercise.report import LATE, MET, MISSED, RATINGS
+from policyengine.models.names import Names, format_time
+from policyengine.models.names import value as value_name
 from policyengine.models.vocabulary import LEVEL_SYMBOLS
 from policyengine.render.blocks import (
     Block,

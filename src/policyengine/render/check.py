@@ -1,4 +1,4 @@
-"""Rendering a :class:`~policyengine.expectations.CheckReport`: a CI-friendly text report or JSON.
+"""Rendering a :class:`~policyengine.checks.CheckReport`: a CI-friendly text report or JSON.
 
 The text names each broken expectation as ``FILE:LINE:COL`` (where it is written), what was
 expected and found, the expectation's note, and why; passing expectations are counted, and
@@ -8,7 +8,7 @@ every language, for scripts that grep a CI log.
 
 from __future__ import annotations
 
-from policyengine.expectations import CheckReport, Finding
+from policyengine.checks import CheckReport, Finding
 from policyengine.render.common import to_json, wrap_hanging
 from policyengine.text import Labels
 

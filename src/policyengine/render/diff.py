@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
-from policyengine.display import value as value_name
 from policyengine.engine.results import Recommendation, Risk
+from policyengine.models.names import value as value_name
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 from policyengine.text import Labels, t
 

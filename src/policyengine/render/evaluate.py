@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from policyengine.display import format_date
-from policyengine.display import value as value_name
 from policyengine.engine.results import Citation as CitedSource
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
+from policyengine.models.names import format_date
+from policyengine.models.names import value as value_name
 from policyengine.models.vocabulary import AREA_NAMES
 from policyengine.render.blocks import (
     Block,

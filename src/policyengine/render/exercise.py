@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from policyengine.display import Names, format_date
-from policyengine.display import value as value_name
 from policyengine.exercise.numbering import inject_number
 from policyengine.models.exercise import Inject, Move
+from policyengine.models.names import Names, format_date
+from policyengine.models.names import value as value_name
 from policyengine.render.blocks import (
     Block,
     Bullets,

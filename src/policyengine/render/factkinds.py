@@ -1,13 +1,13 @@
 """The reference of the fact kinds rules can match, as Markdown (docs/rules.md embeds it).
 
-Generated from :data:`policyengine.factview.BASE_KINDS` and ``OUTCOME_KINDS``, so that the
+Generated from :data:`policyengine.models.factview.BASE_KINDS` and ``OUTCOME_KINDS``, so that the
 documentation says what the engine actually shows to rules; tests/test_docs_rules.py fails
 when the copy in docs/rules.md is out of date (refresh it with ``pytest --update-golden``).
 """
 
 from __future__ import annotations
 
-from policyengine.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
+from policyengine.models.factview import BASE_KINDS, OUTCOME_KINDS, FieldSpec, KindSpec
 from policyengine.render.common import md_code, md_escape
 
 #: How each field type is tested (see docs/rules.md, "Operators").
@@ -21,7 +21,9 @@ TYPE_NOTES: dict[str, str] = {
     "list": "list (test with `contains`)",
 }
 
-BEGIN = "<!-- fact-kinds:begin (generated from policyengine.factview; refresh: pytest --update-golden) -->"
+BEGIN = (
+    "<!-- fact-kinds:begin (generated from policyengine.models.factview; refresh: pytest --update-golden) -->"
+)
 END = "<!-- fact-kinds:end -->"
 
 

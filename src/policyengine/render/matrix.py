@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from policyengine.display import format_date
 from policyengine.matrix import Matrix
+from policyengine.models.names import format_date
 from policyengine.models.vocabulary import LEVEL_SYMBOLS, VALUE_NAMES
 from policyengine.render.blocks import Block, Document, Para, Table, Title, to_markdown, to_text
 from policyengine.render.common import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from policyengine.display import value
+from policyengine.models.names import value
 from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
 from policyengine.render.diff import MARK, cause_text, outcome_change_lines
 from policyengine.text import Labels

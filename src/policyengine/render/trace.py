@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policyengine.engine.trace import TraceEvent
-from policyengine.locations import display_path
+from policyengine.errors.locations import display_path
 from policyengine.render.common import markdown_table, to_json
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from policyengine.compiler.ir import CondIR, Ref, RuleIR, Template
 from policyengine.compiler.pipeline import CompiledPack
-from policyengine.display import Names
+from policyengine.compiler.wording import FIELD_LABELS, I18n, Wording, i18n, no_bindings
 from policyengine.errors import input_error
-from policyengine.locations import shorten
+from policyengine.errors.locations import shorten
+from policyengine.errors.suggest import hint_for
 from policyengine.models.common import I18nText
+from policyengine.models.names import Names
 from policyengine.models.scenario import Scenario, ScenarioHeader
-from policyengine.suggest import hint_for
-from policyengine.wording import FIELD_LABELS, I18n, Wording, i18n, no_bindings
 
 # Rules are read without a scenario: names stay as written (JPN, quad).
 _NO_SCENARIO = Scenario(

@@ -1,6 +1,6 @@
 """Which sentences of the paper's 日本への含意 the rules encode, and which they do not yet.
 
-The section is split into sentences (:meth:`policyengine.sources.SourceText.implications_sentences`);
+The section is split into sentences (:meth:`policyengine.loading.sources.SourceText.implications_sentences`);
 a rule cites a sentence when its quote, or one of its ``also`` passages, overlaps it, whitespace
 ignored. A passage that spans two sentences cites both.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyengine.locations import display_path
-from policyengine.sources import SECTIONS, SourceText, squash
+from policyengine.errors.locations import display_path
+from policyengine.loading.sources import SECTIONS, SourceText, squash
 from policyengine.validation.rulepack import LoadedRulePack
 
 IMPLICATIONS = SECTIONS[1]

@@ -26,10 +26,10 @@ from typing import Any
 from policyengine.compiler.pipeline import CompileContext, compile_pack
 from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_error, sort_diagnostics
+from policyengine.errors.locations import Location, display_path, shorten
 from policyengine.loading.documents import read_document
+from policyengine.loading.sources import SourceText, squash
 from policyengine.loading.yamltree import YMap, locate
-from policyengine.locations import Location, display_path, shorten
-from policyengine.sources import SourceText, squash
 from policyengine.validation.rulepack import LoadedRule, LoadedRulePack, collect_rule_pack, pack_files
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")

@@ -32,11 +32,11 @@ from typing import Any, NamedTuple
 from policyengine.counterfactual.changes import ChangeError, apply_changes
 from policyengine.counterfactual.evaluator import Evaluator
 from policyengine.errors import input_error
-from policyengine.fileio import AtomicFile
-from policyengine.interrupts import Terminated, critical
-from policyengine.locations import Location
+from policyengine.errors.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize
 from policyengine.sweep.variations import Variations, load_variations
+from policyengine.system.fileio import AtomicFile
+from policyengine.system.interrupts import Terminated, critical
 from policyengine.validation.scenario import LoadedScenario, project
 
 CHUNK = 8  # variants per task sent to a worker: small enough for a live progress bar

@@ -40,13 +40,13 @@ from policyengine.counterfactual.changes import (
     section_of,
 )
 from policyengine.errors import DiagnosticSink, InputError, input_error
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import read_document
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.common import I18nText, Id, Model, Text
 from policyengine.models.registry import sweep_fields
 from policyengine.models.scenario import SECTION_BY_KIND, AssetProtection
-from policyengine.suggest import hint_for
 from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import LoadedScenario
 

@@ -16,8 +16,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from policyengine.errors import CODES, Diagnostic
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.common import (
     CLOCK_TIME_PATTERN,
     COUNTRY_CODE_PATTERN,
@@ -26,7 +27,6 @@ from policyengine.models.common import (
     RECOMMENDATION_ID_PATTERN,
     FactError,
 )
-from policyengine.suggest import hint_for
 
 _TYPE_NAMES = {
     "string_type": "text",

@@ -13,9 +13,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from policyengine.errors import DiagnosticSink, InputError, input_error
+from policyengine.errors.locations import Location
 from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.rules import PackHeader, Rule, RulePackFile
 from policyengine.validation.pydantic_errors import combine, diagnostics_from
 

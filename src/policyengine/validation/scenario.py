@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from policyengine.errors import MAX_PER_FILE, Diagnostic, DiagnosticSink, InputError, omitted
-from policyengine.gcpause import paused_gc
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import Document, Reader, read_chain_collecting
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.asof import as_of
 from policyengine.models.scenario import (
     SECTIONS,
@@ -24,7 +24,7 @@ from policyengine.models.scenario import (
     Section,
 )
 from policyengine.models.vocabulary import AREA_NAMES
-from policyengine.suggest import hint_for
+from policyengine.system.gcpause import paused_gc
 from policyengine.validation.pydantic_errors import combine, diagnostic_from_error, diagnostics_from
 
 M = TypeVar("M", bound=BaseModel)

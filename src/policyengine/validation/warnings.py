@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from policyengine.display import value
 from policyengine.errors import Diagnostic
+from policyengine.errors.locations import Location
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
+from policyengine.models.names import value
 from policyengine.models.registry import KINDS
 from policyengine.models.scenario import Stance
 from policyengine.validation.scenario import LoadedScenario

@@ -31,12 +31,12 @@ from policyengine.compiler.ir import Kinds, Test
 from policyengine.compiler.resolve import resolve_where
 from policyengine.engine.matching import describe_test, pattern_holds
 from policyengine.errors import DiagnosticSink
-from policyengine.factview import BASE_KINDS, ViewFact, build_view
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.yamltree import YMap, YSeq
-from policyengine.locations import Location
+from policyengine.models.factview import BASE_KINDS, ViewFact, build_view
 from policyengine.models.registry import signpost_fields
 from policyengine.models.scenario import SECTION_BY_KEY, SECTION_BY_KIND, Scenario, Signpost
-from policyengine.suggest import hint_for
 from policyengine.validation.scenario import FactOrigin, LoadedScenario, project
 
 if TYPE_CHECKING:

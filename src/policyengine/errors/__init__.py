@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from policyengine.locations import Location
-from policyengine.terminal import visible
+from policyengine.errors.locations import Location
+from policyengine.errors.terminal import visible
 
 T = TypeVar("T")
 

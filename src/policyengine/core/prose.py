@@ -14,9 +14,9 @@ from typing import Any
 
 from policyengine.compiler.emit import COUNT
 from policyengine.compiler.ir import Template
-from policyengine.display import Names
+from policyengine.compiler.wording import Wording
 from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
-from policyengine.wording import Wording
+from policyengine.models.names import Names
 
 
 class ResultProse:

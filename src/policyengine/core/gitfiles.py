@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policyengine.errors import input_error
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import Reader
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits
-from policyengine.locations import Location
-from policyengine.suggest import hint_for
 
 if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario

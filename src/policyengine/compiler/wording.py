@@ -17,8 +17,8 @@ from string import Formatter
 from typing import Any
 
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
-from policyengine.display import FIELD_LABELS, Names, join
-from policyengine.factview import FieldSpec, canonical_codes
+from policyengine.models.factview import FieldSpec, canonical_codes
+from policyengine.models.names import FIELD_LABELS, Names, join
 from policyengine.text import catalog
 
 LANGS: tuple[str, str] = ("ja", "en")

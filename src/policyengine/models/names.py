@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from policyengine.factview import canonical_codes
+from policyengine.models.factview import canonical_codes
 from policyengine.models.registry import label_keys, path_label_keys
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from policyengine.errors import input_error
-from policyengine.interrupts import critical
-from policyengine.locations import Location
+from policyengine.errors.locations import Location
+from policyengine.system.interrupts import critical
 
 
 def _write_failed(path: str | os.PathLike[str], exc: OSError) -> Exception:

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from policyengine.display import value as value_name
 from policyengine.errors import DiagnosticSink, InputError
+from policyengine.errors.locations import Location
+from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
-from policyengine.locations import Location
 from policyengine.models.expectations import ExpectationsFile
+from policyengine.models.names import value as value_name
 from policyengine.models.outcome_ids import canonical_id
-from policyengine.suggest import hint_for
 from policyengine.text import Labels
 from policyengine.validation.pydantic_errors import diagnostics_from
 
@@ -327,7 +327,7 @@ def check_files(
     """Load a scenario (a file or REV:PATH) and an expectations file, evaluate and check."""
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.core import evaluate, load_pack
-    from policyengine.gitfiles import load_any
+    from policyengine.core.gitfiles import load_any
 
     # Both inputs are read before either error is reported, so that users see every problem.
     sink = DiagnosticSink()

@@ -23,7 +23,7 @@ def default_rules_path() -> str:
     if found:
         return str(found[0].parent)
     # A source checkout used without installing: rules/ beside src/.
-    checkout = Path(__file__).resolve().parents[2] / "rules"
+    checkout = Path(__file__).resolve().parents[3] / "rules"
     return str(checkout)
 
 

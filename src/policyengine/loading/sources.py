@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyengine.terminal import find_unsafe
+from policyengine.errors.terminal import find_unsafe
 
 #: Section headings of the paper, in order; they are also printed as running page headers.
 SECTIONS: tuple[str, ...] = ("ミニラテラリズムの意義と役割", "日本への含意")
@@ -81,8 +81,8 @@ def load_source(path: str | Path) -> SourceText:
     regular file (a FIFO would hang, ``/dev/zero`` never end), at most 32 MiB, UTF-8 text, and no
     control or invisible character (E117, located: ``rules coverage`` prints its sentences)."""
     from policyengine.errors import input_error
+    from policyengine.errors.locations import Location
     from policyengine.loading.yamltree import UNSAFE_HINT, control_character, decode_text, read_bytes
-    from policyengine.locations import Location
 
     p = Path(path)
     display = str(path)
