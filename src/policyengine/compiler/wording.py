@@ -283,9 +283,6 @@ class Wording:
             return noun
         return f"{noun}（{'、'.join(parts)}）" if lang == "ja" else f"{noun} ({', '.join(parts)})"
 
-    def fact_i18n(self, kind: str, fields: Mapping[str, Any], model: Any) -> I18n:
-        return i18n(lambda lang: self.fact(kind, fields, model, lang))
-
     # -- tests, patterns, conditions -------------------------------------------------------------
     def operands(self, kind: str, test: Test, resolve: Resolver, lang: str) -> list[str]:
         """The right-hand side of a test as values (a list for 'in' and 'not_in').

@@ -23,7 +23,6 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.counterfactual.candidates import Analysis, ChangeSet
@@ -217,14 +216,3 @@ def whatif(
         loaded=loaded,
         rules=rules,
     )
-
-
-def answer_flips(
-    loaded: LoadedScenario, compiled: CompiledPack, outcome_id: str, present: bool, changes: Any
-) -> bool:
-    """Re-evaluate independently: does applying ``changes`` flip the outcome? (For tests.)"""
-    ev = Evaluator(loaded, compiled)
-    out = ev.changed(changes)
-    if out is None:
-        return False
-    return (outcome_id in out.recommendations or outcome_id in out.risks) != present

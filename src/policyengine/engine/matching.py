@@ -101,11 +101,6 @@ def pattern_holds(tests: Iterable[Test], fields: Mapping[str, Any], env: Env) ->
     return all(satisfies(t, fields, env) for t in tests)
 
 
-def failing_tests(tests: Iterable[Test], fields: Mapping[str, Any], env: Env) -> list[Test]:
-    """The tests that do not hold for a fact with these fields."""
-    return [t for t in tests if not satisfies(t, fields, env)]
-
-
 def count_holds(cond: CondIR, n: int) -> bool:
     """Is ``n`` matching facts within a count condition's bounds?"""
     if cond.at_least is not None and n < cond.at_least:

@@ -131,25 +131,13 @@ class Chain:
     broken: bool
 
 
-def read_chain(
-    path: str, display: str | None = None, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
-) -> list[Document]:
-    """Read a scenario and every file it ``extends``, child first; any problem raises.
-
-    ``extends`` is relative to the file that names it. A cycle or a missing target is a located
-    error at the ``extends`` line.
-    """
-    chain = read_chain_collecting(path, display, reader=reader, limits=limits)
-    problems = [*chain.problems, *(p for d in chain.documents for p in d.problems)]
-    if problems:
-        raise InputError(problems)
-    return chain.documents
-
-
 def read_chain_collecting(
     path: str, display: str | None = None, *, reader: Reader | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Chain:
-    """Like :func:`read_chain`, but a broken link ends the chain instead of raising.
+    """Read a scenario and every file it ``extends``, child first; a broken link ends the chain.
+
+    ``extends`` is relative to the file that names it; a cycle or a missing target is a located
+    problem at the ``extends`` line.
 
     The first file must be readable (otherwise :class:`InputError`); what the files read so far
     say can then still be checked and reported together with the broken link.

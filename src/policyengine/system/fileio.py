@@ -333,24 +333,6 @@ def append_jsonl(path: str | os.PathLike[str], record: Mapping[str, Any], *, new
         raise _write_failed(path, exc) from None
 
 
-def drop_torn_line(path: str | os.PathLike[str]) -> None:
-    """Cut off a torn last line now, under the appenders' lock (``append_jsonl`` does it too,
-    before its record)."""
-    import fcntl
-
-    try:
-        with critical():
-            fd = os.open(path, os.O_RDWR)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                _cut_torn_tail(fd)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    except OSError as exc:
-        raise _write_failed(path, exc) from None
-
-
 class LockedLog:
     """An append-only JSON Lines log held by one writer for as long as it is open.
 

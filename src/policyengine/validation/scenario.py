@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from policyengine.errors import MAX_PER_FILE, Diagnostic, DiagnosticSink, InputError, omitted
+from policyengine.errors import MAX_PER_FILE, Diagnostic, DiagnosticSink, omitted
 from policyengine.errors.locations import Location
 from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import Document, Reader, read_chain_collecting
@@ -92,15 +92,6 @@ def project(loaded: LoadedScenario, date: dt.date | None = None) -> LoadedScenar
     kept = {s.fact_id(f) for s in SECTIONS for f in getattr(scenario, s.key)}
     origins = {fid: o for fid, o in loaded.origins.items() if fid in kept or fid.startswith("scenario:")}
     return replace(loaded, scenario=scenario, origins=origins)
-
-
-def validate_document(doc: Document) -> ScenarioFile:
-    """Validate one scenario file's tree; all schema errors of the file at once."""
-    try:
-        return ScenarioFile.model_validate(doc.tree)
-    except ValidationError as exc:
-        diagnostics = combine(doc.problems, diagnostics_from(exc, doc.tree, ScenarioFile))
-        raise InputError(diagnostics) from None
 
 
 @dataclass
