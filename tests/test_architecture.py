@@ -87,6 +87,46 @@ def test_the_core_and_the_features_never_import_the_front_door_or_the_cli() -> N
     assert not wrong
 
 
+#: The feature packages, which stand side by side above the core.
+FEATURES = (
+    "checks",
+    "counterfactual",
+    "diff",
+    "exercise",
+    "explain",
+    "matrix",
+    "ruletools",
+    "signposts",
+    "sweep",
+    "timeline",
+)
+
+
+def test_features_use_each_other_only_through_the_package() -> None:
+    """A feature may use another feature's package (what its ``__init__`` offers), never a module
+    inside it: a feature's internals can then be reorganised without touching its neighbours."""
+    g = graph()
+    wrong = []
+    for module in sorted(g.modules):  # type: ignore[attr-defined]
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] not in FEATURES:
+            continue
+        for imported in sorted(g.find_modules_directly_imported_by(module)):  # type: ignore[attr-defined]
+            other = imported.split(".")
+            inside_other = len(other) > 2 and other[1] in FEATURES and other[1] != parts[1]
+            if other[0] == "policyengine" and inside_other:
+                wrong.append(f"{module} -> {imported}")
+    assert not wrong, "import the package instead: " + "; ".join(wrong)
+
+
+def test_the_feature_rule_would_see_a_violation() -> None:
+    """The graph the rule reads does record an import of another feature's module."""
+    g = graph()
+    assert "policyengine.diff.facts" in g.find_modules_directly_imported_by(  # type: ignore[attr-defined]
+        "policyengine.diff"
+    )
+
+
 def test_import_linter_contracts_are_kept() -> None:
     done = subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],

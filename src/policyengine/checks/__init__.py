@@ -31,7 +31,7 @@ from policyengine.validation.pydantic_errors import diagnostics_from
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
     from policyengine.engine.results import Recommendation, Result, Risk
-    from policyengine.explain.brief import Reasons
+    from policyengine.explain import Reasons
     from policyengine.validation.scenario import LoadedScenario
 
 #: list key -> (kind of outcome, must it appear?)
@@ -270,7 +270,7 @@ def check(
     recs: dict[str, Recommendation | Risk] = {r.id: r for r in result.recommendations}
     risks: dict[str, Recommendation | Risk] = {r.id: r for r in result.risks}
     findings: list[Finding] = []
-    from policyengine.explain.brief import Reasons
+    from policyengine.explain import Reasons
 
     reasons = Reasons(loaded, result)
     for key, (kind, must) in LISTS.items():

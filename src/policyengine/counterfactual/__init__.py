@@ -8,3 +8,29 @@
 * :mod:`whatif`: the bounded search for minimal change sets, each verified by re-evaluation.
 * :mod:`sensitivity`: which facts carry which recommendations (load-bearing assumptions).
 """
+
+from policyengine.counterfactual.changes import (
+    Change,
+    ChangeError,
+    add,
+    alter,
+    apply_changes,
+    find_fact,
+    get_path,
+    removal_with_dependents,
+    section_of,
+)
+from policyengine.counterfactual.evaluator import Evaluator
+
+__all__ = [
+    "Change",
+    "ChangeError",
+    "Evaluator",
+    "add",
+    "alter",
+    "apply_changes",
+    "find_fact",
+    "get_path",
+    "removal_with_dependents",
+    "section_of",
+]

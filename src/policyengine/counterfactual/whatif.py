@@ -30,7 +30,7 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.evaluator import Evaluator, Outcomes, outcomes_of
 from policyengine.errors import input_error
 from policyengine.errors.suggest import hint_for
-from policyengine.explain.targets import canonical_id, check_target
+from policyengine.explain import canonical_id, check_target
 from policyengine.validation.scenario import LoadedScenario, project
 
 DEFAULT_MAX_CHANGES = 2

@@ -17,11 +17,12 @@ from policyengine.compiler.pipeline import CompiledPack
 from policyengine.core.prose import ResultProse
 from policyengine.engine import prepare
 from policyengine.engine.trace import TraceEvent, Tracer
+from policyengine.explain.brief import Reasons
 from policyengine.explain.derivation import build_derivation
 from policyengine.explain.facts import FactIndex
 from policyengine.explain.filters import for_rules, lineage
 from policyengine.explain.nodes import Explanation
-from policyengine.explain.targets import resolve_target
+from policyengine.explain.targets import canonical_id, check_target, resolve_target
 from policyengine.explain.whynot import WhyNotBuilder
 from policyengine.validation.scenario import LoadedScenario
 
@@ -72,4 +73,4 @@ def trace_of(explanation: Explanation, tracer: Tracer) -> list[TraceEvent]:
     return for_rules(tracer.events, [a.rule.id for a in explanation.why_not.attempts])
 
 
-__all__ = ["Explanation", "explain_outcome", "trace_of"]
+__all__ = ["Explanation", "Reasons", "canonical_id", "check_target", "explain_outcome", "trace_of"]

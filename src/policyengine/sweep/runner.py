@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from policyengine.counterfactual.changes import ChangeError, apply_changes
-from policyengine.counterfactual.evaluator import Evaluator
+from policyengine.counterfactual import ChangeError, Evaluator, apply_changes
 from policyengine.errors import input_error
 from policyengine.errors.locations import Location
 from policyengine.sweep.summary import SweepSummary, Tally, VariantResult, summarize

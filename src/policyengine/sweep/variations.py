@@ -30,7 +30,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from policyengine.counterfactual.changes import (
+from policyengine.counterfactual import (
     Change,
     add,
     alter,

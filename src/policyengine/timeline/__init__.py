@@ -72,7 +72,7 @@ class Dated:
 def dated_facts(scenario: Scenario) -> list[Dated]:
     """Every date carried by a fact (history entries included), sorted by date then fact, each
     with the fact's name, what the record does not settle about it and its source."""
-    from policyengine.diff.facts import fact_name
+    from policyengine.diff import fact_name
     from policyengine.models.names import Names
     from policyengine.models.scenario import SECTION_BY_KEY
 
