@@ -13,7 +13,7 @@ from policyengine.compiler import ir
 from policyengine.compiler.ir import Ref
 from policyengine.engine.matching import satisfies
 from policyengine.engine.runtime import EngineFact
-from policyengine.explain.matcher import FactBase, MFact, check, engine_supports, matches, signature
+from policyengine.explain.matcher import FactBase, Normalised, check, engine_supports, matches, signature
 from worlds import thinned
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,13 +70,13 @@ def test_matcher_agrees_on_worlds_with_facts_removed(korea, compiled_pack, seed:
 def test_check_is_the_engine_semantics(test: ir.Test) -> None:
     """The explanation's matcher evaluates tests through engine.matching: one semantics."""
     fields = {"x": True, "n": 3}
-    fact = MFact(EngineFact(1, "k", fields, "k:1"), fields)
-    other = MFact(EngineFact(2, "k", {"flag": True}, "k:2"), {"flag": True})
+    fact = Normalised(EngineFact(1, "k", fields, "k:1"), fields)
+    other = Normalised(EngineFact(2, "k", {"flag": True}, "k:2"), {"flag": True})
     assert check(test, fact, {"v": other}) is satisfies(test, fields, {"v": other.values})
 
 
 def test_check_says_unknown_for_a_variable_without_a_fact() -> None:
-    fact = MFact(EngineFact(1, "k", {"x": "FRA"}, "k:1"), {"x": "FRA"})
+    fact = Normalised(EngineFact(1, "k", {"x": "FRA"}, "k:1"), {"x": "FRA"})
     test = ir.Test("x", "eq", Ref("v", "code"))
     assert check(test, fact, {"v": None}) is None
     assert check(test, fact, {"v": None}, {"v": {"code": "FRA"}}) is True

@@ -36,8 +36,8 @@ Constraints = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True, eq=False)
-class MFact:
-    """A fact as the matcher sees it: the engine's fact and its values, normalised, None dropped."""
+class Normalised:
+    """An engine fact as the matcher compares it: its values normalised, None dropped."""
 
     engine: EngineFact
     values: dict[str, Any]
@@ -58,17 +58,17 @@ class FactBase:
 
     def __init__(self, raw: RawEvaluation) -> None:
         self.by_kind = {
-            kind: [MFact(f, {k: normal(v) for k, v in f.fields.items() if v is not None}) for f in facts]
+            kind: [Normalised(f, {k: normal(v) for k, v in f.fields.items() if v is not None}) for f in facts]
             for kind, facts in raw.by_kind().items()
             if not kind.startswith("$")
         }
         self.by_fid = {m.engine.fid: m for facts in self.by_kind.values() for m in facts}
         self.raw = raw
 
-    def of(self, kind: str) -> list[MFact]:
+    def of(self, kind: str) -> list[Normalised]:
         return self.by_kind.get(kind, [])
 
-    def lookup(self, kind: str, name: str, value: Any) -> list[MFact]:
+    def lookup(self, kind: str, name: str, value: Any) -> list[Normalised]:
         """Facts of ``kind`` whose field ``name`` equals ``value`` (a single value)."""
         if value is None or isinstance(value, (list, tuple)):
             return []  # a field holds no None here, and a list equals no single field value
@@ -79,10 +79,10 @@ class FactBase:
         return [self.by_fid[f.fid] for f in found]
 
 
-Env = dict[str, "MFact | None"]
+Env = dict[str, "Normalised | None"]
 
 
-def check(test: Test, fact: MFact, env: Env, known: Constraints | None = None) -> bool | None:
+def check(test: Test, fact: Normalised, env: Env, known: Constraints | None = None) -> bool | None:
     """Does ``fact`` pass ``test``? None when the test refers to a variable without a fact.
 
     ``known`` gives values that variables without a fact are known to need (from a goal): a
@@ -101,7 +101,7 @@ def check(test: Test, fact: MFact, env: Env, known: Constraints | None = None) -
     return satisfies(test, fact.values, {ref.var: {ref.field: value}})
 
 
-def passes(cond: CondIR, fact: MFact, env: Env) -> bool:
+def passes(cond: CondIR, fact: Normalised, env: Env) -> bool:
     return all(check(t, fact, env) is True for t in cond.tests)
 
 
@@ -112,15 +112,15 @@ def passes(cond: CondIR, fact: MFact, env: Env) -> bool:
 class Match:
     """A full match of a rule: a fact for every 'match' variable, the facts of every count."""
 
-    env: dict[str, MFact]
-    counted: dict[int, list[MFact]]
+    env: dict[str, Normalised]
+    counted: dict[int, list[Normalised]]
 
 
 def matches(rule: RuleIR, base: FactBase) -> list[Match]:
     """Every binding of ``rule`` whose conditions all hold (what the engine's supports are)."""
     out: list[Match] = []
     env: Env = {}
-    counted: dict[int, list[MFact]] = {}
+    counted: dict[int, list[Normalised]] = {}
 
     def step(i: int) -> None:
         if i == len(rule.conditions):
@@ -192,9 +192,9 @@ class CondResult:
 
     cond: CondIR
     holds: bool
-    fact: MFact | None = None  # match: the fact bound (None: no fact could be)
+    fact: Normalised | None = None  # match: the fact bound (None: no fact could be)
     failed: list[Test] = field(default_factory=list)  # match: the tests the fact fails
-    facts: list[MFact] = field(default_factory=list)  # absent: facts in the way; count: counted
+    facts: list[Normalised] = field(default_factory=list)  # absent: facts in the way; count: counted
     unknown: bool = False  # depends on a variable without a fact
 
     @property
@@ -299,7 +299,7 @@ class _State:
     keys: tuple[str, ...]
 
     def extend(
-        self, var: str | None, fact: MFact | None, result: CondResult, goal_vars: frozenset[str]
+        self, var: str | None, fact: Normalised | None, result: CondResult, goal_vars: frozenset[str]
     ) -> _State:
         unbound, failed, missing, tests = self.cost
         cost = (
@@ -326,7 +326,7 @@ def _known(t: Test, env: Env, cons: Constraints) -> Any:
     return cons.get(t.value.var, {}).get(t.value.field, MISSING)
 
 
-def _candidates(cond: CondIR, base: FactBase, env: Env, cons: Constraints) -> list[MFact] | None:
+def _candidates(cond: CondIR, base: FactBase, env: Env, cons: Constraints) -> list[Normalised] | None:
     """Facts that can stand for a 'match' under the goal and the joins; None if the joins are loose."""
     assert cond.var is not None
     wanted = dict(cons.get(cond.var, {}))
@@ -397,8 +397,8 @@ __all__ = [
     "CondResult",
     "Constraints",
     "FactBase",
-    "MFact",
     "Match",
+    "Normalised",
     "check",
     "engine_supports",
     "matches",
