@@ -23,7 +23,7 @@ from policyengine.render.blocks import (
     cell,
     parts,
 )
-from policyengine.render.common import paper_quote, text_table, width, wrap
+from policyengine.render.common import paper_quote, text_table, width, wrap, wrap_hanging
 from policyengine.text import t
 
 
@@ -35,10 +35,11 @@ def inline(text: Value) -> str:
 
 
 def _entry(e: Entry, lang: str) -> list[str]:
+    # a long key (a sentence rather than an id) wraps under itself
     if e.number is not None:
-        out, indent = [f"  [{e.number}] {inline(e.key)}"], "      "
+        out, indent = wrap_hanging(f"[{e.number}] {inline(e.key)}", "  ", "      "), "      "
     else:
-        out, indent = [f"  {inline(e.key)}"], "    "
+        out, indent = wrap_hanging(inline(e.key), "  ", "    "), "    "
     if e.title is not None:
         out += wrap(inline(e.title), indent)
     for b in e.body:
