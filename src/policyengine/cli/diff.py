@@ -140,7 +140,7 @@ def signposts(
     help="Expectations file (YAML): recommendations and risks that must, or must not, appear.",
 )
 @rules_option
-@format_option("text", "json")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option("--verbose", "-v", is_flag=True, help="List the expectations that hold too.")

@@ -13,6 +13,7 @@ from policyengine.render.blocks import (
     Entry,
     Field,
     Heading,
+    Outline,
     Para,
     Quote,
     Raw,
@@ -32,6 +33,15 @@ def inline(text: Value) -> str:
     for p in parts(text):
         out.append(p if isinstance(p, str) else " <- ".join(p.items) if isinstance(p, Chain) else p.text)
     return "".join(out)
+
+
+def _outline(o: Outline, indent: str) -> list[str]:
+    """Each item indented by its depth; a long one wraps deeper than the items under it start."""
+    out: list[str] = []
+    for depth, text in o.items:
+        pad = indent + "  " * depth
+        out += wrap_hanging(inline(text), pad, pad + "    ")
+    return out
 
 
 def _entry(e: Entry, lang: str) -> list[str]:
@@ -54,6 +64,8 @@ def _entry(e: Entry, lang: str) -> list[str]:
             out += wrap(paper_quote(b.text), indent)
             if b.translation:
                 out += wrap(b.translation, indent)
+        elif isinstance(b, Outline):
+            out += _outline(b, indent + "  ")
         else:
             out += wrap(inline(b.text), indent)
     return [*out, ""]
@@ -107,6 +119,8 @@ def render(doc: Document) -> str:
             elif isinstance(b, Raw):
                 out.extend(b.text.rstrip("\n").split("\n"))
                 out.append("")
+            elif isinstance(b, Outline):
+                out.extend([*_outline(b, "  "), ""])
 
     emit(doc.blocks, 0)
     return "\n".join(line.rstrip() for line in out).rstrip() + "\n"
