@@ -73,7 +73,7 @@ def _entry(e: Entry, lang: str) -> list[str]:
         out, indent = [f"### {inline(e.key)}{title}", ""], ""
     for b in e.body:
         if isinstance(b, Field):
-            out += [f"{indent}{_label(b.label, lang)}{inline(b.value)}", ""]
+            out += [f"{indent}{_label(b.label, lang)}{inline(b.value)}".rstrip(), ""]
         elif isinstance(b, Citation):
             out += _quote(b.quote, f"{b.document}, {b.section}", indent, b.translation)
         elif isinstance(b, Quote):
