@@ -74,7 +74,9 @@ def document(tl: Timeline, lang: str = "ja", *, changes_only: bool = False, ids:
     """The timeline in ``lang``: every document format is drawn from it."""
     changed = sum(1 for s in tl.steps if s.changed)
     title = t("timeline.heading", lang, title=tl.title[lang])
-    summary = t("timeline.summary", lang, n=len(tl.steps), c=changed)
+    summary = t(
+        "timeline.summary_one" if len(tl.steps) == 1 else "timeline.summary", lang, n=len(tl.steps), c=changed
+    )
     pack: list[str | Code] = [Code(tl.pack_id), " — " + summary]
     fields: list[tuple[str, Inline | Chain]] = [(t("timeline.files", lang), Chain(tl.files))]
     fields.append((t("timeline.pack", lang), pack))
