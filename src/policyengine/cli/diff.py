@@ -6,7 +6,21 @@ import sys
 
 import click
 
-from policyengine.cli import EXIT_FINDING, cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    EXIT_FINDING,
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
+
+#: ``--ids`` of timeline and signposts: fact and recommendation ids beside their names.
+ids_option = click.option(
+    "--ids", "show_ids", is_flag=True, help="Show the ids of facts and recommendations beside their names."
+)
 
 
 @cli.command()
@@ -48,7 +62,7 @@ def diff(
 @cli.command()
 @click.argument("scenario")
 @rules_option
-@format_option("text", "json", "markdown", "html")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option(
@@ -56,8 +70,15 @@ def diff(
     is_flag=True,
     help="Show only the dates that change recommendations or risks (text, markdown and html).",
 )
+@ids_option
 def timeline(
-    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, changes_only: bool
+    scenario: str,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    changes_only: bool,
+    show_ids: bool,
 ) -> None:
     """How the recommendations change, date by date, over the dated facts of a scenario.
 
@@ -72,18 +93,26 @@ def timeline(
     from policyengine.timeline import timeline as build
 
     loaded = load_any(scenario)
-    emit(render(build(loaded, rules_path), fmt, lang, changes_only=changes_only, loaded=loaded), output)
+    built = build(loaded, rules_path)
+    emit(render(built, fmt, lang, changes_only=changes_only, loaded=loaded, ids=show_ids), output)
 
 
 @cli.command()
 @click.argument("scenario")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option("--exit-code", is_flag=True, help="Exit with 1 when any signpost has tripped.")
+@ids_option
 def signposts(
-    scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None, exit_code: bool
+    scenario: str,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    exit_code: bool,
+    show_ids: bool,
 ) -> None:
     """Which signposts of a scenario have tripped, and what each of the others would change.
 
@@ -96,7 +125,7 @@ def signposts(
     from policyengine.signposts import check_signposts
 
     report = check_signposts(load_any(scenario), rules_path)
-    emit(render(report, fmt, lang), output)
+    emit(render(report, fmt, lang, ids=show_ids), output)
     if exit_code and report.tripped:
         sys.exit(EXIT_FINDING)
 
@@ -111,7 +140,7 @@ def signposts(
     help="Expectations file (YAML): recommendations and risks that must, or must not, appear.",
 )
 @rules_option
-@format_option("text", "json")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option("--verbose", "-v", is_flag=True, help="List the expectations that hold too.")

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policyengine.cli import EXIT_FINDING, cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    EXIT_FINDING,
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 if TYPE_CHECKING:
     from policyengine.loading.sources import SourceText
@@ -51,7 +60,7 @@ def rules() -> None:
 
 @rules.command("list")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def list_rules(rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
@@ -66,7 +75,7 @@ def list_rules(rules_path: str | None, fmt: str, lang: str, output: str | None) 
 @rules.command()
 @click.argument("rule_id", metavar="ID")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def show(rule_id: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
@@ -118,7 +127,7 @@ def lint(
 @rules.command()
 @rules_option
 @source_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def coverage(

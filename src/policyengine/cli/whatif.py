@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -172,7 +180,7 @@ def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, outp
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 def sweep(
     scenario: str,

@@ -136,17 +136,25 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """Nested lines (a reason and the reasons under it): ``items`` are (depth, text), depth 0 at
+    the top, each item at most one level below the one before it."""
+
+    items: Sequence[tuple[int, Inline]]
+
+
+@dataclass(frozen=True)
 class Entry:
     """One item of a compact report (a recommendation, a risk, a source): its key (an id), an
     optional title, and its body. ``number`` makes it an item of a numbered list."""
 
     key: Inline
     title: Inline | None = None
-    body: Sequence[Para | Field | Citation | Quote] = ()
+    body: Sequence[Para | Field | Citation | Quote | Outline] = ()
     number: int | None = None
 
 
-Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry
+Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry | Outline
 
 
 @dataclass

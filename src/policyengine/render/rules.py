@@ -1,19 +1,25 @@
-"""Rendering the rule tools: rule lists, one rule in full, lint reports, paper coverage."""
+"""Rendering the rule tools: rule lists, one rule in full and paper coverage as documents (text,
+Markdown, HTML, ...), lint reports as diagnostics (``FILE:LINE:COL: CODE: message``, one a line,
+as editors and CI read them), each also as JSON."""
 
 from __future__ import annotations
 
-from policyengine.render.common import (
-    WRAP,
-    Markdown,
-    markdown_table,
-    md_code,
-    md_escape,
-    md_join,
-    paper_quote,
-    text_table,
-    to_json,
-    wrap_hanging,
+from policyengine.render.backends import render as draw
+from policyengine.render.blocks import (
+    Block,
+    Bullets,
+    Code,
+    Document,
+    Entry,
+    Heading,
+    Inline,
+    Para,
+    Quote,
+    Span,
+    Table,
+    Title,
 )
+from policyengine.render.common import to_json
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
@@ -25,77 +31,55 @@ LABELS = Labels("rules")
 # -- rules list --------------------------------------------------------------------------------
 
 
-def _cited(s: Sentence, rule: str, L: dict[str, str]) -> Markdown:
-    return Markdown(md_code(rule) + md_escape(_also(s, rule, L)))
+def list_document(rules: list[RuleSummary], lang: str) -> Document:
+    """Every rule of the pack, one table row each."""
+    L = LABELS[lang]
+    headers = [L["id"], L["stratum"], L["produces"], L["section"], L["title"]]
+    rows: list[list[Inline]] = [
+        [r.id, str(r.stratum), ", ".join(r.produces), r.section, r.title[lang]] for r in rules
+    ]
+    return Document(t("rules.list_title", lang), [Table(headers, rows)], lang=lang, compact=True)
 
 
 def render_list(rules: list[RuleSummary], fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json({"rules": [r.to_dict() for r in rules]})
-    L = LABELS[lang]
-    headers = [L["id"], L["stratum"], L["produces"], L["section"], L["title"]]
-    rows = [[r.id, str(r.stratum), ", ".join(r.produces), r.section, r.title[lang]] for r in rules]
-    if fmt == "markdown":
-        return markdown_table(headers, rows)
-    return text_table(headers, rows)
+    return draw(list_document(rules, lang), fmt)
 
 
 # -- rules show --------------------------------------------------------------------------------
 
 
+def show_document(detail: RuleDetail, lang: str) -> Document:
+    """One rule in full: where it is written, the passage it encodes, its conditions in words,
+    what it produces, and the rules around it."""
+    L = LABELS[lang]
+    c = t("report.colon", lang)
+    s = detail.summary
+    where: list[Span] = [Code(s.location), t("rules.stratum_of", lang, stratum=s.stratum)]
+    source = f"{detail.source['document']}, {detail.source['section']}"
+    blocks: list[Block] = [
+        Title([Code(s.id), f" — {s.title[lang]}"], fields=[(L["at"], where), (L["source"], source)]),
+        Quote(detail.source["quote"]),
+    ]
+    if detail.also:
+        blocks += [Para(L["also"] + c.rstrip()), *(Quote(text) for text in detail.also)]
+    if detail.description:
+        blocks.append(Para(detail.description[lang]))
+    blocks += [Heading(2, L["when"]), Bullets([cond[lang] for cond in detail.conditions], ordered=True)]
+    blocks += [Heading(2, L["then"]), Bullets([o[lang] for o in detail.outputs])]
+    around = [
+        f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}",
+        f"{L['used_by']}{c}{', '.join(detail.used_by) or L['none']}",
+    ]
+    blocks.append(Bullets(around))
+    return Document(f"{s.id} — {s.title[lang]}", blocks, lang=lang, compact=True)
+
+
 def render_show(detail: RuleDetail, fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json(detail.to_dict())
-    L = LABELS[lang]
-    s = detail.summary
-    c = t("report.colon", lang)
-    if fmt == "markdown":
-        out = [
-            f"# {md_code(s.id)} — {md_escape(s.title[lang])}",
-            "",
-            f"- {L['at']}{c}{md_code(s.location)} ({L['stratum']} {s.stratum})",
-            f"- {L['source']}{c}" + md_escape(f"{detail.source['document']}, {detail.source['section']}"),
-            "",
-            f"> {md_escape(detail.source['quote'])}",
-            "",
-        ]
-        if detail.also:
-            out += [f"{L['also']}{c.rstrip()}", ""]
-            for text in detail.also:
-                out += [f"> {text}", ""]
-        if detail.description:
-            out += [md_escape(detail.description[lang]), ""]
-        out += [f"## {L['when']}", ""]
-        out += [f"{i}. {md_escape(cond[lang])}" for i, cond in enumerate(detail.conditions, 1)]
-        out += ["", f"## {L['then']}", ""]
-        out += [f"- {md_escape(o[lang])}" for o in detail.outputs]
-        out += [
-            "",
-            f"- {L['depends_on']}{c}" + (", ".join(md_code(r) for r in detail.depends_on) or L["none"]),
-            f"- {L['used_by']}{c}" + (", ".join(md_code(r) for r in detail.used_by) or L["none"]),
-        ]
-        return "\n".join(out) + "\n"
-    out = wrap_hanging(f"{s.id} — {s.title[lang]}", "", "  ", WRAP)
-    out.append(f"  {L['at']}{c}{s.location} ({L['stratum']} {s.stratum})")
-    out.append(f"  {L['source']}{c}{detail.source['document']}, {detail.source['section']}")
-    out += wrap_hanging(paper_quote(detail.source["quote"]), "    ", "    ", WRAP)
-    if detail.also:
-        out.append(f"  {L['also']}{c.rstrip()}")
-        for text in detail.also:
-            out += wrap_hanging(paper_quote(text), "    ", "    ", WRAP)
-    if detail.description:
-        out += wrap_hanging(f"{L['description']}{c}{detail.description[lang]}", "  ", "    ", WRAP)
-    out.append(f"  {L['when']}{c.rstrip()}")
-    for i, cond in enumerate(detail.conditions, 1):
-        out += wrap_hanging(f"{i}. {cond[lang]}", "    ", "       ", WRAP)
-    out.append(f"  {L['then']}{c.rstrip()}")
-    for o in detail.outputs:
-        out += wrap_hanging(o[lang], "    ", "      ", WRAP)
-    out += wrap_hanging(
-        f"{L['depends_on']}{c}{', '.join(detail.depends_on) or L['none']}", "  ", "    ", WRAP
-    )
-    out += wrap_hanging(f"{L['used_by']}{c}{', '.join(detail.used_by) or L['none']}", "  ", "    ", WRAP)
-    return "\n".join(out) + "\n"
+    return draw(show_document(detail, lang), fmt)
 
 
 # -- rules lint --------------------------------------------------------------------------------
@@ -129,52 +113,42 @@ def _also(sentence: Sentence, rule: str, L: dict[str, str]) -> str:
     return L["also_mark"] if rule in sentence.also else ""
 
 
+def coverage_document(report: CoverageReport, lang: str) -> Document:
+    """Each sentence of the section with the rules citing it (✓) or none (✗), then what is
+    still uncovered and the rules citing elsewhere or nothing the paper says."""
+    L = LABELS[lang]
+    c = t("report.colon", lang)
+    title = L["coverage_title"].format(section=report.section, source=report.source, pack=report.pack)
+    notes = [L["coverage_summary"].format(covered=report.covered, total=len(report.sentences))]
+    if any(s.also for s in report.sentences):
+        notes.append(L["also_legend"])
+    blocks: list[Block] = [Title(title, notes=notes)]
+    for s in report.sentences:
+        cited: list[Span] = ["→ "]
+        for i, r in enumerate(s.rules):
+            cited += [", ", Code(r)] if i else [Code(r)]
+            cited += [_also(s, r, L)] if _also(s, r, L) else []
+        mark = "✓" if s.rules else "✗"
+        blocks.append(Entry(f"{mark} {s.text}", None, [Para(cited if s.rules else "→ —")], number=s.index))
+    uncovered = ", ".join(str(s.index) for s in report.uncovered) or L["none"]
+    blocks.append(Para(f"{L['uncovered']}{c}{uncovered}"))
+    if report.elsewhere:
+        elsewhere: list[Span] = [L["elsewhere"] + c]
+        for i, (r, sec) in enumerate(report.elsewhere):
+            elsewhere += [", ", Code(r), f" ({sec})"] if i else [Code(r), f" ({sec})"]
+        blocks.append(Para(elsewhere))
+    if report.unplaced:
+        unplaced: list[Span] = [L["unplaced"] + c]
+        for i, r in enumerate(report.unplaced):
+            unplaced += [", ", Code(r)] if i else [Code(r)]
+        blocks.append(Para(unplaced))
+    return Document(title, blocks, lang=lang, compact=True)
+
+
 def render_coverage(report: CoverageReport, fmt: str, lang: str) -> str:
     if fmt == "json":
         return to_json(report.to_dict())
-    L = LABELS[lang]
-    title = L["coverage_title"].format(section=report.section, source=report.source, pack=report.pack)
-    summary = L["coverage_summary"].format(covered=report.covered, total=len(report.sentences))
-    uncovered = ", ".join(str(s.index) for s in report.uncovered) or L["none"]
-    if fmt == "markdown":
-        out = [f"# {md_escape(title)}", "", summary, ""]
-        if any(s.also for s in report.sentences):
-            out += [md_escape(L["also_legend"]), ""]
-        rows = [
-            [
-                str(s.index),
-                s.text,
-                md_join([Markdown(md_code(r) + md_escape(_also(s, r, L))) for r in s.rules]) or "—",
-            ]
-            for s in report.sentences
-        ]
-        out.append(markdown_table(["#", L["sentence"], L["rules"]], rows).rstrip())
-        out += ["", f"**{L['uncovered']}:** {uncovered}", ""]
-        if report.elsewhere:
-            out += [
-                f"**{L['elsewhere']}:** " + ", ".join(f"{md_code(r)} ({sec})" for r, sec in report.elsewhere),
-                "",
-            ]
-        if report.unplaced:
-            out += [f"**{L['unplaced']}:** " + ", ".join(md_code(r) for r in report.unplaced), ""]
-        return "\n".join(out).rstrip() + "\n"
-    out = [*wrap_hanging(title, "", "  ", WRAP), summary]
-    if any(s.also for s in report.sentences):
-        out += wrap_hanging(L["also_legend"], "", "  ", WRAP)
-    out.append("")
-    for s in report.sentences:
-        mark = "✓" if s.rules else "✗"
-        out += wrap_hanging(f"[{s.index}] {mark} {s.text}", "", "       ", WRAP)
-        cited = ", ".join(r + _also(s, r, L) for r in s.rules) or "—"
-        out += wrap_hanging(f"       → {cited}", "", "         ", WRAP)
-    out += ["", f"{L['uncovered']}: {uncovered}"]
-    if report.elsewhere:
-        out += wrap_hanging(
-            f"{L['elsewhere']}: " + ", ".join(f"{r} ({sec})" for r, sec in report.elsewhere), "", "  ", WRAP
-        )
-    if report.unplaced:
-        out.append(f"{L['unplaced']}: {', '.join(report.unplaced)}")
-    return "\n".join(out) + "\n"
+    return draw(coverage_document(report, lang), fmt)
 
 
 __all__ = ["render_coverage", "render_lint", "render_list", "render_show"]

@@ -1,97 +1,82 @@
-"""Rendering a :class:`~policyengine.signposts.SignpostReport`: terminal text, JSON, Markdown."""
+"""Rendering a :class:`~policyengine.signposts.SignpostReport`: one document (text, Markdown,
+HTML, ...) or JSON.
+
+The document names each signpost and the facts that trip it or hold it back in plain words, and
+for one not tripped what tripping it would change, with causes. The watched condition as the
+rules write it, fact ids and where facts are written appear only with ``ids`` (``--ids``) and in
+JSON.
+"""
 
 from __future__ import annotations
 
-from policyengine.render.common import md_code, md_escape, to_json, wrap_hanging
-from policyengine.render.diff import MARK, cause_text, outcome_change_lines
+import datetime as dt
+
+from policyengine.models.names import format_date, join
+from policyengine.render.blocks import Block, Chain, Code, Document, Heading, Inline, Para, Span, Title
+from policyengine.render.change_blocks import fact_change_entry, fact_phrase, outcome_entry, with_id
+from policyengine.render.common import to_json
 from policyengine.signposts import SignpostReport, SignpostStatus
-from policyengine.text import Labels
-
-LABELS = Labels("signposts")
+from policyengine.text import t
 
 
-def _status_text(s: SignpostStatus, lang: str) -> list[str]:
-    L = LABELS[lang]
+def _matches(s: SignpostStatus, lang: str, ids: bool) -> Inline:
+    names = [fact_phrase(f, s.labels.get(f), lang) for f, _ in s.matches]
+    said = t("signposts.by_line" if s.tripped else "signposts.held_line", lang, facts=join(names, lang))
+    if not ids:
+        return said
+    out: list[Span] = [said, " ("]
+    for i, (f, loc) in enumerate(s.matches):
+        out += [", "] if i else []
+        out += [Code(f), f" {loc}"] if loc else [Code(f)]
+    return [*out, ")"]
+
+
+def _status(s: SignpostStatus, lang: str, ids: bool) -> list[Block]:
     sp = s.signpost
-    state = L["tripped"] if s.tripped else L["watching"]
-    lines = wrap_hanging(f"[{state}] {sp.id} — {sp.name.get(lang)}", "", "    ")
-    lines += wrap_hanging(f"{L['watch']}: {s.watched.describe()}", "    ", "      ")
+    state = t("signposts.tripped_cap" if s.tripped else "signposts.watching_cap", lang)
+    name = t("signposts.signpost", lang, state=state, name=sp.name.get(lang))
+    blocks: list[Block] = [Heading(2, with_id(name, sp.id) if ids else name)]
+    if sp.description is not None:
+        blocks.append(Para(sp.description.get(lang)))
+    if ids:
+        blocks.append(Para([t("signposts.watch_line", lang), Code(s.watched.describe())]))
     if s.matches:
-        label = L["by"] if s.tripped else L["held"]
-        facts = ", ".join(f"{f} ({loc})" if loc else f for f, loc in s.matches)
-        lines += wrap_hanging(f"{label}: {facts}", "    ", "      ")
+        blocks.append(Para(_matches(s, lang, ids)))
     if s.effect is not None:
-        lines.append(f"    {L['if'].format(how=L[s.how or 'set'])}:")
-        for f in s.effect.facts:
-            where = f" ({f.location})" if f.location else ""
-            lines += wrap_hanging(f"{MARK[f.change]} {f.fact_id}{where}", "      ", "        ")
-            for c in f.fields:
-                lines += wrap_hanging(f"{c.path}: {c.old} -> {c.new}", "          ", "            ")
+        how = t(f"signposts.{s.how or 'set'}", lang)
+        blocks.append(Para(t("signposts.if_line", lang, how=how)))
+        blocks += [fact_change_entry(f, lang, ids=ids) for f in s.effect.facts]
         outcomes = [*s.effect.recommendations, *s.effect.risks]
         if not outcomes:
-            lines.append(f"      {L['nothing']}")
-        for o in outcomes:
-            lines += outcome_change_lines(s.effect, o, lang, "      ", L, L["unexplained"])
-    return [*lines, ""]
+            blocks.append(Para(t("signposts.nothing", lang)))
+        blocks += [outcome_entry(s.effect, o, lang, ids=ids) for o in outcomes]
+    return blocks
 
 
-def render_text(r: SignpostReport, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"{L['title']}: {r.scenario_id} ({L['as_of']} {r.as_of})",
-        f"  {' <- '.join(r.files)}",
-        f"  {L['pack']}: {r.pack_id} — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
-        "",
+def document(r: SignpostReport, lang: str = "ja", *, ids: bool = False) -> Document:
+    """The signposts of a scenario in ``lang``: every document format is drawn from it."""
+    title = t("signposts.heading", lang, title=r.title.get(lang) or r.scenario_id)
+    pack: list[Span] = [
+        Code(r.pack_id),
+        " — " + t("signposts.summary", lang, n=len(r.signposts), t=len(r.tripped)),
     ]
+    fields: list[tuple[str, Inline | Chain]] = [(t("signposts.files", lang), Chain(r.files))]
+    fields.append((t("signposts.pack", lang), pack))
+    if ids:
+        fields.insert(0, ("id", Code(r.scenario_id)))
+    as_of = format_date(dt.date.fromisoformat(r.as_of), lang)
+    blocks: list[Block] = [Title(title, note=(t("signposts.as_of", lang), as_of), fields=fields)]
     if not r.signposts:
-        out.append(L["none"])
+        blocks.append(Para(t("signposts.none", lang)))
     for s in r.signposts:
-        out += _status_text(s, lang)
-    return "\n".join(out).rstrip() + "\n"
+        blocks += _status(s, lang, ids)
+    return Document(title, blocks, lang=lang, compact=True)
 
 
-def render_markdown(r: SignpostReport, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"# {L['title']}: {md_code(r.scenario_id)} ({L['as_of']} {r.as_of})",
-        "",
-        f"- {' ← '.join(md_code(f) for f in r.files)}",
-        f"- {L['pack']}: {md_code(r.pack_id)} — " + L["summary"].format(n=len(r.signposts), t=len(r.tripped)),
-        "",
-    ]
-    if not r.signposts:
-        out += [L["none"], ""]
-    for s in r.signposts:
-        sp = s.signpost
-        state = L["tripped"] if s.tripped else L["watching"]
-        out += [f"## {state}: {md_code(sp.id)} — {md_escape(sp.name.get(lang))}", ""]
-        out.append(f"- {L['watch']}: {md_code(s.watched.describe())}")
-        if s.matches:
-            label = L["by"] if s.tripped else L["held"]
-            out.append(
-                f"- {label}: "
-                + ", ".join(md_code(f) + (f" ({md_escape(str(loc))})" if loc else "") for f, loc in s.matches)
-            )
-        if s.effect is not None:
-            out.append(f"- {L['if'].format(how=L[s.how or 'set'])}:")
-            for f in s.effect.facts:
-                out.append(f"  - {MARK[f.change]} {md_code(f.fact_id)}")
-            outcomes = [*s.effect.recommendations, *s.effect.risks]
-            if not outcomes:
-                out.append(f"  - {L['nothing']}")
-            for o in outcomes:
-                causes = "; ".join(cause_text(s.effect, c, lang) for c in o.causes) or L["unexplained"]
-                out.append(
-                    f"  - {MARK[o.change]} {md_code(o.id)} — {md_escape(o.current.title[lang])} "
-                    f"({L['caused']}: {md_escape(causes)})"
-                )
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def render(r: SignpostReport, fmt: str, lang: str) -> str:
+def render(r: SignpostReport, fmt: str, lang: str, *, ids: bool = False) -> str:
+    """JSON (the data) or a document format (text, markdown, html, ...)."""
     if fmt == "json":
         return to_json(r.to_dict())
-    if fmt == "markdown":
-        return render_markdown(r, lang)
-    return render_text(r, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(r, lang, ids=ids), fmt)

@@ -1,8 +1,11 @@
-"""Rendering a sweep's summary: firing rates and the dimensions that drive them."""
+"""Rendering a sweep's summary: firing rates and the dimensions that drive them, as one document
+(text, Markdown, HTML, ...) or JSON. ``--report`` draws the charts
+(:mod:`policyengine.render.charts.sweep`)."""
 
 from __future__ import annotations
 
-from policyengine.render.common import markdown_table, md_code, md_escape, text_table, to_json
+from policyengine.render.blocks import Block, Code, Document, Heading, Inline, Para, Table, Title
+from policyengine.render.common import to_json
 from policyengine.sweep.summary import SweepSummary
 from policyengine.text import Labels
 
@@ -24,6 +27,7 @@ def _driver(s: SweepSummary, rid: str) -> str:
 
 
 def _head(s: SweepSummary, lang: str) -> list[str]:
+    """The title line, then what was evaluated (and whether it is a sample or was interrupted)."""
     L = LABELS[lang]
     lines = [
         L["title"].format(sweep=s.sweep_id, scenario=s.scenario_id),
@@ -36,49 +40,34 @@ def _head(s: SweepSummary, lang: str) -> list[str]:
     return lines
 
 
-def render_text(s: SweepSummary, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [*_head(s, lang), "", L["recs"], ""]
-    rows = [[r.id, _pct(r.rate), str(r.count), _driver(s, r.id)] for r in s.recommendations]
-    out.append(text_table([L["rec"], L["rate"], L["count"], L["driver"]], rows).rstrip())
-    out += ["", L["dims"], ""]
-    for d in s.dimensions:
-        target = f"{d['fact']}#{d['field']}" if d["field"] else d["fact"]
-        out.append(f"  {d['id']} ({target})")
-        if not d["moves"]:
-            out.append(f"    {L['none']}")
-            continue
-        for v in d["values"]:
-            rates = ", ".join(f"{rid} {_pct(x)}" for rid, x in v["rates"].items())
-            out.append(f"    {v['value']} [{v['variants']}]: {rates}")
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(s: SweepSummary, lang: str = "ja") -> str:
+def document(s: SweepSummary, lang: str = "ja") -> Document:
+    """The summary in ``lang``: how often each recommendation fires and what drives it, then for
+    each dimension the rate of every recommendation that moves with it, value by value."""
     L = LABELS[lang]
     head = _head(s, lang)
-    out = [f"# {md_escape(head[0])}", "", *[f"- {md_escape(x)}" for x in head[1:]], "", f"## {L['recs']}", ""]
-    rows: list[list[str]] = [
-        [md_code(r.id), _pct(r.rate), str(r.count), _driver(s, r.id)] for r in s.recommendations
+    blocks: list[Block] = [Title(head[0], notes=head[1:]), Heading(2, L["recs"])]
+    rows: list[list[Inline]] = [
+        [Code(r.id), _pct(r.rate), str(r.count), _driver(s, r.id)] for r in s.recommendations
     ]
-    out.append(markdown_table([L["rec"], L["rate"], L["count"], L["driver"]], rows).rstrip())
-    out += ["", f"## {L['dims']}", ""]
+    blocks += [Table([L["rec"], L["rate"], L["count"], L["driver"]], rows), Heading(2, L["dims"])]
     for d in s.dimensions:
+        target = f"{d['fact']}#{d['field']}" if d["field"] else d["fact"]
+        blocks.append(Heading(3, [Code(d["id"]), f" ({target})"]))
         if not d["moves"]:
+            blocks.append(Para(L["none"]))
             continue
-        out += [f"### {md_code(d['id'])}", ""]
-        headers = [L["value"], L["variants"], *[md_code(m) for m in d["moves"]]]
-        table = [
-            [str(v["value"]), str(v["variants"]), *[_pct(v["rates"][m]) for m in d["moves"]]]
-            for v in d["values"]
+        headers = [L["rec"], *(L["value_n"].format(value=v["value"], n=v["variants"]) for v in d["values"])]
+        table: list[list[Inline]] = [
+            [Code(m), *(_pct(v["rates"][m]) for v in d["values"])] for m in d["moves"]
         ]
-        out += [markdown_table(headers, table).rstrip(), ""]
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(Table(headers, table))
+    return Document(head[0], blocks, lang=lang, compact=True)
 
 
 def render(s: SweepSummary, fmt: str, lang: str) -> str:
+    """JSON (the data) or a document format (text, markdown, html, ...)."""
     if fmt == "json":
         return to_json(s.to_dict())
-    if fmt == "markdown":
-        return render_markdown(s, lang)
-    return render_text(s, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(s, lang), fmt)

@@ -1,140 +1,142 @@
-"""Rendering a :class:`~policyengine.timeline.Timeline`: terminal text, JSON, Markdown, and an HTML
-picture (:mod:`policyengine.render.charts.timeline`)."""
+"""Rendering a :class:`~policyengine.timeline.Timeline`: one document (text, Markdown, ...), JSON,
+and an HTML picture (:mod:`policyengine.render.charts.timeline`).
+
+The document says each date as people write it, each dated fact by its name (``asset protection
+for the United Kingdom begins``), each change of a recommendation or risk by its title and target
+with its causes; fact and recommendation ids only with ``ids`` (``--ids``) and in JSON.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from policyengine.models.names import value
-from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
-from policyengine.render.diff import MARK, cause_text, outcome_change_lines
-from policyengine.text import Labels
-from policyengine.timeline import Dated, Timeline, TimelineStep
+from policyengine.engine.results import Recommendation, Risk
+from policyengine.models.names import format_date
+from policyengine.models.names import value as value_name
+from policyengine.render.blocks import Block, Bullets, Chain, Code, Document, Heading, Inline, Para, Title
+from policyengine.render.change_blocks import fact_phrase, outcome_entry, with_id
+from policyengine.render.common import to_json
+from policyengine.text import t
+from policyengine.timeline import Dated, Timeline
 
 if TYPE_CHECKING:
     from policyengine.validation.scenario import LoadedScenario
 
-LABELS = Labels("timeline")
-
 
 def dated_text(d: Dated, lang: str) -> str:
-    """``agreement:raa-jpn-aus signed — Japan-Australia RAA``; an assumption says so."""
-    L = LABELS[lang]
+    """``the Japan-UK Reciprocal Access Agreement signed``; an assumption says so."""
+    fact = fact_phrase(d.fact_id, d.label, lang)
     kind, _, rest = d.what.partition(":")
     if kind == "status":
-        what = L["status"].format(v=value(rest, lang))
+        said = t("timeline.what_status", lang, fact=fact, v=value_name(rest, lang))
     elif kind == "activity":
         mechanism, _, activity = rest.partition(":")
-        what = L["activity"].format(m=mechanism, v=value(activity, lang))
-    elif rest:
-        what = L["mechanism"].format(m=rest)
-    else:
-        what = "" if kind == "date" else L[kind]  # a date alone needs no word
-    text = f"{d.fact_id}{' ' + what if what else ''} — {d.label.get(lang, '')}".rstrip(" —")
-    return text + (L["assumption"].format(a=d.assumption[lang]) if d.assumption else "")
-
-
-def source_text(source: dict[str, str]) -> str:
-    """``Ministry of Foreign Affairs of Japan, Japan-France Summit Meeting (Paris), 2024-05-02``;
-    the paper as ``minilateral-2022, 日本への含意``."""
-    return ", ".join(source[k] for k in ("issuer", "document", "locator", "date") if k in source)
-
-
-def _step_text(step: TimelineStep, lang: str) -> list[str]:
-    L = LABELS[lang]
-    lines = [step.date.isoformat()]
-    for d in step.dated:
-        lines += wrap_hanging(dated_text(d, lang), "  ", "    ")
-    if not step.changed:
-        return [*lines, f"    {L['no_change']}", ""]
-    for o in (*step.diff.recommendations, *step.diff.risks):
-        lines += outcome_change_lines(step.diff, o, lang, "    ", L, L["none"])
-    return [*lines, ""]
-
-
-def render_text(t: Timeline, lang: str = "ja", *, changes_only: bool = False) -> str:
-    L = LABELS[lang]
-    changed = sum(1 for s in t.steps if s.changed)
-    out = [
-        f"{L['title']}: {t.scenario_id} — {t.title[lang]}",
-        f"  {' <- '.join(t.files)}",
-        f"  {L['pack']}: {t.pack_id} — " + L["summary"].format(n=len(t.steps), c=changed),
-        "",
-    ]
-    first = t.steps[0].date.isoformat() if t.steps else t.start.isoformat()
-    out.append(
-        L["before"].format(
-            date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
+        said = t(
+            "timeline.what_activity",
+            lang,
+            fact=fact,
+            m=value_name(mechanism, lang),
+            v=value_name(activity, lang),
         )
+    elif kind == "mechanism":
+        said = t("timeline.what_mechanism", lang, fact=fact, m=value_name(rest, lang))
+    else:
+        said = t(f"timeline.what_{kind}", lang, fact=fact)
+    if d.assumption:
+        said += t("timeline.assumption", lang, a=d.assumption[lang])
+    return said
+
+
+def _dated(d: Dated, lang: str, ids: bool) -> Inline:
+    said = dated_text(d, lang)
+    return with_id(said, d.fact_id) if ids else said
+
+
+def _count(key: str, n: int, lang: str) -> str:
+    return t(f"{key}_one" if n == 1 else key, lang, n=n)
+
+
+def source_text(source: dict[str, str], lang: str = "en") -> str:
+    """``Ministry of Foreign Affairs of Japan, Japan-France Summit Meeting (Paris), 2 May 2024``;
+    the paper as ``minilateral-2022, 日本への含意``."""
+    said = []
+    for k in ("issuer", "document", "locator", "date"):
+        if k in source:
+            try:
+                said.append(format_date(dt.date.fromisoformat(source[k]), lang) if k == "date" else source[k])
+            except ValueError:
+                said.append(source[k])
+    return ", ".join(said)
+
+
+def document(tl: Timeline, lang: str = "ja", *, changes_only: bool = False, ids: bool = False) -> Document:
+    """The timeline in ``lang``: every document format is drawn from it."""
+    changed = sum(1 for s in tl.steps if s.changed)
+    title = t("timeline.heading", lang, title=tl.title[lang])
+    summary = t(
+        "timeline.summary_one" if len(tl.steps) == 1 else "timeline.summary", lang, n=len(tl.steps), c=changed
     )
-    ids = [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
-    out += wrap(", ".join(ids), "  ")
-    out.append("")
-    for step in t.steps:
+    pack: list[str | Code] = [Code(tl.pack_id), " — " + summary]
+    fields: list[tuple[str, Inline | Chain]] = [(t("timeline.files", lang), Chain(tl.files))]
+    fields.append((t("timeline.pack", lang), pack))
+    if ids:
+        fields.insert(0, ("id", Code(tl.scenario_id)))
+    blocks: list[Block] = [Title(title, fields=fields)]
+    initial: list[Recommendation | Risk] = [*tl.initial.recommendations, *tl.initial.risks]
+    start = t(
+        "timeline.start",
+        lang,
+        day=format_date(tl.start, lang),
+        recs=_count("timeline.recs", len(tl.initial.recommendations), lang),
+        risks=_count("timeline.risks", len(tl.initial.risks), lang),
+    )
+    items: list[Inline] = []
+    for o in initial:
+        line = t("timeline.start_item", lang, title=o.title[lang], target=o.target_name[lang])
+        items.append(with_id(line, o.id) if ids else line)
+    blocks += [Heading(2, start), Bullets(items)]
+    sources: list[Inline] = []
+    for step in tl.steps:
         if changes_only and not step.changed:
             continue
-        out += _step_text(step, lang)
-    if changes_only and len(t.steps) > changed:
-        out.append(L["hidden"].format(n=len(t.steps) - changed))
-    return "\n".join(out).rstrip() + "\n"
-
-
-def render_markdown(t: Timeline, lang: str = "ja", *, changes_only: bool = False) -> str:
-    L = LABELS[lang]
-    changed = sum(1 for s in t.steps if s.changed)
-    out = [
-        f"# {L['title']}: {md_code(t.scenario_id)} — {md_escape(t.title[lang])}",
-        "",
-        f"- {' ← '.join(md_code(f) for f in t.files)}",
-        f"- {L['pack']}: {md_code(t.pack_id)} — " + L["summary"].format(n=len(t.steps), c=changed),
-        "",
-    ]
-    first = t.steps[0].date.isoformat() if t.steps else t.start.isoformat()
-    out += [
-        "## "
-        + L["before"].format(
-            date=first, day=t.start.isoformat(), n=len(t.initial.recommendations), r=len(t.initial.risks)
-        ),
-        "",
-        ", ".join(
-            md_code(i) for i in [r.id for r in t.initial.recommendations] + [r.id for r in t.initial.risks]
-        ),
-        "",
-    ]
-    for step in t.steps:
-        if changes_only and not step.changed:
-            continue
-        out += [f"## {step.date.isoformat()}", ""]
+        day = format_date(step.date, lang)
+        blocks += [Heading(2, day), Bullets([_dated(d, lang, ids) for d in step.dated])]
         for d in step.dated:
-            out.append(f"- {md_escape(dated_text(d, lang))}")
             if d.source:
-                out.append(f"  - {L['source']}: {md_escape(source_text(d.source))}")
-        out.append("")
+                fact = fact_phrase(d.fact_id, d.label, lang)
+                line = t("timeline.source_item", lang, day=day, fact=fact, source=source_text(d.source, lang))
+                if line not in sources:
+                    sources.append(line)
         if not step.changed:
-            out += [f"_{L['no_change']}_", ""]
+            blocks.append(Para(t("timeline.no_change", lang)))
             continue
-        for o in (*step.diff.recommendations, *step.diff.risks):
-            causes = "; ".join(cause_text(step.diff, c, lang) for c in o.causes) or L["none"]
-            out.append(
-                f"- {MARK[o.change]} {md_code(o.id)} — {md_escape(o.current.title[lang])} ({L['caused']}: "
-                f"{md_escape(causes)})"
-            )
-        out.append("")
-    if changes_only and len(t.steps) > changed:
-        out += [f"_{L['hidden'].format(n=len(t.steps) - changed)}_", ""]
-    return "\n".join(out).rstrip() + "\n"
+        outcomes = (*step.diff.recommendations, *step.diff.risks)
+        blocks += [outcome_entry(step.diff, o, lang, ids=ids) for o in outcomes]
+    if changes_only and len(tl.steps) > changed:
+        blocks.append(Para(t("timeline.hidden", lang, n=len(tl.steps) - changed)))
+    if sources:
+        blocks += [Heading(2, t("timeline.sources", lang)), Bullets(sources)]
+    return Document(title, blocks, lang=lang, compact=True)
 
 
 def render(
-    t: Timeline, fmt: str, lang: str, *, changes_only: bool = False, loaded: LoadedScenario | None = None
+    tl: Timeline,
+    fmt: str,
+    lang: str,
+    *,
+    changes_only: bool = False,
+    loaded: LoadedScenario | None = None,
+    ids: bool = False,
 ) -> str:
-    """``loaded`` (the scenario the timeline was built from) lets the HTML picture cite each fact."""
+    """``fmt``: json (the data), html (the picture; ``loaded``, the scenario the timeline was
+    built from, lets it cite each fact), or a document format (text, markdown, ...)."""
     if fmt == "html":
         from policyengine.render.charts.timeline import render_html
 
-        return render_html(t, lang, changes_only=changes_only, loaded=loaded)
+        return render_html(tl, lang, changes_only=changes_only, loaded=loaded)
     if fmt == "json":
-        return to_json(t.to_dict())
-    if fmt == "markdown":
-        return render_markdown(t, lang, changes_only=changes_only)
-    return render_text(t, lang, changes_only=changes_only)
+        return to_json(tl.to_dict())
+    from policyengine.render.backends import render as draw
+
+    return draw(document(tl, lang, changes_only=changes_only, ids=ids), fmt)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -281,6 +281,8 @@ class SignpostStatus:
     matches: tuple[tuple[str, Location | None], ...]  # (fact, where it is written)
     how: str | None = None  # how the condition was made true (when not tripped)
     effect: Diff | None = None
+    #: the matching facts' display names, ja and en, by fact id (for reports; JSON keeps the ids)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     @property
     def signpost(self) -> Signpost:
@@ -317,6 +319,7 @@ class SignpostReport:
     files: tuple[str, ...]
     pack_id: str
     signposts: tuple[SignpostStatus, ...]
+    title: dict[str, str] = field(default_factory=dict, compare=False)  # the scenario's, ja and en
 
     @property
     def tripped(self) -> list[SignpostStatus]:
@@ -355,8 +358,24 @@ def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = N
         found = effects.get(w.signpost.id)
         how = found[0] if found else None
         effect = found[1] if found else None
-        statuses.append(SignpostStatus(w, w.tripped(loaded.scenario), located, how, effect))
+        labels = _labels(loaded.scenario, hits)
+        statuses.append(SignpostStatus(w, w.tripped(loaded.scenario), located, how, effect, labels))
     header = loaded.scenario.scenario
+    title = {"ja": header.title.ja, "en": header.title.en}
     return SignpostReport(
-        header.id, header.as_of.isoformat(), tuple(loaded.files), pack.pack.id, tuple(statuses)
+        header.id, header.as_of.isoformat(), tuple(loaded.files), pack.pack.id, tuple(statuses), title
     )
+
+
+def _labels(scenario: Scenario, fact_ids: list[str]) -> dict[str, dict[str, str]]:
+    """The display names of the facts ``fact_ids``, ja and en."""
+    from policyengine.diff import fact_name
+    from policyengine.models.names import Names
+    from policyengine.models.scenario import SECTIONS
+
+    wanted, names, out = set(fact_ids), Names(scenario), {}
+    for section in SECTIONS:
+        for f in getattr(scenario, section.key):
+            if (fid := section.fact_id(f)) in wanted:
+                out[fid] = {lang: fact_name(section, f, names, lang) for lang in ("ja", "en")}
+    return out

@@ -14,6 +14,7 @@ from policyengine.render.blocks import (
     Entry,
     Field,
     Heading,
+    Outline,
     Para,
     Quote,
     Raw,
@@ -49,6 +50,17 @@ def _quote(text: str, cite: str, translation: str = "") -> str:
     return f"<blockquote>{esc(text)}{note}</blockquote>{rendered}"
 
 
+def _outline(o: Outline) -> str:
+    """Nested lists: an item one level deeper opens a list inside the item before it."""
+    out, depth = [], -1
+    for d, text in o.items:
+        d = max(0, min(d, depth + 1))
+        out.append("<ul><li>" if d > depth else "</li></ul>" * (depth - d) + "</li><li>")
+        out.append(inline(text))
+        depth = d
+    return "".join(out) + "</li></ul>" * (depth + 1)
+
+
 def _entry(e: Entry, lang: str) -> list[str]:
     title = f" — {inline(e.title)}" if e.title is not None else ""
     number = f"{e.number}. " if e.number is not None else ""
@@ -62,6 +74,8 @@ def _entry(e: Entry, lang: str) -> list[str]:
             out.append(_quote(b.quote, f"{b.document}, {b.section}", b.translation))
         elif isinstance(b, Quote):
             out.append(_quote(b.text, b.cite, b.translation))
+        elif isinstance(b, Outline):
+            out.append(_outline(b))
         else:
             out.append(f"<p>{inline(b.text)}</p>")
     return [*out, "</section>"]
@@ -135,6 +149,8 @@ def render(doc: Document, *, css: str = "") -> str:
                 out.append(_quote(b.text, b.cite, b.translation))
             elif isinstance(b, Raw):
                 out.append(b.html.rstrip("\n"))
+            elif isinstance(b, Outline):
+                out.append(_outline(b))
 
     emit(doc.blocks)
     return html_page(doc.title, "\n".join(out) + "\n", lang=doc.lang, css=DOCUMENT_CSS + css)

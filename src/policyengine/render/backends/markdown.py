@@ -14,6 +14,7 @@ from policyengine.render.blocks import (
     Entry,
     Field,
     Heading,
+    Outline,
     Para,
     Quote,
     Raw,
@@ -53,6 +54,11 @@ def _quote(text: str, cite: str, indent: str = "", translation: str = "") -> lis
     return lines
 
 
+def _outline(o: Outline, indent: str = "") -> list[str]:
+    """A nested list, each item indented by its depth."""
+    return [f"{indent}{'  ' * depth}- {md_line_start(inline(text))}" for depth, text in o.items] + [""]
+
+
 def _label(label: str, lang: str) -> str:
     """A label in bold with its colon, as the language writes it: ``**Because:** ``, ``**理由：**``."""
     colon = t("report.colon", lang)
@@ -67,11 +73,13 @@ def _entry(e: Entry, lang: str) -> list[str]:
         out, indent = [f"### {inline(e.key)}{title}", ""], ""
     for b in e.body:
         if isinstance(b, Field):
-            out += [f"{indent}{_label(b.label, lang)}{inline(b.value)}", ""]
+            out += [f"{indent}{_label(b.label, lang)}{inline(b.value)}".rstrip(), ""]
         elif isinstance(b, Citation):
             out += _quote(b.quote, f"{b.document}, {b.section}", indent, b.translation)
         elif isinstance(b, Quote):
             out += _quote(b.text, b.cite, indent, b.translation)
+        elif isinstance(b, Outline):
+            out += _outline(b, indent)
         else:
             out += [indent + md_line_start(inline(b.text)), ""]
     return out
@@ -114,6 +122,8 @@ def render(doc: Document) -> str:
                 out.extend(_quote(b.text, b.cite, "", b.translation))
             elif isinstance(b, Raw):
                 out.extend([b.markdown.rstrip("\n"), ""])
+            elif isinstance(b, Outline):
+                out.extend(_outline(b))
 
     emit(doc.blocks)
     return "\n".join(out).rstrip() + "\n"

@@ -13,6 +13,7 @@ from policyengine.render.blocks import (
     Entry,
     Field,
     Heading,
+    Outline,
     Para,
     Quote,
     Raw,
@@ -23,7 +24,7 @@ from policyengine.render.blocks import (
     cell,
     parts,
 )
-from policyengine.render.common import paper_quote, text_table, width, wrap
+from policyengine.render.common import paper_quote, text_table, width, wrap, wrap_hanging
 from policyengine.text import t
 
 
@@ -34,11 +35,21 @@ def inline(text: Value) -> str:
     return "".join(out)
 
 
+def _outline(o: Outline, indent: str) -> list[str]:
+    """Each item indented by its depth; a long one wraps deeper than the items under it start."""
+    out: list[str] = []
+    for depth, text in o.items:
+        pad = indent + "  " * depth
+        out += wrap_hanging(inline(text), pad, pad + "    ")
+    return out
+
+
 def _entry(e: Entry, lang: str) -> list[str]:
+    # a long key (a sentence rather than an id) wraps under itself
     if e.number is not None:
-        out, indent = [f"  [{e.number}] {inline(e.key)}"], "      "
+        out, indent = wrap_hanging(f"[{e.number}] {inline(e.key)}", "  ", "      "), "      "
     else:
-        out, indent = [f"  {inline(e.key)}"], "    "
+        out, indent = wrap_hanging(inline(e.key), "  ", "    "), "    "
     if e.title is not None:
         out += wrap(inline(e.title), indent)
     for b in e.body:
@@ -53,6 +64,8 @@ def _entry(e: Entry, lang: str) -> list[str]:
             out += wrap(paper_quote(b.text), indent)
             if b.translation:
                 out += wrap(b.translation, indent)
+        elif isinstance(b, Outline):
+            out += _outline(b, indent + "  ")
         else:
             out += wrap(inline(b.text), indent)
     return [*out, ""]
@@ -106,6 +119,8 @@ def render(doc: Document) -> str:
             elif isinstance(b, Raw):
                 out.extend(b.text.rstrip("\n").split("\n"))
                 out.append("")
+            elif isinstance(b, Outline):
+                out.extend([*_outline(b, "  "), ""])
 
     emit(doc.blocks, 0)
     return "\n".join(line.rstrip() for line in out).rstrip() + "\n"
