@@ -31,6 +31,11 @@ LABELS = Labels("rules")
 # -- rules list --------------------------------------------------------------------------------
 
 
+
+def _translation(text: str | None, lang: str) -> str:
+    """The project's English rendering of a quoted passage, marked as a translation (English only)."""
+    return t("briefing.translation", lang, text=text) if lang == "en" and text else ""
+
 def list_document(rules: list[RuleSummary], lang: str) -> Document:
     """Every rule of the pack, one table row each."""
     L = LABELS[lang]
@@ -60,7 +65,7 @@ def show_document(detail: RuleDetail, lang: str) -> Document:
     source = f"{detail.source['document']}, {detail.source['section']}"
     blocks: list[Block] = [
         Title([Code(s.id), f" — {s.title[lang]}"], fields=[(L["at"], where), (L["source"], source)]),
-        Quote(detail.source["quote"]),
+        Quote(detail.source["quote"], translation=_translation(detail.source.get("translation"), lang)),
     ]
     if detail.also:
         blocks += [Para(L["also"] + c.rstrip()), *(Quote(text) for text in detail.also)]

@@ -170,6 +170,8 @@ def show_rule(compiled: CompiledPack, rule_id: str) -> RuleDetail:
     source = {"document": src.document, "section": src.section, "quote": src.quote}
     if src.locator:
         source["locator"] = src.locator
+    if src.translation:
+        source["translation"] = src.translation
     desc = rule.rule.description
     return RuleDetail(
         summary(rule),
