@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -43,7 +51,7 @@ if TYPE_CHECKING:
     help="Print each answer as an exercise inject (YAML, ready to paste under a move's injects:).",
 )
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def whatif(
@@ -84,7 +92,7 @@ def whatif(
     if as_inject:
         from policyengine.render.whatif_inject import render_as_inject
 
-        emit(render_as_inject(result), output)
+        emit(render_as_inject(result, lang), output)
         return
     emit(render_whatif(result, fmt, lang), output)
 
@@ -92,7 +100,7 @@ def whatif(
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:

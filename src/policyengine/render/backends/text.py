@@ -23,7 +23,7 @@ from policyengine.render.blocks import (
     cell,
     parts,
 )
-from policyengine.render.common import paper_quote, text_table, width, wrap
+from policyengine.render.common import paper_quote, text_table, width, wrap, wrap_hanging
 from policyengine.text import t
 
 
@@ -35,8 +35,8 @@ def inline(text: Value) -> str:
 
 
 def _entry(e: Entry, lang: str) -> list[str]:
-    if e.number is not None:
-        out, indent = [f"  [{e.number}] {inline(e.key)}"], "      "
+    if e.number is not None:  # a long key (a sentence) wraps under itself
+        out, indent = wrap_hanging(f"[{e.number}] {inline(e.key)}", "  ", "      "), "      "
     else:
         out, indent = [f"  {inline(e.key)}"], "    "
     if e.title is not None:
