@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import click
 
-from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.argument("rec_id", metavar="REC_ID")
 @rules_option
-@format_option("text", "json", "markdown", "html")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option(

@@ -146,7 +146,18 @@ class Entry:
     number: int | None = None
 
 
-Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry
+@dataclass(frozen=True)
+class Tree:
+    """A tree of items (an explanation's derivation): each node a head, detail lines under it and
+    child nodes. Text draws guides (``├─``, ``└─``), Markdown nested lists (details in italics),
+    HTML nested lists."""
+
+    head: Inline
+    details: Sequence[Inline] = ()
+    children: Sequence[Tree] = ()
+
+
+Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry | Tree
 
 
 @dataclass
