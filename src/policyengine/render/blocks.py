@@ -114,6 +114,8 @@ class Title:
     note: tuple[str, Value] | None = None
     fields: Sequence[tuple[str, Value]] = ()
     notes: Sequence[Inline] = ()
+    #: Text: wrap a long field or note under itself (indented), as a report's header lines do.
+    wrap: bool = False
 
 
 @dataclass(frozen=True)

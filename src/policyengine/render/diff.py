@@ -249,7 +249,7 @@ def document(d: Diff, lang: str = "ja", *, show_ids: bool = False) -> Document:
     extra = _header_fields(d)
     if extra:
         fields.append((L["header"], ", ".join(field_label(x, lang) for x in extra)))
-    blocks: list[Block] = [Title(title, fields=fields)]
+    blocks: list[Block] = [Title(title, fields=fields, wrap=True)]
     if d.empty:
         blocks.append(Para(L["same"]))
         return Document(title, blocks, lang=lang, compact=True)

@@ -213,7 +213,7 @@ def document(ex: Explanation, lang: str = "ja") -> Document:
     format is drawn from it (``html`` of the command is the graph, render/charts/derivation)."""
     layout = _Layout(lang, expand_derived=ex.fired)
     head, *rest = layout.header(ex)
-    blocks: list[Block] = [Title(head, notes=rest)]
+    blocks: list[Block] = [Title(head, notes=rest, wrap=True)]
     blocks += [_tree(tree) for tree in layout.trees(ex)]
     return Document(head, blocks, lang=lang, compact=True)
 

@@ -127,7 +127,9 @@ def whatif_document(result: WhatIfResult, lang: str = "ja") -> Document:
     ]
     if result.stopped_early:
         notes.append(L["stopped"].format(why=result.stopped_early))
-    blocks: list[Block] = [Title(question, fields=_scenario_fields(result.loaded, lang), notes=notes)]
+    blocks: list[Block] = [
+        Title(question, fields=_scenario_fields(result.loaded, lang), notes=notes, wrap=True)
+    ]
     if not result.answers:
         blocks.append(Para(L["none"].format(n=result.max_changes, c=result.candidates)))
         return Document(question, blocks, lang=lang, compact=True)
@@ -232,7 +234,7 @@ def sensitivity_document(result: SensitivityResult, lang: str = "ja") -> Documen
     title = L["s_title"] + t("report.colon", lang) + said
     files = _scenario_fields(result.loaded, lang)[1:]
     blocks: list[Block] = [
-        Title(title, fields=files, notes=[L["s_note"].format(e=result.evaluations)]),
+        Title(title, fields=files, notes=[L["s_note"].format(e=result.evaluations)], wrap=True),
         Heading(2, L["s_load"]),
     ]
     for f in result.facts:

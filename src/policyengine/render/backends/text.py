@@ -82,11 +82,12 @@ def render(doc: Document) -> str:
                 colon = t("report.colon", doc.lang)
                 note = t("report.note", doc.lang, label=b.note[0], value=inline(b.note[1])) if b.note else ""
                 out.append(inline(b.text) + note)
-                for line in [
+                lines = [
                     *(f"{label}{colon}{inline(value)}" for label, value in b.fields),
                     *map(inline, b.notes),
-                ]:
-                    out.extend(wrap_hanging(line, "", "  "))  # a long line wraps under itself
+                ]
+                for line in lines:  # a long line wraps under itself if the title says so
+                    out.extend(wrap_hanging(line, "", "  ") if b.wrap else [line])
                 out.append("")
             elif isinstance(b, Entry):
                 out.extend(_entry(b, doc.lang))
