@@ -333,3 +333,12 @@ def test_the_explanation_document_escapes_in_every_backend() -> None:
     assert "<b>" not in html and "&lt;b&gt;head&lt;/b&gt;" in html and "a &amp; &lt;i&gt;" in html
     assert "\\*x\\*" in render(doc, "markdown")
     assert "├" not in render(doc, "text") and "└─ *x*" in render(doc, "text")
+
+
+def test_scenario_facts_are_named_in_words_and_by_id_only_on_request() -> None:
+    """Issue 16: the tree says where a scenario fact is written; ``--ids`` adds the fact's id."""
+    args = ["explain", KOREA, "extend-asset-protection/GBR", "--lang", "en"]
+    plain = CliRunner().invoke(cli, args).output
+    ids = CliRunner().invoke(cli, [*args, "--ids"]).output
+    assert "at: scenarios/baseline_2022.yaml:716:15" in plain and "agreement:raa-jpn-gbr" not in plain
+    assert "at: agreement:raa-jpn-gbr — scenarios/baseline_2022.yaml:716:15" in ids

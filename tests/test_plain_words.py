@@ -87,7 +87,8 @@ FACT_ID = re.compile(
     r"\b(?:country|framework|agreement|asset_protection|interest|event|capability|area|signpost):[A-Za-z0-9]"
 )
 #: Goldens of a default view that names facts in words (ids only under ``--ids`` and in JSON).
-NAMES_FACTS = ("diff/",)
+#: explain's graph (``graph-*.html``, render/charts) still numbers facts by id in its legend.
+NAMES_FACTS = ("diff/", "explain/extend", "explain/keep", "explain/whynot", "explain/elevate")
 #: Goldens of a default view whose dates are readable (``1 June 2022``, not ``2022-06-01``).
 READABLE_DATES = ("diff/", "explain/", "whatif/")
 

@@ -28,6 +28,9 @@ from policyengine.cli import (
     is_flag=True,
     help="Print the recorded trace events the explanation rests on, instead of the tree.",
 )
+@click.option(
+    "--ids", "show_ids", is_flag=True, help="Show the id of each scenario fact beside where it is written."
+)
 def explain(
     scenario: str,
     rec_id: str,
@@ -36,6 +39,7 @@ def explain(
     lang: str,
     output: str | None,
     show_trace: bool,
+    show_ids: bool,
 ) -> None:
     """Why REC_ID (ACTION/TARGET, a recommendation or risk) was made in SCENARIO, or why not.
 
@@ -61,4 +65,4 @@ def explain(
         return
     from policyengine.render.explain import render
 
-    emit(render(explanation, fmt, lang), output)
+    emit(render(explanation, fmt, lang, show_ids=show_ids), output)

@@ -42,10 +42,11 @@ class _Node:
 
 
 class _Layout:
-    def __init__(self, lang: str, *, expand_derived: bool) -> None:
+    def __init__(self, lang: str, *, expand_derived: bool, show_ids: bool = True) -> None:
         self.lang = lang
         self.L = LABELS[lang]
         self.expand_derived = expand_derived
+        self.show_ids = show_ids  # scenario facts by their ids, else by the fact in words or by its place
         self.cited: set[str] = set()  # scenario facts whose source and note were shown already
 
     def colon(self) -> str:
@@ -61,7 +62,8 @@ class _Layout:
     def provenance(self, fact: FactNode) -> list[str]:
         """Where a scenario fact is written, its own source and note."""
         c = self.colon()
-        lines = [f"{self.L['at']}{c}{fact.origin} — {fact.location}"]
+        where = f"{fact.origin} — {fact.location}" if self.show_ids else str(fact.location)
+        lines = [f"{self.L['at']}{c}{where}"]
         if fact.origin in self.cited:
             return lines
         self.cited.add(str(fact.origin))
@@ -104,7 +106,8 @@ class _Layout:
         said = {(a.rule.title[self.lang], a.rule.location) for a in fact.derived_by}
         lines = [t("derived.derived_by", self.lang, rule=title, where=where) for title, where in sorted(said)]
         for leaf in self.leaves(fact):
-            lines.append(f"{self.L['from']}{self.colon()}{leaf.origin} — {leaf.location}")
+            named = leaf.origin if self.show_ids else leaf.text[self.lang]
+            lines.append(f"{self.L['from']}{self.colon()}{named} — {leaf.location}")
         return lines, []
 
     # -- conditions ----------------------------------------------------------------------------
@@ -207,11 +210,12 @@ def _tree(node: _Node) -> Tree:
     return Tree(node.head, node.details, [_tree(c) for c in node.children])
 
 
-def document(ex: Explanation, lang: str = "ja") -> Document:
+def document(ex: Explanation, lang: str = "ja", *, show_ids: bool = False) -> Document:
     """Why an outcome was made (its derivation down to the scenario's facts) or why not (each
     rule that could make it, at its nearest binding): the header, then one tree per rule. Every
-    format is drawn from it (``html`` of the command is the graph, render/charts/derivation)."""
-    layout = _Layout(lang, expand_derived=ex.fired)
+    format is drawn from it (``html`` of the command is the graph, render/charts/derivation).
+    A scenario fact is shown in words and by where it is written; ``show_ids`` adds its id."""
+    layout = _Layout(lang, expand_derived=ex.fired, show_ids=show_ids)
     head, *rest = layout.header(ex)
     blocks: list[Block] = [Title(head, notes=rest, wrap=True)]
     blocks += [_tree(tree) for tree in layout.trees(ex)]
@@ -222,7 +226,7 @@ def render_json(ex: Explanation) -> str:
     return to_json(ex.to_dict())
 
 
-def render(ex: Explanation, fmt: str, lang: str) -> str:
+def render(ex: Explanation, fmt: str, lang: str, *, show_ids: bool = False) -> str:
     """``explain`` in ``fmt``: JSON is the data, ``html`` the derivation graph (a picture with the
     header and a legend), any other format the document drawn by its backend."""
     if fmt == "html":
@@ -233,7 +237,7 @@ def render(ex: Explanation, fmt: str, lang: str) -> str:
         return render_json(ex)
     from policyengine.render.backends import render as draw
 
-    return draw(document(ex, lang), fmt)
+    return draw(document(ex, lang, show_ids=show_ids), fmt)
 
 
 __all__ = ["document", "render", "render_json"]
