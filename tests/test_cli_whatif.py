@@ -38,6 +38,27 @@ def test_whatif_markdown(run, golden) -> None:  # type: ignore[no-untyped-def]
     golden("whatif/propose-framework.en.md", result.output)
 
 
+def test_whatif_html_is_the_same_document(run, golden) -> None:  # type: ignore[no-untyped-def]
+    result = run("whatif", KOREA, "extend-asset-protection/FRA", "--format", "html", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    golden("whatif/extend-asset-protection-FRA.en.html", result.output)
+
+
+COMMANDS = [("whatif", KOREA, "extend-asset-protection/FRA"), ("sensitivity", KOREA)]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_whatif_and_sensitivity_offer_every_document_format(  # type: ignore[no-untyped-def]
+    run, command: tuple[str, ...]
+) -> None:
+    """A backend added to render/backends is a format of whatif and sensitivity."""
+    from policyengine.cli import document_formats
+
+    for fmt in document_formats():
+        result = run(*command, "--format", fmt, "--lang", "en")
+        assert result.exit_code == 0 and result.output.strip(), (fmt, result.output)
+
+
 def test_whatif_json_names_every_change_with_its_file_and_line(run) -> None:  # type: ignore[no-untyped-def]
     result = run("whatif", KOREA, "propose-framework/AUS+JPN+KOR", "--format", "json")
     assert result.exit_code == 0
@@ -96,7 +117,10 @@ def test_sensitivity_json_and_markdown(run) -> None:  # type: ignore[no-untyped-
         "country:JPN",
     ]
     md = run("sensitivity", KOREA, "--format", "markdown", "--lang", "en").output
-    assert md.startswith("# Which facts carry which recommendations: korea-new-gov (2022-06-01)\n")
+    assert md.startswith(
+        "# Which facts carry which recommendations: The world after the new ROK government (May 2022)"
+        " stepped up its Indo-Pacific engagement (as of 1 June 2022)\n"
+    )
     assert "| `conclude-raa/GBR` | `agreement:raa-jpn-gbr`, `country:GBR`, `country:JPN` |" in md
 
 

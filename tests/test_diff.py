@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import json
 from pathlib import Path
 
@@ -301,7 +302,7 @@ def test_the_library_needs_no_files(korea, compiled_pack) -> None:  # type: igno
 
 
 @pytest.mark.parametrize(
-    ("lang", "label", "other"), [("ja", "理由: ", "justification"), ("en", "justification: ", "理由")]
+    ("lang", "label", "other"), [("ja", "理由：", "justification"), ("en", "justification:", "理由")]
 )
 def test_a_changed_recommendations_fields_are_named_in_the_outputs_language(  # type: ignore[no-untyped-def]
     tmp_path: Path, korea, compiled_pack, lang: str, label: str, other: str
@@ -313,6 +314,38 @@ def test_a_changed_recommendations_fields_are_named_in_the_outputs_language(  # 
     )
     d = diff_scenarios(korea, load(path), compiled_pack)
     assert "extend-asset-protection/GBR" in {o.id for o in d.recommendations if o.change == "changed"}
-    for fmt in ("text", "markdown"):
+    for fmt, shown in (("text", label), ("markdown", f"**{label}**"), ("html", f"<strong>{label}</strong>")):
         out = render(d, fmt, lang)
-        assert label in out and other not in out, fmt
+        assert shown in out and other not in out, fmt
+
+
+def test_the_default_view_names_facts_and_ids_are_shown_on_request(  # type: ignore[no-untyped-def]
+    tmp_path: Path, korea, compiled_pack
+) -> None:
+    """Issue 16: the reader sees "the SDF's asset protection for France's forces", not
+    ``asset_protection:FRA``; ``--ids`` (and JSON) keep the ids."""
+    from policyengine.render.diff import render
+
+    path = _scenario(
+        tmp_path,
+        "asset_protection:\n  - {partner: FRA, since: 2022-12-01, basis: 自衛隊法第95条の2}\n",
+    )
+    d = diff_scenarios(korea, load(path), compiled_pack)
+    names = (("en", "the SDF's asset protection for France's forces"), ("ja", "フランスの部隊への"))
+    for lang, name in names:
+        for fmt in ("text", "markdown", "html"):
+            plain = html.unescape(render(d, fmt, lang)) if fmt == "html" else render(d, fmt, lang)
+            assert name in plain and "asset_protection:FRA" not in plain, (lang, fmt)
+            assert "asset_protection:FRA" in render(d, fmt, lang, show_ids=True), (lang, fmt)
+    assert "asset_protection:FRA" in render(d, "json", "en")
+
+
+def test_diff_offers_every_document_format(tmp_path: Path) -> None:
+    """A backend added to render/backends is a format of diff (html included), HTML escaped."""
+    from policyengine.cli import document_formats
+
+    for fmt in document_formats():
+        result = CliRunner().invoke(cli, ["diff", BASELINE, KOREA, "--format", fmt, "--lang", "en"])
+        assert result.exit_code == 0, (fmt, result.output)
+    html = CliRunner().invoke(cli, ["diff", BASELINE, KOREA, "--format", "html", "--lang", "en"]).output
+    assert html.startswith("<!DOCTYPE html>") and "Japan&#x27;s interest" in html

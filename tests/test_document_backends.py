@@ -27,6 +27,7 @@ from policyengine.render.blocks import (
     Strong,
     Table,
     Title,
+    Tree,
 )
 
 #: The only elements a document's HTML holds: a text can add none.
@@ -53,6 +54,8 @@ def _every_block(text: str, compact: bool) -> Document:
                 [Para(text), Field(text, [Code(text)]), Citation(text, text, text, translation=text)],
             ),
             Entry(text, None, [Quote(text, translation=text), Field(text, text)], number=1),
+            Title(text, fields=[(text, text)], notes=[text], wrap=True),
+            Tree(text, [text, [Code(text), text]], [Tree([Strong(text)], [text])]),
         ],
         lang="en",
         compact=compact,
@@ -73,7 +76,7 @@ def test_every_backend_draws_every_block(fmt: str, compact: bool) -> None:
     out = render(_every_block("needle", compact), fmt)
     assert out.endswith("\n")
     # each block's text appears (the Title's three, the Entry's, the Quote's ...)
-    assert out.count("needle") >= 29
+    assert out.count("needle") >= 36
 
 
 @pytest.mark.parametrize("compact", [True, False])

@@ -304,9 +304,41 @@ def test_a_nearest_binding_never_changes_what_a_fact_is(korea, compiled_pack) ->
     by_var = {c.var: c for c in link.conditions}
     assert by_var["alliance"].holds and by_var["alliance"].facts[0].origin == "framework:usa-jpn-alliance"
     assert [c.var for c in link.conditions if not c.holds] == ["agenda"]
-    from policyengine.render.explain import render_markdown, render_text
+    from policyengine.render.explain import render
 
-    for text in (render_text(ex, "en"), render_markdown(ex, "en")):
+    for text in (render(ex, "text", "en"), render(ex, "markdown", "en")):
         count_line = text.index("at least 1 recommendation (action: link emerging-technology cooperation")
         why = text.index("why not: a recommendation 'link-technology-cooperation'")
         assert count_line < why < text.index("agenda: the scenario has no event")
+
+
+def test_explain_offers_every_document_format() -> None:
+    """A backend added to render/backends is a format of explain (html is the graph)."""
+    from policyengine.cli import document_formats
+
+    for fmt in document_formats():
+        result = CliRunner().invoke(
+            cli, ["explain", KOREA, "extend-asset-protection/GBR", "--format", fmt, "--lang", "en"]
+        )
+        assert result.exit_code == 0 and result.output.strip(), (fmt, result.output)
+
+
+def test_the_explanation_document_escapes_in_every_backend() -> None:
+    """The tree's heads and details go through each backend's escaping (HTML by construction)."""
+    from policyengine.render.backends import render
+    from policyengine.render.blocks import Document, Title, Tree
+
+    doc = Document("t", [Title("<h>"), Tree("<b>head</b>", ["a & <i>"], [Tree("*x*")])], lang="en")
+    html = render(doc, "html")
+    assert "<b>" not in html and "&lt;b&gt;head&lt;/b&gt;" in html and "a &amp; &lt;i&gt;" in html
+    assert "\\*x\\*" in render(doc, "markdown")
+    assert "├" not in render(doc, "text") and "└─ *x*" in render(doc, "text")
+
+
+def test_scenario_facts_are_named_in_words_and_by_id_only_on_request() -> None:
+    """Issue 16: the tree says where a scenario fact is written; ``--ids`` adds the fact's id."""
+    args = ["explain", KOREA, "extend-asset-protection/GBR", "--lang", "en"]
+    plain = CliRunner().invoke(cli, args).output
+    ids = CliRunner().invoke(cli, [*args, "--ids"]).output
+    assert "at: scenarios/baseline_2022.yaml:716:15" in plain and "agreement:raa-jpn-gbr" not in plain
+    assert "at: agreement:raa-jpn-gbr — scenarios/baseline_2022.yaml:716:15" in ids

@@ -82,6 +82,40 @@ def test_no_engine_vocabulary_in_prose(name: str) -> None:
         assert not found, f"{name}: internal identifiers in prose: {sorted(set(found))[:8]}"
 
 
+#: A scenario fact's id (``asset_protection:FRA``, ``agreement:raa-jpn-gbr``).
+FACT_ID = re.compile(
+    r"\b(?:country|framework|agreement|asset_protection|interest|event|capability|area|signpost):[A-Za-z0-9]"
+)
+#: Goldens of a default view that names facts in words (ids only under ``--ids`` and in JSON).
+#: explain's graph (``graph-*.html``, render/charts) still numbers facts by id in its legend.
+NAMES_FACTS = ("diff/", "explain/extend", "explain/keep", "explain/whynot", "explain/elevate")
+#: Goldens of a default view whose dates are readable (``1 June 2022``, not ``2022-06-01``).
+READABLE_DATES = ("diff/", "explain/", "whatif/")
+
+
+def _default_views(prefixes: tuple[str, ...]) -> list[str]:
+    return [n for n in _goldens() if n.startswith(prefixes) and ".ids." not in n]
+
+
+def test_the_fact_id_scan_finds_what_it_looks_for() -> None:
+    assert FACT_ID.search("+ asset_protection:FRA (new evidence)")
+    assert FACT_ID.search("at: agreement:raa-jpn-gbr")
+    assert not FACT_ID.search("the SDF's asset protection for France's forces; 理由：英国")
+
+
+@pytest.mark.parametrize("name", _default_views(NAMES_FACTS))
+def test_default_views_name_facts_in_words(name: str) -> None:
+    text = (GOLDEN / name).read_text(encoding="utf-8")
+    assert not FACT_ID.findall(text), f"{name}: fact ids in the default view: {FACT_ID.findall(text)[:5]}"
+
+
+@pytest.mark.parametrize("name", _default_views(READABLE_DATES))
+def test_default_views_write_readable_dates(name: str) -> None:
+    text = (GOLDEN / name).read_text(encoding="utf-8")
+    iso = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert not iso, f"{name}: ISO dates in the default view: {iso[:5]}"
+
+
 @pytest.mark.parametrize(
     ("name", "said"),
     [

@@ -32,11 +32,11 @@ moves:
 
 
 def _injects(rec: str) -> list[tuple[str, str]]:
-    result = CliRunner().invoke(cli, ["whatif", KOREA, rec, "--as-inject"])
+    result = CliRunner().invoke(cli, ["whatif", KOREA, rec, "--as-inject", "--lang", "en"])
     assert result.exit_code == 0, result.output
     # one block per answer: its comment line, then the inject indented to paste under 'injects:'
     blocks = re.split(r"\n(?=# \d+\. )", result.stdout.strip("\n"))
-    assert blocks[0].startswith(f"# whatif {rec} on scenario 'korea-new-gov' as of 2022-06-01:")
+    assert blocks[0].startswith(f"# whatif {rec} on scenario 'korea-new-gov' as of 1 June 2022:")
     out = []
     for block in blocks[1:]:
         comment, _, body = block.partition("\n")
@@ -80,3 +80,13 @@ def test_as_inject_takes_no_other_format() -> None:
     result = CliRunner().invoke(cli, ["whatif", KOREA, "conclude-raa/GBR", "--as-inject", "--format", "json"])
     assert result.exit_code == 2
     assert "E501: --as-inject prints YAML: it does not take --format json" in result.stderr
+
+
+def test_as_inject_comments_are_in_the_sessions_language() -> None:
+    """The comments around the YAML speak the language asked; the YAML itself is the same."""
+    ja = CliRunner().invoke(cli, ["whatif", KOREA, "conclude-raa/GBR", "--as-inject", "--lang", "ja"]).stdout
+    en = CliRunner().invoke(cli, ["whatif", KOREA, "conclude-raa/GBR", "--as-inject", "--lang", "en"]).stdout
+    assert ja.startswith("# シナリオ'korea-new-gov'（2022年6月1日時点）へのwhatif conclude-raa/GBR：")
+    assert "each inject below" not in ja and "also removes" not in ja
+    yaml_lines = [[ln for ln in out.splitlines() if not ln.startswith("#")] for out in (ja, en)]
+    assert yaml_lines[0] == yaml_lines[1]

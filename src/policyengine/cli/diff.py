@@ -27,7 +27,7 @@ ids_option = click.option(
 @click.argument("old")
 @click.argument("new")
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option(
@@ -35,8 +35,16 @@ ids_option = click.option(
     is_flag=True,
     help="Exit with 1 when anything differs and 0 when nothing does, as `git diff --exit-code`.",
 )
+@click.option("--ids", "show_ids", is_flag=True, help="Show the ids of the facts beside their names.")
 def diff(
-    old: str, new: str, rules_path: str | None, fmt: str, lang: str, output: str | None, exit_code: bool
+    old: str,
+    new: str,
+    rules_path: str | None,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    exit_code: bool,
+    show_ids: bool,
 ) -> None:
     """What changed between two scenarios, and what that changed in Japan's recommended actions.
 
@@ -54,7 +62,7 @@ def diff(
     old_loaded, new_loaded = gather([lambda: load_any(old), lambda: load_any(new)])
     pack = load_pack(rules_path)
     result = diff_results(old_loaded, evaluate(old_loaded, pack), new_loaded, evaluate(new_loaded, pack))
-    emit(render(result, fmt, lang), output)
+    emit(render(result, fmt, lang, show_ids=show_ids), output)
     if exit_code and not result.empty:
         sys.exit(EXIT_FINDING)
 

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import click
 
-from policyengine.cli import cli, emit, format_option, lang_option, output_option, rules_option
+from policyengine.cli import (
+    cli,
+    document_formats,
+    emit,
+    format_option,
+    lang_option,
+    output_option,
+    rules_option,
+)
 
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.argument("rec_id", metavar="REC_ID")
 @rules_option
-@format_option("text", "json", "markdown", "html")
+@format_option(*document_formats())
 @lang_option
 @output_option
 @click.option(
@@ -19,6 +27,9 @@ from policyengine.cli import cli, emit, format_option, lang_option, output_optio
     "show_trace",
     is_flag=True,
     help="Print the recorded trace events the explanation rests on, instead of the tree.",
+)
+@click.option(
+    "--ids", "show_ids", is_flag=True, help="Show the id of each scenario fact beside where it is written."
 )
 def explain(
     scenario: str,
@@ -28,6 +39,7 @@ def explain(
     lang: str,
     output: str | None,
     show_trace: bool,
+    show_ids: bool,
 ) -> None:
     """Why REC_ID (ACTION/TARGET, a recommendation or risk) was made in SCENARIO, or why not.
 
@@ -53,4 +65,4 @@ def explain(
         return
     from policyengine.render.explain import render
 
-    emit(render(explanation, fmt, lang), output)
+    emit(render(explanation, fmt, lang, show_ids=show_ids), output)

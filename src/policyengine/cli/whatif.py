@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     help="Print each answer as an exercise inject (YAML, ready to paste under a move's injects:).",
 )
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def whatif(
@@ -92,7 +92,7 @@ def whatif(
     if as_inject:
         from policyengine.render.whatif_inject import render_as_inject
 
-        emit(render_as_inject(result), output)
+        emit(render_as_inject(result, lang), output)
         return
     emit(render_whatif(result, fmt, lang), output)
 
@@ -100,7 +100,7 @@ def whatif(
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @rules_option
-@format_option("text", "json", "markdown")
+@format_option(*document_formats())
 @lang_option
 @output_option
 def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:

@@ -114,6 +114,8 @@ class Title:
     note: tuple[str, Value] | None = None
     fields: Sequence[tuple[str, Value]] = ()
     notes: Sequence[Inline] = ()
+    #: Text: wrap a long field or note under itself (indented), as a report's header lines do.
+    wrap: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,18 @@ class Entry:
     number: int | None = None
 
 
-Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry | Outline
+@dataclass(frozen=True)
+class Tree:
+    """A tree of items (an explanation's derivation): each node a head, detail lines under it and
+    child nodes. Text draws guides (``├─``, ``└─``), Markdown nested lists (details in italics),
+    HTML nested lists."""
+
+    head: Inline
+    details: Sequence[Inline] = ()
+    children: Sequence[Tree] = ()
+
+
+Block = Heading | Para | Bullets | Table | Quote | Raw | Section | Title | Entry | Outline | Tree
 
 
 @dataclass

@@ -1,18 +1,37 @@
-"""Rendering a :class:`~policyengine.diff.Diff`: a one-screen terminal report, JSON, Markdown.
+"""Rendering a :class:`~policyengine.diff.Diff`: one document (text, Markdown, HTML, ...), or JSON.
+
+Facts are named as a reader names them ("asset protection for France"); their ids only under
+``--ids`` and in JSON.
 
 Markers, as in a unified diff: ``+`` added, ``-`` removed, ``~`` altered or changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Mapping
 from typing import Any
 
-from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
+from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange, Side
 from policyengine.engine.results import Recommendation, Risk
+from policyengine.models.names import format_date
 from policyengine.models.names import value as value_name
-from policyengine.render.common import md_code, md_escape, to_json, wrap, wrap_hanging
+from policyengine.render.blocks import (
+    Block,
+    Chain,
+    Citation,
+    Code,
+    Document,
+    Entry,
+    Field,
+    Heading,
+    Para,
+    Quote,
+    Span,
+    Title,
+    Value,
+)
+from policyengine.render.common import to_json
 from policyengine.text import Labels, t
 
 MARK = {"added": "+", "removed": "-", "altered": "~", "changed": "~"}
@@ -36,19 +55,6 @@ def field_name(path: str, lang: str) -> str:
 def _changed_fields(o: OutcomeChange, lang: str) -> str:
     """The fields in which a changed outcome differs, named in ``lang``, in a stable order."""
     return ", ".join(field_name(p, lang) for p in sorted({f.path.split(".")[0] for f in o.fields}))
-
-
-def outcome_change_lines(
-    d: Diff, o: OutcomeChange, lang: str, indent: str, labels: Mapping[str, str], unexplained: str
-) -> list[str]:
-    """An outcome change as the timeline and the signposts list it: marker, id and title, the
-    fields that changed, and its causes (``labels``: the caller's ``changed`` and ``caused``)."""
-    lines = wrap_hanging(f"{MARK[o.change]} {o.id} — {o.current.title[lang]}", indent, indent + "  ")
-    if o.change == "changed":
-        lines += wrap_hanging(f"{labels['changed']}: {_changed_fields(o, lang)}", "        ", "          ")
-    for cause in [cause_text(d, c, lang) for c in o.causes] or [unexplained]:
-        lines += wrap_hanging(f"{labels['caused']}: {cause}", "        ", "          ")
-    return lines
 
 
 def show_value(value: Any, limit: int = MAX_VALUE) -> str:
@@ -82,196 +88,166 @@ def _fact_mark(d: Diff, fact_id: str) -> str:
     return MARK[found.change] if found else "~"
 
 
-def cause_text(d: Diff, c: Cause, lang: str) -> str:
-    """``+ event:x (new evidence)`` or ``+ asset_protection:FRA blocks rule R: absent ...``."""
+# -- the document: what ``diff`` prints, in every format ------------------------------------------
+
+
+def fact_name(d: Diff, fact_id: str, lang: str) -> str:
+    """A changed fact as a reader names it (``asset protection for France``, ``the Japan-UK RAA``);
+    its id only when the diff does not know the fact."""
+    found = next((f for f in d.facts if f.fact_id == fact_id), None)
+    if found is None:
+        return t("diff.fact_scenario", lang) if fact_id == "scenario" else fact_id
+    return t(f"diff.fact_{found.kind}", lang, name=found.label[lang])
+
+
+def _fact_ref(d: Diff, fact_id: str, lang: str, show_ids: bool) -> list[Span]:
+    """A fact by its name, with its id after it under ``--ids``."""
+    name: list[Span] = [fact_name(d, fact_id, lang)]
+    return [*name, " (", Code(fact_id), ")"] if show_ids else name
+
+
+def cause_words(d: Diff, c: Cause, lang: str, *, show_ids: bool = False) -> list[Span]:
+    """A cause in words: ``+ the new ROK government (May 2022) (new evidence)``, or the fact
+    that blocks a rule and what the rule needs; fact ids and rule syntax only under ``--ids``."""
     L = LABELS[lang]
-    mark = _fact_mark(d, c.fact_id)
+    head: list[Span] = [f"{_fact_mark(d, c.fact_id)} ", *_fact_ref(d, c.fact_id, lang, show_ids)]
     if c.how in ("blocks", "unblocks"):
         if c.rule_title is not None and c.needs is not None:
             i = 0 if lang == "ja" else 1
             said = t(f"derived.cause_{c.how}", lang, rule=c.rule_title[i], needs=c.needs[i])
-            return f"{mark} {c.fact_id} {said}"
-        return f"{mark} {c.fact_id} {L[c.how].format(rule=c.rule)}: {c.condition}"
+            return [*head, f" {said}"]
+        return [*head, f" {L[c.how].format(rule=c.rule)}: ", Code(str(c.condition))]
     key = "altered_ev" if c.how == "altered" else c.how
-    return f"{mark} {c.fact_id} ({L[key]})"
+    return [*head, t("diff.cause_how", lang, how=L[key])]
 
 
 def _level(item: Recommendation | Risk, lang: str) -> str:
     L = LABELS[lang]
     if isinstance(item, Recommendation):
-        return f"{L['priority']}: {value_name(item.priority, lang)}"
-    return f"{L['severity']}: {value_name(item.severity, lang)}"
-
-
-def _outcome_line(o: OutcomeChange, lang: str) -> str:
-    return f"  {MARK[o.change]} {o.id} ({_level(o.current, lang)})"
+        return f"{L['priority']}{t('report.colon', lang)}{value_name(item.priority, lang)}"
+    return f"{L['severity']}{t('report.colon', lang)}{value_name(item.severity, lang)}"
 
 
 def _reason(item: Recommendation | Risk, lang: str) -> str:
     return item.justification[lang] if isinstance(item, Recommendation) else item.message[lang]
 
 
-def _field_lines(f: FieldChange, lang: str, indent: str) -> list[str]:
+def _ids(ids: list[str]) -> list[Span]:
+    out: list[Span] = []
+    for i, x in enumerate(ids):
+        out += [", ", Code(x)] if i else [Code(x)]
+    return out
+
+
+def _outcome_field(f: FieldChange, lang: str, show_ids: bool, d: Diff) -> Field | None:
+    """One changed field of a recommendation or risk, or None when it is the other language's."""
     name = field_name(f.path, lang)
+    arrow = t("diff.arrow", lang)
     if f.path == "evidence":
         old, new = set(f.old or []), set(f.new or [])
-        parts = [f"+{e}" for e in sorted(new - old)] + [f"-{e}" for e in sorted(old - new)]
-        return wrap(f"{name}: {' '.join(parts)}", indent)
+        parts: list[Span] = []
+        for sign, ids in (("+", sorted(new - old)), ("-", sorted(old - new))):
+            for e in ids:
+                parts += [" " if parts else "", f"{sign} ", *_fact_ref(d, e, lang, show_ids)]
+        return Field(name, parts)
     if f.path.startswith(("justification.", "message.")):
         if not f.path.endswith("." + lang):
-            return []
-        return [*wrap(f"{name}: {f.old}", indent), *wrap(f"-> {f.new}", indent + "  ")]
+            return None
+        return Field(name, f"{f.old}{arrow}{f.new}")
     if f.path in ("priority", "severity"):
-        return wrap(f"{name}: {value_name(f.old, lang)} -> {value_name(f.new, lang)}", indent)
-    return wrap(f"{name}: {show_value(f.old)} -> {show_value(f.new)}", indent)
+        return Field(name, f"{value_name(f.old, lang)}{arrow}{value_name(f.new, lang)}")
+    return Field(name, f"{show_value(f.old)}{arrow}{show_value(f.new)}")
 
 
-def _text_outcome(d: Diff, o: OutcomeChange, lang: str) -> list[str]:
+def _outcome(d: Diff, o: OutcomeChange, lang: str, show_ids: bool) -> Entry:
     L = LABELS[lang]
     cur = o.current
-    lines = [_outcome_line(o, lang), *wrap(f"{cur.title[lang]} — {cur.target_name[lang]}", "      ")]
+    body: list[Para | Field | Citation | Quote] = []
     if o.change == "added":
-        lines += wrap(f"{L['because']}: {_reason(cur, lang)}", "      ")
+        body.append(Field(L["because"], _reason(cur, lang)))
     elif o.change == "removed":
-        lines += wrap(f"{L['was']}: {_reason(cur, lang)}", "      ")
+        body.append(Field(L["was"], _reason(cur, lang)))
     else:
-        for f in o.fields:
-            lines += _field_lines(f, lang, "      ")
-    if len(o.causes) == 1:
-        lines += wrap(f"{L['caused']}: {cause_text(d, o.causes[0], lang)}", "      ")
-    elif o.causes:
-        lines.append(f"      {L['caused']}:")
-        for c in o.causes:
-            lines += wrap(cause_text(d, c, lang), "        ")
-    else:
-        lines.append(f"      {L['caused']}: {L['unexplained']}")
-    return lines
+        body += [f for f in (_outcome_field(fc, lang, show_ids, d) for fc in o.fields) if f is not None]
+    for c in o.causes:
+        body.append(Field(L["caused"], cause_words(d, c, lang, show_ids=show_ids)))
+    if not o.causes:
+        body.append(Field(L["caused"], L["unexplained"]))
+    key: list[Span] = [f"{MARK[o.change]} ", Code(o.id), f" ({_level(cur, lang)})"]
+    return Entry(key, f"{cur.title[lang]} — {cur.target_name[lang]}", body)
 
 
-def _text_fact(d: Diff, f: FactChange, lang: str) -> list[str]:
+def _fact(d: Diff, f: FactChange, lang: str, show_ids: bool) -> Entry:
     L = LABELS[lang]
-    where = f" {f.location}" if f.location else ""
-    lines = [f"  {MARK[f.change]} {f.fact_id}  {f.label[lang]}", f"      {where.strip()}" if where else ""]
-    lines = [ln for ln in lines if ln]
+    body: list[Para | Field | Citation | Quote] = []
+    if f.location:
+        body.append(Field(L["where"], str(f.location)))
+    arrow = t("diff.arrow", lang)
     for c in f.fields:
-        at = f"  (line {c.location.line})" if c.location and c.location.line else ""
-        lines += wrap(f"{c.path}: {show_value(c.old)} -> {show_value(c.new)}{at}", "      ")
+        at = t("diff.at_line", lang, line=c.location.line) if c.location and c.location.line else ""
+        body.append(Field(field_label(c.path, lang), f"{show_value(c.old)}{arrow}{show_value(c.new)}{at}"))
     affected = d.caused_by(f.fact_id)
     if affected:
-        lines += wrap(f"{L['affects']}: {', '.join(o.id for o in affected)}", "      ")
-    return lines
+        body.append(Field(L["affects"], _ids([o.id for o in affected])))
+    return Entry([f"{MARK[f.change]} ", *_fact_ref(d, f.fact_id, lang, show_ids)], None, body)
 
 
-def render_text(d: Diff, lang: str = "ja") -> str:
+def field_label(path: str, lang: str) -> str:
+    """A changed scenario field by its label where the fact registry has one
+    (``stance.indo_pacific_engagement``: stated Indo-Pacific engagement), else its path."""
+    from policyengine.models.registry import label_keys, path_label_keys
+
+    key = path_label_keys().get(path) or label_keys().get(path.split("[")[0].split(".")[-1])
+    return t(key, lang) if key else path
+
+
+def document(d: Diff, lang: str = "ja", *, show_ids: bool = False) -> Document:
+    """What changed between two worlds, and what that changed for Japan: every format is drawn
+    from it. ``show_ids``: the facts' ids beside their names (``--ids``)."""
     L = LABELS[lang]
-    out = [
-        f"{L['title']}: {d.old.scenario_id} ({L['as_of']} {d.old.as_of}) -> "
-        f"{d.new.scenario_id} ({L['as_of']} {d.new.as_of})",
-        f"  {L['old']}: {' <- '.join(d.old.files)}",
-        f"  {L['new']}: {' <- '.join(d.new.files)}",
-        f"  {L['pack']}: {d.pack_id}",
+
+    def side(s: Side) -> str:
+        day = format_date(dt.date.fromisoformat(s.as_of), lang)
+        return t("diff.side", lang, title=s.title.get(lang) or s.scenario_id, day=day)
+
+    title = L["title"]
+    fields: list[tuple[str, Value]] = [
+        (L["old"], side(d.old)),
+        (L["new"], side(d.new)),
+        (L["old_files"], Chain(d.old.files)),
+        (L["new_files"], Chain(d.new.files)),
+        (L["pack"], Code(d.pack_id)),
     ]
     extra = _header_fields(d)
     if extra:
-        out.append(f"  {L['header']}: {', '.join(extra)}")
-    out.append("")
+        fields.append((L["header"], ", ".join(field_label(x, lang) for x in extra)))
+    blocks: list[Block] = [Title(title, fields=fields, wrap=True)]
     if d.empty:
-        return "\n".join([*out, L["same"]]) + "\n"
+        blocks.append(Para(L["same"]))
+        return Document(title, blocks, lang=lang, compact=True)
     summary = _counts(d.facts, ("added", "removed", "altered"), lang)
-    out.append(f"{L['facts']}: {summary}" if summary else L["no_facts"])
-    for f in d.facts:
-        out += _text_fact(d, f, lang)
-    out.append("")
+    blocks.append(Heading(2, f"{L['facts']}{t('report.colon', lang)}{summary}" if summary else L["no_facts"]))
+    blocks += [_fact(d, f, lang, show_ids) for f in d.facts]
     if not d.outcomes_changed:
-        return "\n".join([*out, L["no_outcomes"]]) + "\n"
-    out.append(f"{L['outcomes']}:")
+        blocks.append(Para(L["no_outcomes"]))
+        return Document(title, blocks, lang=lang, compact=True)
+    blocks.append(Heading(2, L["outcomes"]))
     for key, items in (("recommendations", d.recommendations), ("risks", d.risks)):
-        if not items:
-            continue
-        out += ["", f"{L[key]}: {_counts(items, ('added', 'removed', 'changed'), lang)}"]
-        for o in items:
-            out += _text_outcome(d, o, lang)
-    return "\n".join(out).rstrip() + "\n"
+        if items:
+            counts = _counts(items, ("added", "removed", "changed"), lang)
+            blocks.append(Heading(3, f"{L[key]}{t('report.colon', lang)}{counts}"))
+            blocks += [_outcome(d, o, lang, show_ids) for o in items]
+    return Document(title, blocks, lang=lang, compact=True)
 
 
 def render_json(d: Diff) -> str:
     return to_json(d.to_dict())
 
 
-def _md_cause(d: Diff, c: Cause, lang: str) -> str:
-    L = LABELS[lang]
-    mark = _fact_mark(d, c.fact_id)
-    if c.how in ("blocks", "unblocks"):
-        rule = L[c.how].format(rule=md_code(str(c.rule)))
-        return f"{mark} {md_code(c.fact_id)} {rule}: {md_code(str(c.condition))}"
-    key = "altered_ev" if c.how == "altered" else c.how
-    return f"{mark} {md_code(c.fact_id)} ({L[key]})"
-
-
-def render_markdown(d: Diff, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    out = [
-        f"# {L['title']}: {md_code(d.old.scenario_id)} → {md_code(d.new.scenario_id)}",
-        "",
-        f"- {L['old']}: {' ← '.join(md_code(f) for f in d.old.files)} ({L['as_of']} {d.old.as_of})",
-        f"- {L['new']}: {' ← '.join(md_code(f) for f in d.new.files)} ({L['as_of']} {d.new.as_of})",
-        f"- {L['pack']}: {md_code(d.pack_id)}",
-    ]
-    extra = _header_fields(d)
-    if extra:
-        out.append(f"- {L['header']}: {md_escape(', '.join(extra))}")
-    out.append("")
-    if d.empty:
-        return "\n".join([*out, L["same"]]) + "\n"
-    summary = _counts(d.facts, ("added", "removed", "altered"), lang)
-    out += [f"## {L['facts']}", "", summary or L["no_facts"], ""]
-    for f in d.facts:
-        where = f" — {md_code(str(f.location))}" if f.location else ""
-        out.append(f"- {MARK[f.change]} {md_code(f.fact_id)} {md_escape(f.label[lang])}{where}")
-        for c in f.fields:
-            out.append(
-                f"  - {md_code(c.path)}: {md_escape(show_value(c.old))} → {md_escape(show_value(c.new))}"
-            )
-        affected = d.caused_by(f.fact_id)
-        if affected:
-            out.append(f"  - {L['affects']}: " + ", ".join(md_code(o.id) for o in affected))
-    out.append("")
-    out += [f"## {L['outcomes']}", ""]
-    if not d.outcomes_changed:
-        return "\n".join([*out, L["no_outcomes"]]) + "\n"
-    for key, items in (("recommendations", d.recommendations), ("risks", d.risks)):
-        if not items:
-            continue
-        out += [f"### {L[key]}: {_counts(items, ('added', 'removed', 'changed'), lang)}", ""]
-        for o in items:
-            cur = o.current
-            out.append(
-                f"- {MARK[o.change]} {md_code(o.id)} ({_level(cur, lang)}) — {md_escape(cur.title[lang])}: "
-                f"{md_escape(cur.target_name[lang])}"
-            )
-            if o.change == "added":
-                out.append(f"  - {L['because']}: {md_escape(_reason(cur, lang))}")
-            elif o.change == "removed":
-                out.append(f"  - {L['was']}: {md_escape(_reason(cur, lang))}")
-            for fc in o.fields:
-                if fc.path.startswith(("justification.", "message.")) and not fc.path.endswith("." + lang):
-                    continue
-                if fc.path in ("priority", "severity"):
-                    old, new = value_name(fc.old, lang), value_name(fc.new, lang)
-                else:
-                    old, new = md_escape(show_value(fc.old, 400)), md_escape(show_value(fc.new, 400))
-                out.append(f"  - {field_name(fc.path, lang)}: {old} → {new}")
-            if o.causes:
-                out.append(f"  - {L['caused']}: " + "; ".join(_md_cause(d, c, lang) for c in o.causes))
-            else:
-                out.append(f"  - {L['caused']}: {L['unexplained']}")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def render(d: Diff, fmt: str, lang: str) -> str:
+def render(d: Diff, fmt: str, lang: str, *, show_ids: bool = False) -> str:
+    """``diff``'s report in ``fmt``: JSON is the diff's data, any other format a document backend."""
     if fmt == "json":
         return render_json(d)
-    if fmt == "markdown":
-        return render_markdown(d, lang)
-    return render_text(d, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(d, lang, show_ids=show_ids), fmt)

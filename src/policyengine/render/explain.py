@@ -1,11 +1,13 @@
-"""Rendering explanations: a terminal tree, byte-stable JSON, a Markdown outline.
+"""Rendering explanations: one document (text, Markdown, ...), byte-stable JSON.
 
-The tree is laid out once (heads, detail lines, children) in the chosen language and then
-drawn either with guides (``├─``) for the terminal or as nested lists for Markdown.
+The tree is laid out once (heads, detail lines, children) in the chosen language and put in the
+document as :class:`~policyengine.render.blocks.Tree` blocks: the text backend draws it with
+guides (``├─``), Markdown as nested lists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from policyengine.explain.nodes import (
@@ -15,7 +17,9 @@ from policyengine.explain.nodes import (
     FactNode,
     WhyNot,
 )
-from policyengine.render.common import WRAP, md_escape, paper_quote, to_json, wrap_hanging
+from policyengine.models.names import format_date
+from policyengine.render.blocks import Block, Document, Title, Tree
+from policyengine.render.common import paper_quote, to_json
 from policyengine.text import Labels, t
 
 LABELS = Labels("explain")
@@ -38,10 +42,11 @@ class _Node:
 
 
 class _Layout:
-    def __init__(self, lang: str, *, expand_derived: bool) -> None:
+    def __init__(self, lang: str, *, expand_derived: bool, show_ids: bool = True) -> None:
         self.lang = lang
         self.L = LABELS[lang]
         self.expand_derived = expand_derived
+        self.show_ids = show_ids  # scenario facts by their ids, else by the fact in words or by its place
         self.cited: set[str] = set()  # scenario facts whose source and note were shown already
 
     def colon(self) -> str:
@@ -57,7 +62,8 @@ class _Layout:
     def provenance(self, fact: FactNode) -> list[str]:
         """Where a scenario fact is written, its own source and note."""
         c = self.colon()
-        lines = [f"{self.L['at']}{c}{fact.origin} — {fact.location}"]
+        where = f"{fact.origin} — {fact.location}" if self.show_ids else str(fact.location)
+        lines = [f"{self.L['at']}{c}{where}"]
         if fact.origin in self.cited:
             return lines
         self.cited.add(str(fact.origin))
@@ -100,7 +106,8 @@ class _Layout:
         said = {(a.rule.title[self.lang], a.rule.location) for a in fact.derived_by}
         lines = [t("derived.derived_by", self.lang, rule=title, where=where) for title, where in sorted(said)]
         for leaf in self.leaves(fact):
-            lines.append(f"{self.L['from']}{self.colon()}{leaf.origin} — {leaf.location}")
+            named = leaf.origin if self.show_ids else leaf.text[self.lang]
+            lines.append(f"{self.L['from']}{self.colon()}{named} — {leaf.location}")
         return lines, []
 
     # -- conditions ----------------------------------------------------------------------------
@@ -166,6 +173,8 @@ class _Layout:
         L = self.L
         sc = ex.scenario
         files = " <- ".join(sc["files"])
+        day = format_date(dt.date.fromisoformat(sc["as_of"]), self.lang)
+        title = sc.get("title", {}).get(self.lang) or sc["id"]
         lines = []
         d = ex.derivation
         if d is not None:
@@ -176,7 +185,8 @@ class _Layout:
         else:
             assert ex.why_not is not None
             lines.append(f"{ex.id} — {L['not_made_' + ex.why_not.kind]}")
-        lines.append(f"{L['scenario']}{self.colon()}{sc['id']} ({L['as_of']} {sc['as_of']}; {files})")
+        scenario = t("explain.scenario_line", self.lang, title=title, day=day, files=files)
+        lines.append(f"{L['scenario']}{self.colon()}{scenario}")
         if d is not None:
             lines.append(f"{L['because']}{self.colon()}{d.because[self.lang]}")
             label = L["justification"] if d.kind == "recommendation" else L["message"]
@@ -193,65 +203,41 @@ class _Layout:
         return [self.why_not(ex.why_not)]
 
 
-# -- drawing -----------------------------------------------------------------------------------
+# -- the document ------------------------------------------------------------------------------
 
 
-def _draw(node: _Node, out: list[str], prefix: str = "", connector: str = "", continuation: str = "") -> None:
-    inner = prefix + continuation
-    guide = "│ " if node.children else "  "
-    out += wrap_hanging(node.head, prefix + connector, inner + guide + "  ", WRAP)
-    for d in node.details:
-        out += wrap_hanging(d, inner + guide, inner + guide + "  ", WRAP)
-    for i, child in enumerate(node.children):
-        last = i == len(node.children) - 1
-        _draw(child, out, inner, "└─ " if last else "├─ ", "   " if last else "│  ")
+def _tree(node: _Node) -> Tree:
+    return Tree(node.head, node.details, [_tree(c) for c in node.children])
 
 
-def _draw_md(node: _Node, out: list[str], depth: int = 0) -> None:
-    pad = "  " * depth
-    out.append(f"{pad}- {md_escape(node.head)}")
-    for d in node.details:
-        out.append(f"{pad}  - *{md_escape(d)}*")
-    for child in node.children:
-        _draw_md(child, out, depth + 1)
-
-
-def render_text(ex: Explanation, lang: str = "ja") -> str:
-    layout = _Layout(lang, expand_derived=ex.fired)
-    out: list[str] = []
-    for line in layout.header(ex):
-        out += wrap_hanging(line, "", "  ", WRAP)
-    for tree in layout.trees(ex):
-        out.append("")
-        _draw(tree, out)
-    return "\n".join(out) + "\n"
-
-
-def render_markdown(ex: Explanation, lang: str = "ja") -> str:
-    layout = _Layout(lang, expand_derived=ex.fired)
+def document(ex: Explanation, lang: str = "ja", *, show_ids: bool = False) -> Document:
+    """Why an outcome was made (its derivation down to the scenario's facts) or why not (each
+    rule that could make it, at its nearest binding): the header, then one tree per rule. Every
+    format is drawn from it (``html`` of the command is the graph, render/charts/derivation).
+    A scenario fact is shown in words and by where it is written; ``show_ids`` adds its id."""
+    layout = _Layout(lang, expand_derived=ex.fired, show_ids=show_ids)
     head, *rest = layout.header(ex)
-    out = [f"# {md_escape(head)}", ""]
-    out += [f"- {md_escape(line)}" for line in rest]
-    for tree in layout.trees(ex):
-        out.append("")
-        _draw_md(tree, out)
-    return "\n".join(out) + "\n"
+    blocks: list[Block] = [Title(head, notes=rest, wrap=True)]
+    blocks += [_tree(tree) for tree in layout.trees(ex)]
+    return Document(head, blocks, lang=lang, compact=True)
 
 
 def render_json(ex: Explanation) -> str:
     return to_json(ex.to_dict())
 
 
-def render(ex: Explanation, fmt: str, lang: str) -> str:
+def render(ex: Explanation, fmt: str, lang: str, *, show_ids: bool = False) -> str:
+    """``explain`` in ``fmt``: JSON is the data, ``html`` the derivation graph (a picture with the
+    header and a legend), any other format the document drawn by its backend."""
     if fmt == "html":
         from policyengine.render.charts.derivation import render_html
 
         return render_html(ex, lang)
     if fmt == "json":
         return render_json(ex)
-    if fmt == "markdown":
-        return render_markdown(ex, lang)
-    return render_text(ex, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(document(ex, lang, show_ids=show_ids), fmt)
 
 
-__all__ = ["render", "render_json", "render_markdown", "render_text"]
+__all__ = ["document", "render", "render_json"]

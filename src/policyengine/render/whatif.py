@@ -1,7 +1,9 @@
-"""Rendering counterfactual answers (``whatif``) and load-bearing facts (``sensitivity``)."""
+"""Rendering counterfactual answers (``whatif``) and load-bearing facts (``sensitivity``): one
+document each (text, Markdown, HTML, ...), or JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
@@ -10,9 +12,28 @@ from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
 from policyengine.models.common import I18nText
+from policyengine.models.names import format_date
 from policyengine.models.scenario import SECTION_BY_KIND, assumptions
-from policyengine.render.common import markdown_table, md_code, md_escape, md_join, text_table, to_json, wrap
-from policyengine.text import Labels
+from policyengine.render.blocks import (
+    Block,
+    Bullets,
+    Chain,
+    Citation,
+    Code,
+    Document,
+    Entry,
+    Field,
+    Heading,
+    Inline,
+    Para,
+    Quote,
+    Span,
+    Table,
+    Title,
+    Value,
+)
+from policyengine.render.common import to_json
+from policyengine.text import Labels, t
 from policyengine.validation.scenario import LoadedScenario
 
 LABELS = Labels("whatif")
@@ -73,53 +94,63 @@ def _sentence(result: WhatIfResult, d: Describer, answer: Answer, lang: str, alt
     )
 
 
-def _head(result: WhatIfResult, lang: str) -> list[str]:
+def _scenario_fields(loaded: LoadedScenario, lang: str) -> list[tuple[str, Value]]:
+    """The scenario a report is about, by its title and readable date, and its files."""
+    L = LABELS[lang]
+    header = loaded.scenario.scenario
+    said = t("whatif.scenario_value", lang, title=header.title.get(lang), day=format_date(header.as_of, lang))
+    return [(L["scenario"], said), (L["files"], Chain(loaded.files))]
+
+
+def _ids(ids: Sequence[str]) -> list[Span]:
+    out: list[Span] = []
+    for i, x in enumerate(ids):
+        out += [", ", Code(x)] if i else [Code(x)]
+    return out
+
+
+def whatif_document(result: WhatIfResult, lang: str = "ja") -> Document:
+    """``whatif``'s answers, in ``lang``: the question, where the search stands, then each minimal
+    change set in words, with the facts it changes and what else it changes. Every format is
+    drawn from it."""
     L = LABELS[lang]
     risk = "_risk" if result.kind == "risk" else ""
-    q = L[("q_disappear" if result.present else "q_appear") + risk].format(id=result.outcome_id)
+    question = L[("q_disappear" if result.present else "q_appear") + risk].format(id=result.outcome_id)
     now = L[("now_present" if result.present else "now_absent") + risk].format(
         rules=", ".join(result.rules) or "-"
     )
-    header = result.loaded.scenario.scenario
-    lines = [
-        q,
-        f"{L['scenario']}: {header.id} ({header.as_of.isoformat()}) — {' <- '.join(result.loaded.files)}",
+    notes: list[Inline] = [
         now,
         L["search"].format(
             n=result.max_changes, c=result.candidates, e=result.evaluations, r=result.rejected
         ),
     ]
     if result.stopped_early:
-        lines.append(L["stopped"].format(why=result.stopped_early))
-    return lines
-
-
-def render_whatif_text(result: WhatIfResult, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    d = Describer(result.loaded.scenario)
-    out = [*_head(result, lang), ""]
+        notes.append(L["stopped"].format(why=result.stopped_early))
+    blocks: list[Block] = [
+        Title(question, fields=_scenario_fields(result.loaded, lang), notes=notes, wrap=True)
+    ]
     if not result.answers:
-        out += [L["none"].format(n=result.max_changes, c=result.candidates)]
-        return "\n".join(out) + "\n"
-    groups = _groups(result)
-    out += [L["found"].format(n=len(result.answers)), ""]
-    for i, (answers, alts) in enumerate(groups, 1):
+        blocks.append(Para(L["none"].format(n=result.max_changes, c=result.candidates)))
+        return Document(question, blocks, lang=lang, compact=True)
+    blocks.append(Para(L["found"].format(n=len(result.answers))))
+    d = Describer(result.loaded.scenario)
+    for i, (answers, alts) in enumerate(_groups(result), 1):
         first = answers[0]
-        number = f"  {i}. "
-        lines = wrap(_sentence(result, d, first, lang, alts), " " * len(number))
-        out += [number + lines[0].lstrip(), *lines[1:]]
+        body: list[Para | Field | Citation | Quote] = []
         for a in answers:
             for ch in a.changes:
-                where = _where(result, ch)
-                out.append(f"       {_change_line(ch, d, lang)}   ({where or L['new_fact']})")
-                for said in _assumptions(result.loaded, ch.fact):
-                    out += wrap(f"{L['assumption']}: {said.get(lang)}", "         ")
+                where = _where(result, ch) or L["new_fact"]
+                body.append(Para([Code(_change_line(ch, d, lang)), f" — {where}"]))
+                body += [
+                    Field(L["assumption"], said.get(lang)) for said in _assumptions(result.loaded, ch.fact)
+                ]
         if first.lost:
-            out += wrap(f"{L['also_lost']}: {', '.join(first.lost)}", "       ")
+            body.append(Field(L["also_lost"], _ids(first.lost)))
         if first.gained:
-            out += wrap(f"{L['also_gained']}: {', '.join(first.gained)}", "       ")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+            body.append(Field(L["also_gained"], _ids(first.gained)))
+        blocks.append(Entry(_sentence(result, d, first, lang, alts), None, body, number=i))
+    return Document(question, blocks, lang=lang, compact=True)
 
 
 def whatif_to_dict(result: WhatIfResult) -> dict[str, Any]:
@@ -158,34 +189,13 @@ def whatif_to_dict(result: WhatIfResult) -> dict[str, Any]:
     }
 
 
-def render_whatif_markdown(result: WhatIfResult, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    d = Describer(result.loaded.scenario)
-    head = _head(result, lang)
-    out = [f"# {md_escape(head[0])}", ""] + [f"- {md_escape(line)}" for line in head[1:]] + [""]
-    if not result.answers:
-        return "\n".join([*out, L["none"].format(n=result.max_changes, c=result.candidates)]) + "\n"
-    out += [L["found"].format(n=len(result.answers)), ""]
-    for i, (answers, alts) in enumerate(_groups(result), 1):
-        first = answers[0]
-        out += [f"{i}. {md_escape(_sentence(result, d, first, lang, alts))}"]
-        for a in answers:
-            for ch in a.changes:
-                where = _where(result, ch)
-                out.append(f"   - {md_code(_change_line(ch, d, lang))} — {md_escape(where or L['new_fact'])}")
-        if first.lost:
-            out.append(f"   - {L['also_lost']}: " + ", ".join(md_code(x) for x in first.lost))
-        if first.gained:
-            out.append(f"   - {L['also_gained']}: " + ", ".join(md_code(x) for x in first.gained))
-    return "\n".join(out) + "\n"
-
-
 def render_whatif(result: WhatIfResult, fmt: str, lang: str) -> str:
+    """``whatif``'s answers in ``fmt``: JSON is the data, any other format a document backend."""
     if fmt == "json":
         return to_json(whatif_to_dict(result))
-    if fmt == "markdown":
-        return render_whatif_markdown(result, lang)
-    return render_whatif_text(result, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(whatif_document(result, lang), fmt)
 
 
 # -- sensitivity ----------------------------------------------------------------------------------
@@ -215,82 +225,48 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
     }
 
 
-def _sens_rows(result: SensitivityResult) -> list[list[str]]:
-    rows = []
-    for f in result.facts:
-        if not f.lost and not f.gained:
-            continue
-        rows.append(
-            [
-                f.fact,
-                str(f.weight),
-                ", ".join(f.lost) or "-",
-                ", ".join(f.gained) or "-",
-                str(f.location) if f.location else "-",
-            ]
-        )
-    return rows
-
-
-def render_sensitivity_text(result: SensitivityResult, lang: str = "ja") -> str:
+def sensitivity_document(result: SensitivityResult, lang: str = "ja") -> Document:
+    """``sensitivity``'s report, in ``lang``: the load-bearing facts (heaviest first), then each
+    recommendation's single points of failure. Every format is drawn from it."""
     L = LABELS[lang]
     header = result.loaded.scenario.scenario
-    out = [
-        f"{L['s_title']}: {header.id} ({header.as_of.isoformat()})",
-        L["s_note"].format(e=result.evaluations),
-        "",
-        L["s_load"],
-        "",
+    said = t("whatif.scenario_value", lang, title=header.title.get(lang), day=format_date(header.as_of, lang))
+    title = L["s_title"] + t("report.colon", lang) + said
+    files = _scenario_fields(result.loaded, lang)[1:]
+    blocks: list[Block] = [
+        Title(title, fields=files, notes=[L["s_note"].format(e=result.evaluations)], wrap=True),
+        Heading(2, L["s_load"]),
     ]
     for f in result.facts:
         if not f.lost and not f.gained:
             continue
-        loc = f" ({f.location})" if f.location else ""
-        out.append(f"  {f.fact}  [{f.weight}]{loc}")
+        body: list[Para | Field | Citation | Quote] = []
+        if f.location:
+            body.append(Field(L["where"], str(f.location)))
         if f.lost:
-            out += wrap(f"{L['carries']}: {', '.join(f.lost)}", "      ")
+            body.append(Field(L["carries"], _ids(f.lost)))
         if f.gained:
-            out += wrap(f"{L['gained']}: {', '.join(f.gained)}", "      ")
+            body.append(Field(L["gained"], _ids(f.gained)))
         if f.dependents:
-            out += wrap(f"{L['s_dependents']}: {', '.join(f.dependents)}", "      ")
-        for said in _assumptions(result.loaded, f.fact):
-            out += wrap(f"{L['assumption']}: {said.get(lang)}", "      ")
+            body.append(Field(L["s_dependents"], _ids(f.dependents)))
+        body += [Field(L["assumption"], a.get(lang)) for a in _assumptions(result.loaded, f.fact)]
+        blocks.append(Entry([Code(f.fact), f" [{f.weight}]"], None, body))
     idle = [f for f in result.facts if not f.lost and not f.gained]
-    out += ["", L["s_idle"].format(n=len(idle)), "", L["s_spof"], ""]
-    rows = [[rid, ", ".join(facts) or L["s_none"]] for rid, facts in result.single_points.items()]
-    out.append(text_table([L["recommendation"], L["spof"]], rows).rstrip())
+    blocks += [Para(L["s_idle"].format(n=len(idle))), Heading(2, L["s_spof"])]
+    rows: list[list[Inline]] = [
+        [Code(rid), _ids(facts) or L["s_none"]] for rid, facts in result.single_points.items()
+    ]
+    blocks.append(Table([L["recommendation"], L["spof"]], rows))
     not_removable = [f for f in result.facts if not f.removable]
-    for f in not_removable:
-        out.append(f"  ! {f.fact}: {f.reason}")
-    return "\n".join(out) + "\n"
-
-
-def render_sensitivity_markdown(result: SensitivityResult, lang: str = "ja") -> str:
-    L = LABELS[lang]
-    header = result.loaded.scenario.scenario
-    out = [
-        f"# {L['s_title']}: {md_escape(header.id)} ({header.as_of.isoformat()})",
-        "",
-        L["s_note"].format(e=result.evaluations),
-        "",
-        f"## {L['s_load']}",
-        "",
-        markdown_table([L["fact"], "#", L["carries"], L["gained"], L["where"]], _sens_rows(result)).rstrip(),
-        "",
-        f"## {L['s_spof']}",
-        "",
-    ]
-    rows = [
-        [md_code(rid), md_join([md_code(x) for x in facts]) or L["s_none"]]
-        for rid, facts in result.single_points.items()
-    ]
-    out.append(markdown_table([L["recommendation"], L["spof"]], rows).rstrip())
-    return "\n".join(out) + "\n"
+    if not_removable:
+        blocks.append(Bullets([[Code(f.fact), f": {f.reason}"] for f in not_removable]))
+    return Document(title, blocks, lang=lang, compact=True)
 
 
 def render_sensitivity(result: SensitivityResult, fmt: str, lang: str) -> str:
+    """``sensitivity``'s report in ``fmt``: JSON is the data, any other format a document backend."""
     if fmt == "json":
         return to_json(sensitivity_to_dict(result))
-    if fmt == "markdown":
-        return render_sensitivity_markdown(result, lang)
-    return render_sensitivity_text(result, lang)
+    from policyengine.render.backends import render as draw
+
+    return draw(sensitivity_document(result, lang), fmt)

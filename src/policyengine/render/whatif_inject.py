@@ -15,8 +15,9 @@ import yaml
 
 from policyengine.counterfactual.changes import Change, apply_to_scenario, section_of
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
+from policyengine.models.names import format_date
 from policyengine.models.scenario import SECTIONS
-from policyengine.text import both
+from policyengine.text import both, t
 
 _SECTION_ORDER = [s.key for s in SECTIONS]
 
@@ -82,26 +83,30 @@ def inject_of(result: WhatIfResult, answer: Answer, number: int) -> dict[str, An
     return inject
 
 
-def render_as_inject(result: WhatIfResult) -> str:
-    """YAML: one inject per verified change set, with a comment saying what it does."""
+def render_as_inject(result: WhatIfResult, lang: str = "en") -> str:
+    """YAML: one inject per verified change set, with a comment (in ``lang``) saying what it does."""
     scenario = result.loaded.scenario.scenario
-    what = "disappear" if result.present else "appear"
+    what = "comment_disappear" if result.present else "comment_appear"
+    head = {"id": result.outcome_id, "scenario": scenario.id, "day": format_date(scenario.as_of, lang)}
     lines = [
-        f"# whatif {result.outcome_id} on scenario '{scenario.id}' as of {scenario.as_of.isoformat()}:",
-        f"# each inject below makes {result.outcome_id} {what}; paste it under a move's 'injects:'",
-        "# (indented as in docs/exercises.md) and write its title and description for players.",
+        t("whatif_inject.comment_head", lang, **head),
+        t(f"whatif_inject.{what}", lang, id=result.outcome_id),
+        t("whatif_inject.comment_paste", lang),
     ]
     if not result.answers:
-        lines.append(f"# no change set of at most {result.max_changes} facts found: no inject to propose.")
+        lines.append(t("whatif_inject.comment_none", lang, n=result.max_changes))
         return "\n".join(lines) + "\n"
     for i, answer in enumerate(result.answers, 1):
         lines.append("")
         also = []
         if answer.lost:
-            also.append("also removes " + ", ".join(answer.lost))
+            also.append(t("whatif_inject.also_removes", lang, ids=", ".join(answer.lost)))
         if answer.gained:
-            also.append("also brings " + ", ".join(answer.gained))
-        lines.append(f"# {i}. " + "; ".join([" + ".join(_change(ch) for ch in answer.changes), *also]))
+            also.append(t("whatif_inject.also_brings", lang, ids=", ".join(answer.gained)))
+        said = t("whatif_inject.list_sep", lang).join(
+            [" + ".join(_change(ch) for ch in answer.changes), *also]
+        )
+        lines.append(f"# {i}. {said}")
         text = yaml.safe_dump(
             [inject_of(result, answer, i)],
             allow_unicode=True,

@@ -22,6 +22,7 @@ from policyengine.render.blocks import (
     Strong,
     Table,
     Title,
+    Tree,
     Value,
     cell,
     parts,
@@ -79,6 +80,13 @@ def _entry(e: Entry, lang: str) -> list[str]:
         else:
             out.append(f"<p>{inline(b.text)}</p>")
     return [*out, "</section>"]
+
+
+def _tree(node: Tree) -> str:
+    """A tree as nested lists, each node's details in a note under its head."""
+    details = "".join(f'<br><span class="note">{inline(d)}</span>' for d in node.details)
+    children = "<ul>" + "".join(_tree(c) for c in node.children) + "</ul>" if node.children else ""
+    return f"<li>{inline(node.head)}{details}{children}</li>"
 
 
 #: Styles of long documents, on top of the shared page style; print rules keep tables and
@@ -151,6 +159,8 @@ def render(doc: Document, *, css: str = "") -> str:
                 out.append(b.html.rstrip("\n"))
             elif isinstance(b, Outline):
                 out.append(_outline(b))
+            elif isinstance(b, Tree):
+                out.append(f'<ul class="tree">{_tree(b)}</ul>')
 
     emit(doc.blocks)
     return html_page(doc.title, "\n".join(out) + "\n", lang=doc.lang, css=DOCUMENT_CSS + css)

@@ -22,6 +22,7 @@ from policyengine.render.blocks import (
     Strong,
     Table,
     Title,
+    Tree,
     Value,
     cell,
     parts,
@@ -85,6 +86,15 @@ def _entry(e: Entry, lang: str) -> list[str]:
     return out
 
 
+def _tree(node: Tree, out: list[str], depth: int = 0) -> None:
+    """A tree as nested lists, each node's details in italics under it."""
+    pad = "  " * depth
+    out.append(f"{pad}- {inline(node.head)}")
+    out.extend(f"{pad}  - *{inline(d)}*" for d in node.details)
+    for child in node.children:
+        _tree(child, out, depth + 1)
+
+
 def render(doc: Document) -> str:
     out: list[str] = []
 
@@ -124,6 +134,9 @@ def render(doc: Document) -> str:
                 out.extend([b.markdown.rstrip("\n"), ""])
             elif isinstance(b, Outline):
                 out.extend(_outline(b))
+            elif isinstance(b, Tree):
+                _tree(b, out)
+                out.append("")
 
     emit(doc.blocks)
     return "\n".join(out).rstrip() + "\n"

@@ -20,11 +20,12 @@ from policyengine.render.blocks import (
     Section,
     Table,
     Title,
+    Tree,
     Value,
     cell,
     parts,
 )
-from policyengine.render.common import paper_quote, text_table, width, wrap, wrap_hanging
+from policyengine.render.common import WRAP, paper_quote, text_table, width, wrap, wrap_hanging
 from policyengine.text import t
 
 
@@ -71,6 +72,18 @@ def _entry(e: Entry, lang: str) -> list[str]:
     return [*out, ""]
 
 
+def _tree(node: Tree, out: list[str], prefix: str = "", connector: str = "", continuation: str = "") -> None:
+    """A tree with guides: a node's details under it, its children after ``├─`` / ``└─``."""
+    inner = prefix + continuation
+    guide = "│ " if node.children else "  "
+    out += wrap_hanging(inline(node.head), prefix + connector, inner + guide + "  ", WRAP)
+    for d in node.details:
+        out += wrap_hanging(inline(d), inner + guide, inner + guide + "  ", WRAP)
+    for i, child in enumerate(node.children):
+        last = i == len(node.children) - 1
+        _tree(child, out, inner, "└─ " if last else "├─ ", "   " if last else "│  ")
+
+
 def render(doc: Document) -> str:
     out: list[str] = []
 
@@ -82,8 +95,12 @@ def render(doc: Document) -> str:
                 colon = t("report.colon", doc.lang)
                 note = t("report.note", doc.lang, label=b.note[0], value=inline(b.note[1])) if b.note else ""
                 out.append(inline(b.text) + note)
-                out.extend(f"{label}{colon}{inline(value)}" for label, value in b.fields)
-                out.extend(inline(n) for n in b.notes)
+                lines = [
+                    *(f"{label}{colon}{inline(value)}" for label, value in b.fields),
+                    *map(inline, b.notes),
+                ]
+                for line in lines:  # a long line wraps under itself if the title says so
+                    out.extend(wrap_hanging(line, "", "  ") if b.wrap else [line])
                 out.append("")
             elif isinstance(b, Entry):
                 out.extend(_entry(b, doc.lang))
@@ -121,6 +138,9 @@ def render(doc: Document) -> str:
                 out.append("")
             elif isinstance(b, Outline):
                 out.extend([*_outline(b, "  "), ""])
+            elif isinstance(b, Tree):
+                _tree(b, out)
+                out.append("")
 
     emit(doc.blocks, 0)
     return "\n".join(line.rstrip() for line in out).rstrip() + "\n"

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from policyengine.diff import OutcomeChange
+from policyengine.render.blocks import inline_text
 from policyengine.render.common import esc, paper_quote
-from policyengine.render.diff import MARK, cause_text
+from policyengine.render.diff import MARK, cause_words
 from policyengine.render.svg import (
     BLUE,
     FONT_FAMILY,
@@ -137,7 +138,7 @@ def _hover(t: Timeline, step: TimelineStep, o: OutcomeChange, number: int, lang:
         f"[{number}] {step.date.isoformat()} {MARK[o.change]} {o.id} — {L[_CHANGE_KEY[o.change]]}",
         o.current.title[lang],
     ]
-    causes = [cause_text(step.diff, c, lang) for c in o.causes] or [L["none"]]
+    causes = [inline_text(cause_words(step.diff, c, lang)) for c in o.causes] or [L["none"]]
     lines += [f"{L['caused']}: {c}" for c in causes]
     return "\n".join(lines)
 
@@ -331,7 +332,7 @@ def _legend(t: Timeline, shown: list[tuple[int, TimelineStep]], lang: str, cites
             )
         changes = []
         for o in (*step.diff.recommendations, *step.diff.risks):
-            causes = "; ".join(cause_text(step.diff, c, lang) for c in o.causes) or L["none"]
+            causes = "; ".join(inline_text(cause_words(step.diff, c, lang)) for c in o.causes) or L["none"]
             changes.append(
                 f"<li>{esc(MARK[o.change])} <code>{esc(o.id)}</code> — {esc(o.current.title[lang])} "
                 f'<span class="q">({esc(L["caused"])}: {esc(causes)})</span></li>'
