@@ -89,7 +89,8 @@ def test_the_validate_hook_passes_valid_files_and_locates_a_broken_one(repo: Pat
     ok = _run_hook(repo, hook, [])
     assert ok.returncode == 0, ok.stderr
     assert "ok: scenarios/baseline_2022.yaml" in ok.stdout and "ok: scenarios/korea_new_gov.yaml" in ok.stdout
-    assert "README.md" not in ok.stdout + ok.stderr and "expectations" not in ok.stdout  # not selected
+    assert "ok: expectations/korea_new_gov.yaml" in ok.stdout  # expectations files are validated too
+    assert "README.md" not in ok.stdout + ok.stderr  # not selected
     broken = repo / "scenarios" / "korea_new_gov.yaml"
     text = broken.read_text(encoding="utf-8")
     assert "indo_pacific_engagement: increasing" in text
@@ -193,7 +194,8 @@ def test_the_shell_script_runs_every_check_and_exits_with_the_worst(repo: Path) 
 
     ok = run()
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "+ policyengine validate scenarios/baseline_2022.yaml scenarios/korea_new_gov.yaml\n" in ok.stdout
+    validated = "scenarios/baseline_2022.yaml scenarios/korea_new_gov.yaml expectations/korea_new_gov.yaml"
+    assert f"+ policyengine validate {validated}\n" in ok.stdout
     checked = "+ policyengine check scenarios/korea_new_gov.yaml --expect expectations/korea_new_gov.yaml"
     assert checked in ok.stdout
     assert "baseline_2022.yaml --expect" not in ok.stdout  # it has no expectations file here
@@ -216,7 +218,7 @@ def test_the_shell_script_runs_every_check_and_exits_with_the_worst(repo: Path) 
     _git(repo, "checkout", "--", "scenarios")
     with_rules = run()
     assert with_rules.returncode == 0, with_rules.stdout + with_rules.stderr
-    assert "scenarios/korea_new_gov.yaml rules/paper.yaml\n" in with_rules.stdout
+    assert "expectations/korea_new_gov.yaml rules/paper.yaml\n" in with_rules.stdout
     assert "--lang en --rules rules\n" in with_rules.stdout
 
 
