@@ -192,6 +192,34 @@ def test_a_scheduler_lost_mid_sweep_keeps_the_finished_results(
     assert "Traceback" not in capfd.readouterr().err  # Dask's own log lines are not printed
 
 
+def test_a_chunk_that_kills_its_workers_stops_the_sweep_but_a_located_error_passes() -> None:
+    import types
+
+    import distributed
+
+    from policyengine.errors import InputError, input_error
+    from policyengine.sweep.runner import ExecutorLost
+
+    class Future:
+        def __init__(self, exc: BaseException) -> None:
+            self.exc = exc
+
+        def result(self) -> Any:
+            raise self.exc
+
+    worker = types.SimpleNamespace(address="tcp://127.0.0.1:1234")
+    killed = Future(distributed.KilledWorker("evaluate_chunk-1", worker, 3))
+    with pytest.raises(ExecutorLost) as lost:
+        cluster._result(killed, "the local Dask cluster", distributed)
+    assert str(lost.value) == (
+        "each worker of the local Dask cluster that ran one chunk of variants died"
+        " (KilledWorker: see their logs)"
+    )
+    located = Future(input_error("E101", "file not found", None, "check the path"))
+    with pytest.raises(InputError):  # a worker's own error is the variants', reported as such
+        cluster._result(located, "the local Dask cluster", distributed)
+
+
 def test_the_command_says_the_cluster_was_lost_and_exits_with_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -170,7 +170,8 @@ def _lost(exc: BaseException, where: str) -> ExecutorLost:
         # the client cancels every future when it loses the scheduler beyond its timeout
         reason = f"the connection to {where} was lost"
     elif type(exc).__name__ == "KilledWorker":
-        reason = f"workers of {where} died while evaluating variants ({exc})"
+        # Dask gave up on a chunk after it killed every worker that ran it (out of memory, say)
+        reason = f"each worker of {where} that ran one chunk of variants died (KilledWorker: see their logs)"
     else:
         reason = f"{where} failed: {type(exc).__name__}: {exc}"
     return ExecutorLost(reason)
