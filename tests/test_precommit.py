@@ -1,10 +1,12 @@
-"""The pre-commit hooks (.pre-commit-hooks.yaml) and the CI example of docs/ci.md, on a repository
+"""The pre-commit hooks (.pre-commit-hooks.yaml) and the CI examples of docs/ci.md, on a repository
 of scenarios made here: a valid one passes, a broken file or a changed conclusion fails.
 
-The default run checks the manifest with pre-commit's own loader and runs each hook as pre-commit
+The default run checks the manifest with pre-commit's own loader, runs each hook as pre-commit
 would (its entry, the args a user gives, the staged files that match its ``files`` and ``types``,
-in the repository's root); ``pytest -m slow`` also runs the real ``pre-commit try-repo``, which
-installs policyengine into an environment of its own (minutes: durable-rules builds from source).
+in the repository's root), and commits through pre-commit itself with the manifest's hooks as
+``repo: local`` hooks run by this environment's policyengine (``language: system``: nothing to
+install). ``pytest -m slow`` also runs the real ``pre-commit try-repo``, which installs
+policyengine into an environment of its own (minutes: durable-rules builds from source).
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ def test_the_validate_hook_passes_valid_files_and_locates_a_broken_one(repo: Pat
     ok = _run_hook(repo, hook, [])
     assert ok.returncode == 0, ok.stderr
     assert "ok: scenarios/baseline_2022.yaml" in ok.stdout and "ok: scenarios/korea_new_gov.yaml" in ok.stdout
-    assert "README.md" not in ok.stdout + ok.stderr and "expectations" not in ok.stdout  # not selected
+    assert "ok: expectations/korea_new_gov.yaml" in ok.stdout  # expectations files are validated too
+    assert "README.md" not in ok.stdout + ok.stderr  # not selected
     broken = repo / "scenarios" / "korea_new_gov.yaml"
     text = broken.read_text(encoding="utf-8")
     assert "indo_pacific_engagement: increasing" in text
@@ -154,6 +157,123 @@ def test_the_ci_example_passes_on_valid_scenarios_and_fails_on_a_broken_expectat
     assert "expectations/baseline_2022.yaml:" in bad[-1].stderr
 
 
+def _shell_script() -> str:
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    (script,) = [
+        b for b in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL) if b.startswith("#!/bin/sh")
+    ]
+    return script
+
+
+def _break_a_conclusion(repo: Path) -> None:
+    """The UK's RAA comes into force: the paper's recommendation to conclude it no longer holds."""
+    scenario = repo / "scenarios" / "korea_new_gov.yaml"
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8")
+        + "\nagreements:\n  - {id: raa-jpn-gbr, kind: raa, parties: [JPN, GBR], status: in-force}\n",
+        encoding="utf-8",
+    )
+
+
+def _break_a_scenario(repo: Path) -> Path:
+    """A typo in a value: the scenario no longer validates."""
+    broken = repo / "scenarios" / "baseline_2022.yaml"
+    text = broken.read_text(encoding="utf-8")
+    assert "engagement: increasing" in text
+    broken.write_text(text.replace("engagement: increasing", "engagement: increasin", 1), encoding="utf-8")
+    return broken
+
+
+def test_the_shell_script_runs_every_check_and_exits_with_the_worst(repo: Path) -> None:
+    (repo / "check-scenarios.sh").write_text(_shell_script(), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        argv = ["sh", "check-scenarios.sh"]
+        return subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+
+    ok = run()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    validated = "scenarios/baseline_2022.yaml scenarios/korea_new_gov.yaml expectations/korea_new_gov.yaml"
+    assert f"+ policyengine validate {validated}\n" in ok.stdout
+    checked = "+ policyengine check scenarios/korea_new_gov.yaml --expect expectations/korea_new_gov.yaml"
+    assert checked in ok.stdout
+    assert "baseline_2022.yaml --expect" not in ok.stdout  # it has no expectations file here
+
+    _break_a_conclusion(repo)
+    changed = run()
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "conclude-raa/GBR" in changed.stdout
+
+    _break_a_scenario(repo)  # validate fails (2); the checks still run; the highest code wins
+    bad = run()
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+    assert re.search(r"scenarios/baseline_2022\.yaml:\d+:\d+: E\d{3}: .*increasin", bad.stderr), bad.stderr
+    assert bad.stdout.index("+ policyengine check ") > bad.stdout.index("+ policyengine validate ")
+    assert "Traceback" not in bad.stderr
+
+    # the repository's own rule pack, when it has one, is validated and used by the checks
+    (repo / "rules").mkdir()
+    shutil.copy(ROOT / "rules" / "paper.yaml", repo / "rules" / "paper.yaml")
+    _git(repo, "checkout", "--", "scenarios")
+    with_rules = run()
+    assert with_rules.returncode == 0, with_rules.stdout + with_rules.stderr
+    assert "expectations/korea_new_gov.yaml rules/paper.yaml\n" in with_rules.stdout
+    assert "--lang en --rules rules\n" in with_rules.stdout
+
+
+def test_pre_commit_refuses_a_commit_with_a_broken_scenario(repo: Path, tmp_path: Path) -> None:
+    # pre-commit itself (its file selection, args, pass_filenames, the git hook it installs), with
+    # the manifest's hooks run by this environment's policyengine instead of one it would build.
+    hooks = []
+    for hook in _hooks().values():
+        local = {k: hook[k] for k in ("id", "name", "entry", "files", "types", "pass_filenames")}
+        local["language"] = "system"
+        if hook["id"] == "policyengine-check":
+            local["args"] = CHECK_ARGS
+        hooks.append(local)
+    config = {"repos": [{"repo": "local", "hooks": hooks}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env |= {"PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t"}
+    env |= {"GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
+    env |= {"GIT_COMMITTER_EMAIL": "t@example.org"}
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+
+    installed = subprocess.run(
+        [str(BIN / "pre-commit"), "install"], cwd=repo, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    git("add", "-A")
+    good = git("commit", "-q", "-m", "worlds")
+    said = good.stdout + good.stderr  # what pre-commit prints, as the committer sees it
+    assert good.returncode == 0, said
+    assert re.search(r"policyengine validate\.+Passed", said), said
+    assert re.search(r"policyengine check --expect\.+Passed", said), said
+
+    _break_a_scenario(repo)
+    git("add", "-A")
+    bad = git("commit", "-q", "-m", "a typo")
+    said = bad.stdout + bad.stderr
+    assert bad.returncode != 0, said  # refused
+    assert re.search(r"policyengine validate\.+Failed", said), said
+    assert re.search(r"scenarios/baseline_2022\.yaml:\d+:\d+: E\d{3}: .*increasin", said), said
+    assert "hint:" in said and "Traceback" not in said
+    assert git("rev-list", "--count", "HEAD").stdout.strip() == "1"  # only the good commit
+
+    _git(repo, "checkout", "HEAD", "--", "scenarios")
+    _break_a_conclusion(repo)
+    git("add", "-A")
+    changed = git("commit", "-q", "-m", "the UK's RAA in force")
+    said = changed.stdout + changed.stderr
+    assert changed.returncode != 0, said
+    assert re.search(r"policyengine validate\.+Passed", said), said
+    assert re.search(r"policyengine check --expect\.+Failed", said) and "conclude-raa/GBR" in said, said
+    assert git("rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
 @pytest.mark.slow
 def test_pre_commit_try_repo_runs_the_hooks(repo: Path, tmp_path: Path) -> None:
     # The real thing: pre-commit builds its own environment from this checkout (committed files).
@@ -165,7 +285,7 @@ def test_pre_commit_try_repo_runs_the_hooks(repo: Path, tmp_path: Path) -> None:
     ok = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=1800)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "policyengine validate" in ok.stdout and "Passed" in ok.stdout
-    argv = [str(exe), "try-repo", str(ROOT), "policyengine-check", "--all-files"]
+    # the check hook needs its args: a configuration naming this checkout at its HEAD
     config = (
         f"repos:\n- repo: {ROOT}\n  rev: {_git(ROOT, 'rev-parse', 'HEAD').strip()}\n  hooks:\n"
         f"  - id: policyengine-check\n    args: {CHECK_ARGS}\n"

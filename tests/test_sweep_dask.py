@@ -42,7 +42,7 @@ def scheduler() -> Iterator[str]:
         processes=False,
         protocol="tcp://",
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
     ) as c:
         yield c.scheduler_address
 
@@ -128,6 +128,122 @@ def test_an_unreachable_scheduler_is_a_usage_error(monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 2, result.output
     assert "E501: cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.output
     assert "hint:" in result.output and "Traceback" not in result.output
+
+
+def test_a_scheduler_without_workers_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import distributed
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    ) as empty:
+        address = empty.scheduler_address
+        result = CliRunner().invoke(
+            cli, ["sweep", KOREA, "--vary", VARY, "--executor", "dask", "--scheduler", address, "-q"]
+        )
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"E501: the Dask cluster at '{address}' has no workers (none joined within 1s)\n"
+        f"  hint: start workers where the files can be read: dask worker {address} --nthreads 1\n"
+    )
+
+
+def test_a_tls_address_without_certificates_is_a_usage_error() -> None:
+    result = CliRunner().invoke(
+        cli, ["sweep", KOREA, "--vary", VARY, "--executor", "dask", "--scheduler", "tls://127.0.0.1:9", "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "E501: cannot reach the Dask scheduler at 'tls://127.0.0.1:9'" in result.output
+    assert "hint: configure Dask's TLS certificates" in result.output
+
+
+def test_a_scheduler_lost_mid_sweep_keeps_the_finished_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import distributed
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")  # how long the client waits to reconnect
+    out = tmp_path / "results.jsonl"
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+    ) as lost:
+        address = lost.scheduler_address
+
+        def stop_the_cluster(done: int, total: int) -> None:
+            if done == 16:
+                lost.close()
+
+        capfd.readouterr()
+        dask = {"executor": "dask", "scheduler": address, "on_progress": stop_the_cluster}
+        run = run_sweep(KOREA, VARY, sample=400, seed=2, output=str(out), **dask)
+    assert run.lost == f"the connection to the Dask scheduler at '{address}' was lost"
+    assert run.stopped_by is None and run.interrupted and run.summary.interrupted
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert 16 <= len(lines) < 400 and run.summary.done == len(lines)
+    local = tmp_path / "local.jsonl"
+    run_sweep(KOREA, VARY, sample=400, seed=2, output=str(local))
+    assert local.read_text(encoding="utf-8").splitlines()[: len(lines)] == lines
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert "Traceback" not in capfd.readouterr().err  # Dask's own log lines are not printed
+
+
+def test_a_chunk_that_kills_its_workers_stops_the_sweep_but_a_located_error_passes() -> None:
+    import types
+
+    import distributed
+
+    from policyengine.errors import InputError, input_error
+    from policyengine.sweep.runner import ExecutorLost
+
+    class Future:
+        def __init__(self, exc: BaseException) -> None:
+            self.exc = exc
+
+        def result(self) -> Any:
+            raise self.exc
+
+    worker = types.SimpleNamespace(address="tcp://127.0.0.1:1234")
+    killed = Future(distributed.KilledWorker("evaluate_chunk-1", worker, 3))
+    with pytest.raises(ExecutorLost) as lost:
+        cluster._result(killed, "the local Dask cluster", distributed)
+    assert str(lost.value) == (
+        "each worker of the local Dask cluster that ran one chunk of variants died"
+        " (KilledWorker: see their logs)"
+    )
+    located = Future(input_error("E101", "file not found", None, "check the path"))
+    with pytest.raises(InputError):  # a worker's own error is the variants', reported as such
+        cluster._result(located, "the local Dask cluster", distributed)
+
+
+def test_the_command_says_the_cluster_was_lost_and_exits_with_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policyengine.sweep.runner import ExecutorLost
+
+    def lost_after_8(spec: Any, chunks: Any, **kw: Any) -> Iterator[Any]:
+        from policyengine.sweep.runner import evaluate_chunk
+
+        yield from evaluate_chunk(spec, next(iter(chunks)))
+        raise ExecutorLost("the connection to the Dask scheduler at 'tcp://10.0.0.5:8786' was lost")
+
+    monkeypatch.setattr(cluster, "evaluate_on_dask", lost_after_8)
+    out = tmp_path / "results.csv"
+    argv = ["sweep", KOREA, "--vary", VARY, "--executor", "dask", "--scheduler", "tcp://10.0.0.5:8786"]
+    result = CliRunner().invoke(cli, [*argv, "--sample", "40", "-o", str(out), "--format", "json", "-q"])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{out}: E705: the sweep stopped after 8 of 40 variants: the connection to the Dask scheduler"
+        " at 'tcp://10.0.0.5:8786' was lost\n"
+        "  hint: the file holds the finished variants; check the cluster, then run the sweep again\n"
+    ) in result.output
+    summary = json.loads(result.output[: result.output.index(f"{out}: E705")])
+    assert summary["variants"]["done"] == 8 and summary["variants"]["interrupted"] is True
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 8
 
 
 def test_scheduler_without_the_dask_executor_is_a_usage_error() -> None:

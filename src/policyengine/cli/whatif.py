@@ -202,7 +202,8 @@ def sweep(
 
     The summary tells how often each recommendation fires and which dimensions drive it; --report
     FILE.html draws it as charts (docs/pictures.md). Ctrl-C (or SIGTERM) stops the sweep, keeps
-    the finished results and exits with 130 (143).
+    the finished results and exits with 130 (143); a Dask cluster lost mid-sweep keeps them too
+    and exits with 2 (E705).
     """
     import time
 
@@ -271,6 +272,17 @@ def sweep(
         what = "interrupted" if run.stopped_by == signal.SIGINT else "terminated"
         click.echo(f"policyengine: {what}; the finished results were kept", err=True)
         sys.exit(128 + run.stopped_by)
+    if run.lost is not None:
+        from policyengine.errors.locations import Location
+
+        # located at the results file, which holds only the variants finished before
+        raise input_error(
+            "E705",
+            f"the sweep stopped after {s.done:,} of {s.selected:,} variants: {run.lost}",
+            Location(results) if results else None,
+            f"the {'file' if results else 'summary'} holds the finished variants;"
+            " check the cluster, then run the sweep again",
+        )
 
 
 def _progress_bar() -> Progress:

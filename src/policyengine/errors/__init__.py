@@ -82,6 +82,7 @@ CODES: dict[str, str] = {
     "E702": "field cannot be varied",
     "E703": "value not allowed in a variation",
     "E704": "too many variants for one sweep",
+    "E705": "the sweep's Dask cluster was lost",
     # lint findings (policyengine rules lint); E406 reports quotes not found in the source
     "L101": "rule fires in no scenario",
     "L102": "derived fact never used",

@@ -5,7 +5,9 @@ the results are those of the local pool, in the same order. Chunks of variants a
 bounded number ahead of the results (:data:`AHEAD` per worker) and their results taken in
 submission order: memory stays bounded and the results file is written as the sweep goes.
 Interrupting the sweep cancels what was submitted and closes the client (and the cluster, when
-this process started it).
+this process started it). A scheduler lost mid-sweep (after the client's reconnection timeout),
+or a task that kills its workers, ends the sweep with the results finished so far
+(:class:`runner.ExecutorLost`); Dask's own log lines about it are not printed, the sweep says it.
 
 Dask is optional (``pip install 'policyengine[dask]'``) and imported only here, only when a sweep
 asks for it. Workers read the scenario, the variation file and the rule pack from the paths the
@@ -22,10 +24,11 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Any
 
 from policyengine.errors import input_error
-from policyengine.sweep.runner import AHEAD, WorkSpec, evaluate_chunk
+from policyengine.sweep.runner import AHEAD, ExecutorLost, WorkSpec, evaluate_chunk
 from policyengine.sweep.summary import VariantResult
 
 if TYPE_CHECKING:
@@ -76,7 +79,10 @@ def _connect(distributed: Any, scheduler: str | None, workers: int) -> tuple[Any
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",  # loopback only: nothing listens on the network
-            dashboard_address=None,
+            # the scheduler's HTTP server on a free loopback port (not 8787, which another
+            # sweep may hold), without the dashboard
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=logging.ERROR,
             preload=[__name__],  # dask_setup below, in each worker process
         )
@@ -87,12 +93,16 @@ def _connect(distributed: Any, scheduler: str | None, workers: int) -> tuple[Any
             raise
     try:
         return distributed.Client(scheduler, timeout=CONNECT_TIMEOUT), None
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        # TypeError: a tls:// address without Dask's TLS configuration (no certificates)
+        tls = scheduler.startswith(("tls://", "wss://"))
         raise input_error(
             "E501",
             f"cannot reach the Dask scheduler at '{scheduler}': {exc}",
             None,
-            "give the address the scheduler prints (tcp://HOST:8786), and check that it is running",
+            "configure Dask's TLS certificates (distributed.comm.tls in Dask's configuration)"
+            if tls
+            else "give the address the scheduler prints (tcp://HOST:8786), and check that it is running",
         ) from None
 
 
@@ -107,6 +117,18 @@ def _check_workers(client: Any, scheduler: str | None) -> int:
     import policyengine
 
     where = f"the Dask cluster at '{scheduler}'" if scheduler else "the local Dask cluster"
+    try:
+        # a scheduler without workers would take the variants and never evaluate them
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+    except TimeoutError:
+        raise input_error(
+            "E501",
+            f"{where} has no workers (none joined within {CONNECT_TIMEOUT})",
+            None,
+            f"start workers where the files can be read: dask worker {scheduler} --nthreads 1"
+            if scheduler
+            else "run the sweep again; if it fails again, run it with --executor local",
+        ) from None
     try:
         versions: dict[str, str] = client.run(_version)
     except ImportError:
@@ -127,28 +149,78 @@ def _check_workers(client: Any, scheduler: str | None) -> int:
     return max(1, len(versions))
 
 
+@contextlib.contextmanager
+def _dask_logs_quiet() -> Iterator[None]:
+    """Dask's loggers in this process print nothing while the sweep runs (it reports failures)."""
+    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+def _lost(exc: BaseException, where: str) -> ExecutorLost:
+    """What a failure of the cluster (not of the variants) says."""
+    if isinstance(exc, CancelledError):
+        # the client cancels every future when it loses the scheduler beyond its timeout
+        reason = f"the connection to {where} was lost"
+    elif type(exc).__name__ == "KilledWorker":
+        # Dask gave up on a chunk after it killed every worker that ran it (out of memory, say)
+        reason = f"each worker of {where} that ran one chunk of variants died (KilledWorker: see their logs)"
+    else:
+        reason = f"{where} failed: {type(exc).__name__}: {exc}"
+    return ExecutorLost(reason)
+
+
 def evaluate_on_dask(
     spec: WorkSpec, chunks: Iterable[list[int]], *, scheduler: str | None, workers: int
 ) -> Iterator[VariantResult]:
     """Results of the chunks' variants, in order, evaluated by the cluster's workers."""
     distributed = require_dask()
     spec = _absolute(spec)
+    where = f"the Dask scheduler at '{scheduler}'" if scheduler else "the local Dask cluster"
     client, cluster = _connect(distributed, scheduler, workers)
     pending: deque[Future[list[VariantResult]]] = deque()
+    with _dask_logs_quiet():
+        try:
+            ahead = AHEAD * _check_workers(client, scheduler)
+            for batch in chunks:
+                pending.append(_submit(client, spec, batch, where, distributed))
+                if len(pending) > ahead:
+                    yield from _result(pending.popleft(), where, distributed)
+            while pending:
+                yield from _result(pending.popleft(), where, distributed)
+        finally:
+            if pending:
+                with contextlib.suppress(Exception):
+                    client.cancel(list(pending))
+            with contextlib.suppress(Exception):
+                client.close()
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close()
+
+
+def _failures(distributed: Any) -> tuple[type[BaseException], ...]:
+    # OSError: distributed's CommClosedError; a worker's own errors (a located InputError) pass
+    return (CancelledError, OSError, TimeoutError, distributed.KilledWorker)
+
+
+def _submit(client: Any, spec: WorkSpec, batch: list[int], where: str, distributed: Any) -> Any:
     try:
-        ahead = AHEAD * _check_workers(client, scheduler)
-        for batch in chunks:
-            pending.append(client.submit(evaluate_chunk, spec, batch, pure=False))
-            if len(pending) > ahead:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        if pending:
-            with contextlib.suppress(Exception):
-                client.cancel(list(pending))
-        with contextlib.suppress(Exception):
-            client.close()
-        if cluster is not None:
-            with contextlib.suppress(Exception):
-                cluster.close()
+        return client.submit(evaluate_chunk, spec, batch, pure=False)
+    except _failures(distributed) as exc:
+        raise _lost(exc, where) from None
+
+
+def _result(future: Any, where: str, distributed: Any) -> list[VariantResult]:
+    try:
+        result: list[VariantResult] = future.result()
+    except _failures(distributed) as exc:
+        raise _lost(exc, where) from None
+    return result

@@ -46,6 +46,14 @@ JOBS_PER_CORE = 4
 EXECUTORS = ("local", "dask")
 
 
+class ExecutorLost(Exception):
+    """The executor stopped serving a sweep before its end (a Dask cluster lost or failing).
+
+    :func:`run_sweep` keeps the results finished before it, as on an interrupt; the message says
+    what was lost.
+    """
+
+
 def cores() -> int:
     """The cores this process may run on (its CPU affinity where the system tells it)."""
     try:
@@ -226,10 +234,12 @@ class SweepRun:
     summary: SweepSummary
     #: the signal that stopped the sweep before its end (SIGINT, SIGTERM), or None
     stopped_by: int | None = None
+    #: why the executor stopped serving the sweep before its end (:class:`ExecutorLost`), or None
+    lost: str | None = None
 
     @property
     def interrupted(self) -> bool:
-        return self.stopped_by is not None
+        return self.stopped_by is not None or self.lost is not None
 
 
 def run_sweep(
@@ -249,9 +259,10 @@ def run_sweep(
 
     Ctrl-C (KeyboardInterrupt) or SIGTERM (``interrupts.Terminated``, where the handlers are
     installed) stops the sweep: the results finished so far are written and summarised, and the
-    summary says the sweep was interrupted. ``jobs`` is capped at :func:`max_jobs` for the workers
-    started on this machine (the CLI says so); ``executor`` and ``scheduler`` as in
-    :func:`evaluate_variants`.
+    summary says the sweep was interrupted; so does a Dask cluster lost or failing mid-sweep
+    (:class:`ExecutorLost`, reported in :attr:`SweepRun.lost`). ``jobs`` is capped at
+    :func:`max_jobs` for the workers started on this machine (the CLI says so); ``executor`` and
+    ``scheduler`` as in :func:`evaluate_variants`.
     """
     from policyengine.core import load, load_pack
 
@@ -269,6 +280,7 @@ def run_sweep(
     writer = ResultsWriter(output, variations) if output else None
     tally = Tally(variations)
     stopped_by: int | None = None
+    lost: str | None = None
     results = evaluate_variants(
         scenario, variations_path, rules, indices, jobs=jobs, executor=executor, scheduler=scheduler
     )
@@ -286,6 +298,8 @@ def run_sweep(
         stopped_by = signal.SIGINT
     except Terminated as exc:
         stopped_by = exc.signum
+    except ExecutorLost as exc:
+        lost = str(exc)
     except BaseException:
         if writer is not None:
             writer.discard()
@@ -297,6 +311,6 @@ def run_sweep(
         scenario_id=loaded.scenario.scenario.id,
         selected=len(indices),
         sample_seed=seed if sample is not None and sample < variations.total else None,
-        interrupted=stopped_by is not None,
+        interrupted=stopped_by is not None or lost is not None,
     )
-    return SweepRun(summary, stopped_by)
+    return SweepRun(summary, stopped_by, lost)
