@@ -85,3 +85,39 @@ def test_a_japanese_session_start_to_finish_prints_no_english(tmp_path: Path) ->
     ):
         assert japanese in everything, japanese
     assert english(everything) == []
+
+
+def test_a_japanese_session_resumed_in_the_browser_prints_no_english(tmp_path: Path) -> None:
+    """``exercise serve --resume`` of a Japanese log cut off mid-record: its start-up lines (the
+    cut, the resumption, the addresses) and its stop line, all in Japanese."""
+    pytest.importorskip("starlette", reason="the 'web' extra is not installed: pip install -e '.[web]'")
+    pytest.importorskip("uvicorn", reason="the 'web' extra is not installed: pip install -e '.[web]'")
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    log = tmp_path / "l.jsonl"
+    new = ["exercise", "run", str(EXERCISE), "-i", "--lang", "ja", "--log", str(log)]
+    paused = CliRunner().invoke(cli, new, input="18\nmofa\n\n\nend\ny\nquit\n")
+    assert paused.exit_code == 0, paused.output
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write('{"type": "decis')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policyengine", "exercise", "serve", "--resume", str(log), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        addresses = [proc.stdout.readline(), proc.stdout.readline()]  # served: it is running
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    shown = "".join(addresses) + out + err
+    assert "Traceback" not in shown
+    assert "警告：最後の記録が不完全です" in shown and "（再開の前に切り詰めました）" in shown
+    without_urls = re.sub(r"https?://\S+", "", shown)
+    assert english(without_urls) == [], shown
