@@ -335,3 +335,27 @@ def test_the_web_decision_form_reads_ids_as_typed(web: tuple[Any, str, Path]) ->
         "propose-framework/AUS+JPN+KOR",
         "extend-asset-protection/GBR",
     ]
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+
+def test_a_canonical_id_reads_as_itself_and_any_order_of_a_grouping_as_one(world: Any) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    codes = sorted(c.code for c in world.countries)
+    ids = [f"conclude-raa/{c}" for c in codes] + [f"elevate-cooperation/{f.id}" for f in world.frameworks]
+    for rid in ids:
+        assert canonical_id(rid, world, ACTIONS) == rid
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from(codes), min_size=2, max_size=5, unique=True), st.randoms())
+    def grouping(members: list[str], rnd: Any) -> None:
+        shuffled = [m.lower() if rnd.random() < 0.5 else m for m in members]
+        rnd.shuffle(shuffled)
+        typed = canonical_id("Propose-Framework/" + "+".join(shuffled), world, ACTIONS)
+        assert typed == "propose-framework/" + "+".join(sorted(members))
+        assert canonical_id(typed, world, ACTIONS) == typed
+
+    grouping()
