@@ -156,7 +156,8 @@ def test_strike_and_stable_numbers_across_moves(tmp_path: Path) -> None:
     lists = result.stdout.split("Recommendations of move ")[1:]
     by_id: dict[str, set[str]] = {}
     for part in lists:
-        for number, rid in re.findall(r"^ [ *+~]\s*(\d+)  (\S+) ", part, re.M):
+        # list lines carry the id (a move's bottom line, also numbered, says its title)
+        for number, rid in re.findall(r"^ [ *+~]\s*(\d+)  (\S+/\S+) ", part, re.M):
             by_id.setdefault(rid, set()).add(number)
     assert by_id["elevate-cooperation/jpn-usa-aus"] == {"8"} and all(len(v) == 1 for v in by_id.values())
     recs = records(log)

@@ -197,7 +197,12 @@ def test_follow_up_needs_decision_and_earlier_inject(tmp_path: Path) -> None:
     ("rid", "expected"),
     [
         ("conclude-raa/FRX", "E301: unknown target 'FRX' in 'conclude-raa/FRX'"),
-        ("propose-framework/KOR+JPN+AUS", "E204: grouping 'KOR+JPN+AUS' in 'propose-framework/KOR+JPN+AUS'"),
+        # typed forgivingly but naming two countries: both offered (tests/test_typed_ids.py: the rest)
+        (
+            "conclude-raa/Korea",
+            "E301: unknown target 'Korea' in 'conclude-raa/Korea': no country, framework or grouping of "
+            "the exercise\n  hint: did you mean 'conclude-raa/KOR' or 'conclude-raa/PRK'?",
+        ),
         (
             "conclude-raa",
             "E204: invalid recommendation id 'conclude-raa' for 'action'\n"

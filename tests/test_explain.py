@@ -233,7 +233,9 @@ def test_ids_are_typed_forgivingly(korea, compiled_pack, typed: str, canonical: 
         ("extend-asset-protection/AUZ", "did you mean 'extend-asset-protection/AUS'?"),
         ("elevate-cooperation/quadd", "did you mean 'elevate-cooperation/quad'?"),
         ("propose-framework/JPN+KOR+AUZ", "did you mean 'AUS'?"),
-        ("conclude-raa/Korea", "did you mean 'conclude-raa/KOR'?"),  # which Korea? not guessed
+        # which Korea? not guessed: both offered
+        ("conclude-raa/Korea", "did you mean 'conclude-raa/KOR' or 'conclude-raa/PRK'?"),
+        ("conclude-raa/Kingdom", "did you mean 'conclude-raa/GBR'?"),  # a word of its name
         ("conclude-raa", "'conclude-raa' is a rule"),
         ("strengthen-posture/JPN", "did you mean"),
     ],

@@ -12,7 +12,7 @@ the scenario (an unknown target likewise).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ from policyengine.loading.documents import Reader, read_document
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.models.expectations import ExpectationsFile
 from policyengine.models.names import value as value_name
-from policyengine.models.outcome_ids import canonical_id
+from policyengine.models.outcome_ids import candidates, canonical_id, did_you_mean_ids
 from policyengine.text import Labels
 from policyengine.validation.pydantic_errors import diagnostics_from
 
@@ -74,12 +74,18 @@ def load_expectations(
         raise InputError(diagnostics_from(exc, doc.tree, ExpectationsFile)) from None
     loaded = LoadedExpectations(model, doc.tree, doc.display)
     sink = DiagnosticSink()
+    _listed_once(loaded, sink)
+    sink.raise_if_any()
+    return loaded
+
+
+def _listed_once(loaded: LoadedExpectations, sink: DiagnosticSink) -> None:
+    """Each outcome is listed once: not twice in a list, not both expected and ruled out."""
     seen: dict[str, tuple[str, int]] = {}
     for key in LISTS:
-        for i, item in enumerate(getattr(model, key)):
+        for i, item in enumerate(getattr(loaded.model, key)):
             where = loaded.location(key, i)
-            kind = LISTS[key][0]
-            ident = f"{kind}:{item.id}"
+            ident = f"{LISTS[key][0]}:{item.id}"
             if ident in seen:
                 first_key, first_i = seen[ident]
                 first = loaded.location(first_key, first_i)
@@ -96,14 +102,14 @@ def load_expectations(
                     )
                 continue
             seen[ident] = (key, i)
-    sink.raise_if_any()
-    return loaded
 
 
 def validate_against(
     expectations: LoadedExpectations, loaded: LoadedScenario, compiled: CompiledPack
-) -> None:
-    """Ids must name actions or risk kinds of the pack and targets of the scenario."""
+) -> LoadedExpectations:
+    """Ids must name actions or risk kinds of the pack and targets of the scenario; returned with
+    every id in its canonical form (ids may be typed as on the command line: ``extend-asset-
+    protection/UK``, ``propose-framework/JPN+KOR+AUS``, ``elevate-cooperation/QUAD``)."""
     sink = DiagnosticSink()
     sc = loaded.scenario
     wanted = expectations.model.expectations.scenario
@@ -118,11 +124,15 @@ def validate_against(
     risk_kinds = {r.output.risk["kind"] for r in compiled.rules if r.output.risk}
     codes = {c.code for c in sc.countries}
     targets = codes | {f.id for f in sc.frameworks}
+    lists: dict[str, list[Any]] = {}
     for key, (kind, _) in LISTS.items():
         pool = actions if kind == "recommendation" else risk_kinds
+        lists[key] = []
         for i, item in enumerate(getattr(expectations.model, key)):
-            action, _, target = item.id.partition("/")
+            canonical = canonical_id(item.id, sc, pool)
+            action, _, target = canonical.partition("/")
             where = expectations.location(key, i)
+            lists[key].append(item.model_copy(update={"id": canonical}))
             if action not in pool:
                 verb = "recommends" if kind == "recommendation" else "raises"
                 sink.add(
@@ -134,24 +144,19 @@ def validate_against(
             parts = target.split("+")
             known = target in targets or (len(parts) > 1 and all(p in codes for p in parts))
             if not known:
-                # a file keeps the canonical id (diffs and other files name it so): suggest it
-                canonical = canonical_id(item.id, sc, pool)
+                meant = candidates(canonical, sc, pool)
                 sink.add(
                     "E301",
                     f"unknown target '{target}' in '{item.id}': not a country, framework or A+B grouping "
                     f"of scenario '{sc.scenario.id}'",
                     where,
-                    f"did you mean '{canonical}'?"
-                    if canonical != item.id
-                    else hint_for(target, targets, noun="targets"),
-                )
-            elif len(parts) > 1 and parts != sorted(parts):
-                sink.add(
-                    "E204",
-                    f"grouping '{target}' must list its members sorted: '{'+'.join(sorted(parts))}'",
-                    where,
+                    did_you_mean_ids(meant) if meant else hint_for(target, targets, noun="targets"),
                 )
     sink.raise_if_any()
+    canonical_file = replace(expectations, model=expectations.model.model_copy(update=lists))
+    _listed_once(canonical_file, sink)  # UK and GBR are one outcome
+    sink.raise_if_any()
+    return canonical_file
 
 
 @dataclass(frozen=True)
@@ -344,5 +349,5 @@ def check_files(
     sink.raise_if_any()
     assert loaded is not None and expected is not None
     pack = rules if isinstance(rules, CompiledPack) else load_pack(rules)
-    validate_against(expected, loaded, pack)
+    expected = validate_against(expected, loaded, pack)
     return check(expected, loaded, evaluate(loaded, pack), lang=lang)

@@ -442,16 +442,36 @@ class Console:
         if self.view == "facilitator":
             recs = self.ctl.recommendations()
             new = [r for r in recs if r.new]
+            lines += self.bottom_line()
             lines.append(self.m("move_injects", n=status.injects_total, released=status.injects_released))
             lines += self.wrap(self.m("move_recommendations", n=len(recs), new=len(new)))
-            for r in new:
-                lines += self.wrap(f"{r.id} — {r.title}", f"  +{r.number:>3}  ", " " * 8)
             lines.append(self.m("type_help"))
         else:
             lines.append(self.m("move_injects_player"))
         self.show("\n".join(lines))
         if view.decisions:
             self.show(self.m("already_decided", n=len(view.decisions)))
+
+    def bottom_line(self) -> list[str]:
+        """The move's bottom line, as ``exercise run`` opens a move (render.exercise): the actions
+        that matter most in it, with their numbers, then what its injects added, removed or
+        changed (for the facilitator: it tells what the injects still to come will bring)."""
+        from policyengine.render.evaluate import top_line
+        from policyengine.render.exercise import before_of, move_change_lines, move_top, since_text
+
+        ledger = self.ctl.ledger
+        state = ledger.current()
+        if state is None:
+            return []
+        numbers = ledger.recommendation_numbers
+        lines = [t("briefing.bottom_line", self.lang)]
+        for r in move_top(state):
+            lines += self.wrap(top_line(r, self.lang), f"  {numbers[r.id]:>3}  ", " " * 7)
+        lines.append(t("move_brief.changes", self.lang, since=since_text(state, self.lang)))
+        changes = move_change_lines(state, before_of(ledger.run, state)[1], self.lang)
+        for line in changes or [t("move_brief.changes_none", self.lang)]:
+            lines += self.wrap(line, "    - " if changes else "      ", "      ")
+        return lines
 
     def move_text(self, move: MoveHeader) -> list[str]:
         title = self.m("move_heading", n=move.number, total=move.total, title=move.title, date=move.date)

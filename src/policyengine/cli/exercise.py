@@ -29,9 +29,9 @@ def _usage(message: str, hint: str | None = None) -> Exception:
     return input_error("E501", message, None, hint)
 
 
-def _warn_torn(replayed: Replayed) -> None:
+def _warn_torn(replayed: Replayed, lang: str) -> None:
     if replayed.log.torn is not None:
-        click.echo(replayed.log.torn.warning(replayed.log.path), err=True)
+        click.echo(replayed.log.torn.warning(replayed.log.path, lang), err=True)
 
 
 def _clock() -> Any:
@@ -159,18 +159,20 @@ def run_command(
     if file is None:
         raise _usage("name the exercise file", "policyengine exercise run exercises/sea_lane_crisis.yaml")
     from policyengine.api import load_pack
-    from policyengine.exercise.load import load_exercise
+    from policyengine.exercise.load import load_exercise, pack_actions
     from policyengine.exercise.runner import play
     from policyengine.render.exercise import render_run
 
     pack = load_pack(rules_path)
     loaded = load_exercise(file, pack=pack)
-    decisions = _decisions(decide, loaded)
+    decisions = _decisions(decide, loaded, pack_actions(pack))
     emit(render_run(play(loaded, pack, decisions), fmt, lang, decisions=bool(decide)), output)
 
 
-def _decisions(decide: tuple[str, ...], loaded: Any) -> dict[str, list[Any]]:
+def _decisions(decide: tuple[str, ...], loaded: Any, actions: set[str]) -> dict[str, list[Any]]:
+    from policyengine.errors import InputError
     from policyengine.errors.suggest import hint_for
+    from policyengine.exercise.load import read_decision
     from policyengine.exercise.runner import Decision
 
     moves = [m.id for m in loaded.moves]
@@ -181,7 +183,12 @@ def _decisions(decide: tuple[str, ...], loaded: Any) -> dict[str, list[Any]]:
             raise _usage(f"--decide '{item}': write MOVE=ACTION", "e.g. --decide move-1=conclude-raa/FRA")
         if move not in moves:
             raise _usage(f"--decide '{item}': unknown move '{move}'", hint_for(move, moves, noun="moves"))
-        out.setdefault(move, []).append(Decision(move, loaded.cell_ids()[0], action.strip()))
+        try:
+            decided = read_decision(loaded, action, actions)
+        except InputError as e:
+            d = e.diagnostics[0]
+            raise _usage(f"--decide '{item}': {d.message}", d.hint) from None
+        out.setdefault(move, []).append(Decision(move, loaded.cell_ids()[0], decided))
     return out
 
 
@@ -190,19 +197,24 @@ def _replay(
 ) -> None:
     from policyengine.exercise.session import open_log
     from policyengine.render.exercise import render_run
+    from policyengine.text import t
 
     replayed = open_log(log, exercise_path=file, rules_path=rules_path)
-    _warn_torn(replayed)
     fmt = fmt or str(replayed.log.header.get("format", "text"))
     lang = lang or str(replayed.log.header.get("lang", "ja"))
+    _warn_torn(replayed, lang)
     run = replayed.run
     if replayed.in_progress is not None or not replayed.finished:
-        done = replayed.completed
+        decided = len(replayed.in_progress.decisions) if replayed.in_progress else 0
         click.echo(
-            f"note: the log stops during move {done + 1} of {len(run.exercise.moves)} "
-            f"({len(replayed.in_progress.decisions) if replayed.in_progress else 0} decision(s) "
-            "recorded in it); "
-            f"resume it with: policyengine exercise run --resume {log}",
+            t(
+                "console.replay_stops",
+                lang,
+                move=replayed.completed + 1,
+                total=len(run.exercise.moves),
+                decisions=decided,
+                path=log,
+            ),
             err=True,
         )
     emit(render_run(run, fmt, lang), output)
@@ -233,9 +245,9 @@ def _interactive(
         if log_path:
             raise _usage("--resume continues its own log; --log is for a new session")
         session, replayed = resume(resume_log, exercise_path=file, rules_path=rules_path, clock=clock)
-        if replayed.cut is not None:
-            click.echo(replayed.cut.warning(resume_log) + " (cut off before resuming)", err=True)
         lang = lang or str(replayed.log.header.get("lang", "ja"))
+        if replayed.cut is not None:
+            click.echo(replayed.cut.warning(resume_log, lang, cut=True), err=True)
         log_path = resume_log
         click.echo(
             t(
@@ -368,7 +380,7 @@ def report_command(
     if plan_path is not None and plan_template:
         raise _usage("--plan and --plan-template: give one of them")
     replayed = open_log(log, exercise_path=exercise_path, rules_path=rules_path)
-    _warn_torn(replayed)
+    _warn_torn(replayed, lang)
     report = build_report(replayed)
     if plan_template:
         emit(template(report, lang), output)

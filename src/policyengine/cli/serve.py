@@ -89,7 +89,7 @@ def serve_command(
 
     if opened.resumed is not None:
         if opened.resumed.cut is not None:
-            say(opened.resumed.cut.warning(console.log_path) + " (cut off before resuming)")
+            say(opened.resumed.cut.warning(console.log_path, lang, cut=True))
         say(t("web.serve_resumed", lang, **opened.counts))
     shown = visible(console.log_path)
     say(t("web.serve_log", lang, log=shown))

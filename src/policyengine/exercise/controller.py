@@ -45,7 +45,7 @@ from policyengine.exercise.prompt import answer_problem
 from policyengine.models.common import RECOMMENDATION_ID_PATTERN
 from policyengine.models.names import format_date
 from policyengine.models.names import value as value_name
-from policyengine.models.outcome_ids import canonical_id
+from policyengine.models.outcome_ids import candidates, canonical_id
 from policyengine.text import t
 
 if TYPE_CHECKING:
@@ -362,7 +362,8 @@ class Controller:
 
     def resolve(self, text: str) -> Resolved:
         """What ``text`` would be recorded as by :meth:`decide` (refused: ``empty``,
-        ``not-a-decision``, ``unknown-number``, ``bad-text``)."""
+        ``not-a-decision``, ``unknown-number``, ``bad-text``, ``ambiguous-id``: an id whose
+        target names more than one thing, such as ``conclude-raa/Korea``)."""
         with self._lock:
             state = self._playing()
             raw = self._text(text, MAX_ACTION)
@@ -385,6 +386,13 @@ class Controller:
             action, _, target = canonical.partition("/")
             if _ID.match(canonical) and action in self._actions and self._known_target(target):
                 return Resolved("anticipated", canonical)
+            if action in self._actions:
+                # a name of several targets (Korea: KOR or PRK) is asked again, one is offered
+                meant = candidates(canonical, state.loaded.scenario, self._actions)
+                if len(meant) > 1:
+                    raise Refused("ambiguous-id", text=raw, ids=" / ".join(meant))
+                if meant:
+                    return Resolved("suggest", raw, None, meant[0])
             current = {rid.lower(): rid for rid in state.result.ids}
             pool = current or by_lower
             close = difflib.get_close_matches(canonical.lower(), list(pool), n=1, cutoff=0.8)

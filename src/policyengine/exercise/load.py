@@ -23,7 +23,8 @@ from policyengine.errors.suggest import hint_for
 from policyengine.loading.documents import join_display, named_file_problem, read_document
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.models.exercise import ExerciseFile, Inject, Move, update_identity
-from policyengine.models.scenario import SECTIONS, outcome_targets
+from policyengine.models.outcome_ids import candidates, canonical_id, did_you_mean_ids
+from policyengine.models.scenario import SECTIONS, FactSections, outcome_targets
 from policyengine.validation.pydantic_errors import diagnostics_from
 from policyengine.validation.scenario import LoadedScenario, load_scenario
 
@@ -185,6 +186,8 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
     # Inject ids are unique across the whole exercise: logs and reports name them.
     first_inject: dict[str, Location] = {}
     targets = known_targets(ex)
+    every = worlds(ex)
+    canon: dict[str, str] = {}
     start_date = ex.start.scenario.scenario.as_of
     previous = start_date
     for mi, move in enumerate(model.moves):
@@ -226,7 +229,9 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
             for i, exp in enumerate(inject.expect):
                 item = raw_expect[i] if isinstance(raw_expect, YSeq) and i < len(raw_expect) else raw
                 item = item if isinstance(item, YMap) else raw
-                _recommendation_id(exp.action, actions, targets, item.location("action", of_value=True), sink)
+                canon[exp.action] = _recommendation_id(
+                    exp.action, actions, targets, every, item.location("action", of_value=True), sink
+                )
                 if exp.cell is not None:
                     _known(exp.cell, cells, "cell", item.location("cell", of_value=True), sink)
                 for k, objective_id in enumerate(exp.objectives):
@@ -269,10 +274,12 @@ def _static_checks(ex: LoadedExercise, actions: set[str], sink: DiagnosticSink) 
                             if isinstance(raw_ids, YSeq)
                             else when.location(key, of_value=True)
                         )
-                        _recommendation_id(value, actions, targets, loc, sink)
+                        canon[value] = _recommendation_id(value, actions, targets, every, loc, sink)
             _dated_events(inject, move, raw, sink)
             _update_fields(inject, raw, sink)
             _duplicates_in(inject, raw, sink)
+    # ids typed forgivingly (UK, JPN+KOR+AUS, QUAD) are read in their canonical form, as decisions are
+    ex.exercise = _with_canonical_ids(model, canon)
 
 
 def _unique(items: Any, key: str, noun: str, sink: DiagnosticSink) -> None:
@@ -319,39 +326,96 @@ def known_targets(ex: LoadedExercise) -> set[str]:
     return out
 
 
+def worlds(ex: LoadedExercise) -> list[FactSections]:
+    """The facts typed ids are read against: the starting world and every inject's new facts."""
+    out: list[FactSections] = [ex.start.scenario]
+    for _, _, _, inj in ex.injects():
+        out += [facts for facts in (inj.add, inj.replace) if facts is not None]
+    return out
+
+
+def read_decision(ex: LoadedExercise, text: str, actions: set[str]) -> str:
+    """A decision as typed for ``--decide``: a recommendation id in its canonical form (typed
+    forgivingly, see :func:`policyengine.models.outcome_ids.canonical_id`), or free text as typed.
+
+    An id whose action or target names nothing of the exercise is refused (E501) with a "did you
+    mean", rather than previewing a branch no condition can see.
+    """
+    text = text.strip()
+    every = worlds(ex)
+    canonical = canonical_id(text, every, actions)
+    if "/" not in canonical or " " in canonical:
+        return text  # free text ("strengthen the coast guard")
+    sink = DiagnosticSink()
+    result = _recommendation_id(canonical, actions, known_targets(ex), every, None, sink, typed=text)
+    if sink.items:
+        first = sink.items[0]
+        raise input_error("E501", first.message, None, first.hint)
+    return result
+
+
 def _recommendation_id(
-    rid: str, actions: set[str], targets: set[str], loc: Location, sink: DiagnosticSink
-) -> None:
-    action, _, target = rid.partition("/")
+    rid: str,
+    actions: set[str],
+    targets: set[str],
+    every: list[FactSections],
+    loc: Location | None,
+    sink: DiagnosticSink,
+    *,
+    typed: str | None = None,
+) -> str:
+    """The canonical form of a recommendation id of the file (``rid`` itself when it names
+    nothing, reported to ``sink`` with a "did you mean")."""
+    typed = rid if typed is None else typed
+    canonical = canonical_id(rid, every, actions)
+    action, _, target = canonical.partition("/")
     if action not in actions:
         close = hint_for(action, actions, noun="actions")
         sink.add(
             "E301",
-            f"unknown action '{action}' in '{rid}': no rule of the rule pack recommends it",
+            f"unknown action '{action}' in '{typed}': no rule of the rule pack recommends it",
             loc,
             close,
         )
-        return
+        return rid
     if target in targets:
-        return
+        return canonical
     codes = target.split("+")
-    if len(codes) > 1 and all(c in targets for c in codes):
-        canonical = "+".join(sorted(codes))
-        if canonical == target:
-            return
-        sink.add(
-            "E204",
-            f"grouping '{target}' in '{rid}' is not written canonically",
-            loc,
-            f"a grouping's members are sorted and joined by '+': '{action}/{canonical}'",
-        )
-        return
+    if len(codes) > 1 and all(c in targets for c in codes) and len(set(codes)) == len(codes):
+        return f"{action}/{'+'.join(sorted(codes))}"
+    meant = candidates(canonical, every, actions)
     sink.add(
         "E301",
-        f"unknown target '{target}' in '{rid}': no country, framework or grouping of the exercise",
+        f"unknown target '{target}' in '{typed}': no country, framework or grouping of the exercise",
         loc,
-        hint_for(target, targets, noun="targets"),
+        did_you_mean_ids(meant) if meant else hint_for(target, targets, noun="targets"),
     )
+    return rid
+
+
+def _with_canonical_ids(model: ExerciseFile, canon: dict[str, str]) -> ExerciseFile:
+    """The exercise with every recommendation id written as ``canon`` maps it (the file's
+    ``expect:`` actions and ``when:`` conditions, as typed, to their canonical form)."""
+    if all(k == v for k, v in canon.items()):
+        return model
+
+    def ids(values: list[str]) -> list[str]:
+        return [canon.get(v, v) for v in values]
+
+    moves = []
+    for move in model.moves:
+        injects = []
+        for inj in move.injects:
+            update: dict[str, Any] = {
+                "expect": [e.model_copy(update={"action": canon.get(e.action, e.action)}) for e in inj.expect]
+            }
+            if inj.when is not None:
+                update["when"] = inj.when.model_copy(
+                    update={"decided": ids(inj.when.decided), "not_decided": ids(inj.when.not_decided)}
+                )
+            injects.append(inj.model_copy(update=update))
+        moves.append(move.model_copy(update={"injects": injects}))
+    return model.model_copy(update={"moves": moves})
 
 
 def _dated_events(inject: Inject, move: Move, raw: YMap, sink: DiagnosticSink) -> None:

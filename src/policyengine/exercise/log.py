@@ -95,11 +95,12 @@ class TornLine:
 
     line: int
 
-    def warning(self, path: str) -> str:
-        return (
-            f"{path}:{self.line}:1: warning: the last record is incomplete (the session was "
-            "interrupted while writing it) and is ignored; the records before it are kept"
-        )
+    def warning(self, path: str, lang: str = "en", *, cut: bool = False) -> str:
+        """The warning in ``lang``; ``cut``: the line was cut off before the session resumed."""
+        from policyengine.text import t
+
+        text = t("console.torn_record", lang, path=path, line=self.line)
+        return text + t("console.torn_cut", lang) if cut else text
 
 
 @dataclass

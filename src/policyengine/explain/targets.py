@@ -8,7 +8,7 @@ from policyengine.compiler.pipeline import CompiledPack
 from policyengine.engine.results import Recommendation, Result, Risk
 from policyengine.errors import input_error
 from policyengine.errors.suggest import did_you_mean, hint_for
-from policyengine.models.outcome_ids import canonical_id
+from policyengine.models.outcome_ids import candidates, canonical_id, did_you_mean_ids
 from policyengine.models.scenario import outcome_targets
 from policyengine.validation.scenario import LoadedScenario
 
@@ -62,14 +62,14 @@ def check_target(
     known = outcome_targets(loaded.scenario) | (extra or set())
     if target in known:
         return
-    # a misspelt target first (AUZ -> extend-asset-protection/AUS), made or not; else the made
-    # ids closest to the whole text
-    full = [f"{action}/{c}" for c in did_you_mean(target, known)] or did_you_mean(text, made)
-    hint = (
-        "did you mean " + " or ".join(f"'{c}'" for c in full) + "?"
-        if full
-        else hint_for(target, known, noun="targets")
+    # a name of several things first (Korea -> KOR or PRK), then a misspelt target
+    # (AUZ -> extend-asset-protection/AUS), made or not; else the made ids closest to the text
+    full = (
+        candidates(text, loaded.scenario, {action})
+        or [f"{action}/{c}" for c in did_you_mean(target, known)]
+        or did_you_mean(text, made)
     )
+    hint = did_you_mean_ids(full) if full else hint_for(target, known, noun="targets")
     raise input_error(
         "E501", f"'{target}' is not a country, framework or grouping of the scenario", None, hint
     )

@@ -13,12 +13,13 @@ COUNTRY_CODE_PATTERN = r"^(?:[A-Z]{3}|EU)$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATE_RE = re.compile(DATE_PATTERN)
-#: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``).
-RECOMMENDATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9][A-Za-z0-9+-]{0,199}$"
-#: ``ACTION/TARGET`` or ``KIND/TARGET``: a target is a country code, a framework id or ``A+B+C``.
-OUTCOME_ID_PATTERN = (
-    r"^[a-z0-9][a-z0-9-]{0,63}/(?:[A-Za-z0-9][A-Za-z0-9-]{0,63})(?:\+[A-Za-z0-9-]{1,64}){0,63}$"
-)
+#: ``ACTION/TARGET``: a recommendation id (``conclude-raa/FRA``, ``propose-framework/AUS+JPN+KOR``),
+#: as a file may type it (``Conclude-RAA/UK``, ``propose-framework/日韓豪``): the loaders read it
+#: in its canonical form (policyengine.models.outcome_ids).
+RECOMMENDATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}/[^\s/][^/\x00-\x1f\x7f]{0,199}$"
+#: ``ACTION/TARGET`` or ``KIND/TARGET``: a target is a country code, a framework id or ``A+B+C``
+#: (typed as for RECOMMENDATION_ID_PATTERN; its length differs so that the two tell their hints apart).
+OUTCOME_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}/[^\s/][^/\x00-\x1f\x7f]{0,255}$"
 #: Exercise clock time of an inject within its move (MSEL "time" column).
 CLOCK_TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 

@@ -1,9 +1,19 @@
-"""Recommendation and risk ids as users type them, and their canonical form (``ACTION/TARGET``)."""
+"""Recommendation and risk ids as users type them, and their canonical form (``ACTION/TARGET``).
+
+One resolver for every place an id is typed: ``explain``, ``whatif``, ``check``'s expectations
+files, an exercise's ``expect:``/``when:`` entries and ``--decide``, and the consoles' decisions.
+"""
 
 from __future__ import annotations
 
-from policyengine.models.scenario import Scenario
+import re
+from collections.abc import Iterable, Sequence
+
+from policyengine.models.scenario import FactSections
 from policyengine.models.vocabulary import COUNTRY_ALIASES
+
+#: What ids are read against: one world, or several (an exercise's start and its injects' facts).
+Worlds = FactSections | Sequence[FactSections]
 
 
 def _key(name: str) -> str:
@@ -19,16 +29,21 @@ def _parts(name: str) -> list[str]:
     return [part for part in (head.strip(), inner.strip()) if part]
 
 
-def _names(scenario: Scenario) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Typed name -> country codes, and -> framework ids, of a scenario."""
+def _worlds(worlds: Worlds) -> list[FactSections]:
+    return [worlds] if isinstance(worlds, FactSections) else list(worlds)
+
+
+def _names(worlds: Iterable[FactSections]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Typed name -> country codes, and -> framework ids, of the worlds."""
     countries: dict[str, set[str]] = {}
     frameworks: dict[str, set[str]] = {}
-    for c in scenario.countries:
-        for name in (c.code, c.name.ja, c.name.en, *COUNTRY_ALIASES.get(c.code, ())):
-            countries.setdefault(_key(name), set()).add(c.code)
-    for f in scenario.frameworks:
-        for name in (f.id, f.name.ja, f.name.en, *_parts(f.name.ja), *_parts(f.name.en)):
-            frameworks.setdefault(_key(name), set()).add(f.id)
+    for world in worlds:
+        for c in world.countries:
+            for name in (c.code, c.name.ja, c.name.en, *COUNTRY_ALIASES.get(c.code, ())):
+                countries.setdefault(_key(name), set()).add(c.code)
+        for f in world.frameworks:
+            for name in (f.id, f.name.ja, f.name.en, *_parts(f.name.ja), *_parts(f.name.en)):
+                frameworks.setdefault(_key(name), set()).add(f.id)
     return countries, frameworks
 
 
@@ -48,24 +63,32 @@ def _grouping(target: str, countries: dict[str, set[str]]) -> str | None:
     return "+".join(sorted(c for c in codes if c is not None))
 
 
-def canonical_id(text: str, scenario: Scenario, actions: set[str]) -> str:
+def _split(text: str, actions: set[str]) -> tuple[str, str] | None:
+    """The action (in its canonical case when it is one) and the target as typed, or None."""
+    action, slash, target = text.strip().replace("／", "/").partition("/")
+    if not slash:
+        return None
+    action = action.strip()
+    by_key = {_key(a): a for a in actions}
+    return (action if action in actions else by_key.get(_key(action), action)), target.strip()
+
+
+def canonical_id(text: str, worlds: Worlds, actions: set[str]) -> str:
     """The canonical ``ACTION/TARGET`` for an id as a user may type it, or ``text`` unchanged.
 
     The action in any case (``Extend-Asset-Protection``); the target as a country's code in any
     case, its name in either language or a common alias (``UK``, ``Britain``, ``英国``), a
     framework's id or name (``日米豪印``), or a grouping in any order and spelling
     (``KOR+JPN+AUS``, ``日韓豪``). What names nothing, or more than one thing, is returned as
-    typed, for the checks that follow to refuse with a "did you mean".
+    typed, for the checks that follow to refuse with a "did you mean" (see :func:`candidates`).
     """
-    action, slash, target = text.strip().replace("／", "/").partition("/")
-    if not slash:
+    split = _split(text, actions)
+    if split is None:
         return text
-    action = action.strip()
-    by_key = {_key(a): a for a in actions}
-    action = action if action in actions else by_key.get(_key(action), action)
-    target = target.strip()
-    countries, frameworks = _names(scenario)
-    if target in {c.code for c in scenario.countries} | {f.id for f in scenario.frameworks}:
+    action, target = split
+    every = _worlds(worlds)
+    countries, frameworks = _names(every)
+    if target in {c.code for w in every for c in w.countries} | {f.id for w in every for f in w.frameworks}:
         return f"{action}/{target}"
     ids = frameworks.get(_key(target), set())
     code = _country(target, countries)
@@ -77,4 +100,45 @@ def canonical_id(text: str, scenario: Scenario, actions: set[str]) -> str:
     return f"{action}/{grouping}" if grouping is not None else f"{action}/{target}"
 
 
-__all__ = ["canonical_id"]
+def _words(name: str) -> set[str]:
+    return {w for w in re.split(r"[\s\-'’()（）,.]+", name.casefold()) if w}
+
+
+def candidates(text: str, worlds: Worlds, actions: set[str]) -> list[str]:
+    """The canonical ids an id that :func:`canonical_id` could not settle may mean, sorted.
+
+    A name two countries or frameworks share gives both; a word of countries' names gives
+    those countries (``conclude-raa/Korea`` -> ``conclude-raa/KOR`` and ``conclude-raa/PRK``).
+    Empty when the target settles, or when nothing has such a name or word: the callers'
+    spelling suggestions take over. For the "did you mean" of a typed id.
+    """
+    split = _split(text, actions)
+    if split is None:
+        return []
+    action, target = split
+    key = _key(target)
+    if not key or "+" in target:
+        return []
+    every = _worlds(worlds)
+    countries, frameworks = _names(every)
+    exact = countries.get(key, set()) | frameworks.get(key, set())
+    if exact:
+        found = exact if len(exact) > 1 else set()
+    else:
+        word = target.strip().casefold()
+        found = {
+            c.code
+            for w in every
+            for c in w.countries
+            for name in (c.name.en, *COUNTRY_ALIASES.get(c.code, ()))
+            if word in _words(name)
+        }
+    return [f"{action}/{i}" for i in sorted(found)]
+
+
+def did_you_mean_ids(ids: Sequence[str]) -> str:
+    """``did you mean 'a' or 'b'?``"""
+    return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
+
+
+__all__ = ["Worlds", "candidates", "canonical_id", "did_you_mean_ids"]

@@ -8,6 +8,7 @@ paper's passages they rest on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from policyengine.engine.results import Citation as CitedSource
@@ -38,12 +39,14 @@ PRIORITIES = ("high", "medium", "low")
 TOP = 3
 
 
-def top_actions(result: Result) -> list[Recommendation]:
+def top_actions(result: Result, first: Collection[str] = ()) -> list[Recommendation]:
     """The few actions that matter most: by priority, then by how many of the paper's passages
-    and how many facts of the world each rests on, then by id (so that ties are stable)."""
+    and how many facts of the world each rests on, then by id (so that ties are stable).
+    ``first``: ids that come before all others (an exercise move's: those it brought into play)."""
     rank = {p: i for i, p in enumerate(PRIORITIES)}
     ordered = sorted(
-        result.recommendations, key=lambda r: (rank[r.priority], -len(r.sources), -len(r.evidence), r.id)
+        result.recommendations,
+        key=lambda r: (r.id not in first, rank[r.priority], -len(r.sources), -len(r.evidence), r.id),
     )
     return ordered[:TOP]
 
@@ -80,7 +83,8 @@ def changes(result: Result, reference: Result | None, lang: str) -> tuple[str, l
     return heading, lines or [t("briefing.changes_none", lang)]
 
 
-def _top_line(r: Recommendation, lang: str) -> str:
+def top_line(r: Recommendation, lang: str) -> str:
+    """One action of the bottom line: what, on whom, its priority and what it rests on."""
     return t(
         "briefing.top_item",
         lang,
@@ -140,7 +144,7 @@ def document(
         blocks += [
             Heading(2, t("briefing.bottom_line", lang)),
             Para(t("briefing.top_how", lang)),
-            Bullets([_top_line(r, lang) for r in top_actions(result)], ordered=True),
+            Bullets([top_line(r, lang) for r in top_actions(result)], ordered=True),
         ]
     against = changes(result, reference, lang)
     if against is not None:

@@ -296,6 +296,82 @@ def _changes_blocks(
     return blocks
 
 
+# -- a move's bottom line -----------------------------------------------------------------------
+
+
+def in_play(state: MoveState) -> set[str]:
+    """The recommendations a move brought into play: added or changed by its injects, or
+    expected by its MSEL."""
+    changes = state.changes
+    return {
+        *changes.recommendations_added,
+        *changes.recommendations_changed,
+        *(e.action for _, e in state.expected()),
+    }
+
+
+def before_of(run: ExerciseRun, state: MoveState) -> tuple[LoadedScenario, Result]:
+    """The world a move starts from: the previous move's, or the starting scenario's."""
+    if state.index:
+        prev = run.moves[state.index - 1]
+        return prev.loaded, prev.result
+    return run.start_loaded, run.start_result
+
+
+def since_text(state: MoveState, lang: str) -> str:
+    """What a move's changes are counted from: the previous move, or the start."""
+    return label(lang, "move_short", n=state.index) if state.index else label(lang, "since_start")
+
+
+def move_top(state: MoveState) -> list[Recommendation]:
+    """The few actions that matter most in a move: evaluate's bottom line, the move's own first."""
+    from policyengine.render.evaluate import top_actions
+
+    return top_actions(state.result, first=in_play(state))
+
+
+def move_change_lines(state: MoveState, before: Result, lang: str) -> list[str]:
+    """What a move's injects added, removed and changed, one line each, in evaluate's words."""
+    c = state.changes
+    new_recs = {r.id: r for r in state.result.recommendations}
+    old_recs = {r.id: r for r in before.recommendations}
+    new_risks = {k.id: k for k in state.result.risks}
+    old_risks = {k.id: k for k in before.risks}
+    groups: list[tuple[str, list[str], dict[str, Recommendation] | dict[str, Risk]]] = [
+        ("briefing.change_new", c.recommendations_added, new_recs),
+        ("briefing.change_gone", c.recommendations_removed, old_recs),
+        ("move_brief.change_changed", c.recommendations_changed, new_recs),
+        ("briefing.change_new_risk", c.risks_added, new_risks),
+        ("briefing.change_gone_risk", c.risks_removed, old_risks),
+        ("move_brief.change_changed_risk", c.risks_changed, new_risks),
+    ]
+    return [
+        t(key, lang, title=pool[i].title[lang], target=pool[i].target_name[lang])
+        for key, ids, pool in groups
+        for i in ids
+    ]
+
+
+def bottom_line_blocks(run: ExerciseRun, state: MoveState, lang: str) -> list[Block]:
+    """A move's bottom line, before its full lists: the actions that matter most in it, then
+    what its injects added, removed or changed."""
+    from policyengine.render.evaluate import top_line
+
+    blocks: list[Block] = [Heading(3, t("briefing.bottom_line", lang))]
+    top = move_top(state)
+    if top:
+        blocks += [
+            Para(t("move_brief.top_how", lang)),
+            Bullets([top_line(r, lang) for r in top], ordered=True),
+        ]
+    lines = move_change_lines(state, before_of(run, state)[1], lang)
+    blocks += [
+        Para(Strong(t("move_brief.changes", lang, since=since_text(state, lang)))),
+        Bullets(lines) if lines else Para(t("move_brief.changes_none", lang)),
+    ]
+    return [Section(blocks, cls="bottom-line")]
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -339,6 +415,8 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
     total = len(ex.moves)
     n = state.index + 1
     blocks: list[Block] = [Heading(2, move_title(move, n, total, lang))]
+    if not guide:
+        blocks += bottom_line_blocks(run, state, lang)
     if move.situation:
         blocks += [Heading(3, label(lang, "situation")), Para(move.situation.get(lang))]
     if move.notes:
@@ -416,15 +494,13 @@ def move_blocks(run: ExerciseRun, state: MoveState, lang: str, *, guide: bool = 
             Heading(3, label(lang, "risks", n=len(state.result.risks))),
             Bullets([risk_line(k, lang) for k in state.result.risks]),
         ]
-    if state.index:
-        prev = run.moves[state.index - 1]
-        before = (prev.loaded, prev.result)
-        since = label(lang, "move_short", n=state.index)
-    else:
-        before = (run.start_loaded, run.start_result)
-        since = label(lang, "since_start")
     blocks += _changes_blocks(
-        state.changes, before, (state.loaded, state.result), state.applied, lang, since=since
+        state.changes,
+        before_of(run, state),
+        (state.loaded, state.result),
+        state.applied,
+        lang,
+        since=since_text(state, lang),
     )
     return blocks
 
