@@ -438,7 +438,7 @@ class PreparedPack:
                 raise input_error(
                     "E407",
                     f"durable-rules cannot hold this rule pack: {str(exc)[:200]}",
-                    Location(compiled.source.path or compiled.pack.id),
+                    Location(compiled.path or compiled.pack.id),
                     "split the pack, or simplify rules that repeat the same conditions many times",
                 ) from None
             self._ruleset = host.get_ruleset(self.name)

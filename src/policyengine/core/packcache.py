@@ -1,0 +1,326 @@
+"""A cache of compiled rule packs on disk, so that a command does not read, validate and compile
+the same pack again in every process.
+
+An entry is JSON (never pickle: nothing in it is code, and reading it runs none), in
+``$POLICYENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/policyengine``, else
+``~/.cache/policyengine``, under ``packs/``. It is named by a key that covers everything the
+compiled pack depends on: the pack's files (their names as given and their bytes), the version of
+policyengine and the size and modification time of each of its modules (so that an edited
+checkout never reads an entry its old code wrote). ``POLICYENGINE_NO_CACHE=1`` turns the cache off.
+
+The first line of an entry is the SHA-256 of the rest: an entry that was cut short, damaged or
+edited by hand does not match its digest and is ignored (and written again), as is one that does
+not decode to the classes the compiler makes. Entries are written atomically
+(:func:`policyengine.system.fileio.atomic_write_text`), so concurrent writers of one entry leave
+one whole entry. The cache never fails a command: whatever goes wrong reading or writing it, the
+pack is compiled as if there were no cache.
+
+A compiled pack read from the cache holds everything evaluation reads; the loaded pack with its
+YAML locations (``CompiledPack.source``, read by lint and the exercises) is loaded again from the
+files on first use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policyengine.compiler.pipeline import CompiledPack
+
+#: bumped when the layout of an entry changes
+FORMAT = 1
+DIR_VAR = "POLICYENGINE_CACHE_DIR"
+OFF_VAR = "POLICYENGINE_NO_CACHE"
+
+#: the only modules whose classes an entry may name (dataclasses and pydantic models defined there)
+ALLOWED_MODULES = frozenset(
+    {
+        "policyengine.compiler.ir",
+        "policyengine.compiler.emit",
+        "policyengine.compiler.pipeline",
+        "policyengine.models.factview",
+        "policyengine.models.rules",
+        "policyengine.models.common",
+        "policyengine.errors.locations",
+    }
+)
+
+
+class CacheError(Exception):
+    """An entry that cannot be used, or a compiled pack that cannot be written as one."""
+
+
+def enabled() -> bool:
+    """Whether the cache is on (``POLICYENGINE_NO_CACHE`` unset, empty or ``0``)."""
+    return os.environ.get(OFF_VAR, "") in ("", "0")
+
+
+def cache_dir() -> Path:
+    """The folder of the cache's entries."""
+    explicit = os.environ.get(DIR_VAR)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "policyengine"
+
+
+_code: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """policyengine's version and the size and mtime of each of its modules (once per process)."""
+    global _code
+    if _code is None:
+        import policyengine
+
+        root = Path(policyengine.__file__).parent
+        h = hashlib.sha256(f"{policyengine.__version__}\0{FORMAT}\0{sys.version}".encode())
+        stack = [str(root)]
+        found: list[tuple[str, int, int]] = []
+        while stack:
+            folder = stack.pop()
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name != "__pycache__":
+                            stack.append(entry.path)
+                    elif entry.name.endswith(".py"):
+                        st = entry.stat()
+                        found.append((entry.path, st.st_size, st.st_mtime_ns))
+        for path, size, mtime in sorted(found):
+            h.update(f"{path}\0{size}\0{mtime}\n".encode())
+        _code = h.hexdigest()
+    return _code
+
+
+def key(path: str, files: list[str]) -> str:
+    """The entry's name for the pack at ``path`` made of ``files`` (their contents are read)."""
+    h = hashlib.sha256(_code_fingerprint().encode())
+    h.update(f"\0{path}\0".encode())
+    for name in files:
+        with open(name, "rb") as f:
+            data = f.read()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:40]
+
+
+def entry_path(entry_key: str) -> Path:
+    return cache_dir() / "packs" / f"{entry_key}.json"
+
+
+# -- reading and writing ---------------------------------------------------------------------------
+
+
+def read(entry_key: str) -> CompiledPack | None:
+    """The compiled pack of an entry, or None when there is none or it cannot be used."""
+    try:
+        raw = entry_path(entry_key).read_bytes()
+        digest, _, payload = raw.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != digest:
+            return None
+        data = json.loads(payload)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != entry_key:
+            return None
+        compiled = decode(data["pack"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, CacheError, RecursionError):
+        return None
+    from policyengine.compiler.pipeline import CompiledPack
+
+    return compiled if isinstance(compiled, CompiledPack) else None
+
+
+def write(entry_key: str, compiled: CompiledPack) -> bool:
+    """Write an entry for ``compiled``; False (and nothing written) when that cannot be done."""
+    try:
+        payload = json.dumps(
+            {"format": FORMAT, "key": entry_key, "pack": encode(dataclasses.replace(compiled, loaded=None))},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        ).encode()
+    except (CacheError, ValueError, TypeError, RecursionError):
+        return False
+    digest = hashlib.sha256(payload).hexdigest()
+    from policyengine.errors import InputError
+    from policyengine.system.fileio import atomic_write_text
+
+    target = entry_path(entry_key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, digest + "\n" + payload.decode())
+    except (OSError, InputError):
+        return False
+    return True
+
+
+# -- the codec: JSON with tagged objects -----------------------------------------------------------
+# A JSON array is a list; every other value that is not a JSON scalar is an object with one tag:
+# {"j": value} a list or dict of JSON values only (read as it is, without a walk), {"l": [...]}
+# list, {"t": [...]} tuple, {"f": [...]} frozenset, {"d": [[k, v], ...]} dict, {"date": "..."},
+# {"dc": "module:Class", "v": [values in field order]} dataclass, {"pm": "module:Class",
+# "v": {field: value}, "set": [fields set]} pydantic model.
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is JSON as it is: lists, str-keyed dicts, text, integers, booleans, None."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is list:
+        return all(_plain(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
+
+
+def _name(cls: type) -> str:
+    if cls.__module__ not in ALLOWED_MODULES:
+        raise CacheError(f"{cls.__module__}.{cls.__qualname__} is not a class the cache writes")
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def encode(value: Any) -> Any:
+    """``value`` as JSON data that :func:`decode` turns back into an equal value."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is float:
+        return value
+    if kind is list or kind is dict:
+        if _plain(value):
+            return {"j": value}
+        if kind is list:
+            return {"l": [encode(v) for v in value]}
+        return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
+    if kind is tuple:
+        return {"t": [encode(v) for v in value]}
+    if kind is frozenset:
+        return {"f": sorted((encode(v) for v in value), key=_order)}
+    if kind is dt.date:
+        return {"date": value.isoformat()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"dc": _name(kind), "v": [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        if value.__pydantic_extra__ or value.__pydantic_private__:
+            raise CacheError("models with extra or private values are not cached")
+        fields = {name: encode(v) for name, v in value.__dict__.items()}
+        return {"pm": _name(kind), "v": fields, "set": sorted(value.model_fields_set)}
+    # Subclasses of the JSON types (the located YAML tree's mappings, sequences and scalars,
+    # which a model may keep as values) are written as the type they extend.
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, list):
+        return encode(list(value))
+    if isinstance(value, dict):
+        return encode(dict(value))
+    raise CacheError(f"a {kind.__qualname__} is not a value the cache writes")
+
+
+def _order(v: Any) -> str:
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+
+def _class(name: Any) -> type:
+    if not isinstance(name, str):
+        raise CacheError("a class name must be text")
+    module_name, _, qualname = name.partition(":")
+    if module_name not in ALLOWED_MODULES:
+        raise CacheError(f"{module_name} is not a module the cache reads")
+    module = sys.modules.get(module_name)
+    if module is None:
+        import importlib
+
+        module = importlib.import_module(module_name)
+    cls = getattr(module, qualname, None)
+    if not isinstance(cls, type) or cls.__module__ != module_name:
+        raise CacheError(f"{name} is not a class of {module_name}")
+    return cls
+
+
+def decode(data: Any) -> Any:
+    """The value :func:`encode` wrote; CacheError on anything it would not have written."""
+    return _Decoder().decode(data)
+
+
+class _Decoder:
+    """Decodes one entry; remembers what it learnt about each class it met."""
+
+    def __init__(self) -> None:
+        self.dataclasses: dict[str, tuple[type, list[str], list[str]]] = {}
+        self.models: dict[str, tuple[Any, frozenset[str]]] = {}
+
+    def decode(self, data: Any) -> Any:
+        kind = type(data)
+        if kind in _SCALARS or kind is float:
+            return data
+        if kind is not dict or len(data) > 3:
+            raise CacheError("not a cached value")
+        if "j" in data:
+            return data["j"]
+        if "dc" in data:
+            return self._dataclass(data["dc"], data["v"])
+        if "pm" in data:
+            return self._model(data["pm"], data["v"], data["set"])
+        if "l" in data:
+            return [self.decode(v) for v in data["l"]]
+        if "t" in data:
+            return tuple(self.decode(v) for v in data["t"])
+        if "f" in data:
+            return frozenset(self.decode(v) for v in data["f"])
+        if "d" in data:
+            return {self.decode(k): self.decode(v) for k, v in data["d"]}
+        if "date" in data:
+            return dt.date.fromisoformat(data["date"])
+        raise CacheError("unknown tag")
+
+    def _dataclass(self, name: str, values: Any) -> Any:
+        known = self.dataclasses.get(name)
+        if known is None:
+            cls = _class(name)
+            if not dataclasses.is_dataclass(cls):
+                raise CacheError(f"{name} is not a dataclass")
+            fields = dataclasses.fields(cls)
+            known = (cls, [f.name for f in fields if f.init], [f.name for f in fields if not f.init])
+            self.dataclasses[name] = known
+        cls, init, later = known
+        if type(values) is not list or len(values) != len(init) + len(later):
+            raise CacheError(f"{name}: fields differ")
+        decoded = [self.decode(v) for v in values]
+        obj = cls(**dict(zip(init, decoded[: len(init)], strict=True)))
+        for field_name, v in zip(later, decoded[len(init) :], strict=True):
+            object.__setattr__(obj, field_name, v)
+        return obj
+
+    def _model(self, name: str, values: Any, fields_set: Any) -> Any:
+        known = self.models.get(name)
+        if known is None:
+            from pydantic import BaseModel
+
+            cls = _class(name)
+            if not issubclass(cls, BaseModel):
+                raise CacheError(f"{name} is not a model")
+            known = (cls, frozenset(cls.model_fields))
+            self.models[name] = known
+        cls, names = known
+        if type(values) is not dict or values.keys() != names or type(fields_set) is not list:
+            raise CacheError(f"{name}: fields differ")
+        return cls.model_construct(
+            _fields_set=set(fields_set), **{k: self.decode(v) for k, v in values.items()}
+        )
