@@ -72,8 +72,9 @@ def _compile_cached(rules_path: str, build: Callable[[], CompiledPack]) -> Compi
     """The compiled pack from the cache on disk (:mod:`policyengine.core.packcache`), else
     ``build()``, written to the cache for the next process."""
     from policyengine.core import packcache
+    from policyengine.system import diskcache
 
-    if not packcache.enabled():
+    if not diskcache.enabled():
         return build()
     from policyengine.loading.packfiles import pack_files
 

@@ -1,19 +1,10 @@
-"""A cache of compiled rule packs on disk, so that a command does not read, validate and compile
-the same pack again in every process.
+"""The compiled rule packs in policyengine's cache on disk (:mod:`policyengine.system.diskcache`),
+so that a command does not read, validate and compile the same pack again in every process.
 
-An entry is JSON (never pickle: nothing in it is code, and reading it runs none), in
-``$POLICYENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/policyengine``, else
-``~/.cache/policyengine``, under ``packs/``. It is named by a key that covers everything the
-compiled pack depends on: the pack's files (their names as given and their bytes), the version of
-policyengine and the size and modification time of each of its modules (so that an edited
-checkout never reads an entry its old code wrote). ``POLICYENGINE_NO_CACHE=1`` turns the cache off.
-
-The first line of an entry is the SHA-256 of the rest: an entry that was cut short, damaged or
-edited by hand does not match its digest and is ignored (and written again), as is one that does
-not decode to the classes the compiler makes. Entries are written atomically
-(:func:`policyengine.system.fileio.atomic_write_text`), so concurrent writers of one entry leave
-one whole entry. The cache never fails a command: whatever goes wrong reading or writing it, the
-pack is compiled as if there were no cache.
+An entry is keyed by the pack's files (their names as given and their bytes) and policyengine's
+code; it holds the compiled pack written with a codec of tagged JSON values that names only the
+compiler's own classes (:data:`ALLOWED_MODULES`) and builds them back without running anything
+else: no pickle. An entry that does not decode to a compiled pack is ignored and written again.
 
 A compiled pack read from the cache holds everything evaluation reads; the loaded pack with its
 YAML locations (``CompiledPack.source``, read by lint and the exercises) is loaded again from the
@@ -26,18 +17,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from policyengine.system import diskcache
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
 
-#: bumped when the layout of an entry changes
-FORMAT = 1
-DIR_VAR = "POLICYENGINE_CACHE_DIR"
-OFF_VAR = "POLICYENGINE_NO_CACHE"
+AREA = "packs"
 
 #: the only modules whose classes an entry may name (dataclasses and pydantic models defined there)
 ALLOWED_MODULES = frozenset(
@@ -57,53 +45,9 @@ class CacheError(Exception):
     """An entry that cannot be used, or a compiled pack that cannot be written as one."""
 
 
-def enabled() -> bool:
-    """Whether the cache is on (``POLICYENGINE_NO_CACHE`` unset, empty or ``0``)."""
-    return os.environ.get(OFF_VAR, "") in ("", "0")
-
-
-def cache_dir() -> Path:
-    """The folder of the cache's entries."""
-    explicit = os.environ.get(DIR_VAR)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "policyengine"
-
-
-_code: str | None = None
-
-
-def _code_fingerprint() -> str:
-    """policyengine's version and the size and mtime of each of its modules (once per process)."""
-    global _code
-    if _code is None:
-        import policyengine
-
-        root = Path(policyengine.__file__).parent
-        h = hashlib.sha256(f"{policyengine.__version__}\0{FORMAT}\0{sys.version}".encode())
-        stack = [str(root)]
-        found: list[tuple[str, int, int]] = []
-        while stack:
-            folder = stack.pop()
-            with os.scandir(folder) as it:
-                for entry in it:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != "__pycache__":
-                            stack.append(entry.path)
-                    elif entry.name.endswith(".py"):
-                        st = entry.stat()
-                        found.append((entry.path, st.st_size, st.st_mtime_ns))
-        for path, size, mtime in sorted(found):
-            h.update(f"{path}\0{size}\0{mtime}\n".encode())
-        _code = h.hexdigest()
-    return _code
-
-
 def key(path: str, files: list[str]) -> str:
     """The entry's name for the pack at ``path`` made of ``files`` (their contents are read)."""
-    h = hashlib.sha256(_code_fingerprint().encode())
+    h = hashlib.sha256(diskcache.code_fingerprint().encode())
     h.update(f"\0{path}\0".encode())
     for name in files:
         with open(name, "rb") as f:
@@ -113,25 +57,14 @@ def key(path: str, files: list[str]) -> str:
     return h.hexdigest()[:40]
 
 
-def entry_path(entry_key: str) -> Path:
-    return cache_dir() / "packs" / f"{entry_key}.json"
-
-
-# -- reading and writing ---------------------------------------------------------------------------
-
-
 def read(entry_key: str) -> CompiledPack | None:
     """The compiled pack of an entry, or None when there is none or it cannot be used."""
+    data = diskcache.read_json(AREA, entry_key)
+    if data is None:
+        return None
     try:
-        raw = entry_path(entry_key).read_bytes()
-        digest, _, payload = raw.partition(b"\n")
-        if hashlib.sha256(payload).hexdigest().encode() != digest:
-            return None
-        data = json.loads(payload)
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != entry_key:
-            return None
-        compiled = decode(data["pack"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, CacheError, RecursionError):
+        compiled = decode(data)
+    except (ValueError, KeyError, TypeError, AttributeError, CacheError, RecursionError):
         return None
     from policyengine.compiler.pipeline import CompiledPack
 
@@ -141,25 +74,10 @@ def read(entry_key: str) -> CompiledPack | None:
 def write(entry_key: str, compiled: CompiledPack) -> bool:
     """Write an entry for ``compiled``; False (and nothing written) when that cannot be done."""
     try:
-        payload = json.dumps(
-            {"format": FORMAT, "key": entry_key, "pack": encode(dataclasses.replace(compiled, loaded=None))},
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=False,
-        ).encode()
-    except (CacheError, ValueError, TypeError, RecursionError):
+        data = encode(dataclasses.replace(compiled, loaded=None))
+    except (CacheError, RecursionError):
         return False
-    digest = hashlib.sha256(payload).hexdigest()
-    from policyengine.errors import InputError
-    from policyengine.system.fileio import atomic_write_text
-
-    target = entry_path(entry_key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, digest + "\n" + payload.decode())
-    except (OSError, InputError):
-        return False
-    return True
+    return diskcache.write_json(AREA, entry_key, data)
 
 
 # -- the codec: JSON with tagged objects -----------------------------------------------------------
