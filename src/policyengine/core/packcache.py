@@ -17,9 +17,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
+from policyengine.loading.yamltree import DEFAULT_LIMITS
 from policyengine.system import diskcache
 
 if TYPE_CHECKING:
@@ -46,12 +49,19 @@ class CacheError(Exception):
 
 
 def key(path: str, files: list[str]) -> str:
-    """The entry's name for the pack at ``path`` made of ``files`` (their contents are read)."""
+    """The entry's name for the pack at ``path`` made of ``files`` (their contents are read).
+
+    OSError when a file cannot be read here: the pack is then compiled without the cache."""
     h = hashlib.sha256(diskcache.code_fingerprint().encode())
     h.update(f"\0{path}\0".encode())
     for name in files:
+        # Only regular files of a size the loader takes are read here: a named pipe would block,
+        # a device never end; anything else is left to the loader, which reports it (E10x).
+        st = os.stat(name)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > DEFAULT_LIMITS.max_bytes:
+            raise OSError(f"{name}: not a regular file of a size the loader takes")
         with open(name, "rb") as f:
-            data = f.read()
+            data = f.read(DEFAULT_LIMITS.max_bytes + 1)
         h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()[:40]
