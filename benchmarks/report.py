@@ -155,9 +155,11 @@ def previous_targets(path: Path) -> dict[str, float]:
 
 
 def latest_summary(exclude: Path | None = None) -> Path | None:
-    """The newest committed text summary under results/ (by its dated name), but ``exclude``."""
+    """The newest committed text summary under results/ (by its dated name) with a targets table,
+    but ``exclude``."""
     found = sorted(p for p in RESULTS.glob("*.txt") if exclude is None or p.resolve() != exclude.resolve())
-    return found[-1] if found else None
+    with_targets = [p for p in found if "== Targets ==" in p.read_text(encoding="utf-8")]
+    return with_targets[-1] if with_targets else None
 
 
 # -- metadata, files, comparison -----------------------------------------------------------------

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib
 import os
+from typing import TYPE_CHECKING
 
-from policyengine.render.blocks import Document
+if TYPE_CHECKING:
+    # Only for the annotation: listing the formats (every command's --help does) needs no blocks.
+    from policyengine.render.blocks import Document
 
 
 def _formats() -> tuple[str, ...]:
