@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from policyengine.loading.yamltree import DEFAULT_LIMITS
 from policyengine.system import diskcache
+from policyengine.system.fileio import note_input
 
 if TYPE_CHECKING:
     from policyengine.compiler.pipeline import CompiledPack
@@ -51,7 +52,8 @@ class CacheError(Exception):
 def key(path: str, files: list[str]) -> str:
     """The entry's name for the pack at ``path`` made of ``files`` (their contents are read).
 
-    OSError when a file cannot be read here: the pack is then compiled without the cache."""
+    OSError when a file cannot be read here: the pack is then compiled without the cache. Each
+    file is recorded as an input of the running command (:func:`fileio.note_input`)."""
     h = hashlib.sha256(diskcache.code_fingerprint().encode())
     h.update(f"\0{path}\0".encode())
     for name in files:
@@ -60,6 +62,9 @@ def key(path: str, files: list[str]) -> str:
         st = os.stat(name)
         if not stat.S_ISREG(st.st_mode) or st.st_size > DEFAULT_LIMITS.max_bytes:
             raise OSError(f"{name}: not a regular file of a size the loader takes")
+        # The pack is an input of the command even when its compiled form comes from the cache:
+        # no output of the command may replace it (as the loader records every file it reads).
+        note_input(st, name)
         with open(name, "rb") as f:
             data = f.read(DEFAULT_LIMITS.max_bytes + 1)
         h.update(f"{name}\0{len(data)}\0".encode())
