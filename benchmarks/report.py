@@ -155,11 +155,14 @@ def previous_targets(path: Path) -> dict[str, float]:
 
 
 def latest_summary(exclude: Path | None = None) -> Path | None:
-    """The newest committed text summary under results/ (by its dated name) with a targets table,
-    but ``exclude``."""
+    """The newest committed text summary under results/ (by its dated name) with a targets table
+    at least half as long as the longest, but ``exclude``."""
     found = sorted(p for p in RESULTS.glob("*.txt") if exclude is None or p.resolve() != exclude.resolve())
-    with_targets = [p for p in found if "== Targets ==" in p.read_text(encoding="utf-8")]
-    return with_targets[-1] if with_targets else None
+    counted = [(p, len(previous_targets(p))) for p in found]
+    # The newest run of the most sections: a run of one section (--only) is no baseline for all.
+    most = max((n for _, n in counted), default=0)
+    full = [p for p, n in counted if n and n >= most // 2]
+    return full[-1] if full else None
 
 
 # -- metadata, files, comparison -----------------------------------------------------------------
