@@ -1,6 +1,6 @@
 """Evaluate one generated world in a fresh process and print its size, CPU time and peak memory.
 
-    python -m benchmarks.big_world WORLD [--pack connected|paper] [--limit N]
+    python -m benchmarks.big_world WORLD [--pack connected|paper] [--drop RULE] [--limit N]
 
 One JSON object: {"view_facts", "limit" (MAX_VIEW_FACTS in this process), "load_s", "evaluate_s",
 "peak_rss_mib", "recommendations", "matches"}.
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("world")
     parser.add_argument("--pack", choices=("paper", "connected"), default="paper")
     parser.add_argument(
+        "--drop", action="append", default=[], metavar="RULE", help="leave this rule out of the pack"
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, help="MAX_VIEW_FACTS for this run (default: as shipped)"
     )
     args = parser.parse_args(argv)
@@ -44,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import packs
 
         path, _ = packs.connected_pack(Path(tempfile.mkdtemp()) / "connected.yaml")
+        pack = api.load_pack(str(path))
+    elif args.drop:
+        import tempfile
+
+        from benchmarks import packs
+
+        path = packs.pack_without(Path(tempfile.mkdtemp()) / "paper-less.yaml", set(args.drop))
         pack = api.load_pack(str(path))
     else:
         pack = api.load_pack()

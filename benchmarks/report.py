@@ -7,9 +7,10 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,20 +111,58 @@ def render_section(s: Section) -> str:
     return "\n".join(parts)
 
 
-def render_targets(targets: Sequence[Target]) -> str:
-    rows = [
-        [
-            t.description,
-            ratio(t.value),
-            (">= " if t.at_least else "<= ") + f"{t.limit:g}",
-            "pass" if t.passed else "MISS",
+def render_targets(targets: Sequence[Target], previous: Mapping[str, float] | None = None) -> str:
+    """Every target with its measured value, limit and pass or MISS; with ``previous`` (description
+    -> value, from :func:`previous_targets`), the earlier run's value beside each."""
+    rows = []
+    for t in targets:
+        row = [t.description]
+        if previous is not None:
+            old = previous.get(t.description)
+            row.append("" if old is None else ratio(old))
+        rows += [
+            [
+                *row,
+                ratio(t.value),
+                (">= " if t.at_least else "<= ") + f"{t.limit:g}",
+                "pass" if t.passed else "MISS",
+            ]
         ]
-        for t in targets
-    ]
-    text = table(["target", "measured", "limit", "result"], rows)
+    header = ["target", *(["before"] if previous is not None else []), "measured", "limit", "result"]
+    text = table(header, rows)
     notes = [f"  {t.description}: {t.note}" for t in targets if t.note]
     passed = sum(t.passed for t in targets)
     return "\n".join(["== Targets ==", text, *notes, f"  {passed} of {len(targets)} targets met"])
+
+
+_TARGET_ROW = re.compile(
+    r"^(?P<desc>.*?)\s{2,}(?:(?P<before>[\d.,]+|nan)\s+)?(?P<value>[\d.,]+|nan)\s+(?:<=|>=)\s*\S+\s+(?:pass|MISS)$"
+)
+
+
+def previous_targets(path: Path) -> dict[str, float]:
+    """The targets of an earlier run's text summary (``results/<date>-<commit>.txt``), by description."""
+    found: dict[str, float] = {}
+    inside = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("== Targets =="):
+            inside = True
+            continue
+        m = _TARGET_ROW.match(line) if inside else None
+        if m:
+            found[m["desc"].strip()] = float(m["value"].replace(",", ""))
+    return found
+
+
+def latest_summary(exclude: Path | None = None) -> Path | None:
+    """The newest committed text summary under results/ (by its dated name) with a targets table
+    at least half as long as the longest, but ``exclude``."""
+    found = sorted(p for p in RESULTS.glob("*.txt") if exclude is None or p.resolve() != exclude.resolve())
+    counted = [(p, len(previous_targets(p))) for p in found]
+    # The newest run of the most sections: a run of one section (--only) is no baseline for all.
+    most = max((n for _, n in counted), default=0)
+    full = [p for p, n in counted if n and n >= most // 2]
+    return full[-1] if full else None
 
 
 # -- metadata, files, comparison -----------------------------------------------------------------

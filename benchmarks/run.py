@@ -29,7 +29,9 @@ from benchmarks.report import (
     Target,
     compare,
     default_output,
+    latest_summary,
     metadata,
+    previous_targets,
     render_section,
     render_targets,
     write_json,
@@ -60,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--output", type=Path, default=None, help="JSON file to write (default: results/<date>-<commit>.json)"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        metavar="OLD.txt",
+        help="an earlier run's text summary whose targets are printed beside this run's "
+        "(default: the newest under benchmarks/results/)",
     )
     parser.add_argument("--no-save", action="store_true", help="print only; write no files")
     parser.add_argument(
@@ -113,7 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     targets: list[Target] = [t for s in sections for t in s.targets]
     meta["load_average_end"] = list(load_average())
     meta["seconds"] = round(time.perf_counter() - started, 1)
-    summary = render_targets(targets)
+    out = args.output or default_output(meta)
+    before_file = args.before or latest_summary(exclude=out.with_suffix(".txt"))
+    before = previous_targets(before_file) if before_file is not None and before_file.is_file() else None
+    summary = render_targets(targets, before)
+    if before_file is not None and before is not None:
+        summary += f"\n  before: {before_file.name}"
     print("\n" + summary)
     start, end = meta["load_average_start"][0], meta["load_average_end"][0]
     print(f"  load average at start {start:.2f}, at end {end:.2f}; run took {meta['seconds']:.0f} s")
@@ -125,7 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_profiles(cfg, meta):
             print(f"wrote profile {path}")
     if not args.no_save:
-        out = args.output or default_output(meta)
         write_json(out, meta, sections, targets)
         text = "\n\n".join([*(render_section(s) for s in sections), summary]) + "\n"
         out.with_suffix(".txt").write_text(text, encoding="utf-8")

@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pytest
 
+# The compiled-pack and catalog cache (policyengine.system.diskcache) of the test run lives in a
+# folder of its own, never in the user's ~/.cache; subprocesses inherit it.
+if not os.environ.get("POLICYENGINE_CACHE_DIR"):
+    import tempfile
+
+    os.environ["POLICYENGINE_CACHE_DIR"] = tempfile.mkdtemp(prefix="policyengine-test-cache-")
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 RULES = ROOT / "rules"

@@ -50,3 +50,20 @@ def test_compare_shows_metrics_and_targets_of_both_runs(tmp_path: Path) -> None:
     assert "abc1234" in text
     assert "peers: policyengine@50" in text and "2.0 ms" in text and "0.50" in text
     assert "MISS -> pass" in text
+
+
+def test_targets_print_beside_those_of_an_earlier_run(tmp_path: Path) -> None:
+    from benchmarks.report import previous_targets
+
+    earlier = render_targets([Target("a", "ratio a, N=5,000", 1.2, 1.3), Target("b", "ratio b", 2.5, 2.0)])
+    path = tmp_path / "earlier.txt"
+    path.write_text("== a section ==\n(no rows)\n\n" + earlier + "\n", encoding="utf-8")
+    before = previous_targets(path)
+    assert before == {"ratio a, N=5,000": 1.2, "ratio b": 2.5}
+    now = render_targets([Target("b", "ratio b", 1.9, 2.0), Target("c", "new", 1.0, 2.0)], before)
+    assert [line.split() for line in now.splitlines()[3:5]] == [
+        ["ratio", "b", "2.50", "1.90", "<=", "2", "pass"],
+        ["new", "1.00", "<=", "2", "pass"],
+    ]
+    path.write_text(now, encoding="utf-8")  # a summary with a "before" column reads as well
+    assert previous_targets(path) == {"ratio b": 1.9, "new": 1.0}

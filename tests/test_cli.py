@@ -136,7 +136,8 @@ def test_validate_reports_a_scenario_too_large_to_evaluate_as_evaluate_does(
     evaluated = invoke("evaluate", str(KOREA))
     assert validated.exit_code == evaluated.exit_code == 2
     assert validated.stderr == evaluated.stderr
-    assert validated.stderr.startswith(f"{KOREA}: E308: the scenario makes 223 facts for the rules ")
+    # located at the scenario's header (line 9, column 3, of the file given)
+    assert validated.stderr.startswith(f"{KOREA}:9:3: E308: the scenario makes 223 facts for the rules ")
     assert validated.stdout.startswith(f"ok: {BASELINE}: ")  # the other files are still checked
 
 

@@ -48,7 +48,7 @@ def check_evaluable(loaded: LoadedScenario) -> None:
         return
     from policyengine.core import load_pack
 
-    check_view_size(len(build_view(loaded.scenario, load_pack().base_kinds)), loaded.path)
+    check_view_size(len(build_view(loaded.scenario, load_pack().base_kinds)), loaded)
 
 
 def validate_file(path: str) -> str:

@@ -124,5 +124,5 @@ def test_a_scenario_with_more_facts_than_one_evaluation_takes_is_a_located_error
     with pytest.raises(InputError) as info:
         evaluate(loaded)
     assert info.value.codes == ["E308"]
-    assert info.value.render().startswith(f"{KOREA}: E308: the scenario makes ")
+    assert info.value.render().startswith(f"{KOREA}:9:3: E308: the scenario makes ")
     assert "hint:" in info.value.render()

@@ -6,17 +6,18 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from policyengine.compiler.capacity import check_capacity
-from policyengine.compiler.emit import CATCH_ALL, SESSION_OPEN, CountSpec, emit_rule, emit_tally
+from policyengine.compiler.emit import CountSpec
 from policyengine.compiler.ir import Kinds, RuleIR
-from policyengine.compiler.resolve import resolve
-from policyengine.compiler.stratify import stratify
 from policyengine.errors import DiagnosticSink
 from policyengine.models.factview import BASE_KINDS
 from policyengine.models.rules import PackHeader
-from policyengine.validation.rulepack import LoadedRulePack
+
+if TYPE_CHECKING:
+    # The stages' modules and the loaded pack are imported when a pack is compiled, not when a
+    # compiled pack is read from the cache (policyengine.core.packcache) and evaluated.
+    from policyengine.validation.rulepack import LoadedRulePack
 
 
 @dataclass
@@ -24,7 +25,7 @@ class CompiledPack:
     """A rule pack ready to be registered with durable-rules and evaluated many times."""
 
     pack: PackHeader
-    source: LoadedRulePack
+    loaded: LoadedRulePack | None  # None when read from the cache: ``source`` loads it on first use
     rules: list[RuleIR]
     kinds: Kinds
     strata: int
@@ -32,6 +33,16 @@ class CompiledPack:
     counts: list[CountSpec]
     base_kinds: frozenset[str]  # scenario view kinds the rules mention: only these are asserted
     fingerprint: str = ""
+    path: str = ""  # the pack's file or folder, as given
+
+    @property
+    def source(self) -> LoadedRulePack:
+        """The validated pack with its YAML locations (lint and the exercises read them)."""
+        if self.loaded is None:
+            from policyengine.validation.rulepack import load_rule_pack
+
+            self.loaded = load_rule_pack(self.path)
+        return self.loaded
 
     def rule(self, rule_id: str) -> RuleIR | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -49,18 +60,26 @@ class CompileContext:
 
 
 def _resolve(ctx: CompileContext) -> None:
+    from policyengine.compiler.resolve import resolve
+
     ctx.rules, ctx.kinds = resolve(ctx.pack, ctx.sink)
 
 
 def _stratify(ctx: CompileContext) -> None:
+    from policyengine.compiler.stratify import stratify
+
     ctx.strata = stratify(ctx.rules, ctx.sink)
 
 
 def _capacity(ctx: CompileContext) -> None:
+    from policyengine.compiler.capacity import check_capacity
+
     check_capacity(ctx.rules, ctx.definition, ctx.sink)
 
 
 def _emit(ctx: CompileContext) -> None:
+    from policyengine.compiler.emit import CATCH_ALL, SESSION_OPEN, emit_rule, emit_tally
+
     definition: dict[str, Any] = {}
     for r in ctx.rules:
         assert ctx.kinds is not None
@@ -97,7 +116,7 @@ def compile_pack(pack: LoadedRulePack) -> CompiledPack:
     text = json.dumps(ctx.definition, sort_keys=True, ensure_ascii=False)
     return CompiledPack(
         pack=pack.pack,
-        source=pack,
+        loaded=pack,
         rules=ctx.rules,
         kinds=ctx.kinds,
         strata=ctx.strata,
@@ -105,4 +124,5 @@ def compile_pack(pack: LoadedRulePack) -> CompiledPack:
         counts=ctx.counts,
         base_kinds=used,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:12],
+        path=pack.path,
     )

@@ -6,7 +6,8 @@ functions and never :mod:`policyengine.api`, which is the library's front door a
     cli -> api -> features -> core -> engine -> compiler -> validation -> loading -> models
 
 Compiled rule packs are cached per process (keyed by the pack's files and their mtimes; the 16
-most recently used), so repeated evaluations prepare the pack once.
+most recently used), so repeated evaluations prepare the pack once, and on disk between processes
+(keyed by the pack's contents and policyengine's code: :mod:`policyengine.core.packcache`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ _CACHE_MAX = 16
 
 
 def _signature(path: str) -> tuple[Any, ...]:
-    from policyengine.validation.rulepack import pack_files
+    from policyengine.loading.packfiles import pack_files
 
     files = pack_files(path)
     sig: list[Any] = [os.path.abspath(path)]
@@ -45,19 +47,45 @@ def _signature(path: str) -> tuple[Any, ...]:
 
 def load_pack(path: str | None = None) -> CompiledPack:
     """Load, validate and compile a rule pack (the shipped default when ``path`` is None)."""
-    from policyengine.compiler import compile_pack
     from policyengine.core.pack import default_rules_path
-    from policyengine.validation.rulepack import load_rule_pack
 
     rules_path = path or default_rules_path()
     key = _signature(rules_path)
     compiled = _cache.get(key)
     if compiled is None:
-        compiled = compile_pack(load_rule_pack(rules_path))
+        compiled = _compile_cached(rules_path, lambda: _compile(rules_path))
         _cache[key] = compiled
     _cache.move_to_end(key)
     while len(_cache) > _CACHE_MAX:
         _cache.popitem(last=False)
+    return compiled
+
+
+def _compile(rules_path: str) -> CompiledPack:
+    from policyengine.compiler import compile_pack
+    from policyengine.validation.rulepack import load_rule_pack
+
+    return compile_pack(load_rule_pack(rules_path))
+
+
+def _compile_cached(rules_path: str, build: Callable[[], CompiledPack]) -> CompiledPack:
+    """The compiled pack from the cache on disk (:mod:`policyengine.core.packcache`), else
+    ``build()``, written to the cache for the next process."""
+    from policyengine.core import packcache
+    from policyengine.system import diskcache
+
+    if not diskcache.enabled():
+        return build()
+    from policyengine.loading.packfiles import pack_files
+
+    try:
+        entry = packcache.key(rules_path, pack_files(rules_path))
+    except OSError:
+        return build()  # a file that cannot be read: compiling reports it properly
+    compiled = packcache.read(entry)
+    if compiled is None:
+        compiled = build()
+        packcache.write(entry, compiled)
     return compiled
 
 

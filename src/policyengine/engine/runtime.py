@@ -438,7 +438,7 @@ class PreparedPack:
                 raise input_error(
                     "E407",
                     f"durable-rules cannot hold this rule pack: {str(exc)[:200]}",
-                    Location(compiled.source.path or compiled.pack.id),
+                    Location(compiled.path or compiled.pack.id),
                     "split the pack, or simplify rules that repeat the same conditions many times",
                 ) from None
             self._ruleset = host.get_ruleset(self.name)
@@ -842,7 +842,7 @@ class PreparedPack:
 
         with paused_gc():
             view = build_view(loaded.scenario, self.compiled.base_kinds)
-            check_view_size(len(view), loaded.path)
+            check_view_size(len(view), loaded)
             raw = self.evaluate_view(view, tracer=tracer)
             return build_result(raw, loaded, prose)
 
@@ -851,14 +851,16 @@ class PreparedPack:
 _DECIDED_MAX = 10_000
 
 
-def check_view_size(view_facts: int, path: str) -> None:
-    """Raise E308 when a scenario makes more view facts than one evaluation takes."""
+def check_view_size(view_facts: int, loaded: LoadedScenario) -> None:
+    """Raise E308 when a scenario makes more view facts than one evaluation takes; located at the
+    scenario's ``scenario:`` header (the file given, not one it extends)."""
     if view_facts > MAX_VIEW_FACTS:
+        origin = loaded.origin(f"scenario:{loaded.scenario.scenario.id}")
         raise input_error(
             "E308",
             f"the scenario makes {view_facts:,} facts for the rules (countries, members, areas, "
             f"parties ...); one evaluation takes at most {MAX_VIEW_FACTS:,}",
-            Location(path),
+            origin.location if origin is not None else Location(loaded.path),
             "evaluate a smaller part of the world, or raise "
             "policyengine.engine.runtime.MAX_VIEW_FACTS from Python for a file you trust",
         )

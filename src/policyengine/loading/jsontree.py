@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from policyengine.errors.terminal import UNSAFE_RANGES, find_unsafe
@@ -32,7 +33,7 @@ from policyengine.loading.yamltree import Limits, YMap, YSeq
 FALLBACK: Any = object()
 
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = r"\\u[dD][89a-fA-F]"
 # Escapes that may write a character the YAML reader refuses in text (E117: C0 controls other than
 # tab and line feed, DEL, C1 controls, bidirectional controls; loading.yamltree.control_character).
 # A superset (\u0009, \u0070 ... and a "\\b" written as an escaped backslash match too): such
@@ -40,15 +41,24 @@ _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 # Any \u escape of a character past ASCII, but those of the CJK blocks, hiragana and katakana (the
 # text of most worlds) and the letters of Latin-1, takes the slower parser, which checks it
 # (the invisible and format characters of policyengine.errors.terminal are spread over many blocks).
-_CONTROL_ESCAPE = re.compile(
+_CONTROL_ESCAPE = (
     r"\\(?:[bfr]|u(?!00[2-6]|007[0-9a-eA-E]|00[c-fC-F]|3[0-9a-fA-F]|[4-9][0-9a-fA-F])[0-9a-fA-F])"
 )
 # Characters JSON takes as they are but YAML does not: those outside its printable set (PyYAML's
 # Reader.NON_PRINTABLE), its extra line breaks (NEL, LS, PS), which break a quoted scalar, and the
 # bidirectional controls (U+202A-U+202E, U+2066-U+2069), which the YAML reader refuses (E117).
-_YAML_SPECIAL = re.compile(
+_YAML_SPECIAL = (
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """A pattern compiled when a JSON text is first read: a command reading YAML only (and every
+    command's start-up) does not pay for compiling the character class above."""
+    return re.compile(source)
+
+
 _MARK_SLOTS = frozenset({"mark", "marks", "value_marks"})
 
 
@@ -152,7 +162,7 @@ _UNSAFE_UTF8 = tuple(n for n in _unsafe_prefixes() if not any(n.startswith(s) fo
 def _yaml_special(text: str, utf8: bytes | None) -> bool:
     if utf8 is not None and not any(needle in utf8 for needle in (*_SPECIAL_UTF8, *_UNSAFE_UTF8)):
         return False  # b"\xc2" starts U+0080..U+00BF: only then is the text searched
-    return _YAML_SPECIAL.search(text) is not None or find_unsafe(text, ascii_controls=False) >= 0
+    return _pattern(_YAML_SPECIAL).search(text) is not None or find_unsafe(text, ascii_controls=False) >= 0
 
 
 def parse_json(text: str, file: str, limits: Limits, utf8: bytes | None = None) -> Any:
@@ -160,7 +170,7 @@ def parse_json(text: str, file: str, limits: Limits, utf8: bytes | None = None) 
 
     ``utf8``, the bytes the text was decoded from, when at hand, makes a check faster.
     """
-    if "\\" in text and (_SURROGATE.search(text) or _CONTROL_ESCAPE.search(text)):
+    if "\\" in text and (_pattern(_SURROGATE).search(text) or _pattern(_CONTROL_ESCAPE).search(text)):
         return FALLBACK
     if _yaml_special(text, utf8):
         return FALLBACK

@@ -28,9 +28,10 @@ from policyengine.compiler.templates import TemplateSyntaxError, parse_template
 from policyengine.errors import Diagnostic, DiagnosticSink, InputError, input_error, sort_diagnostics
 from policyengine.errors.locations import Location, display_path, shorten
 from policyengine.loading.documents import read_document
+from policyengine.loading.packfiles import pack_files
 from policyengine.loading.sources import SourceText, squash
 from policyengine.loading.yamltree import YMap, locate
-from policyengine.validation.rulepack import LoadedRule, LoadedRulePack, collect_rule_pack, pack_files
+from policyengine.validation.rulepack import LoadedRule, LoadedRulePack, collect_rule_pack
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[A-Za-z]")

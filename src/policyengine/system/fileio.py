@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +198,8 @@ class AtomicFile:
                 Location(str(path)),
                 "create the folder first, or write somewhere else",
             )
+        import tempfile  # here, not at import: every command imports this module, few write a file
+
         try:
             with critical():  # an interrupt here is raised once ``_tmp`` is known
                 self._fd, self._tmp = tempfile.mkstemp(

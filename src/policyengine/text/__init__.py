@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 Lang = Literal["ja", "en"]
@@ -30,26 +29,58 @@ class MessageError(LookupError):
 
 @cache
 def catalog() -> dict[str, dict[str, str]]:
-    """Every entry of every catalog file, by full key (``area.name``)."""
+    """Every entry of every catalog file, by full key (``area.name``).
+
+    Kept in policyengine's cache on disk (:mod:`policyengine.system.diskcache`, keyed by
+    policyengine's files, these among them), so that a process reads one JSON file instead of
+    parsing every YAML file."""
+    from policyengine.system import diskcache
+
+    if not diskcache.enabled():
+        return _read_catalog()
+    key = diskcache.code_fingerprint()[:40]
+    cached = diskcache.read_json("catalog", key)
+    if _well_formed(cached):
+        return cached  # type: ignore[no-any-return]  # checked by _well_formed
+    entries = _read_catalog()
+    diskcache.write_json("catalog", key, entries)
+    return entries
+
+
+def _well_formed(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(entry, dict)
+        and entry.keys() == set(LANGS)
+        and all(isinstance(v, str) for v in entry.values())
+        for entry in data.values()
+    )
+
+
+def _read_catalog() -> dict[str, dict[str, str]]:
+    import os
+
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     entries: dict[str, dict[str, str]] = {}
-    folder = resources.files(__package__).joinpath("catalog")
-    for item in sorted(folder.iterdir(), key=lambda item: item.name):
-        if not item.name.endswith(".yaml"):
+    # The package's own folder (as policyengine.core.pack finds the shipped pack): importlib.resources
+    # would import tempfile, shutil and the compression modules.
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "catalog")
+    for item_name in sorted(os.listdir(folder)):
+        if not item_name.endswith(".yaml"):
             continue
-        area = item.name.removesuffix(".yaml")
-        data = yaml.load(item.read_text(encoding="utf-8"), Loader=loader) or {}
+        area = item_name.removesuffix(".yaml")
+        with open(os.path.join(folder, item_name), encoding="utf-8") as f:
+            data = yaml.load(f.read(), Loader=loader) or {}
         if not isinstance(data, dict):
-            raise MessageError(f"catalog/{item.name}: a mapping of entries is expected")
+            raise MessageError(f"catalog/{item_name}: a mapping of entries is expected")
         for name, entry in data.items():
             if not isinstance(name, str):
-                raise MessageError(f"catalog/{item.name}: {name!r}: a name must be text (quote it)")
+                raise MessageError(f"catalog/{item_name}: {name!r}: a name must be text (quote it)")
             if not isinstance(entry, dict) or set(entry) != set(LANGS):
-                raise MessageError(f"catalog/{item.name}: {name}: needs exactly ja and en")
+                raise MessageError(f"catalog/{item_name}: {name}: needs exactly ja and en")
             if not all(isinstance(entry[lang], str) for lang in LANGS):
-                raise MessageError(f"catalog/{item.name}: {name}: ja and en must be text")
+                raise MessageError(f"catalog/{item_name}: {name}: ja and en must be text")
             entries[f"{area}.{name}"] = {lang: entry[lang] for lang in LANGS}
     return entries
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 
-from policyengine.errors import DiagnosticSink, InputError, input_error
+from policyengine.errors import DiagnosticSink, InputError
 from policyengine.errors.locations import Location
 from policyengine.loading.documents import Reader, read_document
+from policyengine.loading.packfiles import pack_files
 from policyengine.loading.yamltree import DEFAULT_LIMITS, Limits, YMap, YSeq
 from policyengine.models.rules import PackHeader, Rule, RulePackFile
 from policyengine.validation.pydantic_errors import combine, diagnostics_from
@@ -42,22 +42,6 @@ class LoadedRulePack:
 
     def rule(self, rule_id: str) -> LoadedRule | None:
         return next((r for r in self.rules if r.rule.id == rule_id), None)
-
-
-def pack_files(path: str) -> list[str]:
-    """The files of a pack: the file itself, or the sorted ``*.yaml`` files of a folder."""
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(str(f) for f in p.glob("*.yaml") if f.is_file())
-        if not files:
-            raise input_error(
-                "E101",
-                "no *.yaml rule files in this folder",
-                Location(path),
-                "a rule pack is a .yaml file, or a folder of them",
-            )
-        return files
-    return [path]
 
 
 def load_rule_pack(

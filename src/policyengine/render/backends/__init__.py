@@ -8,13 +8,18 @@ finds the one asked for, and every command that renders a document offers it.
 from __future__ import annotations
 
 import importlib
-from importlib import resources
+import os
+from typing import TYPE_CHECKING
 
-from policyengine.render.blocks import Document
+if TYPE_CHECKING:
+    # Only for the annotation: listing the formats (every command's --help does) needs no blocks.
+    from policyengine.render.blocks import Document
 
 
 def _formats() -> tuple[str, ...]:
-    names = (item.name.removesuffix(".py") for item in resources.files(__package__).iterdir())
+    # The package's folder as it is (importlib.resources would import tempfile, shutil and the
+    # compression modules into every command that renders).
+    names = (name.removesuffix(".py") for name in os.listdir(os.path.dirname(os.path.abspath(__file__))))
     return tuple(sorted(n for n in names if n.isidentifier() and not n.startswith("_")))
 
 
