@@ -18,6 +18,7 @@ grimp = pytest.importorskip("grimp", reason="import-linter is in the test extra:
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @cache
 def graph() -> object:
     return grimp.build_graph("policyengine")
