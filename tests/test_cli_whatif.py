@@ -121,7 +121,11 @@ def test_sensitivity_json_and_markdown(run) -> None:  # type: ignore[no-untyped-
         "# Which facts carry which recommendations: The world after the new ROK government (May 2022)"
         " stepped up its Indo-Pacific engagement (as of 1 June 2022)\n"
     )
-    assert "| `conclude-raa/GBR` | `agreement:raa-jpn-gbr`, `country:GBR`, `country:JPN` |" in md
+    row = "| `conclude-raa/GBR` | the Japan-UK Reciprocal Access Agreement; the United Kingdom; Japan |"
+    assert row in md
+    ids = run("sensitivity", KOREA, "--format", "markdown", "--lang", "en", "--ids").output
+    assert "| `conclude-raa/GBR` | `agreement:raa-jpn-gbr`, `country:GBR`, `country:JPN` |" in ids
+    assert "Japan (`country:JPN`)" in ids
 
 
 def test_sweep_writes_results_and_prints_the_summary(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -179,3 +183,12 @@ def test_sweep_rejects_bad_input_with_exit_2(run, tmp_path: Path) -> None:  # ty
     assert f"{bad}:3:19: E701: unknown fact 'country:KRO'" in result.output
     assert "did you mean 'country:KOR'" in result.output
     assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_whatif_says_changes_in_words_and_gives_ids_when_asked(run, lang: str) -> None:  # type: ignore[no-untyped-def]
+    plain = run("whatif", KOREA, "extend-asset-protection/FRA", "--lang", lang).output
+    assert "asset_protection:FRA" not in plain and "agreement:raa-jpn-fra" not in plain
+    assert "scenarios/baseline_2022.yaml:728:5" in plain  # where the changed fact is written
+    ids = run("whatif", KOREA, "extend-asset-protection/FRA", "--lang", lang, "--ids").output
+    assert "+ asset_protection:FRA" in ids and "- agreement:raa-jpn-fra" in ids

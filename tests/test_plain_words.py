@@ -88,7 +88,7 @@ FACT_ID = re.compile(
 )
 #: Goldens of a default view that names facts in words (ids only under ``--ids`` and in JSON).
 #: explain's graph (``graph-*.html``, render/charts) still numbers facts by id in its legend.
-NAMES_FACTS = ("diff/", "explain/extend", "explain/keep", "explain/whynot", "explain/elevate")
+NAMES_FACTS = ("diff/", "explain/extend", "explain/keep", "explain/whynot", "explain/elevate", "whatif/")
 #: Goldens of a default view whose dates are readable (``1 June 2022``, not ``2022-06-01``).
 READABLE_DATES = ("diff/", "explain/", "whatif/")
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Print each answer as an exercise inject (YAML, ready to paste under a move's injects:).",
 )
+@click.option("--ids", "show_ids", is_flag=True, help="Show each change as fact ids (kind:id#path).")
 @rules_option
 @format_option(*document_formats())
 @lang_option
@@ -61,6 +62,7 @@ def whatif(
     max_evaluations: int,
     time_budget: float,
     as_inject: bool,
+    show_ids: bool,
     rules_path: str | None,
     fmt: str,
     lang: str,
@@ -94,16 +96,19 @@ def whatif(
 
         emit(render_as_inject(result, lang), output)
         return
-    emit(render_whatif(result, fmt, lang), output)
+    emit(render_whatif(result, fmt, lang, show_ids=show_ids), output)
 
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @rules_option
+@click.option("--ids", "show_ids", is_flag=True, help="Show the ids of the facts beside their names.")
 @format_option(*document_formats())
 @lang_option
 @output_option
-def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, output: str | None) -> None:
+def sensitivity(
+    scenario: str, rules_path: str | None, show_ids: bool, fmt: str, lang: str, output: str | None
+) -> None:
     """Which facts carry which recommendations (load-bearing assumptions, single points of failure).
 
     Each fact is removed in turn (with the facts that cannot stand without it) and the scenario
@@ -113,7 +118,8 @@ def sensitivity(scenario: str, rules_path: str | None, fmt: str, lang: str, outp
     from policyengine.counterfactual.sensitivity import sensitivity as run
     from policyengine.render.whatif import render_sensitivity
 
-    emit(render_sensitivity(run(load(scenario), load_pack(rules_path)), fmt, lang), output)
+    result = run(load(scenario), load_pack(rules_path))
+    emit(render_sensitivity(result, fmt, lang, show_ids=show_ids), output)
 
 
 @cli.command()

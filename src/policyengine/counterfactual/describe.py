@@ -6,7 +6,7 @@ from typing import Any
 
 from policyengine.counterfactual.changes import Change, find_fact
 from policyengine.models.factview import canonical_codes
-from policyengine.models.names import FIELD_LABELS, PATH_LABELS, Names, join, value
+from policyengine.models.names import FIELD_LABELS, PATH_LABELS, Names, join, the, value
 from policyengine.models.scenario import Scenario
 from policyengine.models.vocabulary import CAPABILITY_DOMAINS, MECHANISM_KINDS
 
@@ -24,6 +24,15 @@ class Describer:
 
     # -- names ---------------------------------------------------------------------------------
     def subject(self, fact_id: str, model: Any, lang: str) -> str:
+        """A fact as the subject of a sentence (in English with its article: "the Republic of Korea")."""
+        said = self._subject(fact_id, model, lang)
+        return the(said) if lang == "en" else said
+
+    def _country(self, code: str, lang: str) -> str:
+        name = self.names.country(code, lang)
+        return the(name) if lang == "en" else name
+
+    def _subject(self, fact_id: str, model: Any, lang: str) -> str:
         kind, _, ident = fact_id.partition(":")
         n = self.names
         if kind == "country":
@@ -43,7 +52,7 @@ class Describer:
             return n.event(ident, lang)
         if kind == "interest":
             if model is not None:
-                countries = join([n.country(c, lang) for c in canonical_codes(model.countries)], lang)
+                countries = join([self._country(c, lang) for c in canonical_codes(model.countries)], lang)
                 return f"{countries}の共有する関心" if lang == "ja" else f"the interest {countries} share"
             return ident
         if kind == "capability":
@@ -133,7 +142,7 @@ class Describer:
         n = self.names
         head, _, rest = ch.path.partition(".")
         if head in ("members", "parties", "countries"):
-            who = n.country(rest, lang)
+            who = self._country(rest, lang)
             if ch.kind == "framework":
                 return f"{who}が{subject}の構成国でない" if ja else f"{who} were not a member of {subject}"
             if ch.kind == "agreement":
@@ -172,7 +181,7 @@ class Describer:
             )
         if ch.kind == "agreement":
             others = [p for p in canonical_codes(m.parties) if p != "JPN"]
-            who = join([n.country(p, lang) for p in others], lang)
+            who = join([self._country(p, lang) for p in others], lang)
             kind, status = value(m.kind, lang), value(m.status, lang)
             return (
                 f"日本と{who}の{kind}が{status}である" if ja else f"Japan and {who} had a {kind} ({status})"
@@ -212,7 +221,7 @@ class Describer:
                 else f"{subject} had a {kind} channel ({activity})"
             )
         if head in ("members", "parties", "countries"):
-            who = n.country(rest, lang)
+            who = self._country(rest, lang)
             if ch.kind == "framework":
                 return f"{who}が{subject}に参加する" if ja else f"{who} joined {subject}"
             if ch.kind == "agreement":

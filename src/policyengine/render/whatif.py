@@ -11,8 +11,9 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
+from policyengine.diff import fact_name as _fact_name
 from policyengine.models.common import I18nText
-from policyengine.models.names import format_date
+from policyengine.models.names import Names, format_date
 from policyengine.models.scenario import SECTION_BY_KIND, assumptions
 from policyengine.render.blocks import (
     Block,
@@ -32,6 +33,7 @@ from policyengine.render.blocks import (
     Title,
     Value,
 )
+from policyengine.render.change_blocks import fact_phrase
 from policyengine.render.common import to_json
 from policyengine.text import Labels, t
 from policyengine.validation.scenario import LoadedScenario
@@ -54,6 +56,26 @@ def _assumptions(loaded: LoadedScenario, fact_id: str) -> list[I18nText]:
         return []
     fact = next((f for f in getattr(loaded.scenario, section.key) if section.identity(f) == ident), None)
     return assumptions(fact) if fact is not None else []
+
+
+def fact_said(loaded: LoadedScenario, fact_id: str, lang: str) -> str:
+    """A scenario fact as a reader says it (``asset protection for France``), from its id."""
+    kind, _, ident = fact_id.partition("#")[0].partition(":")
+    section = SECTION_BY_KIND.get(kind)
+    fact = None
+    if section is not None:
+        fact = next((f for f in getattr(loaded.scenario, section.key) if section.identity(f) == ident), None)
+    label = None
+    if section is not None and fact is not None:
+        label = {lang: _fact_name(section, fact, Names(loaded.scenario), lang)}
+    return fact_phrase(f"{kind}:{ident}", label, lang)
+
+
+def _facts_said(loaded: LoadedScenario, fact_ids: Sequence[str], lang: str, show_ids: bool) -> list[Span]:
+    """Facts by name, joined as a list; with their ids under ``--ids``."""
+    if show_ids:
+        return _ids(fact_ids)
+    return [t("whatif.list_sep", lang).join(fact_said(loaded, f, lang) for f in fact_ids)]
 
 
 def _change_line(ch: Change, d: Describer, lang: str) -> str:
@@ -109,7 +131,7 @@ def _ids(ids: Sequence[str]) -> list[Span]:
     return out
 
 
-def whatif_document(result: WhatIfResult, lang: str = "ja") -> Document:
+def whatif_document(result: WhatIfResult, lang: str = "ja", *, show_ids: bool = False) -> Document:
     """``whatif``'s answers, in ``lang``: the question, where the search stands, then each minimal
     change set in words, with the facts it changes and what else it changes. Every format is
     drawn from it."""
@@ -138,10 +160,15 @@ def whatif_document(result: WhatIfResult, lang: str = "ja") -> Document:
     for i, (answers, alts) in enumerate(_groups(result), 1):
         first = answers[0]
         body: list[Para | Field | Citation | Quote] = []
+        seen: set[str] = set()  # where a change is written, said once per answer
         for a in answers:
             for ch in a.changes:
-                where = _where(result, ch) or L["new_fact"]
-                body.append(Para([Code(_change_line(ch, d, lang)), f" — {where}"]))
+                if show_ids:
+                    where = _where(result, ch) or L["new_fact"]
+                    body.append(Para([Code(_change_line(ch, d, lang)), f" — {where}"]))
+                elif (written := _where(result, ch)) is not None and written not in seen:
+                    seen.add(written)
+                    body.append(Field(L["written_at"], written))
                 body += [
                     Field(L["assumption"], said.get(lang)) for said in _assumptions(result.loaded, ch.fact)
                 ]
@@ -189,13 +216,13 @@ def whatif_to_dict(result: WhatIfResult) -> dict[str, Any]:
     }
 
 
-def render_whatif(result: WhatIfResult, fmt: str, lang: str) -> str:
+def render_whatif(result: WhatIfResult, fmt: str, lang: str, *, show_ids: bool = False) -> str:
     """``whatif``'s answers in ``fmt``: JSON is the data, any other format a document backend."""
     if fmt == "json":
         return to_json(whatif_to_dict(result))
     from policyengine.render.backends import render as draw
 
-    return draw(whatif_document(result, lang), fmt)
+    return draw(whatif_document(result, lang, show_ids=show_ids), fmt)
 
 
 # -- sensitivity ----------------------------------------------------------------------------------
@@ -225,7 +252,7 @@ def sensitivity_to_dict(result: SensitivityResult) -> dict[str, Any]:
     }
 
 
-def sensitivity_document(result: SensitivityResult, lang: str = "ja") -> Document:
+def sensitivity_document(result: SensitivityResult, lang: str = "ja", *, show_ids: bool = False) -> Document:
     """``sensitivity``'s report, in ``lang``: the load-bearing facts (heaviest first), then each
     recommendation's single points of failure. Every format is drawn from it."""
     L = LABELS[lang]
@@ -248,25 +275,34 @@ def sensitivity_document(result: SensitivityResult, lang: str = "ja") -> Documen
         if f.gained:
             body.append(Field(L["gained"], _ids(f.gained)))
         if f.dependents:
-            body.append(Field(L["s_dependents"], _ids(f.dependents)))
+            count = L["s_dependents_count"].format(n=len(f.dependents))
+            dependents: Value = _ids(f.dependents) if show_ids else count
+            body.append(Field(L["s_dependents"], dependents))
         body += [Field(L["assumption"], a.get(lang)) for a in _assumptions(result.loaded, f.fact)]
-        blocks.append(Entry([Code(f.fact), f" [{f.weight}]"], None, body))
+        said = fact_said(result.loaded, f.fact, lang)
+        key: list[Span] = [said, " (", Code(f.fact), ")"] if show_ids else [said]
+        blocks.append(Entry([*key, f" [{f.weight}]"], None, body))
     idle = [f for f in result.facts if not f.lost and not f.gained]
     blocks += [Para(L["s_idle"].format(n=len(idle))), Heading(2, L["s_spof"])]
     rows: list[list[Inline]] = [
-        [Code(rid), _ids(facts) or L["s_none"]] for rid, facts in result.single_points.items()
+        [Code(rid), _facts_said(result.loaded, facts, lang, show_ids) if facts else L["s_none"]]
+        for rid, facts in result.single_points.items()
     ]
     blocks.append(Table([L["recommendation"], L["spof"]], rows))
     not_removable = [f for f in result.facts if not f.removable]
     if not_removable:
-        blocks.append(Bullets([[Code(f.fact), f": {f.reason}"] for f in not_removable]))
+        fixed: list[Inline] = [
+            [Code(f.fact) if show_ids else fact_said(result.loaded, f.fact, lang), f": {f.reason}"]
+            for f in not_removable
+        ]
+        blocks.append(Bullets(fixed))
     return Document(title, blocks, lang=lang, compact=True)
 
 
-def render_sensitivity(result: SensitivityResult, fmt: str, lang: str) -> str:
+def render_sensitivity(result: SensitivityResult, fmt: str, lang: str, *, show_ids: bool = False) -> str:
     """``sensitivity``'s report in ``fmt``: JSON is the data, any other format a document backend."""
     if fmt == "json":
         return to_json(sensitivity_to_dict(result))
     from policyengine.render.backends import render as draw
 
-    return draw(sensitivity_document(result, lang), fmt)
+    return draw(sensitivity_document(result, lang, show_ids=show_ids), fmt)
