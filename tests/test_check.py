@@ -94,7 +94,7 @@ def test_exhaustive_forbids_what_is_not_listed(tmp_path: Path) -> None:
     assert len(unexpected) == 20  # 19 other recommendations and 1 risk
     assert all(f["location"] == f"{path}:1:28" for f in unexpected)
     assert unexpected[0]["reasons"][0].startswith(
-        "made by rule activate-mechanisms from framework:jpn-usa-kor"
+        "made by rule activate-mechanisms from Japan-US-ROK"
     )
 
 

@@ -151,11 +151,11 @@ def test_facts_are_named_and_dates_readable_unless_ids_are_asked_for(
 
 def test_the_timeline_names_a_fact_by_its_kind() -> None:
     out = _run("timeline", WORLD, "--lang", "en", "--changes-only")
-    assert "asset protection for the United Kingdom begins" in out
+    assert "the SDF's asset protection for the United Kingdom's forces begins" in out
     assert "the Japan-UK Reciprocal Access Agreement signed" in out
     assert "11 January 2023" in out
     ja = _run("timeline", WORLD, "--lang", "ja", "--changes-only")
-    assert "英国への武器等防護が始まる" in ja and "2023年1月11日" in ja
+    assert "英国の部隊への自衛隊による武器等防護が始まる" in ja and "2023年1月11日" in ja
 
 
 def test_signposts_say_what_trips_them_in_words() -> None:

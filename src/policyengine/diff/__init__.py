@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from policyengine.diff.causes import CauseFinder
-from policyengine.diff.facts import FactChange, FieldChange, diff_facts, diff_header, fact_name
+from policyengine.diff.facts import FactChange, FieldChange, diff_facts, diff_header
 from policyengine.diff.outcomes import Cause, OutcomeChange, diff_outcomes
 from policyengine.models.names import Names
 
@@ -35,7 +35,6 @@ __all__ = [
     "Side",
     "diff_results",
     "diff_scenarios",
-    "fact_name",
 ]
 
 

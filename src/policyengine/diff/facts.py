@@ -15,7 +15,6 @@ from policyengine.errors.locations import Location
 from policyengine.loading.yamltree import YMap, YSeq
 from policyengine.models.names import Names
 from policyengine.models.scenario import SECTIONS, ScenarioHeader, Section
-from policyengine.models.vocabulary import CAPABILITY_DOMAINS
 from policyengine.validation.scenario import FactOrigin, LoadedScenario
 
 ADDED = "added"
@@ -180,29 +179,4 @@ def _walk(old: Any, new: Any, path: str, raw: Any, loc: Location | None, out: li
 
 
 def _label(section: Section, fact: Any, names: Names) -> dict[str, str]:
-    return {lang: fact_name(section, fact, names, lang) for lang in ("ja", "en")}
-
-
-def fact_name(section: Section, fact: Any, names: Names, lang: str) -> str:
-    """A fact's display name: a country's, a framework's, an event's name ..."""
-    kind = section.kind
-    if kind == "country":
-        return names.country(fact.code, lang)
-    if kind == "asset_protection":
-        return names.country(fact.partner, lang)
-    if kind == "capability":
-        domain = CAPABILITY_DOMAINS.get(fact.domain)
-        what = domain[0 if lang == "ja" else 1] if domain else fact.domain
-        return f"{names.country(fact.holder, lang)}: {what}"
-    if kind == "interest":
-        return names.member_key(fact.member_key, lang)
-    if kind == "agreement":
-        return fact.name.get(lang) if fact.name is not None else names.agreement(fact.id, lang)
-    if kind == "event":
-        if fact.name is not None:
-            return str(fact.name.get(lang))
-        return f"{fact.kind} ({fact.date.isoformat()})"
-    name = getattr(fact, "name", None)
-    if name is not None and hasattr(name, "get"):
-        return str(name.get(lang))
-    return section.identity(fact)
+    return {lang: names.fact_name(section.kind, fact, lang) for lang in ("ja", "en")}

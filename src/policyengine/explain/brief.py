@@ -17,6 +17,7 @@ from policyengine.engine.results import Result
 from policyengine.explain.facts import FactIndex
 from policyengine.explain.nodes import Application, ConditionNode, WhyNot
 from policyengine.explain.whynot import WhyNotBuilder
+from policyengine.models.names import Names, the
 from policyengine.text import Labels
 from policyengine.validation.scenario import LoadedScenario
 
@@ -62,9 +63,13 @@ class Reasons:
                 return []
             rules, evidence, because = risk.rules, risk.evidence, risk.because
             text, label = risk.message, L["message"]
+        names = Names(self.loaded.scenario)
+        said = [names.fact_by_id(fid, lang) for fid in evidence]
+        if lang == "en":
+            said = [the(s) for s in said]
         return [
             L["made" if kind == "recommendation" else "raised"].format(
-                rules=", ".join(rules), evidence=", ".join(evidence)
+                rules=", ".join(rules), evidence=L["list_sep"].join(said)
             ),
             L["because"] + because[lang],
             label + text[lang],

@@ -8,7 +8,7 @@ from typing import Any
 
 from policyengine.models.factview import canonical_codes
 from policyengine.models.registry import label_keys, path_label_keys
-from policyengine.models.scenario import Scenario
+from policyengine.models.scenario import SECTION_BY_KIND, Scenario
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
 from policyengine.text import t
 
@@ -150,6 +150,37 @@ class Names:
         self.interests = {i.id: i for i in scenario.interests}
         self.areas = {a: names for a, names in AREA_NAMES.items()}
         self.areas.update({a.id: (a.name.ja, a.name.en) for a in scenario.areas})
+
+    def fact_name(self, kind: str, fact: Any, lang: str) -> str:
+        """A scenario fact's display name: a country's, a framework's, an event's name ..."""
+        if kind == "country":
+            return self.country(fact.code, lang)
+        if kind == "asset_protection":
+            return self.country(fact.partner, lang)
+        if kind == "capability":
+            domain = CAPABILITY_DOMAINS.get(fact.domain)
+            what = domain[0 if lang == "ja" else 1] if domain else fact.domain
+            return t("display.holder_domain", lang, holder=self.country(fact.holder, lang), domain=what)
+        if kind == "interest":
+            return self.member_key(fact.member_key, lang)
+        if kind == "agreement":
+            return str(fact.name.get(lang)) if fact.name is not None else self.agreement(fact.id, lang)
+        if kind == "event" and fact.name is None:
+            return t("display.event_on", lang, kind=value(fact.kind, lang), day=format_date(fact.date, lang))
+        name = getattr(fact, "name", None)
+        if name is not None and hasattr(name, "get"):
+            return str(name.get(lang))
+        return str(SECTION_BY_KIND[kind].identity(fact))
+
+    def fact_by_id(self, fact_id: str, lang: str) -> str:
+        """A scenario fact's display name from its id (``agreement:raa-jpn-gbr``; a part such as
+        ``#members.JPN`` names its fact); the id itself when the scenario has no such fact."""
+        kind, _, ident = fact_id.partition("#")[0].partition(":")
+        section = SECTION_BY_KIND.get(kind)
+        if section is None:
+            return fact_id
+        fact = next((f for f in getattr(self.scenario, section.key) if section.identity(f) == ident), None)
+        return fact_id if fact is None else self.fact_name(kind, fact, lang)
 
     def country(self, code: str, lang: str) -> str:
         name = self.countries.get(code)

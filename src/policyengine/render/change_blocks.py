@@ -18,7 +18,17 @@ from policyengine.text import Labels, t
 
 #: The kinds of fact the catalog says in a phrase of their own (``change_words.fact_<kind>``).
 _KINDS = frozenset(
-    {"country", "framework", "agreement", "asset_protection", "interest", "event", "capability"}
+    {
+        "country",
+        "framework",
+        "agreement",
+        "asset_protection",
+        "interest",
+        "event",
+        "capability",
+        "area",
+        "signpost",
+    }
 )
 
 OUTCOME_FIELD_NAMES = Labels("outcome_fields")

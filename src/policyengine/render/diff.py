@@ -31,6 +31,7 @@ from policyengine.render.blocks import (
     Title,
     Value,
 )
+from policyengine.render.change_blocks import fact_phrase
 from policyengine.render.common import to_json
 from policyengine.text import Labels, t
 
@@ -96,8 +97,8 @@ def fact_name(d: Diff, fact_id: str, lang: str) -> str:
     its id only when the diff does not know the fact."""
     found = next((f for f in d.facts if f.fact_id == fact_id), None)
     if found is None:
-        return t("diff.fact_scenario", lang) if fact_id == "scenario" else fact_id
-    return t(f"diff.fact_{found.kind}", lang, name=found.label[lang])
+        return t("change_words.fact_scenario", lang) if fact_id == "scenario" else fact_id
+    return fact_phrase(fact_id, dict(found.label), lang)
 
 
 def _fact_ref(d: Diff, fact_id: str, lang: str, show_ids: bool) -> list[Span]:

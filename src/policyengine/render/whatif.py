@@ -11,7 +11,6 @@ from policyengine.counterfactual.changes import Change
 from policyengine.counterfactual.describe import Describer
 from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
-from policyengine.diff import fact_name as _fact_name
 from policyengine.models.common import I18nText
 from policyengine.models.names import Names, format_date
 from policyengine.models.scenario import SECTION_BY_KIND, assumptions
@@ -60,15 +59,9 @@ def _assumptions(loaded: LoadedScenario, fact_id: str) -> list[I18nText]:
 
 def fact_said(loaded: LoadedScenario, fact_id: str, lang: str) -> str:
     """A scenario fact as a reader says it (``asset protection for France``), from its id."""
-    kind, _, ident = fact_id.partition("#")[0].partition(":")
-    section = SECTION_BY_KIND.get(kind)
-    fact = None
-    if section is not None:
-        fact = next((f for f in getattr(loaded.scenario, section.key) if section.identity(f) == ident), None)
-    label = None
-    if section is not None and fact is not None:
-        label = {lang: _fact_name(section, fact, Names(loaded.scenario), lang)}
-    return fact_phrase(f"{kind}:{ident}", label, lang)
+    name = Names(loaded.scenario).fact_by_id(fact_id, lang)
+    base = fact_id.partition("#")[0]
+    return fact_phrase(base, None if name == fact_id else {lang: name}, lang)
 
 
 def _facts_said(loaded: LoadedScenario, fact_ids: Sequence[str], lang: str, show_ids: bool) -> list[Span]:

@@ -369,7 +369,6 @@ def check_signposts(loaded: LoadedScenario, rules: str | CompiledPack | None = N
 
 def _labels(scenario: Scenario, fact_ids: list[str]) -> dict[str, dict[str, str]]:
     """The display names of the facts ``fact_ids``, ja and en."""
-    from policyengine.diff import fact_name
     from policyengine.models.names import Names
     from policyengine.models.scenario import SECTIONS
 
@@ -377,5 +376,5 @@ def _labels(scenario: Scenario, fact_ids: list[str]) -> dict[str, dict[str, str]
     for section in SECTIONS:
         for f in getattr(scenario, section.key):
             if (fid := section.fact_id(f)) in wanted:
-                out[fid] = {lang: fact_name(section, f, names, lang) for lang in ("ja", "en")}
+                out[fid] = {lang: names.fact_name(section.kind, f, lang) for lang in ("ja", "en")}
     return out

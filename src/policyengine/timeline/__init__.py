@@ -72,7 +72,6 @@ class Dated:
 def dated_facts(scenario: Scenario) -> list[Dated]:
     """Every date carried by a fact (history entries included), sorted by date then fact, each
     with the fact's name, what the record does not settle about it and its source."""
-    from policyengine.diff import fact_name
     from policyengine.models.names import Names
     from policyengine.models.scenario import SECTION_BY_KEY
 
@@ -80,7 +79,7 @@ def dated_facts(scenario: Scenario) -> list[Dated]:
     out: list[Dated] = []
     for d in dated_entries(scenario):
         section = SECTION_BY_KEY[d.key]
-        label = {lang: fact_name(section, d.fact, names, lang) for lang in ("ja", "en")}
+        label = {lang: names.fact_name(section.kind, d.fact, lang) for lang in ("ja", "en")}
         said = (d.entry.assumption if d.entry is not None else None) or d.fact.assumption
         text = {"ja": said.ja, "en": said.en} if said is not None else None
         cited = (d.entry.source if d.entry is not None else None) or d.fact.source
