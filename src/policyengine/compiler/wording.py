@@ -18,7 +18,7 @@ from typing import Any
 
 from policyengine.compiler.ir import CondIR, Kinds, Ref, RuleIR, Test
 from policyengine.models.factview import FieldSpec, canonical_codes
-from policyengine.models.names import FIELD_LABELS, Names, join
+from policyengine.models.names import FIELD_LABELS, Names, join, possessive
 from policyengine.text import catalog
 
 LANGS: tuple[str, str] = ("ja", "en")
@@ -223,7 +223,8 @@ class Wording:
         if kind == "asset_protection":
             if ja:
                 return f"自衛隊による武器等防護は{v('since')}から{v('partner')}の部隊を対象としている"
-            return f"the SDF's asset protection has covered {v('partner')}'s forces since {v('since')}"
+            partner = possessive(v("partner"))
+            return f"the SDF's asset protection has covered {partner} forces since {v('since')}"
         if kind == "interest":
             if ja:
                 return f"{v('countries')}は{v('areas')}で関心を共有している"
@@ -255,7 +256,7 @@ class Wording:
             return (
                 f"{v('holder')}の{v('domain')}は{v('status')}"
                 if ja
-                else f"{v('holder')}'s {v('domain')} is {v('status')}"
+                else f"{possessive(v('holder'))} {v('domain')} is {v('status')}"
             )
         if kind in ("recommendation", "risk"):
             return f"{self.noun(kind, lang)}「{fields.get('id')}」" if ja else f"{kind} {fields.get('id')}"

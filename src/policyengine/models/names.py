@@ -131,6 +131,11 @@ def the(name: str, *, start: bool = False) -> str:
     return name
 
 
+def possessive(name: str) -> str:
+    """An English possessive: "France's", "the United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def join(items: list[str], lang: str) -> str:
     """``a・b・c`` in Japanese, ``a, b and c`` in English."""
     if len(items) <= 1:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from policyengine.diff import Cause, Diff, FactChange, FieldChange, OutcomeChange
-from policyengine.models.names import FIELD_LABELS, the
+from policyengine.models.names import FIELD_LABELS, possessive, the
 from policyengine.models.names import value as value_name
 from policyengine.render.blocks import Code, Entry, Field, Inline, Para, Span
 from policyengine.text import Labels, t
@@ -49,6 +49,9 @@ def fact_phrase(fact_id: str, label: dict[str, str] | None, lang: str) -> str:
     if lang == "en" and kind in ("agreement", "framework", "country", "asset_protection", "interest"):
         name = the(name)
     key = f"change_words.fact_{kind if kind in _KINDS else 'other'}"
+    if kind == "asset_protection":  # whose forces: "France's", "the United States'"
+        owner = name if lang != "en" else possessive(name)
+        return t(key, lang, owner=owner)
     return t(key, lang, name=name)
 
 
