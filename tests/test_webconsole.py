@@ -469,3 +469,28 @@ def test_a_session_moves_between_the_terminal_and_the_browser(tmp_path: Path) ->
     report = CliRunner().invoke(cli, ["exercise", "report", str(log), "--lang", "en"])
     assert report.exit_code == 0, report.output
     assert "elevate-cooperation/jpn-kor-aus" in report.output
+
+
+def test_the_report_opens_in_the_browser_once_the_session_ends(tmp_path: Path) -> None:
+    """Start to AAR in the browser: the facilitator's page links the AAR/IP of the finished session
+    (the same document as ``exercise report LOG --format html``), guarded by the token."""
+    from policyengine.exercise.report import build_report
+    from policyengine.exercise.session import open_log
+    from policyengine.render.aar import render_report
+
+    log = tmp_path / "s.jsonl"
+    with served(log) as s:
+        status, _, body = s.request("GET", "/facilitator/report?lang=en")
+        assert status == 409 and "once the last move has ended" in json.loads(body)["message"]
+        play_all(s, lambda s: None)
+        assert s.request("GET", "/facilitator/report", token=None)[0] == 403
+        assert s.request("GET", "/facilitator/report", token="wrong")[0] == 403
+        for lang in ("ja", "en"):
+            status, headers, body = s.request("GET", f"/facilitator/report?lang={lang}")
+            assert status == 200, body[:500]
+            assert headers["content-type"].startswith("text/html")
+            assert "script-src" not in headers["content-security-policy"]
+            html = body.decode("utf-8")
+            assert html == render_report(build_report(open_log(str(log))), "html", lang)
+            assert ("After-action report" if lang == "en" else "事後検証報告書") in html
+            assert "<script>alert(1)</script>" not in html  # the players' text is escaped

@@ -224,6 +224,13 @@ def test_a_whole_session_in_the_browser(browser: Any, tmp_path: Path, request: p
         try:
             room.check_players()
             play(room, tmp_path, update)
+            # start to AAR: the finished facilitator page opens the after-action report
+            with room.f_context.expect_page() as opened:
+                room.f.locator("#pe-report-link").click()
+            aar = opened.value
+            aar.wait_for_load_state()
+            assert "AAR/IP" in aar.locator("h1").first.inner_text()
+            aar.close()
             assert room.errors == []
         finally:
             room.close()

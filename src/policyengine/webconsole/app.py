@@ -29,6 +29,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from policyengine.errors import PolicyEngineError
+from policyengine.text import t
 from policyengine.webconsole.console import BadRequest, NotDone, Stale, WebConsole
 from policyengine.webconsole.pages import page
 
@@ -124,6 +126,19 @@ def create_app(console: WebConsole, token: str, *, hosts: list[str] | None = Non
             return _error(400, str(bad))
         return _json_text(snapshot.facilitator)
 
+    async def report(request: Request) -> Response:
+        """The after-action report (AAR/IP) of the session, once its last move has ended."""
+        if not authorised(request):
+            return forbidden()
+        lang = lang_of(request)
+        if not console.finished:
+            return _error(409, t("web.report_not_yet", lang))
+        try:
+            html = await run_in_threadpool(_report_html, console.log_path, lang)
+        except PolicyEngineError as exc:
+            return _error(409, str(exc))
+        return Response(html, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
+
     async def resolve(request: Request) -> Response:
         if not authorised(request):
             return forbidden()
@@ -153,11 +168,31 @@ def create_app(console: WebConsole, token: str, *, hosts: list[str] | None = Non
         Route("/facilitator/events", facilitator_events),
         Route("/facilitator/act", act, methods=["POST"]),
         Route("/facilitator/resolve", resolve),
+        Route("/facilitator/report", report),
         Route("/favicon.ico", favicon),
         Route("/static/{name}", static),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
     return Starlette(routes=routes, middleware=middleware)
+
+
+#: The report is a document of its own styles and no script: inline styles only, nothing else.
+REPORT_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+}
+
+
+def _report_html(log_path: str, lang: str) -> str:
+    """The AAR/IP of a finished session's log, as ``exercise report LOG --format html`` draws it."""
+    from policyengine.exercise.report import build_report
+    from policyengine.exercise.session import open_log
+    from policyengine.render.aar import render_report
+
+    return render_report(build_report(open_log(log_path)), "html", lang)
 
 
 def _html(body: str) -> Response:

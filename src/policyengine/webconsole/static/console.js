@@ -239,7 +239,9 @@
     );
     main.append(banner());
     if (s.finished) {
-      main.append(el("section", { class: "finished" }, el("p", {}, tr("finished")), el("p", {}, el("code", {}, tr("finished_report", { log: s.log })))));
+      main.append(el("section", { class: "finished" }, el("p", {}, tr("finished")),
+        el("p", {}, el("a", { href: url("/facilitator/report") + "&lang=" + lang, target: "_blank", rel: "noopener noreferrer", id: "pe-report-link" }, tr("open_report"))),
+        el("p", {}, el("code", {}, tr("finished_report", { log: s.log })))));
       main.append(notesSection(s, true));
       main.append(el("section", { class: "decided", id: "pe-decisions" }, el("h3", {}, tr("decisions")), decisionList(s.decisions, true)));
       return main;
