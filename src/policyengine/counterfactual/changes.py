@@ -39,6 +39,7 @@ from policyengine.models.scenario import (
     Mechanism,
     Scenario,
     Section,
+    fact_of,
 )
 from policyengine.validation.scenario import LoadedScenario, cross_check
 
@@ -155,10 +156,9 @@ def section_of(fact_id: str) -> Section:
 
 
 def find_fact(scenario: Scenario, fact_id: str) -> Any | None:
-    """The scenario fact with this id, or None."""
-    section = section_of(fact_id)
-    identity = fact_id.split(":", 1)[1]
-    return next((f for f in getattr(scenario, section.key) if section.identity(f) == identity), None)
+    """The scenario fact with this id, or None (an unknown kind of fact is a ChangeError)."""
+    section_of(fact_id)
+    return fact_of(scenario, fact_id)
 
 
 def get_path(fact: Any, path: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from policyengine.models.factview import canonical_codes
 from policyengine.models.registry import label_keys, path_label_keys
-from policyengine.models.scenario import SECTION_BY_KIND, Scenario
+from policyengine.models.scenario import SECTION_BY_KIND, Scenario, fact_of
 from policyengine.models.vocabulary import AREA_NAMES, CAPABILITY_DOMAINS, VALUE_NAMES
 from policyengine.text import t
 
@@ -180,12 +180,8 @@ class Names:
     def fact_by_id(self, fact_id: str, lang: str) -> str:
         """A scenario fact's display name from its id (``agreement:raa-jpn-gbr``; a part such as
         ``#members.JPN`` names its fact); the id itself when the scenario has no such fact."""
-        kind, _, ident = fact_id.partition("#")[0].partition(":")
-        section = SECTION_BY_KIND.get(kind)
-        if section is None:
-            return fact_id
-        fact = next((f for f in getattr(self.scenario, section.key) if section.identity(f) == ident), None)
-        return fact_id if fact is None else self.fact_name(kind, fact, lang)
+        fact = fact_of(self.scenario, fact_id.partition("#")[0])
+        return fact_id if fact is None else self.fact_name(fact_id.partition(":")[0], fact, lang)
 
     def country(self, code: str, lang: str) -> str:
         name = self.countries.get(code)

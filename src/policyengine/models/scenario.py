@@ -605,6 +605,16 @@ SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
 SECTION_BY_KIND: dict[str, Section] = {s.kind: s for s in SECTIONS}
 
 
+def fact_of(scenario: Scenario, fact_id: str) -> Any | None:
+    """The scenario fact with this id (``agreement:raa-jpn-gbr``), or None: no such fact, or no
+    such kind."""
+    kind, _, identity = fact_id.partition(":")
+    section = SECTION_BY_KIND.get(kind)
+    if section is None:
+        return None
+    return next((f for f in getattr(scenario, section.key) if section.identity(f) == identity), None)
+
+
 def section_lists(
     name: str, doc: str, item: Callable[[Section], tuple[Any, str | None] | None]
 ) -> type[Model]:

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from policyengine.text import t
+
 
 def to_json(data: Any) -> str:
     """Byte-stable JSON: UTF-8 text, two-space indent, a final newline."""
@@ -211,3 +213,9 @@ def wrap_hanging(text: str, first: str, rest: str, columns: int = WRAP) -> list[
 def wrap(text: str, indent: str, columns: int = WRAP) -> list[str]:
     """Wrap ``text`` to ``columns`` terminal columns, every line after ``indent``."""
     return wrap_hanging(text, indent, indent, columns)
+
+
+def translation(text: str | None, lang: str) -> str:
+    """The project's English rendering of a passage of the paper, marked as a translation (English
+    output only: a Japanese reader reads the original)."""
+    return t("briefing.translation", lang, text=text) if lang == "en" and text else ""

@@ -30,7 +30,7 @@ from policyengine.render.blocks import (
     Quote,
     Title,
 )
-from policyengine.render.common import to_json
+from policyengine.render.common import to_json, translation
 from policyengine.text import t
 
 PRIORITIES = ("high", "medium", "low")
@@ -115,10 +115,6 @@ def _one_line(x: Recommendation | Risk, lang: str) -> str:
     )
 
 
-def _translation(text: str | None, lang: str) -> str:
-    """The project's English rendering of a passage, marked as such (English output only)."""
-    return t("briefing.translation", lang, text=text) if lang == "en" and text else ""
-
 
 def document(
     result: Result, lang: str = "ja", *, reference: Result | None = None, show_ids: bool = False
@@ -190,7 +186,7 @@ def _area_names(areas: list[str], lang: str) -> str:
 
 
 def _citations(sources: list[CitedSource], lang: str) -> list[Citation]:
-    return [Citation(s.quote, s.document, s.section, _translation(s.translation, lang)) for s in sources]
+    return [Citation(s.quote, s.document, s.section, translation(s.translation, lang)) for s in sources]
 
 
 def _recommendation(r: Recommendation, lang: str, show_ids: bool) -> Entry:
@@ -219,7 +215,7 @@ def _risk(k: Risk, lang: str, show_ids: bool) -> Entry:
 
 def _passage(i: int, p: CitedPassage, lang: str) -> Entry:
     cited_by = Field(t("evaluate.cited_by", lang), _ids(p.rules))
-    quote = Quote(p.quote, translation=_translation(p.translation, lang))
+    quote = Quote(p.quote, translation=translation(p.translation, lang))
     return Entry(f"{p.document}, {p.section}", None, [quote, cited_by], number=i)
 
 

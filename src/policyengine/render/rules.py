@@ -19,7 +19,7 @@ from policyengine.render.blocks import (
     Table,
     Title,
 )
-from policyengine.render.common import to_json
+from policyengine.render.common import to_json, translation
 from policyengine.ruletools.catalog import RuleDetail, RuleSummary
 from policyengine.ruletools.coverage import CoverageReport, Sentence
 from policyengine.ruletools.lint import LintReport
@@ -31,10 +31,6 @@ LABELS = Labels("rules")
 # -- rules list --------------------------------------------------------------------------------
 
 
-
-def _translation(text: str | None, lang: str) -> str:
-    """The project's English rendering of a quoted passage, marked as a translation (English only)."""
-    return t("briefing.translation", lang, text=text) if lang == "en" and text else ""
 
 def list_document(rules: list[RuleSummary], lang: str) -> Document:
     """Every rule of the pack, one table row each."""
@@ -65,7 +61,7 @@ def show_document(detail: RuleDetail, lang: str) -> Document:
     source = f"{detail.source['document']}, {detail.source['section']}"
     blocks: list[Block] = [
         Title([Code(s.id), f" — {s.title[lang]}"], fields=[(L["at"], where), (L["source"], source)]),
-        Quote(detail.source["quote"], translation=_translation(detail.source.get("translation"), lang)),
+        Quote(detail.source["quote"], translation=translation(detail.source.get("translation"), lang)),
     ]
     if detail.also:
         blocks += [Para(L["also"] + c.rstrip()), *(Quote(text) for text in detail.also)]

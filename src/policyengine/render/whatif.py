@@ -13,7 +13,7 @@ from policyengine.counterfactual.sensitivity import SensitivityResult
 from policyengine.counterfactual.whatif import Answer, WhatIfResult
 from policyengine.models.common import I18nText
 from policyengine.models.names import Names, format_date
-from policyengine.models.scenario import SECTION_BY_KIND, assumptions
+from policyengine.models.scenario import assumptions, fact_of
 from policyengine.render.blocks import (
     Block,
     Bullets,
@@ -49,11 +49,7 @@ def _where(result: WhatIfResult, ch: Change) -> str | None:
 
 def _assumptions(loaded: LoadedScenario, fact_id: str) -> list[I18nText]:
     """The assumptions a scenario fact rests on (docs/scenarios.md, ``assumption``)."""
-    kind, _, ident = fact_id.partition(":")
-    section = SECTION_BY_KIND.get(kind)
-    if section is None:
-        return []
-    fact = next((f for f in getattr(loaded.scenario, section.key) if section.identity(f) == ident), None)
+    fact = fact_of(loaded.scenario, fact_id)
     return assumptions(fact) if fact is not None else []
 
 
