@@ -33,9 +33,10 @@ def test_every_support_satisfies_its_conditions(evaluation) -> None:  # type: ig
     supports = [s for o in raw.outcomes.values() for s in o.supports]
     supports += [s for f in facts for s in f.supports]
     assert supports
-    for s in supports:
-        rule = raw.compiled.rules[s.rule]
-        bound = dict(s.bindings)
+    # a product (compiler.products) stands for each of its combinations
+    for rule_index, combo in [(s.rule, combo) for s in supports for combo in s.combinations()]:
+        rule = raw.compiled.rules[rule_index]
+        bound = dict(combo)
         env = {var: raw.facts[fid].fields for var, fid in bound.items() if var in rule.var_kinds}
         for c in rule.conditions:
             if c.mode == "match":

@@ -161,6 +161,7 @@ CASES: list[Case] = [
     ),
     _case("literal of megabytes", "gen/megabyte_literal_rules.yaml", {RULES}, "E407", 15, 26),
     _case("four conditions sharing no variable", "rules/four_way_cross_product.yaml", {RULES}, "E408", 15, 9),
+    _case("four independent groups, outcome of one", "rules/four_independent_groups.yaml", {RULES}, ok=True),
     _case("a pack that matches nothing", "rules/matches_nothing.yaml", {RULES}, ok=True),
     # -- decision logs (a broken header is found before the files it names are looked for) -----------
     _case("decision log: inputs null", "logs/inputs_null.jsonl", {LOG}, "E605", 1, 1),

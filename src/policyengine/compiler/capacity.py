@@ -25,7 +25,11 @@ gets (every value of an ``in`` is a test of its own).
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import json
+import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -89,12 +93,19 @@ def _atoms(test: dict[str, Any]) -> Iterator[tuple[bool, str]]:
 
 
 def _rule_index(name: str) -> int | None:
-    """``r12``, its variants ``r12v1`` ... and ``t12_3`` belong to rule 12; the engine's own rules
-    to none."""
-    head = name.split("_", 1)[0].partition("v")[0] if name.startswith("r") else name.split("_", 1)[0]
-    if head[:1] in ("r", "t") and head[1:].isdigit():
-        return int(head[1:])
-    return None
+    """``r12``, its variants ``r12v1`` ..., its groups ``r12g0``, ``r12g0v1`` ... and ``t12_3``
+    belong to rule 12; the engine's own rules to none."""
+    head = name.split("_", 1)[0]
+    if head[:1] not in ("r", "t"):
+        return None
+    digits = head[1:]
+    for i, ch in enumerate(digits):
+        if not ch.isdigit():
+            if head[0] == "t" or ch not in "vg":
+                return None
+            digits = digits[:i]
+            break
+    return int(digits) if digits else None
 
 
 _KINDS = "$kinds"  # pseudo-kind: the kinds themselves, tested at the root of the network
@@ -201,6 +212,8 @@ FANOUT_HINT = (
 
 def _check_fanout(rules: list[RuleIR], sink: DiagnosticSink) -> None:
     for rule in rules:
+        if rule.groups:
+            continue  # matched group by group: its groups add up, they do not multiply
         groups = match_groups(rule)
         if len(groups) <= MAX_INDEPENDENT_GROUPS:
             continue
@@ -219,46 +232,128 @@ def estimate_matches(
     rule: RuleIR,
     facts: Mapping[str, Sequence[dict[str, Any]]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
-    memo: dict[tuple[int, int], int] | None = None,
+    memo: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]] | None = None,
 ) -> int:
     """An estimate of the matches ``rule`` makes on ``facts`` (fields by kind), as a database
     estimates the size of a join.
 
     Each ``match`` condition counts the facts of its kind (those that fail one of its literal
-    tests left out, when that matters); a condition tied to an earlier variable by an equality
-    counts the facts that share one value of the field compared, on average. The product over
-    the conditions is the estimate: exact for cross products and for joins on identities, the
-    kind a hostile or mistaken pack makes (``ne`` ties and unconstrained conditions count in
-    full).
+    tests left out, when that matters; a test against the one ``scenario`` fact, such as
+    ``date: {le: $now.as_of}``, counts as literal); a condition tied to an earlier variable by an
+    equality counts the facts that share one value of the field compared, on average; one tied
+    by an ordering (``date: {gt: $cancelled.date}``) counts the share of pairs of the two
+    conditions' facts that the ordering keeps, counted exactly. The product over the conditions
+    is the estimate: exact for cross products and for joins on identities, the kind a hostile
+    or mistaken pack makes (``ne`` ties and unconstrained conditions count in full). A product
+    rule (``compiler.products``) makes the sum of its groups' matches.
 
     ``memo``, kept by the caller for one evaluation whose facts are only ever added, holds each
-    condition's factor by the number of facts of its kind, so that a rule checked again before
-    a later stratum does not look at the same facts twice.
+    condition's factor by the number of facts of the kinds it reads, so that a rule checked
+    again before a later stratum does not look at the same facts twice.
     """
-    conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in _SINGLETONS]
+    if rule.groups:  # a product rule: the engine matches each group on its own (compiler.products)
+        wanted = [set(group) for group in rule.groups]
+        return sum(
+            _estimate(rule, [c for c in rule.conditions if c.index in g], facts, surely_fails, memo)
+            for g in wanted
+        )
+    return _estimate(rule, rule.conditions, facts, surely_fails, memo)
+
+
+def _estimate(
+    rule: RuleIR,
+    conditions: Sequence[CondIR],
+    facts: Mapping[str, Sequence[dict[str, Any]]],
+    surely_fails: Callable[[Test, dict[str, Any]], bool],
+    memo: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]] | None,
+) -> int:
+    conditions = [c for c in conditions if c.mode == "match" and c.kind not in _SINGLETONS]
     rough = 1
     for c in conditions:
         rough *= max(1, len(facts.get(c.kind, ())))
     if rough <= MAX_RULE_MATCHES:
         return rough  # the usual case: decided without looking at a single fact
-    total = 1
+    # the value of each variable bound to a one-per-evaluation fact (the scenario's as_of)
+    fixed: dict[str, dict[str, Any]] = {}
+    for var, kind in rule.var_kinds.items():
+        if kind in _SINGLETONS and len(facts.get(kind, ())) == 1:
+            fixed[var] = facts[kind][0]
+    earlier: dict[str, tuple[CondIR, Sequence[dict[str, Any]]]] = {}
+    total = 1.0
     for c in conditions:
         of_kind = facts.get(c.kind, ())
-        memo_key = (id(c), len(of_kind))
-        factor = memo.get(memo_key) if memo is not None else None
-        if factor is None:
-            factor = _factor(c, of_kind, surely_fails)
+        ordered = [
+            t for t in c.tests if isinstance(t.value, Ref) and t.op in _ORDERINGS and t.value.var in earlier
+        ]
+        memo_key: tuple[Any, ...] = (
+            id(c),
+            len(of_kind),
+            *(len(facts.get(earlier[t.value.var][0].kind, ())) for t in ordered),
+        )
+        known = memo.get(memo_key) if memo is not None else None
+        if known is None:
+            literal = [_fixed(t, fixed) for t in c.tests]
+            literal_tests = [t for t in literal if t is not None]
+            candidates = _candidates(literal_tests, of_kind, surely_fails) if literal_tests else of_kind
+            factor = float(_factor(c, candidates))
+            for t in ordered:
+                assert isinstance(t.value, Ref)
+                factor *= _ordering_share(t, candidates, earlier[t.value.var][1])
+            known = (factor, candidates)
             if memo is not None:
-                memo[memo_key] = factor
+                memo[memo_key] = known
+        factor, candidates = known
+        if c.var:
+            earlier[c.var] = (c, candidates)
         total *= factor
-    return total
+    return math.ceil(total)
 
 
-def _factor(
-    c: CondIR, of_kind: Sequence[dict[str, Any]], surely_fails: Callable[[Test, dict[str, Any]], bool]
-) -> int:
-    literal = [t for t in c.tests if not isinstance(t.value, Ref)]
-    candidates = _candidates(literal, of_kind, surely_fails) if literal else of_kind
+_ORDERINGS = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+
+
+def _fixed(t: Test, fixed: Mapping[str, dict[str, Any]]) -> Test | None:
+    """The test as a literal one: itself, or its reference to a one-per-evaluation fact resolved;
+    None for a test against another variable."""
+    if not isinstance(t.value, Ref):
+        return t
+    bound = fixed.get(t.value.var)
+    if bound is None:
+        return None
+    value = bound.get(t.value.field)
+    if isinstance(value, dt.date):
+        return None  # decided by the engine on day numbers: not a literal surely_fails reads
+    return Test(t.field, t.op, value)
+
+
+def _ordering_share(t: Test, mine: Sequence[dict[str, Any]], theirs: Sequence[dict[str, Any]]) -> float:
+    """The share of pairs (one of ``mine``, one of ``theirs``) for which ``mine[t.field] op
+    theirs[ref.field]`` holds, counted exactly (by sorting); 1 when the values are not all of
+    one orderable type (dates, numbers or texts) or either side is empty."""
+    assert isinstance(t.value, Ref)
+    left: list[Any] = [f.get(t.field) for f in mine]
+    right: list[Any] = [f.get(t.value.field) for f in theirs]
+    if not left or not right:
+        return 1.0
+    kinds = {type(v) for v in left + right}
+    if not (kinds <= {dt.date} or kinds <= {int} or kinds <= {str}):
+        return 1.0
+    right.sort()
+    op = t.op
+    pairs = 0
+    for v in left:
+        if op == "gt":  # v > r
+            pairs += bisect.bisect_left(right, v)
+        elif op == "ge":
+            pairs += bisect.bisect_right(right, v)
+        elif op == "lt":  # v < r
+            pairs += len(right) - bisect.bisect_right(right, v)
+        else:  # le
+            pairs += len(right) - bisect.bisect_left(right, v)
+    return pairs / (len(left) * len(right))
+
+
+def _factor(c: CondIR, candidates: Sequence[dict[str, Any]]) -> int:
     factor = len(candidates)
     for t in c.tests:
         if isinstance(t.value, Ref) and t.op == "eq" and candidates:

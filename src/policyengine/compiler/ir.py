@@ -93,6 +93,9 @@ class RuleIR:
     file: str
     var_kinds: dict[str, str]  # variable -> kind
     stratum: int = 1
+    #: condition indexes of each independent group, the key group first (compiler.products);
+    #: empty when the rule is matched whole
+    groups: tuple[tuple[int, ...], ...] = ()
 
     @property
     def id(self) -> str:

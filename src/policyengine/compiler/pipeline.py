@@ -71,6 +71,12 @@ def _stratify(ctx: CompileContext) -> None:
     ctx.strata = stratify(ctx.rules, ctx.sink)
 
 
+def _products(ctx: CompileContext) -> None:
+    from policyengine.compiler.products import assign_products
+
+    assign_products(ctx.rules)
+
+
 def _capacity(ctx: CompileContext) -> None:
     from policyengine.compiler.capacity import check_capacity
 
@@ -79,14 +85,22 @@ def _capacity(ctx: CompileContext) -> None:
 
 def _emit(ctx: CompileContext) -> None:
     from policyengine.compiler.emit import CATCH_ALL, SESSION_OPEN, emit_rule, emit_tally
+    from policyengine.compiler.products import group_rule
 
     definition: dict[str, Any] = {}
     for r in ctx.rules:
         assert ctx.kinds is not None
-        bodies, counts = emit_rule(r, ctx.kinds)
-        definition[f"r{r.index}"] = bodies[0]
-        for k, variant in enumerate(bodies[1:], start=1):
-            definition[f"r{r.index}v{k}"] = variant
+        # a rule of independent groups is registered group by group (compiler.products)
+        parts = [(f"r{r.index}", r)]
+        if r.groups:
+            parts = [(f"r{r.index}g{j}", group_rule(r, group)) for j, group in enumerate(r.groups)]
+        counts = []
+        for name, part in parts:
+            bodies, part_counts = emit_rule(part, ctx.kinds)
+            counts.extend(part_counts)
+            definition[name] = bodies[0]
+            for k, variant in enumerate(bodies[1:], start=1):
+                definition[f"{name}v{k}"] = variant
         for spec in counts:
             cond = r.conditions[[c.index for c in r.conditions].index(spec.cond_index)]
             definition[f"t{r.index}_{spec.cond_index}"] = emit_tally(r, cond)
@@ -100,6 +114,7 @@ def _emit(ctx: CompileContext) -> None:
 STAGES: tuple[tuple[str, Callable[[CompileContext], None]], ...] = (
     ("resolve", _resolve),
     ("stratify", _stratify),
+    ("products", _products),
     ("emit", _emit),
     ("capacity", _capacity),
 )

@@ -37,7 +37,7 @@ class ResultProse:
     def template(self, tpl: Template, support: Support, lang: str) -> str:
         """A justification or message template with the facts the support bound."""
         rule = self.rules[support.rule]
-        bound = dict(support.bindings)
+        bound = dict(support.first())
         out = []
         for part in tpl.parts:
             if isinstance(part, str):
@@ -55,7 +55,7 @@ class ResultProse:
         rule = self.rules[support.rule]
         facts: dict[str, tuple[str, dict[str, Any], Any]] = {}
         counts: dict[int, int] = {}
-        for name, fid in support.bindings:
+        for name, fid in support.first():
             f = self.raw.facts[fid]
             if f.kind == COUNT:
                 counts[int(name[1:])] = int(f.fields["n"])

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from policyengine.compiler.ir import Ref, RuleIR
+from policyengine.compiler.ir import CondIR, Ref, RuleIR
 from policyengine.compiler.pipeline import CompiledPack
 from policyengine.counterfactual.changes import (
     Change,
@@ -171,8 +171,8 @@ class Analysis:
             return False
         return True
 
-    def _env(self, rule: RuleIR, support: Support) -> dict[str, dict[str, Any]]:
-        return {var: self.raw.facts[fid].fields for var, fid in support.bindings if var in rule.var_kinds}
+    def _env(self, rule: RuleIR, bindings: tuple[tuple[str, int], ...]) -> dict[str, dict[str, Any]]:
+        return {var: self.raw.facts[fid].fields for var, fid in bindings if var in rule.var_kinds}
 
     # -- the two questions -----------------------------------------------------------------
     def disappear(self, outcome: Outcome) -> Family:
@@ -196,10 +196,32 @@ class Analysis:
     # -- breaking what holds ---------------------------------------------------------------
     def kill_support(self, support: Support, limit: int, depth: int) -> Family:
         rule = self.rules[support.rule]
-        bound = dict(support.bindings)
-        env = self._env(rule, support)
+        if not support.others:
+            return self.kill_bindings(rule, rule.conditions, support.bindings, limit, depth)
+        # A product (compiler.products) falls when its key group's match does, or when every
+        # match of one of its other groups does.
+        by_index = {c.index: c for c in rule.conditions}
+        groups = [[by_index[i] for i in group] for group in rule.groups]
+        out = self.kill_bindings(rule, groups[0], support.bindings, limit, depth)
+        for conditions, matches in zip(groups[1:], support.others, strict=True):
+            out |= combine_all(
+                [self.kill_bindings(rule, conditions, b, limit, depth) for _, b in matches], limit
+            )
+        return minimal(out)
+
+    def kill_bindings(
+        self,
+        rule: RuleIR,
+        conditions: list[CondIR],
+        bindings: tuple[tuple[str, int], ...],
+        limit: int,
+        depth: int,
+    ) -> Family:
+        """Change sets after which one of ``conditions`` fails for these bindings."""
+        bound = dict(bindings)
+        env = self._env(rule, bindings)
         out: Family = set()
-        for c in rule.conditions:
+        for c in conditions:
             cons = [r for t in c.tests if (r := resolve(t, env)) is not None]
             if c.mode == "match" and c.var is not None:
                 out |= self.kill_fact(bound[c.var], cons, limit, depth)

@@ -26,7 +26,7 @@ from policyengine.diff.facts import FactChange
 from policyengine.diff.outcomes import Cause, OutcomeChange
 from policyengine.engine.evidence import Evidence
 from policyengine.engine.matching import Env, count_holds, describe_condition, operand, pattern_holds
-from policyengine.engine.runtime import EngineFact, RawEvaluation, Support
+from policyengine.engine.runtime import EngineFact, RawEvaluation, Support, bound_facts
 
 if TYPE_CHECKING:
     from policyengine.models.names import Names
@@ -84,7 +84,7 @@ class _World:
     def reads_scenario(self, s: Support, seen: set[int] | None = None) -> bool:
         """Did the support, or a derivation it rests on, bind the scenario fact?"""
         seen = set() if seen is None else seen
-        for _, fid in s.bindings:
+        for fid in bound_facts((s,)):
             if fid in seen:
                 continue
             seen.add(fid)
@@ -95,6 +95,19 @@ class _World:
 
     def support_key(self, s: Support) -> tuple[str, tuple[str, ...]]:
         return (self.raw.compiled.rules[s.rule].id, s.key)
+
+    def expanded(self, supports: list[Support]) -> list[Support]:
+        """The supports with every product (compiler.products) expanded into its combinations,
+        each keyed as the engine keys a support that is not a product."""
+        out: list[Support] = []
+        for s in supports:
+            if not s.others:
+                out.append(s)
+                continue
+            for combo in s.combinations():
+                key = tuple(f"{var}={self.raw.facts[fid].key}" for var, fid in combo)
+                out.append(Support(s.rule, combo, key))
+        return out
 
 
 class CauseFinder:
@@ -125,13 +138,15 @@ class CauseFinder:
             for s in outcome.supports:
                 for origin in world.evidence.of_support(s):
                     self._evidence_cause(origin, found)
-        old_keys = {self.old.support_key(s) for s in old_o.supports} if old_o else set()
-        new_keys = {self.new.support_key(s) for s in new_o.supports} if new_o else set()
+        old_supports = self.old.expanded(old_o.supports) if old_o else []
+        new_supports = self.new.expanded(new_o.supports) if new_o else []
+        old_keys = {self.old.support_key(s) for s in old_supports}
+        new_keys = {self.new.support_key(s) for s in new_supports}
         if old_o is not None:
-            lost = [s for s in old_o.supports if self.old.support_key(s) not in new_keys]
+            lost = [s for s in old_supports if self.old.support_key(s) not in new_keys]
             self._negations(lost, self.old, self.new, "blocks", found, set(), 0)
         if new_o is not None:
-            gained = [s for s in new_o.supports if self.new.support_key(s) not in old_keys]
+            gained = [s for s in new_supports if self.new.support_key(s) not in old_keys]
             self._negations(gained, self.new, self.old, "unblocks", found, set(), 0)
         if not found and self.header_changed:
             # Nothing but the header changed under the outcome: a rule read the as_of date
@@ -170,7 +185,7 @@ class CauseFinder:
             return
         rules = here.raw.compiled.rules
         kinds = here.raw.compiled.kinds
-        for s in supports:
+        for s in here.expanded(supports):
             rule = rules[s.rule]
             env = {var: here.raw.facts[fid].fields for var, fid in s.bindings if var in rule.var_kinds}
             # The scenario fact is the frame of a world, not a fact of it: in the other world the

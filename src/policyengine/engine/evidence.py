@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from policyengine.compiler.emit import COUNT
-from policyengine.engine.runtime import RawEvaluation, Support
+from policyengine.engine.runtime import RawEvaluation, Support, bound_facts
 
 
 class Evidence:
@@ -40,10 +40,10 @@ class Evidence:
         return out
 
     def of_support(self, s: Support) -> frozenset[str]:
-        return frozenset().union(*(self.of_fact(fid) for _, fid in s.bindings))
+        return self.of_supports((s,))
 
     def of_supports(self, supports: Iterable[Support]) -> frozenset[str]:
-        return frozenset().union(*(self.of_support(s) for s in supports))
+        return frozenset().union(*(self.of_fact(fid) for fid in bound_facts(supports)))
 
 
 __all__ = ["Evidence"]

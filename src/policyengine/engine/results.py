@@ -247,11 +247,17 @@ class _Builder:
         """Indexes of the rules of these supports and of every derivation they rest on."""
         seen_rules: set[int] = set()
         seen_facts: set[int] = set()
+        seen_groups: set[int] = set()
         stack = list(supports)
         while stack:
             s = stack.pop()
             seen_rules.add(s.rule)
-            for _, fid in s.bindings:
+            bound = [fid for _, fid in s.bindings]
+            for group in s.others:  # a product's groups, shared by its rule's supports: read once
+                if id(group) not in seen_groups:
+                    seen_groups.add(id(group))
+                    bound.extend(fid for _, b in group for _, fid in b)
+            for fid in bound:
                 if fid in seen_facts:
                     continue
                 seen_facts.add(fid)

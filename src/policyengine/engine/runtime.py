@@ -30,7 +30,7 @@ import json
 import operator
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
@@ -71,13 +71,78 @@ def _get_host() -> Any:
     return _host
 
 
+def bound_facts(supports: Iterable[Support]) -> list[int]:
+    """The ids of every fact these supports bind, in the order they bind them, each once (each
+    product's groups read once)."""
+    out: dict[int, None] = {}
+    seen: set[int] = set()
+    for s in supports:
+        for _, fid in s.bindings:
+            out[fid] = None
+        for group in s.others:
+            if id(group) not in seen:
+                seen.add(id(group))
+                for _, bound in group:
+                    for _, fid in bound:
+                        out[fid] = None
+    return list(out)
+
+
+#: one match of a group of a product rule: (its order-independent key, its bindings)
+GroupMatch = tuple[tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
 @dataclass(frozen=True)
 class Support:
-    """One way a derived fact or outcome was reached: a rule and the facts its conditions bound."""
+    """One way a derived fact or outcome was reached: a rule and the facts its conditions bound.
+
+    A rule of independent groups (``compiler.products``) is supported by *products*: ``bindings``
+    is one match of its key group and ``others`` holds every match of each other group, so the
+    support stands for every combination of ``bindings`` with one match of each (shared by all
+    the rule's supports, in key order once the evaluation ends). It is never expanded by the
+    engine; :meth:`combinations` expands it for readers that need each combination.
+    """
 
     rule: int  # rule index
-    bindings: tuple[tuple[str, int], ...]  # (variable or count alias, fact id)
-    key: tuple[str, ...] = ()  # order-independent sort key
+    bindings: tuple[tuple[str, int], ...]  # (variable or count alias, fact id); a product's key group
+    key: tuple[str, ...] = ()  # order-independent sort key (of the key group's match for a product)
+    others: tuple[list[GroupMatch], ...] = ()
+
+    def fact_ids(self) -> list[int]:
+        """Every fact the support binds (each match of every group, for a product)."""
+        ids = [fid for _, fid in self.bindings]
+        for group in self.others:
+            for _, bound in group:
+                ids.extend(fid for _, fid in bound)
+        return ids
+
+    def combinations(self) -> Iterator[tuple[tuple[str, int], ...]]:
+        """The bindings of every combination it stands for, each in variable order (one for a
+        support that is not a product)."""
+        if not self.others:
+            yield self.bindings
+            return
+        for choice in itertools.product(*self.others):
+            merged = dict(self.bindings)
+            for _, bound in choice:
+                merged.update(bound)
+            yield tuple(sorted(merged.items()))
+
+    def first(self) -> tuple[tuple[str, int], ...]:
+        """The bindings of its first combination (every group's first match, in key order): the
+        combination a justification is written from."""
+        return next(self.combinations())
+
+    def __hash__(self) -> int:  # a product's groups are lists: hash what identifies it
+        return hash((self.rule, self.bindings, self.key, tuple(id(g) for g in self.others)))
+
+    @property
+    def size(self) -> int:
+        """How many combinations it stands for."""
+        n = 1
+        for group in self.others:
+            n *= len(group)
+        return n
 
 
 @dataclass(slots=True)
@@ -320,6 +385,19 @@ def _view_key(v: ViewFact) -> str:
     return f'{v.kind}{{"d": {_json_str(v.detail)}, "o": {_json_str(v.origin)}}}'
 
 
+class _Product:
+    """The matches of a product rule's groups so far, in one evaluation."""
+
+    __slots__ = ("others", "ready", "waiting")
+
+    def __init__(self, groups: int) -> None:
+        #: every match of each group but the key group (shared by the rule's supports)
+        self.others: tuple[list[GroupMatch], ...] = tuple([] for _ in range(groups - 1))
+        #: matches of the key group waiting for every other group to have one
+        self.waiting: list[GroupMatch] = []
+        self.ready = groups == 1
+
+
 class _Session:
     """State of one evaluation."""
 
@@ -331,10 +409,14 @@ class _Session:
         #: the fields of every fact, by kind (what the run-time budget on matches reads)
         self.by_kind: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
         #: the budget's estimates for conditions, by the number of facts of their kind (see _check_fanout)
-        self.estimates: dict[tuple[int, int], int] = {}
+        self.estimates: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]] = {}
         self.asserted: list[dict[str, Any]] = []
         self.markers: list[dict[str, Any]] = []
         self.matches: list[tuple[int, tuple[tuple[str, int], ...]]] = []
+        #: matches of the groups of product rules: (rule, group, bindings)
+        self.parts: list[tuple[int, int, tuple[tuple[str, int], ...]]] = []
+        #: the state of each product rule (compiler.products), by rule index
+        self.products: dict[int, _Product] = {}
         self.tallies: dict[str, set[int]] = defaultdict(set)
         self.errors: list[str] = []
         self.outcomes: dict[str, Outcome] = {}
@@ -376,6 +458,16 @@ class PreparedPack:
                 if c.mode == "match" or (c.mode == "count" and c.at_least is not None)
             )
             for r in compiled.rules
+        }
+        # the same for each group of a product rule (compiler.products), by (rule, group)
+        self._group_aliases = {
+            (r.index, j): sorted(
+                (c.var or c.alias, c.alias)
+                for c in r.conditions
+                if c.index in group and (c.mode == "match" or (c.mode == "count" and c.at_least is not None))
+            )
+            for r in compiled.rules
+            for j, group in enumerate(r.groups)
         }
         self._rule_ids = [r.id for r in compiled.rules]
         self._citations = {r.index: _citation(r) for r in compiled.rules}
@@ -497,7 +589,23 @@ class PreparedPack:
                     session.errors.append(f"tally {key}: {type(exc).__name__}: {exc}")
 
             return tally
-        index = int(rule_name[1:].partition("v")[0])  # r<index>, or r<index>v<k>: a variant
+        head = rule_name[1:].partition("v")[0]  # r<index>, or r<index>v<k>: a variant
+        if "g" in head:  # r<index>g<group>: one group of a product rule
+            index, group = (int(x) for x in head.split("g"))
+            part_aliases = self._group_aliases[(index, group)]
+
+            def part(m: dict[str, Any]) -> None:
+                session = self._session
+                if session is None:
+                    return
+                try:
+                    bound = tuple([(var, int(m[alias]["id"])) for var, alias in part_aliases])
+                    session.parts.append((index, group, bound))
+                except Exception as exc:
+                    session.errors.append(f"rule {index}: {type(exc).__name__}: {exc}")
+
+            return part
+        index = int(head)
         aliases = self._match_aliases[index]
 
         def action(m: dict[str, Any]) -> None:
@@ -529,7 +637,7 @@ class PreparedPack:
             stats = {
                 "facts": sum(1 for f in session.facts.values() if f.view is not None),
                 "derived": sum(1 for f in session.facts.values() if is_derived(f)),
-                "matches": sum(len(o.supports) for o in session.outcomes.values()),
+                "matches": sum(s.size for o in session.outcomes.values() for s in o.supports),
                 "strata": self.compiled.strata,
             }
             return RawEvaluation(self.compiled, session.facts, session.outcomes, stats)
@@ -623,9 +731,16 @@ class PreparedPack:
                 _check_fanout(self._rules_by_stratum.get(k, ()), session)
             self._marker(session, STRATUM, k)
             # Forward chaining to a fixpoint within the stratum.
-            while session.matches:
+            while session.matches or session.parts:
                 pending, session.matches = session.matches, []
-                self._assert(session, self._consume(session, pending))
+                parts, session.parts = session.parts, []
+                batch = self._consume(session, pending)
+                if parts:
+                    batch.extend(self._consume_parts(session, parts))
+                self._assert(session, batch)
+        for product in session.products.values():
+            for group in product.others:
+                group.sort()
 
     def _may_match_cached(
         self, kind: str, fields: dict[str, Any], decided: dict[tuple[str, Any], bool]
@@ -696,7 +811,6 @@ class PreparedPack:
         for _, key, index, bound in keyed:
             rule = rules[index]
             support = Support(index, bound, key)
-            bindings = dict(bound)
             cause = None
             if tracer is not None:
                 cause = tracer.emit(
@@ -706,23 +820,90 @@ class PreparedPack:
                     bindings=tuple((var, fact_ref(facts[fid])) for var, fid in bound),
                     citation=self._citations[index],
                 )
-            output = rule.output
-            for kind, spec in output.derive:
-                fields = {
-                    name: facts[bindings[v.var]].fields.get(v.field) if type(v) is Ref else v
-                    for name, v in spec.items()
-                }
-                batch.extend(self._derive(session, kind, fields, support, rule, cause))
-            if output.recommend is not None:
-                rec = output.recommend
-                target = self._value(session, rec["target"], bindings)
-                batch.extend(
-                    self._outcome(session, "recommendation", rec["action"], target, support, rule, cause)
+            batch.extend(self._produce(session, rule, support, bound, cause))
+        return batch
+
+    def _consume_parts(
+        self, session: _Session, parts: list[tuple[int, int, tuple[tuple[str, int], ...]]]
+    ) -> list[dict[str, Any]]:
+        """Record the matches of product rules' groups; a match of a key group makes the rule's
+        outputs once every other group has a match (compiler.products), in a canonical order."""
+        rule_ids = self._rule_ids
+        facts = session.facts
+        tracer = session.tracer
+        # each rule's other groups before its key group, so that readiness is known
+        keyed = sorted(
+            (
+                rule_ids[index],
+                group == 0,
+                group,
+                tuple([f"{var}={facts[fid].key}" for var, fid in bound]),
+                index,
+                bound,
+            )
+            for index, group, bound in parts
+        )
+        batch: list[dict[str, Any]] = []
+
+        def produce(rule: RuleIR, support: Support) -> None:
+            cause = None
+            if tracer is not None:  # the application as explain shows it: its first combination
+                cause = tracer.emit(
+                    "match",
+                    rule.stratum,
+                    rule=rule.id,
+                    bindings=tuple((var, fact_ref(facts[fid])) for var, fid in support.first()),
+                    citation=self._citations[rule.index],
                 )
-            if output.risk is not None:
-                risk = output.risk
-                target = self._value(session, risk["target"], bindings)
-                batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule, cause))
+            batch.extend(self._produce(session, rule, support, support.bindings, cause))
+
+        for _, _, group, key, index, bound in keyed:
+            rule = self.compiled.rules[index]
+            product = session.products.get(index)
+            if product is None:
+                product = session.products[index] = _Product(len(rule.groups))
+            if group > 0:
+                product.others[group - 1].append((key, bound))
+                if not product.ready and all(product.others):
+                    product.ready = True
+                    waiting, product.waiting = sorted(product.waiting), []
+                    for k, b in waiting:
+                        produce(rule, Support(index, b, k, product.others))
+            elif product.ready:
+                produce(rule, Support(index, bound, key, product.others))
+            else:
+                product.waiting.append((key, bound))
+        return batch
+
+    def _produce(
+        self,
+        session: _Session,
+        rule: RuleIR,
+        support: Support,
+        bound: tuple[tuple[str, int], ...],
+        cause: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The derived facts and outcomes of one support of a rule."""
+        facts = session.facts
+        bindings = dict(bound)
+        batch: list[dict[str, Any]] = []
+        output = rule.output
+        for kind, spec in output.derive:
+            fields = {
+                name: facts[bindings[v.var]].fields.get(v.field) if type(v) is Ref else v
+                for name, v in spec.items()
+            }
+            batch.extend(self._derive(session, kind, fields, support, rule, cause))
+        if output.recommend is not None:
+            rec = output.recommend
+            target = self._value(session, rec["target"], bindings)
+            batch.extend(
+                self._outcome(session, "recommendation", rec["action"], target, support, rule, cause)
+            )
+        if output.risk is not None:
+            risk = output.risk
+            target = self._value(session, risk["target"], bindings)
+            batch.extend(self._outcome(session, "risk", risk["kind"], target, support, rule, cause))
         return batch
 
     @staticmethod
@@ -784,6 +965,13 @@ class PreparedPack:
             return []
         name = "action" if kind == "recommendation" else "kind"
         fields = {"id": oid, name: action, "target": target}
+        if support.others:
+            # The outcome's fact rests on the support that first made it, as for any rule: for a
+            # product, its first combination (what a rule matching the fact is evidence of).
+            first = support.first()
+            support = Support(
+                rule.index, first, tuple([f"{var}={session.facts[fid].key}" for var, fid in first])
+            )
         return self._derive(session, kind, fields, support, rule, cause)
 
     def _cleanup(self, session: _Session) -> None:

@@ -160,9 +160,10 @@ def signature(rule: RuleIR, m: Match) -> Signature:
     return frozenset(items)
 
 
-def engine_signature(raw: RawEvaluation, support: Support) -> Signature:
+def engine_signature(raw: RawEvaluation, bindings: tuple[tuple[str, int], ...]) -> Signature:
+    """One combination of a support (:meth:`Support.combinations`) as :func:`signature` writes it."""
     items: set[tuple[str, Any]] = set()
-    for name, fid in support.bindings:
+    for name, fid in bindings:
         f = raw.facts[fid]
         if f.kind == COUNT:
             items.add((name, frozenset(raw.facts[m].key for m in f.members)))
@@ -172,14 +173,15 @@ def engine_signature(raw: RawEvaluation, support: Support) -> Signature:
 
 
 def engine_supports(raw: RawEvaluation) -> dict[int, set[Signature]]:
-    """Every support the engine recorded, per rule index (derived facts and outcomes alike)."""
+    """Every support the engine recorded, per rule index (derived facts and outcomes alike),
+    products expanded: one signature per combination."""
     out: dict[int, set[Signature]] = defaultdict(set)
     supports: Iterator[Support] = itertools.chain(
         (s for f in raw.facts.values() for s in f.supports),
         (s for o in raw.outcomes.values() for s in o.supports),
     )
     for s in supports:
-        out[s.rule].add(engine_signature(raw, s))
+        out[s.rule].update(engine_signature(raw, combo) for combo in s.combinations())
     return out
 
 
