@@ -221,8 +221,8 @@ def _check_fanout(rules: list[RuleIR], sink: DiagnosticSink) -> None:
         sink.add(
             "E408",
             f"rule '{rule.id}' combines {len(groups)} groups of conditions that share no variable "
-            f"(a cross product: it matches once per combination of their facts); at most "
-            f"{MAX_INDEPENDENT_GROUPS} are allowed",
+            f"and its output reads several of them (a cross product: it matches once per "
+            f"combination of their facts); at most {MAX_INDEPENDENT_GROUPS} are allowed",
             first.location or rule.location,
             FANOUT_HINT,
         )
