@@ -294,7 +294,20 @@ def _estimate(
         if known is None:
             literal = [_fixed(t, fixed) for t in c.tests]
             literal_tests = [t for t in literal if t is not None]
-            candidates = _candidates(literal_tests, of_kind, surely_fails) if literal_tests else of_kind
+            candidates = of_kind
+            if literal_tests:
+                # conditions of several rules often test a kind alike: their candidates are found once
+                same: tuple[Any, ...] = (
+                    c.kind,
+                    len(of_kind),
+                    *((t.field, t.op, repr(t.value)) for t in literal_tests),
+                )
+                found = memo.get(same) if memo is not None else None
+                if found is None:
+                    found = (0.0, _candidates(literal_tests, of_kind, surely_fails))
+                    if memo is not None:
+                        memo[same] = found
+                candidates = found[1]
             factor = float(_factor(c, candidates))
             for t in ordered:
                 assert isinstance(t.value, Ref)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from policyengine.compiler.emit import COUNT
-from policyengine.engine.runtime import RawEvaluation, Support, bound_facts
+from policyengine.engine.runtime import GroupMatch, RawEvaluation, Support
 
 
 class Evidence:
@@ -20,6 +20,7 @@ class Evidence:
     def __init__(self, raw: RawEvaluation) -> None:
         self.raw = raw
         self._of_fact: dict[int, frozenset[str]] = {}
+        self._groups: dict[int, frozenset[str]] = {}  # by id of a product's group, kept alive by raw
 
     def of_fact(self, fid: int) -> frozenset[str]:
         cached = self._of_fact.get(fid)
@@ -43,7 +44,24 @@ class Evidence:
         return self.of_supports((s,))
 
     def of_supports(self, supports: Iterable[Support]) -> frozenset[str]:
-        return frozenset().union(*(self.of_fact(fid) for fid in bound_facts(supports)))
+        parts: list[frozenset[str]] = []
+        seen: set[int] = set()
+        for s in supports:
+            parts.extend(self.of_fact(fid) for _, fid in s.bindings)
+            for group in s.others:
+                if id(group) not in seen:
+                    seen.add(id(group))
+                    parts.append(self._of_group(group))
+        return frozenset().union(*parts)
+
+    def _of_group(self, group: list[GroupMatch]) -> frozenset[str]:
+        """The evidence of every match of a product's group (compiler.products), computed once:
+        the group is shared by every support of its rule."""
+        cached = self._groups.get(id(group))
+        if cached is None:
+            cached = frozenset().union(*(self.of_fact(fid) for _, bound in group for _, fid in bound))
+            self._groups[id(group)] = cached
+        return cached
 
 
 __all__ = ["Evidence"]
