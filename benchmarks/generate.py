@@ -66,7 +66,7 @@ DATE_FIELDS = frozenset(
 )
 SUBJECT = "JPN"  # the one country every copy shares: the rules speak of Japan
 DEFAULT_PART_BYTES = 24 * 1024 * 1024
-GENERATOR_VERSION = 1  # bump when the output for the same arguments changes (cache keys use it)
+GENERATOR_VERSION = 2  # bump when the output for the same arguments changes (cache keys use it)
 
 Data = dict[str, Any]
 
@@ -433,7 +433,11 @@ def write(
     fmt = fmt or ("json" if path.suffix == ".json" else "yaml")
     if fmt not in ("yaml", "json"):
         raise ValueError(f"unknown format {fmt!r}")
-    groups = list(_parts(data, int(part_bytes / _expansion(fmt))))
+    # The parts follow the sections' order (countries first, events last), and each extends the
+    # one before it: the first group is the deepest part and the file named ``path`` holds the
+    # last, so that every part with what it extends is a valid world of its own (a scenario's
+    # parent is evaluated alone, e.g. by evaluate's comparison with the world it extends).
+    groups = list(_parts(data, int(part_bytes / _expansion(fmt))))[::-1]
     names = [path] + [path.with_name(f"{path.stem}.part{i + 1}{path.suffix}") for i in range(1, len(groups))]
     written = []
     for i, (name, group) in enumerate(zip(names, groups, strict=True)):

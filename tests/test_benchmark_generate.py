@@ -62,6 +62,15 @@ def test_large_worlds_are_split_into_an_extends_chain_of_json(base: gen.Data, tm
     loaded = load_scenario(str(files[0]))
     assert len(loaded.files) == len(files)
     assert gen.count_facts(json.loads(json.dumps(loaded.scenario.model_dump(mode="json")))) == 1_500
+    # every part with what it extends is a world of its own (evaluate compares a scenario with
+    # the world it extends): countries come in the deepest part, what refers to them later
+    sizes = [len(load_scenario(str(f)).scenario.countries) for f in files]
+    assert sizes[-1] > 0
+    assert all(
+        gen.count_facts(json.loads(json.dumps(load_scenario(str(f)).scenario.model_dump(mode="json"))))
+        < 1_500
+        for f in files[1:]
+    )
 
 
 def test_the_command_line_writes_what_it_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
