@@ -144,12 +144,21 @@ def evaluate(
     mechanisms dated after it are left out, agreements take the status they had then.
     """
     from policyengine.api import evaluate as run
-    from policyengine.render.evaluate import render
+    from policyengine.api import load
+    from policyengine.core import check_date, check_size, project
+    from policyengine.render.evaluate import Reference, render
 
-    result = run(scenario, rules_path, as_of=as_of)
+    loaded = load(scenario)
     reference = None
     if fmt != "json":
-        ref_path = against if against is not None else (result.files[1] if len(result.files) > 1 else None)
+        ref_path = against if against is not None else (loaded.files[1] if len(loaded.files) > 1 else None)
         if ref_path is not None:
-            reference = run(ref_path, rules_path)
+            # The reference world is evaluated first and kept as the names its outcomes need,
+            # so that two evaluations of a large world are never held at once; what would
+            # refuse the scenario itself is checked before.
+            if as_of is not None:
+                check_date(loaded, as_of)
+            check_size(project(loaded, as_of) if as_of is not None else loaded, rules_path)
+            reference = Reference.of(run(ref_path, rules_path), lang)
+    result = run(loaded, rules_path, as_of=as_of)
     emit(render(result, fmt, lang, reference=reference, show_ids=show_ids), output)

@@ -116,6 +116,17 @@ def check_date(loaded: LoadedScenario, date: dt.date) -> None:
         )
 
 
+def check_size(loaded: LoadedScenario, rules: str | CompiledPack | None = None) -> None:
+    """Refuse a scenario that makes more facts for the rules than one evaluation takes (E308),
+    as :func:`evaluate` would, without evaluating it."""
+    from policyengine.compiler.pipeline import CompiledPack
+    from policyengine.engine.runtime import check_view_size
+    from policyengine.models.factview import build_view
+
+    compiled = rules if isinstance(rules, CompiledPack) else load_pack(rules)
+    check_view_size(len(build_view(loaded.scenario, compiled.base_kinds)), loaded)
+
+
 def project(loaded: LoadedScenario, date: dt.date | None = None) -> LoadedScenario:
     """The loaded scenario as of ``date`` (its own date when None): every history read at that day
     (:mod:`policyengine.models.asof`), the files and origins kept."""

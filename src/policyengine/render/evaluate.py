@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from policyengine.engine.results import Citation as CitedSource
@@ -57,29 +58,45 @@ def by_priority(recs: list[Recommendation]) -> list[Recommendation]:
     return sorted(recs, key=lambda r: (rank[r.priority], r.id))
 
 
-def changes(result: Result, reference: Result | None, lang: str) -> tuple[str, list[str]] | None:
+@dataclass(frozen=True)
+class Reference:
+    """What the bottom line reads of the reference world: its file and the title and target of
+    each of its outcomes in the report's language. A reference holds no evaluation, so that a
+    large world's reference can be evaluated and let go before the world itself is
+    (:meth:`of`)."""
+
+    file: str
+    recommendations: dict[str, tuple[str, str]]  # id -> (title, target's name)
+    risks: dict[str, tuple[str, str]]
+
+    @classmethod
+    def of(cls, result: Result, lang: str) -> Reference:
+        def names(items: list[Recommendation] | list[Risk]) -> dict[str, tuple[str, str]]:
+            return {x.id: (x.title[lang], x.target_name[lang]) for x in items}
+
+        return cls(result.files[0], names(result.recommendations), names(result.risks))
+
+
+def changes(result: Result, reference: Reference | None, lang: str) -> tuple[str, list[str]] | None:
     """The heading and lines saying what is new or gone against the reference world."""
     if reference is None:
         return None
-    heading = t("briefing.changes", lang, reference=reference.files[0])
+    heading = t("briefing.changes", lang, reference=reference.file)
     lines: list[str] = []
-    pairs: tuple[tuple[list[Any], list[Any], str], ...] = (
-        (list(result.recommendations), list(reference.recommendations), ""),
-        (list(result.risks), list(reference.risks), "_risk"),
+    pairs: tuple[tuple[list[Any], dict[str, tuple[str, str]], str], ...] = (
+        (list(result.recommendations), reference.recommendations, ""),
+        (list(result.risks), reference.risks, "_risk"),
     )
     for now, then, suffix in pairs:
         now_ids = {x.id: x for x in now}
-        then_ids = {x.id: x for x in then}
-        for rid in sorted(now_ids.keys() - then_ids.keys()):
+        for rid in sorted(now_ids.keys() - then.keys()):
             x = now_ids[rid]
             lines.append(
                 t(f"briefing.change_new{suffix}", lang, title=x.title[lang], target=x.target_name[lang])
             )
-        for rid in sorted(then_ids.keys() - now_ids.keys()):
-            x = then_ids[rid]
-            lines.append(
-                t(f"briefing.change_gone{suffix}", lang, title=x.title[lang], target=x.target_name[lang])
-            )
+        for rid in sorted(then.keys() - now_ids.keys()):
+            title, target = then[rid]
+            lines.append(t(f"briefing.change_gone{suffix}", lang, title=title, target=target))
     return heading, lines or [t("briefing.changes_none", lang)]
 
 
@@ -117,7 +134,7 @@ def _one_line(x: Recommendation | Risk, lang: str) -> str:
 
 
 def document(
-    result: Result, lang: str = "ja", *, reference: Result | None = None, show_ids: bool = False
+    result: Result, lang: str = "ja", *, reference: Reference | None = None, show_ids: bool = False
 ) -> Document:
     """The report of one evaluation, in ``lang``: every format is drawn from it. ``reference``:
     the world to say what is new or gone against; ``show_ids``: the facts' ids under each item."""
@@ -224,7 +241,7 @@ def render_json(result: Result) -> str:
 
 
 def render(
-    result: Result, fmt: str, lang: str, *, reference: Result | None = None, show_ids: bool = False
+    result: Result, fmt: str, lang: str, *, reference: Reference | None = None, show_ids: bool = False
 ) -> str:
     """``evaluate``'s report: bottom line first (the actions that matter most, what is new or gone
     against ``reference``), one line per item, then the details and sources. JSON is the data."""
