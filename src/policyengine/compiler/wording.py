@@ -258,6 +258,19 @@ class Wording:
                 if ja
                 else f"{possessive(v('holder'))} {v('domain')} is {v('status')}"
             )
+        if (
+            kind == "recommendation"
+            and isinstance(fields.get("action"), str)
+            and isinstance(fields.get("target"), str)
+        ):
+            # said as the report says it (its title and target), not by its id
+            what = self.action(fields["action"], lang)
+            whom = self.names.in_sentence("target", fields["target"], lang)
+            return (
+                f"{self.noun(kind, lang)}「{what}：{whom}」"
+                if ja
+                else f"the recommendation to {what}, for {whom}"
+            )
         if kind in ("recommendation", "risk"):
             return f"{self.noun(kind, lang)}「{fields.get('id')}」" if ja else f"{kind} {fields.get('id')}"
         return self._sentence(f"derived.fact.{kind}", kind, fields, lang) or self.derived(kind, fields, lang)

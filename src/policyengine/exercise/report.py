@@ -437,12 +437,15 @@ def _findings(reviews: list[MoveReview]) -> tuple[list[Finding], list[Finding], 
                     in_play.setdefault(rid, []).append(mid)
         for d in m.decisions:
             if d.status == ANTICIPATED:
+                # the recommendation as the later move that makes it says it (its title)
+                later = next((r for r in reviews if r.state.move.id == d.recommended_in), None)
+                found = later.state.result.recommendation(d.decision.action) if later is not None else None
                 strengths.append(
                     Finding(
                         "strength",
                         d.decision.action,
                         [mid],
-                        None,
+                        found,
                         [d.decision.cell],
                         ANTICIPATED,
                         [d.decision],

@@ -239,7 +239,8 @@ def _finding_line(report: AfterActionReport, f: Finding, lang: str) -> str:
     cells = cell_names(ex, f.cells, lang) if f.cells else "—"
     if f.kind == "strength":
         if f.reason == "anticipated":
-            return label(lang, "strength_anticipated", moves=moves, id=f.action, cells=cells)
+            title = f.recommendation.title[lang] if f.recommendation is not None else f.action
+            return label(lang, "strength_anticipated", moves=moves, title=title, id=f.action, cells=cells)
         assert f.recommendation is not None
         key = "strength_expected" if f.reason == "expected-met" else "strength_matched"
         return label(lang, key, moves=moves, title=f.recommendation.title[lang], id=f.action, cells=cells)

@@ -108,7 +108,7 @@ LABELS: dict[str, dict[str, str]] = {
         "final_risks": "演習終了時のリスク・留意点",
         "strength_matched": "{moves}で、論文の推論どおり「{title}」（{id}）を決定した（{cells}）。",
         "strength_expected": "{moves}で、MSELの想定どおり「{title}」（{id}）を決定した（{cells}）。",
-        "strength_anticipated": "{moves}で「{id}」を決定した。ルールはこれを後のムーブで推奨しており、先を見た判断だった（{cells}）。",
+        "strength_anticipated": "{moves}で「{title}」（{id}）を決定した。ルールはこれを後のムーブで推奨しており、先を見た判断だった（{cells}）。",
         "improvement_expected": "MSELが想定した「{title}」（{id}）が{moves}で検討されなかった。",
         "improvement_missing": "MSELが想定した「{id}」が{moves}で決定されず、ルールも推奨していない（演習設計の見直しを要する）。",
         "improvement_open": "{moves}で推奨された「{title}」（{id}）が検討されなかった。",
@@ -245,7 +245,7 @@ LABELS: dict[str, dict[str, str]] = {
         "final_risks": "Risks and cautions at the end of the exercise",
         "strength_matched": "In {moves}, players decided '{title}' ({id}), as the paper's reasoning suggests ({cells}).",
         "strength_expected": "In {moves}, players decided '{title}' ({id}), as the MSEL expected ({cells}).",
-        "strength_anticipated": "In {moves}, players decided '{id}', which the rules recommend only in a later "
+        "strength_anticipated": "In {moves}, players decided '{title}' ({id}), which the rules recommend only in a later "
         "move: they looked ahead ({cells}).",
         "improvement_expected": "'{title}' ({id}), expected by the MSEL, was not considered in {moves}.",
         "improvement_missing": "'{id}', expected by the MSEL in {moves}, was not decided and the rules do not "
