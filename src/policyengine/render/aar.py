@@ -569,14 +569,21 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
         items = []
         for d in report.departures:
             key = "departure_anticipated" if d.recommended_in else "departure"
+            action = d.decision.action
+            if d.recommended_in:  # a recommendation of a later move: said by its title
+                later = next((m for m in report.moves if m.state.move.id == d.recommended_in), None)
+                rec = later.state.result.recommendation(action) if later is not None else None
+                if rec is not None:
+                    action = rec.title[lang]
             text = label(
                 lang,
                 key,
                 move=_move_name(report, d.decision.move, lang),
                 cell=_who(report, d.decision, lang),
-                action=d.decision.action,
+                action=action,
                 status=label(lang, d.status),
                 later=_move_name(report, d.recommended_in, lang) if d.recommended_in else "",
+                id=d.decision.action,
             )
             items.append(
                 text

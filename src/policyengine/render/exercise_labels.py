@@ -113,7 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "improvement_missing": "MSELが想定した「{id}」が{moves}で決定されず、ルールも推奨していない（演習設計の見直しを要する）。",
         "improvement_open": "{moves}で推奨された「{title}」（{id}）が検討されなかった。",
         "departure": "{move}：{cell}が「{action}」を決定した（{status}）。",
-        "departure_anticipated": "{move}：{cell}が「{action}」を決定した（{status}：ルールは{later}で推奨）。",
+        "departure_anticipated": "{move}：{cell}が「{action}」を決定した（{id}。{status}：ルールは{later}で推奨）。",
         "incomplete": "このセッションは{done}／{total}ムーブで中断している。",
         # handouts
         "player_title": "プレイヤー配布資料：{title}",
@@ -252,7 +252,7 @@ LABELS: dict[str, dict[str, str]] = {
         "recommend it (review the exercise design).",
         "improvement_open": "'{title}' ({id}), recommended in {moves}, was not considered.",
         "departure": "{move}: {cell} decided '{action}' ({status}).",
-        "departure_anticipated": "{move}: {cell} decided '{action}' ({status}: the rules recommend it in {later}).",
+        "departure_anticipated": "{move}: {cell} decided '{action}' ({id}; {status}: the rules recommend it in {later}).",
         "incomplete": "This session stopped after {done} of {total} moves.",
         "player_title": "Player handout: {title}",
         "facilitator_title": "Facilitator guide: {title}",
