@@ -29,7 +29,6 @@ import bisect
 import datetime as dt
 import json
 import math
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -238,8 +237,7 @@ def estimate_matches(
     estimates the size of a join.
 
     Each ``match`` condition counts the facts of its kind (those that fail one of its literal
-    tests left out, when that matters; a test against the one ``scenario`` fact, such as
-    ``date: {le: $now.as_of}``, counts as literal); a condition tied to an earlier variable by an
+    tests left out, when that matters); a condition tied to an earlier variable by an
     equality counts the facts that share one value of the field compared, on average; one tied
     by an ordering (``date: {gt: $cancelled.date}``) counts the share of pairs of the two
     conditions' facts that the ordering keeps, counted exactly. The product over the conditions
@@ -273,11 +271,6 @@ def _estimate(
         rough *= max(1, len(facts.get(c.kind, ())))
     if rough <= MAX_RULE_MATCHES:
         return rough  # the usual case: decided without looking at a single fact
-    # the value of each variable bound to a one-per-evaluation fact (the scenario's as_of)
-    fixed: dict[str, dict[str, Any]] = {}
-    for var, kind in rule.var_kinds.items():
-        if kind in _SINGLETONS and len(facts.get(kind, ())) == 1:
-            fixed[var] = facts[kind][0]
     earlier: dict[str, tuple[CondIR, Sequence[dict[str, Any]]]] = {}
     total = 1.0
     for c in conditions:
@@ -292,8 +285,7 @@ def _estimate(
         )
         known = memo.get(memo_key) if memo is not None else None
         if known is None:
-            literal = [_fixed(t, fixed) for t in c.tests]
-            literal_tests = [t for t in literal if t is not None]
+            literal_tests = [t for t in c.tests if not isinstance(t.value, Ref)]
             candidates = of_kind
             if literal_tests:
                 # conditions of several rules often test a kind alike: their candidates are found once
@@ -322,21 +314,7 @@ def _estimate(
     return math.ceil(total)
 
 
-_ORDERINGS = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
-
-
-def _fixed(t: Test, fixed: Mapping[str, dict[str, Any]]) -> Test | None:
-    """The test as a literal one: itself, or its reference to a one-per-evaluation fact resolved;
-    None for a test against another variable."""
-    if not isinstance(t.value, Ref):
-        return t
-    bound = fixed.get(t.value.var)
-    if bound is None:
-        return None
-    value = bound.get(t.value.field)
-    if isinstance(value, dt.date):
-        return None  # decided by the engine on day numbers: not a literal surely_fails reads
-    return Test(t.field, t.op, value)
+_ORDERINGS = frozenset({"lt", "le", "gt", "ge"})
 
 
 def _ordering_share(t: Test, mine: Sequence[dict[str, Any]], theirs: Sequence[dict[str, Any]]) -> float:

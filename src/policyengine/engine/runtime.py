@@ -108,14 +108,6 @@ class Support:
     key: tuple[str, ...] = ()  # order-independent sort key (of the key group's match for a product)
     others: tuple[list[GroupMatch], ...] = ()
 
-    def fact_ids(self) -> list[int]:
-        """Every fact the support binds (each match of every group, for a product)."""
-        ids = [fid for _, fid in self.bindings]
-        for group in self.others:
-            for _, bound in group:
-                ids.extend(fid for _, fid in bound)
-        return ids
-
     def combinations(self) -> Iterator[tuple[tuple[str, int], ...]]:
         """The bindings of every combination it stands for, each in variable order (one for a
         support that is not a product)."""
