@@ -44,6 +44,7 @@ from policyengine.errors import EngineError, input_error
 from policyengine.errors.locations import Location
 from policyengine.models.factview import ViewFact, build_view
 from policyengine.system.gcpause import paused_gc
+from policyengine.system.heap import keep_freed_memory
 from policyengine.system.interrupts import critical, routed
 
 if TYPE_CHECKING:
@@ -325,7 +326,8 @@ class _Session:
 
     def __init__(self, prepared: PreparedPack, tracer: Tracer | None) -> None:
         self.prepared = prepared
-        self.sid = f"s{next(_session_counter)}"
+        self.number = next(_session_counter)
+        self.sid = f"s{self.number}"
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
         #: the fields of every fact, by kind (what the run-time budget on matches reads)
@@ -518,6 +520,10 @@ class PreparedPack:
             if self._ruleset is None:
                 self._register()
             session = _Session(self, tracer)
+            if session.number == 2:
+                # A process that evaluates more than once keeps the memory sessions free (see
+                # system.heap: otherwise each session may fault its ~3 MB of tables in again).
+                keep_freed_memory()
             self._session = session
             try:
                 self._run(session, view)
