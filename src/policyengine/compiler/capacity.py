@@ -26,6 +26,7 @@ gets (every value of an ``in`` is a test of its own).
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -231,18 +232,25 @@ def estimate_matches(
     kind a hostile or mistaken pack makes (``ne`` ties and unconstrained conditions count in
     full).
 
+    Under :data:`MAX_RULE_MATCHES` the value returned may be an upper bound of that estimate
+    (it is computed only as far as needed to show it within the budget); over it, it is the
+    estimate itself.
+
     ``memo``, kept by the caller for one evaluation whose facts are only ever added, holds each
     condition's factor by the number of facts of its kind, so that a rule checked again before
     a later stratum does not look at the same facts twice.
     """
     conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in _SINGLETONS]
-    rough = 1
-    for c in conditions:
-        rough *= max(1, len(facts.get(c.kind, ())))
-    if rough <= MAX_RULE_MATCHES:
-        return rough  # the usual case: decided without looking at a single fact
-    total = 1
-    for c in conditions:
+    counts = [max(1, len(facts.get(c.kind, ()))) for c in conditions]
+    bound = math.prod(counts)
+    if bound <= MAX_RULE_MATCHES:
+        return bound  # the usual case: decided without looking at a single fact
+    # Each condition's factor is at most the number of facts of its kind: the estimate is
+    # narrowed one condition at a time, the largest first, and stops as soon as what is
+    # known is within the budget (a bound under the limit says all the caller asks). Over the
+    # limit, every factor is computed: the estimate reported is the product of them all.
+    for i in sorted(range(len(conditions)), key=counts.__getitem__, reverse=True):
+        c = conditions[i]
         of_kind = facts.get(c.kind, ())
         memo_key = (id(c), len(of_kind))
         factor = memo.get(memo_key) if memo is not None else None
@@ -250,8 +258,11 @@ def estimate_matches(
             factor = _factor(c, of_kind, surely_fails)
             if memo is not None:
                 memo[memo_key] = factor
-        total *= factor
-    return total
+        bound = bound // counts[i] * factor
+        counts[i] = factor
+        if bound <= MAX_RULE_MATCHES:
+            return bound
+    return bound
 
 
 def _factor(

@@ -1,0 +1,44 @@
+"""The run-time match budget (E408): its estimate stops as soon as a rule is within the budget,
+and decides exactly as the whole estimate would."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from policyengine.compiler import capacity
+from policyengine.engine.runtime import _surely_fails
+from policyengine.models.factview import build_view
+
+
+def _whole_estimate(rule: Any, facts: dict[str, list[dict[str, Any]]]) -> int:
+    """The estimate computed in full: every condition's factor, multiplied."""
+    conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in capacity._SINGLETONS]
+    return math.prod(capacity._factor(c, facts.get(c.kind, ()), _surely_fails) for c in conditions)
+
+
+@pytest.mark.parametrize("limit", [1, 7, 100, 1_000, 20_000, 10**6, 10**9, 10**15])
+def test_the_budget_decides_as_the_whole_estimate(
+    korea: Any, compiled_pack: Any, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for v in build_view(korea.scenario, compiled_pack.base_kinds):
+        facts[v.kind].append(v.fields)
+    monkeypatch.setattr(capacity, "MAX_RULE_MATCHES", limit)
+    over = 0
+    for rule in compiled_pack.rules:
+        conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in capacity._SINGLETONS]
+        rough = math.prod(max(1, len(facts.get(c.kind, ()))) for c in conditions)
+        whole = rough if rough <= limit else _whole_estimate(rule, facts)
+        got = capacity.estimate_matches(rule, facts, _surely_fails, {})
+        assert (got > limit) == (whole > limit), rule.id
+        if got > limit:
+            assert got == whole, rule.id  # the number E408 reports
+            over += 1
+        else:
+            assert whole <= got  # within the budget: a bound of the estimate, never below it
+    if limit == 7:
+        assert over > 0  # the small limits exercise the path that reports
