@@ -249,6 +249,38 @@ def _to_engine(
     return out
 
 
+def _base_record(
+    kind: str, fid: int, sid: str, fields: dict[str, Any], names: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
+    """``_to_engine(kind, fid, sid, fields, only)`` for a scenario fact, with ``names`` the
+    ``only`` fields paired with the names the engine knows them by: the same record, the same checks."""
+    if len(fields) > MAX_ENGINE_FIELDS:
+        raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
+    out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
+    get = fields.get
+    for name, engine_name in names:
+        value = get(name)
+        if value is None:
+            continue  # absent: tests on it fail, 'exists: false' holds
+        t = type(value)
+        if t is str:
+            if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+                _engine_value(value)  # raises
+        elif t is int:
+            if not _INT_MIN <= value <= _INT_MAX:
+                _engine_value(value)  # raises
+        elif t is list and _plain_texts(value):
+            value = list(value)
+        elif t is not bool:
+            value = _engine_value(value)
+        out[engine_name] = value
+    return out
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
 def _plain_texts(values: list[Any]) -> bool:
     """Whether a list holds only texts that _engine_value would pass unchanged (checked in C)."""
     if not values:
@@ -408,6 +440,11 @@ class PreparedPack:
                         engine_fields[r.var_kinds[t.value.var]].add(t.value.field)
         self._engine_fields = {
             kind: tuple(sorted(engine_fields.get(kind, ()))) for kind in compiled.base_kinds
+        }
+        #: the same, each with the name the engine knows it by (``id`` and ``sid`` are its own)
+        self._engine_names = {
+            kind: tuple((name, _ENGINE_NAMES.get(name, name)) for name in names)
+            for kind, names in self._engine_fields.items()
         }
         #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
         self._decided: dict[tuple[str, Any], bool] = {}
@@ -602,19 +639,7 @@ class PreparedPack:
         self._marker(session, OPEN, 0)
         if not session.opened:
             raise EngineError("durable-rules did not open the session")
-        # Base facts, in a canonical order (the result never depends on it; ids then do not either).
-        kinds = self.compiled.base_kinds
-        base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
-        batch = []
-        decided = self._decided
-        if len(decided) > _DECIDED_MAX:
-            decided.clear()
-        for v, key in base:
-            if key in session.by_key:
-                continue
-            f = session.new_fact(v.kind, v.fields, key, view=v)
-            if self._may_match_cached(v.kind, v.fields, decided):
-                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields, self._engine_fields[v.kind]))
+        batch = self._base_facts(session, view)
         # durable-rules joins base facts as they arrive, before any stratum marker: the budget is
         # checked on them first, then before each stratum on what earlier strata derived.
         _check_fanout(self.compiled.rules, session)
@@ -632,6 +657,36 @@ class PreparedPack:
             while session.matches:
                 pending, session.matches = session.matches, []
                 self._assert(session, self._consume(session, pending))
+
+    def _base_facts(self, session: _Session, view: list[ViewFact]) -> list[dict[str, Any]]:
+        """Add the view's facts to the session, in a canonical order (the result never depends
+        on it; ids then do not either); the engine's records of those some condition may match.
+
+        What ``session.new_fact`` and ``_to_engine`` do, in one loop over a few hundred facts.
+        """
+        kinds = self.compiled.base_kinds
+        base = sorted([(_view_key(v), v) for v in view if v.kind in kinds], key=_first)
+        decided = self._decided
+        if len(decided) > _DECIDED_MAX:
+            decided.clear()
+        facts, by_key, by_kind, sid = session.facts, session.by_key, session.by_kind, session.sid
+        engine_names = self._engine_names
+        may_match = self._may_match_cached
+        batch = []
+        i = session.next_index
+        for key, v in base:
+            if key in by_key:
+                continue
+            kind, fields = v.kind, v.fields
+            fid = i if i < SAFE_PREFIX else fact_id(i)
+            i += 1
+            facts[fid] = EngineFact(fid, kind, fields, key, v)
+            by_key[key] = fid
+            by_kind[kind].append(fields)
+            if may_match(kind, fields, decided):
+                batch.append(_base_record(kind, fid, sid, fields, engine_names[kind]))
+        session.next_index = i
+        return batch
 
     def _may_match_cached(
         self, kind: str, fields: dict[str, Any], decided: dict[tuple[str, Any], bool]
