@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import json.scanner
 import operator
 import threading
 from collections import OrderedDict, defaultdict
@@ -275,6 +276,19 @@ def _base_record(
             value = _engine_value(value)
         out[engine_name] = value
     return out
+
+
+#: the C scanner json.loads runs (typeshed types its argument as the scanner class itself)
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _decode_message(text: str) -> Any:
+    """``json.loads`` of an action message, without its Python layers (two whitespace matches
+    and two calls around the C scanner): the engine writes one JSON object, nothing around it."""
+    try:
+        return _scan_json(text, 0)[0]
+    except StopIteration:  # not where the scanner starts (e.g. leading whitespace): the long way
+        return json.loads(text)
 
 
 def _first(pair: tuple[str, Any]) -> str:
@@ -617,7 +631,7 @@ class PreparedPack:
             return
         state_json, messages = started
         actions = self._actions
-        loads = json.loads
+        loads = _decode_message
         try:
             while messages:
                 for rule_name, matched in loads(messages).items():
