@@ -46,11 +46,11 @@ def keep_freed_memory() -> bool:
             return False
     except (ValueError, OSError):  # not glibc (musl has no such name)
         return False
-    import ctypes
-
     try:
+        import ctypes
+
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (ImportError, OSError, AttributeError):  # no ctypes (a trimmed interpreter), no mallopt
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
