@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from policyengine.compiler import capacity
-from policyengine.engine.runtime import _surely_fails
+from policyengine.engine.runtime import _DECIDES, _surely_fails
 from policyengine.models.factview import build_view
 
 
@@ -29,11 +29,14 @@ def test_the_budget_decides_as_the_whole_estimate(
         facts[v.kind].append(v.fields)
     monkeypatch.setattr(capacity, "MAX_RULE_MATCHES", limit)
     over = 0
+    decisions: dict[int, dict[tuple[Any, ...], bool]] = {}
     for rule in compiled_pack.rules:
         conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in capacity._SINGLETONS]
         rough = math.prod(max(1, len(facts.get(c.kind, ()))) for c in conditions)
         whole = rough if rough <= limit else _whole_estimate(rule, facts)
-        got = capacity.estimate_matches(rule, facts, _surely_fails, {})
+        # as the runtime asks: decisions kept across evaluations (here: across two calls)
+        got = capacity.estimate_matches(rule, facts, _surely_fails, {}, _DECIDES, decisions)
+        assert capacity.estimate_matches(rule, facts, _surely_fails, {}, _DECIDES, decisions) == got
         assert (got > limit) == (whole > limit), rule.id
         if got > limit:
             assert got == whole, rule.id  # the number E408 reports

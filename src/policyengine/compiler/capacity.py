@@ -221,6 +221,8 @@ def estimate_matches(
     facts: Mapping[str, Sequence[dict[str, Any]]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
     memo: dict[tuple[int, int], int] | None = None,
+    decides: frozenset[str] | None = None,
+    decisions: dict[int, dict[tuple[Any, ...], bool]] | None = None,
 ) -> int:
     """An estimate of the matches ``rule`` makes on ``facts`` (fields by kind), as a database
     estimates the size of a join.
@@ -239,6 +241,11 @@ def estimate_matches(
     ``memo``, kept by the caller for one evaluation whose facts are only ever added, holds each
     condition's factor by the number of facts of its kind, so that a rule checked again before
     a later stratum does not look at the same facts twice.
+
+    ``decides``: the operators ``surely_fails`` can ever decide; a test with another operator
+    never leaves a fact out, so it is not tried on every fact (None: try every test).
+    ``decisions``, kept by the caller for as long as the rule's conditions live (a prepared
+    pack), holds by condition (its ``id``) whether each combination of tested values fails.
     """
     conditions = [c for c in rule.conditions if c.mode == "match" and c.kind not in _SINGLETONS]
     counts = [max(1, len(facts.get(c.kind, ()))) for c in conditions]
@@ -255,7 +262,8 @@ def estimate_matches(
         memo_key = (id(c), len(of_kind))
         factor = memo.get(memo_key) if memo is not None else None
         if factor is None:
-            factor = _factor(c, of_kind, surely_fails)
+            decided = decisions.setdefault(id(c), {}) if decisions is not None else None
+            factor = _factor(c, of_kind, surely_fails, decides, decided)
             if memo is not None:
                 memo[memo_key] = factor
         bound = bound // counts[i] * factor
@@ -266,27 +274,40 @@ def estimate_matches(
 
 
 def _factor(
-    c: CondIR, of_kind: Sequence[dict[str, Any]], surely_fails: Callable[[Test, dict[str, Any]], bool]
+    c: CondIR,
+    of_kind: Sequence[dict[str, Any]],
+    surely_fails: Callable[[Test, dict[str, Any]], bool],
+    decides: frozenset[str] | None = None,
+    decided: dict[tuple[Any, ...], bool] | None = None,
 ) -> int:
-    literal = [t for t in c.tests if not isinstance(t.value, Ref)]
-    candidates = _candidates(literal, of_kind, surely_fails) if literal else of_kind
+    literal = [
+        t for t in c.tests if not isinstance(t.value, Ref) and (decides is None or t.op in decides)
+    ]
+    candidates = _candidates(literal, of_kind, surely_fails, decided) if literal else of_kind
     factor = len(candidates)
     for t in c.tests:
         if isinstance(t.value, Ref) and t.op == "eq" and candidates:
-            values = {_hashable(f.get(t.field)) for f in candidates}
+            raw = [f.get(t.field) for f in candidates]
+            # plain values are their own keys (what _hashable leaves them), without a call each
+            values = set(raw) if set(map(type, raw)) <= _PLAIN else {_hashable(v) for v in raw}
             factor = min(factor, -(-len(candidates) // len(values)))
     return max(1, factor)
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def _candidates(
     literal: list[Test],
     of_kind: Sequence[dict[str, Any]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
+    decided: dict[tuple[Any, ...], bool] | None = None,
 ) -> Sequence[dict[str, Any]]:
     """The facts that fail none of the literal tests, each combination of the tested fields'
-    values (statuses, kinds, roles: a few) decided once."""
+    values (statuses, kinds, roles: a few) decided once (in ``decided``, the condition's own, if given)."""
     names = sorted({t.field for t in literal})
-    decided: dict[tuple[Any, ...], bool] = {}
+    if decided is None:
+        decided = {}
     out = []
     for f in of_kind:
         values = tuple(map(f.get, names))

@@ -431,12 +431,15 @@ class PreparedPack:
         self._citations = {r.index: _citation(r) for r in compiled.rules}
         # The literal tests of every condition (match, absent, count) on each base kind: a fact
         # that fails some literal test of every condition on its kind can never be matched,
-        # counted or block an absence, so durable-rules need not see it (see _may_match).
+        # counted or block an absence, so durable-rules need not see it (see _may_match). Only
+        # tests _surely_fails can decide count (the others never fail a fact there).
         self._literal_tests: dict[str, list[list[Test]]] = defaultdict(list)
         for r in compiled.rules:
             for c in r.conditions:
                 if c.kind in compiled.base_kinds:
-                    self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
+                    self._literal_tests[c.kind].append(
+                        [t for t in c.tests if not isinstance(t.value, Ref) and t.op in _DECIDES]
+                    )
         # The decision depends only on the tested fields' values, which take few distinct values
         # (alignments, statuses, kinds): decided once per combination (and kept, see _decided).
         self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
@@ -464,6 +467,9 @@ class PreparedPack:
         }
         #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
         self._decided: dict[tuple[str, Any], bool] = {}
+        #: the run-time budget's decisions, by condition (its id: the conditions live as long as
+        #: the pack) and values of its tested fields, kept across evaluations (see _check_fanout)
+        self._budget: dict[int, dict[tuple[Any, ...], bool]] = {}
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -688,6 +694,8 @@ class PreparedPack:
         decided = self._decided
         if len(decided) > _DECIDED_MAX:
             decided.clear()
+        if sum(map(len, self._budget.values())) > _DECIDED_MAX:
+            self._budget.clear()
         facts, by_key, by_kind, sid = session.facts, session.by_key, session.by_kind, session.sid
         engine_names = self._engine_names
         may_match = self._may_match_cached
@@ -948,6 +956,10 @@ def check_view_size(view_facts: int, loaded: LoadedScenario) -> None:
         )
 
 
+#: the operators _surely_fails can decide (on any other it answers False, whatever the fact)
+_DECIDES = frozenset({"exists", "eq", "ne", "in", "not_in"})
+
+
 def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
     """Whether durable-rules must reject the fact on this literal test.
 
@@ -981,7 +993,9 @@ def _check_fanout(rules: Sequence[RuleIR], session: _Session) -> None:
     from policyengine.compiler.capacity import FANOUT_HINT, MAX_RULE_MATCHES, estimate_matches, fanout_message
 
     for rule in rules:
-        estimate = estimate_matches(rule, session.by_kind, _surely_fails, session.estimates)
+        estimate = estimate_matches(
+            rule, session.by_kind, _surely_fails, session.estimates, _DECIDES, session.prepared._budget
+        )
         if estimate > MAX_RULE_MATCHES:
             raise input_error("E408", fanout_message(rule, estimate), rule.location, FANOUT_HINT)
 
