@@ -53,6 +53,21 @@ def test_derived_facts_are_the_rules_own(korea, compiled_pack) -> None:  # type:
     assert raw.stats["derived"] == len(raw.derived())
 
 
+def test_the_counts_of_facts_are_those_of_the_session(compiled_pack) -> None:  # type: ignore[no-untyped-def]
+    # stats are counted as facts are made (not by a pass over them): every fact is a scenario
+    # fact, a marker, a count or derived, in every world of the tests and the shipped scenarios
+    root = Path(__file__).resolve().parents[1]
+    worlds = sorted((root / "tests" / "cases" / "worlds").glob("*.yaml")) + sorted(
+        (root / "scenarios").glob("*.yaml")
+    )
+    assert len(worlds) >= 5
+    for world in worlds:
+        raw = evaluate(load(str(world)), compiled_pack).raw
+        assert raw is not None
+        assert raw.stats["facts"] == sum(1 for f in raw.facts.values() if f.view is not None), world
+        assert raw.stats["derived"] == len(raw.derived()), world
+
+
 def test_evaluate_command_on_a_quiet_world() -> None:
     from click.testing import CliRunner
 

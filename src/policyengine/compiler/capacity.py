@@ -232,6 +232,10 @@ def estimate_matches(
     facts: Mapping[str, Sequence[dict[str, Any]]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
     memo: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]] | None = None,
+    decides: frozenset[str] | None = None,
+    decisions: dict[int, dict[tuple[Any, ...], bool]] | None = None,
+    *,
+    whole: bool = False,
 ) -> int:
     """An estimate of the matches ``rule`` makes on ``facts`` (fields by kind), as a database
     estimates the size of a join.
@@ -245,73 +249,109 @@ def estimate_matches(
     or mistaken pack makes (``ne`` ties and unconstrained conditions count in full). A product
     rule (``compiler.products``) makes the sum of its groups' matches.
 
+    Under :data:`MAX_RULE_MATCHES` the value returned may be an upper bound of that estimate
+    (it is computed only as far as needed to show it within the budget; ``whole`` computes it
+    all); over it, it is the estimate itself.
+
     ``memo``, kept by the caller for one evaluation whose facts are only ever added, holds each
-    condition's factor by the number of facts of the kinds it reads, so that a rule checked
-    again before a later stratum does not look at the same facts twice.
+    condition's factor and candidates by the number of facts of the kinds it reads (and the
+    candidates of a kind's literal tests, which conditions of several rules share), so that a
+    rule checked again before a later stratum does not look at the same facts twice.
+    ``decides``: the operators ``surely_fails`` can ever decide; a test with another operator
+    never leaves a fact out, so it is not tried on every fact (None: try every test).
+    ``decisions``, kept by the caller for as long as the rule's conditions live (a prepared
+    pack), holds by condition (its ``id``) whether each combination of tested values fails.
     """
-    if rule.groups:  # a product rule: the engine matches each group on its own (compiler.products)
-        wanted = [set(group) for group in rule.groups]
-        return sum(
-            _estimate(rule, [c for c in rule.conditions if c.index in g], facts, surely_fails, memo)
-            for g in wanted
-        )
-    return _estimate(rule, rule.conditions, facts, surely_fails, memo)
+    budget = _Budget(facts, surely_fails, memo if memo is not None else {}, decides, decisions, whole)
+    if not rule.groups:
+        return budget.estimate(rule.conditions)
+    # a product rule: the engine matches each group on its own (compiler.products). Bounds of
+    # the groups' estimates within the budget together decide; otherwise each is computed whole.
+    groups = [[c for c in rule.conditions if c.index in set(g)] for g in rule.groups]
+    total = sum(budget.estimate(g) for g in groups)
+    if total > MAX_RULE_MATCHES and not whole:
+        budget.whole = True
+        total = sum(budget.estimate(g) for g in groups)
+    return total
 
 
-def _estimate(
-    rule: RuleIR,
-    conditions: Sequence[CondIR],
-    facts: Mapping[str, Sequence[dict[str, Any]]],
-    surely_fails: Callable[[Test, dict[str, Any]], bool],
-    memo: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]] | None,
-) -> int:
-    conditions = [c for c in conditions if c.mode == "match" and c.kind not in _SINGLETONS]
-    rough = 1
-    for c in conditions:
-        rough *= max(1, len(facts.get(c.kind, ())))
-    if rough <= MAX_RULE_MATCHES:
-        return rough  # the usual case: decided without looking at a single fact
-    earlier: dict[str, tuple[CondIR, Sequence[dict[str, Any]]]] = {}
-    total = 1.0
-    for c in conditions:
-        of_kind = facts.get(c.kind, ())
-        ordered = [
-            t for t in c.tests if isinstance(t.value, Ref) and t.op in _ORDERINGS and t.value.var in earlier
+class _Budget:
+    """One call of :func:`estimate_matches`: what it reads and keeps."""
+
+    def __init__(
+        self,
+        facts: Mapping[str, Sequence[dict[str, Any]]],
+        surely_fails: Callable[[Test, dict[str, Any]], bool],
+        memo: dict[tuple[Any, ...], tuple[float, Sequence[dict[str, Any]]]],
+        decides: frozenset[str] | None,
+        decisions: dict[int, dict[tuple[Any, ...], bool]] | None,
+        whole: bool,
+    ) -> None:
+        self.facts = facts
+        self.surely_fails = surely_fails
+        self.memo = memo
+        self.decides = decides
+        self.decisions = decisions
+        self.whole = whole
+
+    def estimate(self, conditions: Sequence[CondIR]) -> int:
+        facts = self.facts
+        conditions = [c for c in conditions if c.mode == "match" and c.kind not in _SINGLETONS]
+        counts: list[float] = [max(1, len(facts.get(c.kind, ()))) for c in conditions]
+        bound = math.prod(counts)
+        if bound <= MAX_RULE_MATCHES and not self.whole:
+            return int(bound)  # the usual case: decided without looking at a single fact
+        # Each condition's factor is at most the number of facts of its kind: the estimate is
+        # narrowed one condition at a time, in the rule's order (an ordering is measured against
+        # the conditions before it), and stops as soon as what is known is within the budget (a
+        # bound under the limit says all the caller asks). Over the limit, every factor is
+        # computed: the estimate reported is the product of them all.
+        earlier: dict[str, tuple[CondIR, Sequence[dict[str, Any]]]] = {}
+        for i, c in enumerate(conditions):
+            of_kind = facts.get(c.kind, ())
+            ordered = [
+                t
+                for t in c.tests
+                if isinstance(t.value, Ref) and t.op in _ORDERINGS and t.value.var in earlier
+            ]
+            memo_key: tuple[Any, ...] = (
+                id(c),
+                len(of_kind),
+                *(len(facts.get(earlier[t.value.var][0].kind, ())) for t in ordered),
+            )
+            known = self.memo.get(memo_key)
+            if known is None:
+                candidates = self.candidates(c, of_kind)
+                factor = float(_factor(c, candidates))
+                for t in ordered:
+                    assert isinstance(t.value, Ref)
+                    factor *= _ordering_share(t, candidates, earlier[t.value.var][1])
+                known = self.memo[memo_key] = (factor, candidates)
+            factor, candidates = known
+            if c.var:
+                earlier[c.var] = (c, candidates)
+            bound = bound / counts[i] * factor
+            counts[i] = factor
+            if bound <= MAX_RULE_MATCHES and not self.whole:
+                break
+        return math.ceil(bound)
+
+    def candidates(self, c: CondIR, of_kind: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+        """The facts of the condition's kind that fail none of its literal tests (those
+        ``surely_fails`` can decide), found once per kind and set of tests."""
+        decides = self.decides
+        literal = [
+            t for t in c.tests if not isinstance(t.value, Ref) and (decides is None or t.op in decides)
         ]
-        memo_key: tuple[Any, ...] = (
-            id(c),
-            len(of_kind),
-            *(len(facts.get(earlier[t.value.var][0].kind, ())) for t in ordered),
-        )
-        known = memo.get(memo_key) if memo is not None else None
-        if known is None:
-            literal_tests = [t for t in c.tests if not isinstance(t.value, Ref)]
-            candidates = of_kind
-            if literal_tests:
-                # conditions of several rules often test a kind alike: their candidates are found once
-                same: tuple[Any, ...] = (
-                    c.kind,
-                    len(of_kind),
-                    *((t.field, t.op, repr(t.value)) for t in literal_tests),
-                )
-                found = memo.get(same) if memo is not None else None
-                if found is None:
-                    found = (0.0, _candidates(literal_tests, of_kind, surely_fails))
-                    if memo is not None:
-                        memo[same] = found
-                candidates = found[1]
-            factor = float(_factor(c, candidates))
-            for t in ordered:
-                assert isinstance(t.value, Ref)
-                factor *= _ordering_share(t, candidates, earlier[t.value.var][1])
-            known = (factor, candidates)
-            if memo is not None:
-                memo[memo_key] = known
-        factor, candidates = known
-        if c.var:
-            earlier[c.var] = (c, candidates)
-        total *= factor
-    return math.ceil(total)
+        if not literal:
+            return of_kind
+        same: tuple[Any, ...] = (c.kind, len(of_kind), *((t.field, t.op, repr(t.value)) for t in literal))
+        found = self.memo.get(same)
+        if found is None:
+            decided = self.decisions.setdefault(id(c), {}) if self.decisions is not None else None
+            kept = _candidates(literal, of_kind, self.surely_fails, decided)
+            found = self.memo[same] = (float(len(kept)), kept)
+        return found[1]
 
 
 _ORDERINGS = frozenset({"lt", "le", "gt", "ge"})
@@ -348,20 +388,27 @@ def _factor(c: CondIR, candidates: Sequence[dict[str, Any]]) -> int:
     factor = len(candidates)
     for t in c.tests:
         if isinstance(t.value, Ref) and t.op == "eq" and candidates:
-            values = {_hashable(f.get(t.field)) for f in candidates}
+            raw = [f.get(t.field) for f in candidates]
+            # plain values are their own keys (what _hashable leaves them), without a call each
+            values = set(raw) if set(map(type, raw)) <= _PLAIN else {_hashable(v) for v in raw}
             factor = min(factor, -(-len(candidates) // len(values)))
     return max(1, factor)
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def _candidates(
     literal: list[Test],
     of_kind: Sequence[dict[str, Any]],
     surely_fails: Callable[[Test, dict[str, Any]], bool],
+    decided: dict[tuple[Any, ...], bool] | None = None,
 ) -> Sequence[dict[str, Any]]:
     """The facts that fail none of the literal tests, each combination of the tested fields'
-    values (statuses, kinds, roles: a few) decided once."""
+    values (statuses, kinds, roles: a few) decided once (in ``decided``, the condition's own, if given)."""
     names = sorted({t.field for t in literal})
-    decided: dict[tuple[Any, ...], bool] = {}
+    if decided is None:
+        decided = {}
     out = []
     for f in of_kind:
         values = tuple(map(f.get, names))

@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import json.scanner
 import operator
 import threading
 from collections import OrderedDict, defaultdict
@@ -44,6 +45,7 @@ from policyengine.errors import EngineError, input_error
 from policyengine.errors.locations import Location
 from policyengine.models.factview import ViewFact, build_view
 from policyengine.system.gcpause import paused_gc
+from policyengine.system.heap import keep_freed_memory
 from policyengine.system.interrupts import critical, routed
 
 if TYPE_CHECKING:
@@ -306,6 +308,51 @@ def _to_engine(
     return out
 
 
+def _base_record(
+    kind: str, fid: int, sid: str, fields: dict[str, Any], names: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
+    """``_to_engine(kind, fid, sid, fields, only)`` for a scenario fact, with ``names`` the
+    ``only`` fields paired with the names the engine knows them by: the same record, the same checks."""
+    if len(fields) > MAX_ENGINE_FIELDS:
+        raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
+    out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
+    get = fields.get
+    for name, engine_name in names:
+        value = get(name)
+        if value is None:
+            continue  # absent: tests on it fail, 'exists: false' holds
+        t = type(value)
+        if t is str:
+            if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
+                _engine_value(value)  # raises
+        elif t is int:
+            if not _INT_MIN <= value <= _INT_MAX:
+                _engine_value(value)  # raises
+        elif t is list and _plain_texts(value):
+            value = list(value)
+        elif t is not bool:
+            value = _engine_value(value)
+        out[engine_name] = value
+    return out
+
+
+#: the C scanner json.loads runs (typeshed types its argument as the scanner class itself)
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _decode_message(text: str) -> Any:
+    """``json.loads`` of an action message, without its Python layers (two whitespace matches
+    and two calls around the C scanner): the engine writes one JSON object, nothing around it."""
+    try:
+        return _scan_json(text, 0)[0]
+    except StopIteration:  # not where the scanner starts (e.g. leading whitespace): the long way
+        return json.loads(text)
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
 def _plain_texts(values: list[Any]) -> bool:
     """Whether a list holds only texts that _engine_value would pass unchanged (checked in C)."""
     if not values:
@@ -396,7 +443,8 @@ class _Session:
 
     def __init__(self, prepared: PreparedPack, tracer: Tracer | None) -> None:
         self.prepared = prepared
-        self.sid = f"s{next(_session_counter)}"
+        self.number = next(_session_counter)
+        self.sid = f"s{self.number}"
         self.facts: dict[int, EngineFact] = {}
         self.by_key: dict[str, int] = {}
         #: the fields of every fact, by kind (what the run-time budget on matches reads)
@@ -415,6 +463,8 @@ class _Session:
         self.outcomes: dict[str, Outcome] = {}
         self.tracer = tracer
         self.next_index = 0
+        self.view_facts = 0  # facts of the scenario's view in the session
+        self.counts = 0  # $count facts
         self.stratum = 0
         self.opened = False  # the session_open action ran: the C action context is initialised
         self.pending: list[dict[str, Any]] = []  # a batch being asserted
@@ -466,12 +516,15 @@ class PreparedPack:
         self._citations = {r.index: _citation(r) for r in compiled.rules}
         # The literal tests of every condition (match, absent, count) on each base kind: a fact
         # that fails some literal test of every condition on its kind can never be matched,
-        # counted or block an absence, so durable-rules need not see it (see _may_match).
+        # counted or block an absence, so durable-rules need not see it (see _may_match). Only
+        # tests _surely_fails can decide count (the others never fail a fact there).
         self._literal_tests: dict[str, list[list[Test]]] = defaultdict(list)
         for r in compiled.rules:
             for c in r.conditions:
                 if c.kind in compiled.base_kinds:
-                    self._literal_tests[c.kind].append([t for t in c.tests if not isinstance(t.value, Ref)])
+                    self._literal_tests[c.kind].append(
+                        [t for t in c.tests if not isinstance(t.value, Ref) and t.op in _DECIDES]
+                    )
         # The decision depends only on the tested fields' values, which take few distinct values
         # (alignments, statuses, kinds): decided once per combination (and kept, see _decided).
         self._tested: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
@@ -492,8 +545,16 @@ class PreparedPack:
         self._engine_fields = {
             kind: tuple(sorted(engine_fields.get(kind, ()))) for kind in compiled.base_kinds
         }
+        #: the same, each with the name the engine knows it by (``id`` and ``sid`` are its own)
+        self._engine_names = {
+            kind: tuple((name, _ENGINE_NAMES.get(name, name)) for name in names)
+            for kind, names in self._engine_fields.items()
+        }
         #: decisions of _may_match by (kind, values of the tested fields), kept across evaluations
         self._decided: dict[tuple[str, Any], bool] = {}
+        #: the run-time budget's decisions, by condition (its id: the conditions live as long as
+        #: the pack) and values of its tested fields, kept across evaluations (see _check_fanout)
+        self._budget: dict[int, dict[tuple[Any, ...], bool]] = {}
         self._outcome_kinds_used = {
             c.kind for r in compiled.rules for c in r.conditions if c.kind in ("recommendation", "risk")
         }
@@ -619,6 +680,10 @@ class PreparedPack:
             if self._ruleset is None:
                 self._register()
             session = _Session(self, tracer)
+            if session.number == 2:
+                # A process that evaluates more than once keeps the memory sessions free (see
+                # system.heap: otherwise each session may fault its ~3 MB of tables in again).
+                keep_freed_memory()
             self._session = session
             try:
                 self._run(session, view)
@@ -627,9 +692,12 @@ class PreparedPack:
                 self._cleanup(session)
             if session.errors:
                 raise EngineError("rule action failed: " + "; ".join(session.errors[:3]))
+            # Every fact is a scenario fact, a marker, a count or derived (see is_derived): counted
+            # as they were made, not by a pass over them all.
+            own = len(session.markers) + session.counts
             stats = {
-                "facts": sum(1 for f in session.facts.values() if f.view is not None),
-                "derived": sum(1 for f in session.facts.values() if is_derived(f)),
+                "facts": session.view_facts,
+                "derived": len(session.facts) - session.view_facts - own,
                 "matches": sum(s.size for o in session.outcomes.values() for s in o.supports),
                 "strata": self.compiled.strata,
             }
@@ -675,7 +743,7 @@ class PreparedPack:
             return
         state_json, messages = started
         actions = self._actions
-        loads = json.loads
+        loads = _decode_message
         try:
             while messages:
                 for rule_name, matched in loads(messages).items():
@@ -697,19 +765,7 @@ class PreparedPack:
         self._marker(session, OPEN, 0)
         if not session.opened:
             raise EngineError("durable-rules did not open the session")
-        # Base facts, in a canonical order (the result never depends on it; ids then do not either).
-        kinds = self.compiled.base_kinds
-        base = sorted(((v, _view_key(v)) for v in view if v.kind in kinds), key=lambda p: p[1])
-        batch = []
-        decided = self._decided
-        if len(decided) > _DECIDED_MAX:
-            decided.clear()
-        for v, key in base:
-            if key in session.by_key:
-                continue
-            f = session.new_fact(v.kind, v.fields, key, view=v)
-            if self._may_match_cached(v.kind, v.fields, decided):
-                batch.append(_to_engine(v.kind, f.fid, session.sid, v.fields, self._engine_fields[v.kind]))
+        batch = self._base_facts(session, view)
         # durable-rules joins base facts as they arrive, before any stratum marker: the budget is
         # checked on them first, then before each stratum on what earlier strata derived.
         _check_fanout(self.compiled.rules, session)
@@ -734,6 +790,39 @@ class PreparedPack:
         for product in session.products.values():
             for group in product.others:
                 group.sort()
+
+    def _base_facts(self, session: _Session, view: list[ViewFact]) -> list[dict[str, Any]]:
+        """Add the view's facts to the session, in a canonical order (the result never depends
+        on it; ids then do not either); the engine's records of those some condition may match.
+
+        What ``session.new_fact`` and ``_to_engine`` do, in one loop over a few hundred facts.
+        """
+        kinds = self.compiled.base_kinds
+        base = sorted([(_view_key(v), v) for v in view if v.kind in kinds], key=_first)
+        decided = self._decided
+        if len(decided) > _DECIDED_MAX:
+            decided.clear()
+        if sum(map(len, self._budget.values())) > _DECIDED_MAX:
+            self._budget.clear()
+        facts, by_key, by_kind, sid = session.facts, session.by_key, session.by_kind, session.sid
+        engine_names = self._engine_names
+        may_match = self._may_match_cached
+        batch = []
+        i = session.next_index
+        for key, v in base:
+            if key in by_key:
+                continue
+            kind, fields = v.kind, v.fields
+            fid = i if i < SAFE_PREFIX else fact_id(i)
+            i += 1
+            facts[fid] = EngineFact(fid, kind, fields, key, v)
+            by_key[key] = fid
+            by_kind[kind].append(fields)
+            if may_match(kind, fields, decided):
+                batch.append(_base_record(kind, fid, sid, fields, engine_names[kind]))
+        session.view_facts += i - session.next_index
+        session.next_index = i
+        return batch
 
     def _may_match_cached(
         self, kind: str, fields: dict[str, Any], decided: dict[tuple[str, Any], bool]
@@ -771,6 +860,7 @@ class PreparedPack:
                 fields = {"c": spec.key, "n": len(members)}
                 fields.update({f"g_{g}": v for g, v in zip(spec.group_fields, values, strict=True)})
                 f = session.new_fact(COUNT, fields, _stable_key(COUNT, fields), stratum=k)
+                session.counts += 1
                 f.members = sorted(members, key=lambda m: session.facts[m].key)
                 batch.append(_to_engine(COUNT, f.fid, session.sid, fields))
                 if session.tracer is not None:
@@ -1047,6 +1137,10 @@ def check_view_size(view_facts: int, loaded: LoadedScenario) -> None:
         )
 
 
+#: the operators _surely_fails can decide (on any other it answers False, whatever the fact)
+_DECIDES = frozenset({"exists", "eq", "ne", "in", "not_in"})
+
+
 def _surely_fails(t: Test, fields: dict[str, Any]) -> bool:
     """Whether durable-rules must reject the fact on this literal test.
 
@@ -1080,7 +1174,9 @@ def _check_fanout(rules: Sequence[RuleIR], session: _Session) -> None:
     from policyengine.compiler.capacity import FANOUT_HINT, MAX_RULE_MATCHES, estimate_matches, fanout_message
 
     for rule in rules:
-        estimate = estimate_matches(rule, session.by_kind, _surely_fails, session.estimates)
+        estimate = estimate_matches(
+            rule, session.by_kind, _surely_fails, session.estimates, _DECIDES, session.prepared._budget
+        )
         if estimate > MAX_RULE_MATCHES:
             raise input_error("E408", fanout_message(rule, estimate), rule.location, FANOUT_HINT)
 

@@ -15,7 +15,7 @@ Pure data and transformation: no engine, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ class KindSpec:
     derived: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class ViewFact:
     """One fact as the engine sees it. ``fields`` hold Python values (dates as dates)."""
 
@@ -92,7 +92,7 @@ def build_view(scenario: sm.Scenario, kinds: frozenset[str] | None = None) -> li
     What is not yet in effect on the scenario's ``as_of`` is left out and every history is read
     at that day (:mod:`policyengine.models.asof`): the rules see one status per fact.
     """
-    return [f for f in _iter_view(in_effect_now(scenario)) if kinds is None or f.kind in kinds]
+    return _view(in_effect_now(scenario), kinds)
 
 
 @dataclass(frozen=True)
@@ -121,23 +121,37 @@ _PLANS: tuple[_Plan, ...] = tuple(
 _SCENARIO_GETTERS = _getters(registry.KIND_BY_NAME["scenario"])
 
 
-def _iter_view(sc: sm.Scenario) -> Iterator[ViewFact]:
+def _view(sc: sm.Scenario, kinds: frozenset[str] | None) -> list[ViewFact]:
+    """The view facts of ``sc`` (of the listed kinds only, when given), in the order of the
+    scenario's sections and facts; a kind no one asked for is not computed."""
+    out: list[ViewFact] = []
+    add = out.append
     header = sc.scenario
-    yield ViewFact(
-        "scenario", {n: g(header) for n, g in _SCENARIO_GETTERS}, f"scenario:{header.id}", model=header
-    )
+    if kinds is None or "scenario" in kinds:
+        fields = {n: g(header) for n, g in _SCENARIO_GETTERS}
+        add(ViewFact("scenario", fields, f"scenario:{header.id}", "", header))
     for plan in _PLANS:
-        section = plan.section
+        main = kinds is None or plan.kind in kinds
+        parts = plan.parts if kinds is None else tuple(p for p in plan.parts if p[0].name in kinds)
+        if not main and not parts:
+            continue
+        section, kind, getters = plan.section, plan.kind, plan.getters
         for fact in getattr(sc, section.key):
             origin = section.fact_id(fact)
-            yield ViewFact(plan.kind, {n: g(fact) for n, g in plan.getters}, origin, model=fact)
-            for part, getters in plan.parts:
-                assert part.entries is not None and part.detail is not None
-                for entry in part.entries(fact):
-                    yield ViewFact(
-                        part.name,
-                        {n: g(fact, entry) for n, g in getters},
-                        origin,
-                        part.detail(entry),
-                        model=entry if part.entry_is_model else fact,
+            if main:
+                add(ViewFact(kind, {n: g(fact) for n, g in getters}, origin, "", fact))
+            for part, part_getters in parts:
+                entries, detail = part.entries, part.detail
+                assert entries is not None and detail is not None
+                name, own_model = part.name, part.entry_is_model
+                for entry in entries(fact):
+                    add(
+                        ViewFact(
+                            name,
+                            {n: g(fact, entry) for n, g in part_getters},
+                            origin,
+                            detail(entry),
+                            entry if own_model else fact,
+                        )
                     )
+    return out
