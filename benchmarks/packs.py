@@ -27,26 +27,22 @@ def components(rule: Any) -> list[list[str]]:
     matches, over the E408 budget, at 100,000 facts). Such a rule counts as a cross product here.
     """
     from policyengine.compiler.ir import Ref
+    from policyengine.compiler.products import joined
 
-    groups = _components(rule)
-    matches = [c for g in groups for c in g]
-    by_alias = {c.alias: c for c in matches}
-    parent = {c.alias: c.alias for c in matches}
+    matches = [c for g in _components(rule) for c in g]
     owner = {c.var: c.alias for c in matches if c.var}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for c in matches:
-        for t in c.tests:
-            if t.op == "eq" and isinstance(t.value, Ref) and t.value.var in owner:
-                parent[find(c.alias)] = find(owner[t.value.var])
+    root = joined(
+        [c.alias for c in matches],
+        [
+            (c.alias, owner[t.value.var])
+            for c in matches
+            for t in c.tests
+            if t.op == "eq" and isinstance(t.value, Ref) and t.value.var in owner
+        ],
+    )
     out: dict[str, list[str]] = {}
-    for alias in by_alias:
-        out.setdefault(find(alias), []).append(alias)
+    for c in matches:
+        out.setdefault(root[c.alias], []).append(c.alias)
     return list(out.values())
 
 

@@ -183,23 +183,22 @@ def match_groups(rule: RuleIR) -> list[list[CondIR]]:
     Only matches multiply a rule's matches: an ``absent`` binds nothing, a ``count`` binds one
     tally per group of the facts it counts, and the ``scenario`` fact is one per evaluation.
     """
+    from policyengine.compiler.products import joined
+
     matches = [c for c in rule.conditions if c.mode == "match" and c.kind not in _SINGLETONS]
-    parent = {c.alias: c.alias for c in matches}
     owner = {c.var: c.alias for c in matches if c.var}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for c in matches:
-        for t in c.tests:
-            if isinstance(t.value, Ref) and t.value.var in owner:
-                parent[find(c.alias)] = find(owner[t.value.var])
+    root = joined(
+        [c.alias for c in matches],
+        [
+            (c.alias, owner[t.value.var])
+            for c in matches
+            for t in c.tests
+            if isinstance(t.value, Ref) and t.value.var in owner
+        ],
+    )
     groups: dict[str, list[CondIR]] = {}
     for c in matches:
-        groups.setdefault(find(c.alias), []).append(c)
+        groups.setdefault(root[c.alias], []).append(c)
     return list(groups.values())
 
 

@@ -22,8 +22,12 @@ stay with the key group.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 from policyengine.compiler.ir import CondIR, Ref, RuleIR
+
+K = TypeVar("K", bound=Hashable)
 
 #: fact kinds that are one per evaluation (rules read the as_of date from ``scenario``)
 SINGLETONS = frozenset({"scenario"})
@@ -31,6 +35,22 @@ SINGLETONS = frozenset({"scenario"})
 
 def _refs(c: CondIR) -> set[str]:
     return {t.value.var for t in c.tests if isinstance(t.value, Ref)}
+
+
+def joined(keys: Iterable[K], links: Iterable[tuple[K, K]]) -> dict[K, K]:
+    """Each key's representative once every linked pair is joined (a union-find): two keys share
+    one when a chain of links ties them."""
+    parent = {k: k for k in keys}
+
+    def find(k: K) -> K:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    return {k: find(k) for k in parent}
 
 
 def _singleton(c: CondIR) -> bool:
@@ -54,19 +74,12 @@ def product_groups(r: RuleIR) -> tuple[tuple[int, ...], ...]:
     singles = [c for c in r.conditions if _singleton(c)]
     singleton_vars = {c.var for c in singles if c.var}
     members = [c for c in r.conditions if not _singleton(c)]
-    parent = {c.index: c.index for c in members}
     binder = {c.var: c.index for c in members if c.var}
+    find = joined(
+        [c.index for c in members],
+        [(c.index, binder[var]) for c in members for var in _refs(c) - singleton_vars if var in binder],
+    ).__getitem__
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for c in members:
-        for var in _refs(c) - singleton_vars:
-            if var in binder:
-                parent[find(c.index)] = find(binder[var])
     binding = [c for c in members if c.mode == "match" or (c.mode == "count" and c.at_least is not None)]
     roots: list[int] = []
     for c in binding:

@@ -281,38 +281,17 @@ def _to_engine(
     kind: str, fid: int, sid: str, fields: dict[str, Any], only: tuple[str, ...] | None = None
 ) -> dict[str, Any]:
     """The engine's record of a fact: its kind, id, session and fields (``only`` these, if given)."""
-    if len(fields) > MAX_ENGINE_FIELDS:
-        raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
-    out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
-    renamed = _ENGINE_NAMES
-    items: Iterable[tuple[str, Any]] = fields.items() if only is None else [(n, fields.get(n)) for n in only]
-    for name, value in items:
-        t = type(value)
-        # The common plain values that _engine_value would return unchanged are admitted here
-        # with the same checks, without the call; everything else goes through the gate.
-        if t is str:
-            if len(value) > MAX_ENGINE_TEXT or "\x00" in value:
-                _engine_value(value)  # raises
-        elif t is int:
-            if not _INT_MIN <= value <= _INT_MAX:
-                _engine_value(value)  # raises
-        elif value is None:
-            continue  # absent: tests on it fail, 'exists: false' holds
-        elif t is list and _plain_texts(value):
-            value = list(value)
-        elif t is not bool:
-            value = _engine_value(value)
-        if name in renamed:
-            name = renamed[name]
-        out[name] = value
-    return out
+    names = tuple((n, _ENGINE_NAMES.get(n, n)) for n in (fields if only is None else only))
+    return _base_record(kind, fid, sid, fields, names)
 
 
 def _base_record(
     kind: str, fid: int, sid: str, fields: dict[str, Any], names: tuple[tuple[str, str], ...]
 ) -> dict[str, Any]:
-    """``_to_engine(kind, fid, sid, fields, only)`` for a scenario fact, with ``names`` the
-    ``only`` fields paired with the names the engine knows them by: the same record, the same checks."""
+    """The engine's record of a fact with the fields ``names`` gives, each paired with the name the
+    engine knows it by (``id`` and ``sid`` are the engine's own): the checks of every value, and
+    plain values admitted without a call. A scenario's facts come with their kind's names computed
+    once (see ``_base_facts``)."""
     if len(fields) > MAX_ENGINE_FIELDS:
         raise EngineError(f"a '{kind}' fact with {len(fields)} fields is too large for the engine")
     out: dict[str, Any] = {KIND: kind, "id": fid, "sid": sid}
