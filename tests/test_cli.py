@@ -332,3 +332,34 @@ def test_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("policyengine.matrix.build_matrix", interrupted)
     result = invoke("matrix", str(KOREA))
     assert (result.exit_code, result.stderr) == (130, "policyengine: interrupted\n")
+
+
+def test_evaluate_says_when_the_world_it_extends_does_not_stand_alone(tmp_path: Path) -> None:
+    # a part of a world: it removes a country that its frameworks still name, and only the file
+    # extending it declares the country again
+    part = tmp_path / "part.yaml"
+    part.write_text(
+        "scenario:\n  id: part\n  title: {ja: 部分, en: part}\n  as_of: 2022-06-01\n"
+        f"  extends: {BASELINE}\nremove:\n  countries: [GBR]\n",
+        encoding="utf-8",
+    )
+    gbr = BASELINE.read_text(encoding="utf-8").split("  - code: GBR\n", 1)[1].split("\n  - code:", 1)[0]
+    world = tmp_path / "world.yaml"
+    world.write_text(
+        "scenario:\n  id: whole\n  title: {ja: 全体, en: whole}\n  as_of: 2022-06-01\n  extends: part.yaml\n"
+        "countries:\n  - code: GBR\n" + gbr + "\n",
+        encoding="utf-8",
+    )
+    alone = invoke("validate", str(part))
+    assert alone.exit_code == 2 and "E30" in alone.stderr
+    result = invoke("evaluate", str(world), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    where, code = alone.stderr.splitlines()[0].split(": ")[:2]
+    words = " ".join(result.stdout.split())  # the text is wrapped
+    assert f"Not compared: {part} does not load on its own ({code} at {where}, and " in words
+    assert "conclude-raa/GBR" in result.stdout
+    ja = "".join(invoke("evaluate", str(world)).stdout.split())
+    assert f"比較できない：{part}は単独では読み込めない（{where}：{code}、ほか" in ja
+    # a world the user names with --against is the answer asked for: its errors are reported
+    named = invoke("evaluate", str(world), "--against", str(part))
+    assert named.exit_code == 2 and named.stderr.startswith(alone.stderr.splitlines()[0])

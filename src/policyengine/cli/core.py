@@ -146,6 +146,7 @@ def evaluate(
     from policyengine.api import evaluate as run
     from policyengine.api import load
     from policyengine.core import check_date, check_size, project
+    from policyengine.errors import InputError
     from policyengine.render.evaluate import Reference, render
 
     loaded = load(scenario)
@@ -159,6 +160,12 @@ def evaluate(
             if as_of is not None:
                 check_date(loaded, as_of)
             check_size(project(loaded, as_of) if as_of is not None else loaded, rules_path)
-            reference = Reference.of(run(ref_path, rules_path), lang)
+            try:
+                reference = Reference.of(run(ref_path, rules_path), lang)
+            except InputError as exc:
+                if against is not None:
+                    raise  # a world the user named: its errors are the answer
+                # the world it extends does not stand alone: the report says so
+                reference = Reference.unavailable(ref_path, exc)
     result = run(loaded, rules_path, as_of=as_of)
     emit(render(result, fmt, lang, reference=reference, show_ids=show_ids), output)

@@ -14,6 +14,7 @@ from typing import Any
 
 from policyengine.engine.results import Citation as CitedSource
 from policyengine.engine.results import CitedPassage, Recommendation, Result, Risk
+from policyengine.errors import InputError
 from policyengine.models.names import format_date
 from policyengine.models.names import value as value_name
 from policyengine.models.vocabulary import AREA_NAMES
@@ -68,6 +69,9 @@ class Reference:
     file: str
     recommendations: dict[str, tuple[str, str]]  # id -> (title, target's name)
     risks: dict[str, tuple[str, str]]
+    #: why the reference could not be evaluated: its first error's code and location, and how
+    #: many more; None when it was
+    problem: tuple[str, str, int] | None = None
 
     @classmethod
     def of(cls, result: Result, lang: str) -> Reference:
@@ -76,12 +80,24 @@ class Reference:
 
         return cls(result.files[0], names(result.recommendations), names(result.risks))
 
+    @classmethod
+    def unavailable(cls, file: str, error: InputError) -> Reference:
+        """A reference that does not load or evaluate on its own (a part of a world that only the
+        files extending it complete): the report says so instead of what changed."""
+        first = error.diagnostics[0]
+        where = str(first.location) if first.location is not None else file
+        return cls(file, {}, {}, (first.code, where, len(error.diagnostics) - 1))
+
 
 def changes(result: Result, reference: Reference | None, lang: str) -> tuple[str, list[str]] | None:
     """The heading and lines saying what is new or gone against the reference world."""
     if reference is None:
         return None
     heading = t("briefing.changes", lang, reference=reference.file)
+    if reference.problem is not None:
+        code, where, more = reference.problem
+        key = "briefing.changes_unavailable_more" if more else "briefing.changes_unavailable"
+        return heading, [t(key, lang, reference=reference.file, code=code, where=where, more=more)]
     lines: list[str] = []
     pairs: tuple[tuple[list[Any], dict[str, tuple[str, str]], str], ...] = (
         (list(result.recommendations), reference.recommendations, ""),
