@@ -143,29 +143,12 @@ def evaluate(
     With --as-of DATE, the world as of that date: events, asset protection, frameworks and
     mechanisms dated after it are left out, agreements take the status they had then.
     """
+    from policyengine.api import brief
     from policyengine.api import evaluate as run
-    from policyengine.api import load
-    from policyengine.core import check_date, check_size, project
-    from policyengine.errors import InputError
-    from policyengine.render.evaluate import Reference, render
+    from policyengine.render.evaluate import render
 
-    loaded = load(scenario)
-    reference = None
-    if fmt != "json":
-        ref_path = against if against is not None else (loaded.files[1] if len(loaded.files) > 1 else None)
-        if ref_path is not None:
-            # The reference world is evaluated first and kept as the names its outcomes need,
-            # so that two evaluations of a large world are never held at once; what would
-            # refuse the scenario itself is checked before.
-            if as_of is not None:
-                check_date(loaded, as_of)
-            check_size(project(loaded, as_of) if as_of is not None else loaded, rules_path)
-            try:
-                reference = Reference.of(run(ref_path, rules_path), lang)
-            except InputError as exc:
-                if against is not None:
-                    raise  # a world the user named: its errors are the answer
-                # the world it extends does not stand alone: the report says so
-                reference = Reference.unavailable(ref_path, exc)
-    result = run(loaded, rules_path, as_of=as_of)
+    if fmt == "json":  # the JSON contract has no comparison
+        result, reference = run(scenario, rules_path, as_of=as_of), None
+    else:
+        result, reference = brief(scenario, rules_path, lang=lang, as_of=as_of, against=against)
     emit(render(result, fmt, lang, reference=reference, show_ids=show_ids), output)
