@@ -72,11 +72,11 @@ def test_validate_prints_w303_and_strict_fails() -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["validate", INERT])
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("5 branch(es) checked (1 warning(s))\n")
+    assert result.stdout.endswith("5 branches checked (1 warning)\n")
     assert f"{INERT}:21:13: W303: inject 'story-only'" in result.stderr
     strict = runner.invoke(cli, ["validate", "--strict", INERT])
     assert strict.exit_code == 2
-    assert "W303" in strict.stderr and "1 warning(s) under --strict" in strict.stderr
+    assert "W303" in strict.stderr and "1 warning under --strict" in strict.stderr
 
 
 def test_an_exercise_whose_injects_all_matter_validates_quietly() -> None:

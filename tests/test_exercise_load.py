@@ -46,8 +46,8 @@ def test_validate_command_recognises_exercises() -> None:
     result = CliRunner().invoke(cli, ["validate", path])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"ok: {path}: exercise 'inject-kinds' from scenario 'korea-new-gov': 2 move(s), "
-        "5 inject(s) (2 conditional), 2 cell(s); 5 branch(es) checked (1 warning(s))\n"
+        f"ok: {path}: exercise 'inject-kinds' from scenario 'korea-new-gov': 2 moves, "
+        "5 injects (2 conditional), 2 cells; 5 branches checked (1 warning)\n"
     )
     # the event of 'gbr-stalls' is for the story: no rule reads it (W303)
     assert result.stderr.startswith(

@@ -38,14 +38,14 @@ def test_a_warning_is_printed_and_the_file_passes(future: str) -> None:
     assert result.exit_code == 0, result.output
     assert f"{future}:8:27: W302: asset_protection:GBR is dated 2023-06-01 (since)" in result.output
     assert f"ok: {future}: scenario 'dated-after'" in result.output
-    assert result.output.rstrip().endswith("(1 warning(s))")
+    assert result.output.rstrip().endswith("(1 warning)")
 
 
 def test_strict_makes_warnings_errors(future: str) -> None:
     result = CliRunner().invoke(cli, ["validate", "--strict", future])
     assert result.exit_code == 2, result.output
     assert "W302" in result.output
-    assert f"failed: {future}: 1 warning(s) under --strict" in result.output
+    assert f"failed: {future}: 1 warning under --strict" in result.output
     assert "ok:" not in result.output
 
 

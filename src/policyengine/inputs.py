@@ -51,6 +51,11 @@ def check_evaluable(loaded: LoadedScenario) -> None:
     check_view_size(len(build_view(loaded.scenario, load_pack().base_kinds)), loaded)
 
 
+def count_of(n: int, one: str, many: str | None = None) -> str:
+    """``1 move``, ``3 moves``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def validate_file(path: str) -> str:
     """Validate one file of any kind; return a one-line summary or raise InputError.
 
@@ -107,10 +112,12 @@ def _validate(path: str, warnings: list[Diagnostic]) -> str:
         warnings.extend(exercise_warnings(ex, pack))
         injects = sum(len(m.injects) for m in ex.moves)
         conditional = sum(1 for _, _, _, i in ex.injects() if i.when is not None)
+        moves, cells = count_of(len(ex.moves), "move"), count_of(len(ex.exercise.cells), "cell")
         return (
-            f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {len(ex.moves)} move(s), "
-            f"{injects} inject(s) ({conditional} conditional), {len(ex.exercise.cells)} cell(s); "
-            f"{ex.branches_checked} branch(es) checked" + (" (truncated)" if ex.branches_truncated else "")
+            f"exercise '{ex.id}' from scenario '{ex.start.scenario.scenario.id}': {moves}, "
+            f"{count_of(injects, 'inject')} ({conditional} conditional), {cells}; "
+            f"{count_of(ex.branches_checked, 'branch', 'branches')} checked"
+            + (" (truncated)" if ex.branches_truncated else "")
         )
     from policyengine.compiler import compile_pack
     from policyengine.validation.rulepack import load_rule_pack

@@ -31,7 +31,7 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
     """
     from policyengine.errors import InputError
     from policyengine.errors.terminal import visible
-    from policyengine.inputs import validate_file_warning
+    from policyengine.inputs import count_of, validate_file_warning
 
     failed = False
     for path in files:
@@ -45,9 +45,14 @@ def validate(files: tuple[str, ...], strict: bool) -> None:
             click.echo(w.format(), err=True)
         if warnings and strict:
             failed = True
-            click.echo(f"failed: {visible(path)}: {len(warnings)} warning(s) under --strict", err=True)
+            click.echo(
+                f"failed: {visible(path)}: {count_of(len(warnings), 'warning')} under --strict", err=True
+            )
             continue
-        click.echo(f"ok: {visible(path)}: {summary}" + (f" ({len(warnings)} warning(s))" if warnings else ""))
+        click.echo(
+            f"ok: {visible(path)}: {summary}"
+            + (f" ({count_of(len(warnings), 'warning')})" if warnings else "")
+        )
     if failed:
         sys.exit(EXIT_INPUT)
 
