@@ -189,7 +189,7 @@ def test_player_view_prints_only_what_players_may_see(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "[1.1] 09:00 Merchant ships harassed" in out and "[1.2]" in out and "[1.3]" not in out
-    assert "1 more inject(s) will be delivered in this move." in out
+    assert "1 more inject will be delivered in this move." in out
     assert "'list' is not available in the player view" in result.stderr
     assert "'notes' is not available in the player view" in result.stderr
     # no recommendation but the players' own decision, no controller note, no expected action

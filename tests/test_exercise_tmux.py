@@ -210,7 +210,7 @@ def test_the_player_view_shows_only_what_players_may_see(tmp_path: Path, room: l
     term.type("release")
     term.wait_for("[1.1] 09:00 Merchant ships harassed")
     term.type("injects")
-    term.wait_for("more inject(s) will be delivered in this move.")
+    term.wait_for("2 more injects will be delivered in this move.")
     for command in ("list", "notes"):
         term.type(command)
         term.wait_for(f"'{command}' is not available in the player view")

@@ -96,6 +96,10 @@ class Console:
     def m(self, key: str, **fields: object) -> str:
         return t(f"console.{key}", self.lang, **fields)
 
+    def counted(self, key: str, n: int) -> str:
+        """The message ``key`` for ``n`` things: its ``_one`` form for one."""
+        return self.m(f"{key}_one" if n == 1 else key, n=n)
+
     # -- the loop ---------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -186,7 +190,7 @@ class Console:
                 lines.append(self.m("injects_hint"))
         else:
             status = self.ctl.status()
-            lines.append(self.m("injects_more", n=status.injects_total - status.injects_released))
+            lines.append(self.counted("injects_more", status.injects_total - status.injects_released))
         self.show("\n".join(lines))
 
     def cmd_release(self, number: str) -> None:
@@ -493,7 +497,7 @@ class Console:
         lines += self.wrap(sender + self.m("to", cells=to), "  ")
         if self.view == "facilitator":
             status = self.ctl.status()
-            lines.append(self.m("release_left", n=status.injects_total - status.injects_released))
+            lines.append(self.counted("release_left", status.injects_total - status.injects_released))
         return lines
 
     def decision_text(self, d: DecisionView) -> str:
