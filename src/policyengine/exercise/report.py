@@ -56,6 +56,7 @@ class DecisionReview:
     decision: Decision
     status: str  # matched | diverged | anticipated
     recommended_in: str | None = None  # for 'anticipated': the later move that recommends it
+    recommendation: Recommendation | None = None  # for 'anticipated': as that move recommends it
 
 
 @dataclass(frozen=True)
@@ -258,8 +259,11 @@ def review_move(
         if d.action in recommended:
             decisions.append(DecisionReview(d, MATCHED))
             continue
-        later_move = next((m.move.id for m in later if d.action in m.result.ids), None)
-        decisions.append(DecisionReview(d, ANTICIPATED if later_move else DIVERGED, later_move))
+        found = next(((m.move.id, r) for m in later if (r := m.result.recommendation(d.action))), None)
+        if found is None:
+            decisions.append(DecisionReview(d, DIVERGED))
+        else:
+            decisions.append(DecisionReview(d, ANTICIPATED, *found))
     expected = [
         ExpectedReview(
             inj, exp, exp.action in decided_now or exp.action in decided_before, exp.action in recommended
@@ -437,15 +441,12 @@ def _findings(reviews: list[MoveReview]) -> tuple[list[Finding], list[Finding], 
                     in_play.setdefault(rid, []).append(mid)
         for d in m.decisions:
             if d.status == ANTICIPATED:
-                # the recommendation as the later move that makes it says it (its title)
-                later = next((r for r in reviews if r.state.move.id == d.recommended_in), None)
-                found = later.state.result.recommendation(d.decision.action) if later is not None else None
                 strengths.append(
                     Finding(
                         "strength",
                         d.decision.action,
                         [mid],
-                        found,
+                        d.recommendation,
                         [d.decision.cell],
                         ANTICIPATED,
                         [d.decision],

@@ -569,12 +569,8 @@ def _findings_blocks(report: AfterActionReport, lang: str) -> list[Block]:
         items = []
         for d in report.departures:
             key = "departure_anticipated" if d.recommended_in else "departure"
-            action = d.decision.action
-            if d.recommended_in:  # a recommendation of a later move: said by its title
-                later = next((m for m in report.moves if m.state.move.id == d.recommended_in), None)
-                rec = later.state.result.recommendation(action) if later is not None else None
-                if rec is not None:
-                    action = rec.title[lang]
+            # a recommendation of a later move is said by its title
+            action = d.recommendation.title[lang] if d.recommendation is not None else d.decision.action
             text = label(
                 lang,
                 key,
