@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from policyengine.compiler.ir import Template
 from policyengine.engine.evidence import Evidence
-from policyengine.engine.runtime import Outcome, RawEvaluation, Support
+from policyengine.engine.runtime import Outcome, RawEvaluation, Support, bound_facts
 from policyengine.models.factview import BASE_KINDS
 
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -252,12 +252,8 @@ class _Builder:
         while stack:
             s = stack.pop()
             seen_rules.add(s.rule)
-            bound = [fid for _, fid in s.bindings]
-            for group in s.others:  # a product's groups, shared by its rule's supports: read once
-                if id(group) not in seen_groups:
-                    seen_groups.add(id(group))
-                    bound.extend(fid for _, b in group for _, fid in b)
-            for fid in bound:
+            # a product's groups, shared by its rule's supports, are read once
+            for fid in bound_facts((s,), seen_groups):
                 if fid in seen_facts:
                     continue
                 seen_facts.add(fid)

@@ -73,11 +73,13 @@ def _get_host() -> Any:
     return _host
 
 
-def bound_facts(supports: Iterable[Support]) -> list[int]:
+def bound_facts(supports: Iterable[Support], seen: set[int] | None = None) -> list[int]:
     """The ids of every fact these supports bind, in the order they bind them, each once (each
-    product's groups read once)."""
+    product's groups read once; ``seen``, the ids of groups already read, to read them once over
+    several calls)."""
     out: dict[int, None] = {}
-    seen: set[int] = set()
+    if seen is None:
+        seen = set()
     for s in supports:
         for _, fid in s.bindings:
             out[fid] = None
@@ -414,7 +416,7 @@ class _Product:
         self.others: tuple[list[GroupMatch], ...] = tuple([] for _ in range(groups - 1))
         #: matches of the key group waiting for every other group to have one
         self.waiting: list[GroupMatch] = []
-        self.ready = groups == 1
+        self.ready = False  # every other group has a match
 
 
 class _Session:
@@ -774,7 +776,7 @@ class PreparedPack:
         """Add the view's facts to the session, in a canonical order (the result never depends
         on it; ids then do not either); the engine's records of those some condition may match.
 
-        What ``session.new_fact`` and ``_to_engine`` do, in one loop over a few hundred facts.
+        The engine's records are made with each kind's engine names computed once (``_base_record``).
         """
         kinds = self.compiled.base_kinds
         base = sorted([(_view_key(v), v) for v in view if v.kind in kinds], key=_first)
@@ -783,24 +785,18 @@ class PreparedPack:
             decided.clear()
         if sum(map(len, self._budget.values())) > _DECIDED_MAX:
             self._budget.clear()
-        facts, by_key, by_kind, sid = session.facts, session.by_key, session.by_kind, session.sid
+        by_key, sid, new_fact = session.by_key, session.sid, session.new_fact
         engine_names = self._engine_names
         may_match = self._may_match_cached
         batch = []
-        i = session.next_index
         for key, v in base:
             if key in by_key:
                 continue
             kind, fields = v.kind, v.fields
-            fid = i if i < SAFE_PREFIX else fact_id(i)
-            i += 1
-            facts[fid] = EngineFact(fid, kind, fields, key, v)
-            by_key[key] = fid
-            by_kind[kind].append(fields)
+            fid = new_fact(kind, fields, key, view=v).fid
+            session.view_facts += 1
             if may_match(kind, fields, decided):
                 batch.append(_base_record(kind, fid, sid, fields, engine_names[kind]))
-        session.view_facts += i - session.next_index
-        session.next_index = i
         return batch
 
     def _may_match_cached(
